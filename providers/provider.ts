@@ -1,0 +1,41 @@
+// The DnsProvider contract every adapter implements. Adapters read and write; they never decide
+// (no dry-run flag here: only the applier in src/controller calls apply()).
+import type { ApplyResult, Change, RecordSet } from '../src/model/index.ts';
+
+export interface ProviderCapabilities {
+  /** Weighted record sets (setId + weight). */
+  weighted: boolean;
+  /** Geolocation record sets (setId + geo). */
+  geo: boolean;
+  /** Several values in one record set (round robin). */
+  multiValue: boolean;
+  /** apply() is all-or-nothing for one call. */
+  atomicBatch: boolean;
+}
+
+export interface RecordsQuery {
+  /** Names (any form; adapters normalise) the caller intends to manage. */
+  names?: readonly string[];
+}
+
+export interface DnsProvider {
+  readonly id: string;
+  readonly kind: string;
+  readonly capabilities: ProviderCapabilities;
+  /**
+   * What the planner needs to see of a zone, normalised:
+   *  (a) every ownership marker (TXT at `_geofailover.<name>`, value `owner=<id>`), whatever its owner;
+   *  (b) every record at a name whose marker names this provider's owner id;
+   *  (c) every record at `query.names` (the names config wants to manage), so the planner can
+   *      see foreign records there and refuse them unless adopting.
+   * Nothing else: records at other names are never read into a plan and so never touched.
+   */
+  records(zone: string, query?: RecordsQuery, signal?: AbortSignal): Promise<RecordSet[]>;
+  /**
+   * Apply a change set. Changes are normalised records; `before` of an update/delete is the exact
+   * record the planner read (adapters that can, use it as a compare-and-swap precondition).
+   */
+  apply(zone: string, changes: readonly Change[], signal?: AbortSignal): Promise<ApplyResult>;
+  /** Optional: release sockets, timers. */
+  close?(): Promise<void>;
+}

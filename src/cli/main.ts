@@ -1,0 +1,37 @@
+// The `geofailover` command: parses arguments, runs one subcommand, maps errors to exit codes
+// (0 ok, 1 error, 2 bad usage or invalid config, 3 refused by the safety gate, 4 changes found).
+import { Command, CommanderError } from 'commander';
+import { GeofailoverError } from '../model/index.ts';
+import { registerCommands } from './commands.ts';
+import { EXIT } from './exit.ts';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('geofailover')
+    .description('DNS-based geo-failover controller')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showSuggestionAfterError(true);
+  let code: number = EXIT.ok;
+  registerCommands(program, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (err) {
+    return handleError(err);
+  }
+}
+
+export function handleError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (unknown option, missing argument, --help).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof GeofailoverError) {
+    process.stderr.write(`error: ${err.describe()}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return EXIT.error;
+}

@@ -1,0 +1,6 @@
+// Config: schema, YAML loading with path+line errors, cross-reference checks, secrets.
+export * from './duration.ts';
+export * from './errors.ts';
+export { loadConfig, parseConfig } from './load.ts';
+export * from './schema.ts';
+export * from './secrets.ts';

@@ -1,0 +1,91 @@
+// Loads a YAML config: parse, validate with zod, cross-check, and name the YAML path and line of
+// every problem. Nothing here reads secrets; see secrets.ts.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { crossCheck } from './crossref.ts';
+import { ConfigError, type ConfigProblem, formatPath } from './errors.ts';
+import { type Config, configSchema } from './schema.ts';
+
+/** The line of the deepest YAML node that exists on `path` (a missing key points at its parent). */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  let node: unknown = doc.contents;
+  let best: number | undefined;
+  const mark = (n: unknown) => {
+    const range = (n as Node | null)?.range;
+    if (range) best = counter.linePos(range[0]).line;
+  };
+  mark(node);
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => {
+        const k = p.key as { value?: unknown } | null;
+        return String(k?.value ?? k) === String(key);
+      });
+      if (!pair) break;
+      mark(pair.key);
+      node = pair.value;
+      if (node) mark(node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      if (!node) break;
+      mark(node);
+    } else break;
+  }
+  return best;
+}
+
+export function parseConfig(text: string, file = '<config>'): Config {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({
+        path: '(yaml)',
+        line: e.linePos?.[0]?.line ?? (e.pos ? counter.linePos(e.pos[0]).line : undefined),
+        message: e.message.split('\n')[0]!,
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(file, [{ path: '(top level)', line: 1, message: 'the config must be a YAML mapping (key: value)' }]);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems: ConfigProblem[] = parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      line: lineOf(doc, counter, issue.path),
+      message: describeIssue(issue),
+    }));
+    throw new ConfigError(file, problems);
+  }
+  const cross = crossCheck(parsed.data);
+  if (cross.length > 0) {
+    throw new ConfigError(
+      file,
+      cross.map((p) => ({ path: formatPath(p.at), line: lineOf(doc, counter, p.at), message: p.message })),
+    );
+  }
+  return parsed.data;
+}
+
+function describeIssue(issue: { code: string; message: string; keys?: string[]; path: PropertyKey[] }): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see config/example.yaml)`;
+  }
+  return issue.message;
+}
+
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [
+      { path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})` },
+    ]);
+  }
+  return parseConfig(text, file);
+}

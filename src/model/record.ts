@@ -1,0 +1,62 @@
+// The record vocabulary shared by policy, plan and every provider: RecordKey, RecordSet, Change.
+
+export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'NS', 'SOA'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+/** Types a policy may manage; NS and SOA are only ever read (the safety gate refuses touching them). */
+export type ManagedRecordType = 'A' | 'AAAA' | 'CNAME';
+
+export type GeoMatch = { continent?: string; country?: string; subdivision?: string };
+export type GeoLocation = GeoMatch | 'default';
+
+export interface RecordKey {
+  /** Fully qualified, lower case, with a trailing dot. */
+  name: string;
+  type: RecordType;
+  /** Identity of one member of a weighted or geo set (Route 53's SetIdentifier). */
+  setId?: string;
+}
+
+export interface RecordSet extends RecordKey {
+  ttl: number;
+  /** Sorted, normalised, never empty for a published record. */
+  values: string[];
+  weight?: number;
+  geo?: GeoLocation;
+}
+
+export type ChangeKind = 'create' | 'update' | 'delete';
+
+/** Why a change is in a plan. Health-driven codes are exempt from the update/delete fractions. */
+export interface ChangeReason {
+  code: ReasonCode;
+  region?: string;
+  detail?: string;
+}
+
+export type ReasonCode =
+  | 'region-down' // a region left service (health)
+  | 'region-up' // a region came back (health)
+  | 'region-drained' // an operator drained a region
+  | 'all-down' // whenAllDown decided the answer
+  | 'config' // the desired record follows from config, not from a health change
+  | 'ownership' // marker record added or removed
+  | 'drift' // the provider holds something else than we last published
+  | 'orphan'; // an owned record no longer in config
+
+export interface Change {
+  kind: ChangeKind;
+  before?: RecordSet;
+  after?: RecordSet;
+  reason: ChangeReason;
+}
+
+/** What a provider reports after applying a change set. */
+export interface ApplyResult {
+  applied: number;
+  /** Provider change ids (Route 53 change id, Cloudflare batch), for logs. */
+  ids?: string[];
+  /** Milliseconds until the provider reported the change in sync, where it says so. */
+  syncMs?: number;
+  /** API calls made, for benchmarks and the request budget. */
+  calls?: number;
+}

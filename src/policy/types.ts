@@ -1,0 +1,12 @@
+// What policy produces: the records a zone should publish, each with the reason it looks that way.
+import type { ChangeReason, RecordSet } from '../model/index.ts';
+
+export interface DesiredRecord {
+  record: RecordSet;
+  /** Why this answer (which region serves, and why the ones before it do not). */
+  reason: ChangeReason;
+  /** Human-readable chain for `explain`: e.g. "eu-west is DOWN; ap-south is next in order". */
+  explanation: string;
+  /** The config record (name + type) this set belongs to. */
+  source: { name: string; type: string; policy: 'failover' | 'weighted' | 'geo'; rule?: number };
+}
