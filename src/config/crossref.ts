@@ -9,7 +9,9 @@ type Problem = Omit<ConfigProblem, 'line'> & { at: (string | number)[] };
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, number[]> {
   const seen = new Map<string, number[]>();
-  items.forEach((t, i) => seen.set(key(t), [...(seen.get(key(t)) ?? []), i]));
+  items.forEach((t, i) => {
+    seen.set(key(t), [...(seen.get(key(t)) ?? []), i]);
+  });
   return new Map([...seen].filter(([, idx]) => idx.length > 1));
 }
 
@@ -20,7 +22,9 @@ function policyRegions(p: PolicyConfig): { at: (string | number)[]; region: stri
     case 'weighted':
       return Object.keys(p.weights).map((r) => ({ at: ['weights', r], region: r }));
     case 'geo':
-      return p.rules.flatMap((rule, i) => rule.regions.map((r, j) => ({ at: ['rules', i, 'regions', j], region: r })));
+      return p.rules.flatMap((rule, i) =>
+        rule.regions.map((r, j) => ({ at: ['rules', i, 'regions', j], region: r })),
+      );
   }
 }
 
@@ -45,7 +49,10 @@ export function crossCheck(config: Config): Problem[] {
   for (const [id, idx] of duplicates(endpointIds, (e) => e.id)) {
     for (const i of idx.slice(1)) {
       const e = endpointIds[i]!;
-      add(['regions', e.ri, 'endpoints', e.ei, 'id'], `duplicate endpoint id "${id}" (endpoint ids are global)`);
+      add(
+        ['regions', e.ri, 'endpoints', e.ei, 'id'],
+        `duplicate endpoint id "${id}" (endpoint ids are global)`,
+      );
     }
   }
   for (const [id, idx] of duplicates(config.probers, (p) => p.id)) {
@@ -56,17 +63,31 @@ export function crossCheck(config: Config): Problem[] {
   }
 
   const h = config.health;
-  if (h.timeout >= h.interval) add(['health', 'timeout'], `timeout (${h.timeout} ms) must be shorter than interval (${h.interval} ms)`);
-  if (h.staleAfter <= h.interval) add(['health', 'staleAfter'], `staleAfter (${h.staleAfter} ms) must be longer than interval (${h.interval} ms)`);
+  if (h.timeout >= h.interval)
+    add(['health', 'timeout'], `timeout (${h.timeout} ms) must be shorter than interval (${h.interval} ms)`);
+  if (h.staleAfter <= h.interval)
+    add(
+      ['health', 'staleAfter'],
+      `staleAfter (${h.staleAfter} ms) must be longer than interval (${h.interval} ms)`,
+    );
   if (config.probers.length > 0 && h.minProbers > config.probers.length) {
-    add(['health', 'minProbers'], `minProbers is ${h.minProbers} but only ${config.probers.length} probers are configured`);
+    add(
+      ['health', 'minProbers'],
+      `minProbers is ${h.minProbers} but only ${config.probers.length} probers are configured`,
+    );
   }
   if (typeof h.quorum === 'number' && config.probers.length > 0 && h.quorum > config.probers.length) {
-    add(['health', 'quorum'], `quorum is ${h.quorum} but only ${config.probers.length} probers are configured`);
+    add(
+      ['health', 'quorum'],
+      `quorum is ${h.quorum} but only ${config.probers.length} probers are configured`,
+    );
   }
   config.regions.forEach((r, ri) => {
     if (h.minHealthy > r.endpoints.length) {
-      add(['regions', ri, 'endpoints'], `region "${r.id}" has ${r.endpoints.length} endpoint(s) but health.minHealthy is ${h.minHealthy}`);
+      add(
+        ['regions', ri, 'endpoints'],
+        `region "${r.id}" has ${r.endpoints.length} endpoint(s) but health.minHealthy is ${h.minHealthy}`,
+      );
     }
   });
 
@@ -75,44 +96,66 @@ export function crossCheck(config: Config): Problem[] {
   config.zones.forEach((zone, zi) => {
     const provider = config.providers[zone.provider];
     if (!provider) {
-      add(['zones', zi, 'provider'], `unknown provider "${zone.provider}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`);
+      add(
+        ['zones', zi, 'provider'],
+        `unknown provider "${zone.provider}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`,
+      );
     }
     zone.records.forEach((rec, ri) => {
       const at: (string | number)[] = ['zones', zi, 'records', ri];
-      if (!inZone(rec.name, zone.name)) add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
+      if (!inZone(rec.name, zone.name))
+        add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
       const key = `${normaliseName(rec.name)} ${rec.type}`;
       if (managed.has(key)) add([...at, 'name'], `record ${rec.name} ${rec.type} is managed twice`);
       managed.set(key, at);
-      if (rec.ttl < TTL_MIN || rec.ttl > TTL_MAX) add([...at, 'ttl'], `ttl ${rec.ttl} is out of range (${TTL_MIN}-${TTL_MAX})`);
-      else if (rec.ttl > 86_400) add([...at, 'ttl'], `ttl ${rec.ttl} is over one day; a failover record needs a short TTL (30-300)`);
+      if (rec.ttl < TTL_MIN || rec.ttl > TTL_MAX)
+        add([...at, 'ttl'], `ttl ${rec.ttl} is out of range (${TTL_MIN}-${TTL_MAX})`);
+      else if (rec.ttl > 86_400)
+        add([...at, 'ttl'], `ttl ${rec.ttl} is over one day; a failover record needs a short TTL (30-300)`);
 
       const policy = rec.policy;
       for (const { at: pat, region } of policyRegions(policy)) {
         if (!regions.has(region)) {
-          add([...at, 'policy', ...pat], `unknown region "${region}"; known: ${[...regions.keys()].join(', ')}`);
+          add(
+            [...at, 'policy', ...pat],
+            `unknown region "${region}"; known: ${[...regions.keys()].join(', ')}`,
+          );
           continue;
         }
         const addrs = regions.get(region)!.endpoints.map((e) => e.address);
-        const fits = addrs.filter((a) => (rec.type === 'A' ? isIP(a) === 4 : rec.type === 'AAAA' ? isIP(a) === 6 : isIP(a) === 0));
+        const fits = addrs.filter((a) =>
+          rec.type === 'A' ? isIP(a) === 4 : rec.type === 'AAAA' ? isIP(a) === 6 : isIP(a) === 0,
+        );
         if (fits.length === 0) {
-          add([...at, 'policy', ...pat], `region "${region}" has no endpoint address usable in a ${rec.type} record (${addrs.join(', ')})`);
+          add(
+            [...at, 'policy', ...pat],
+            `region "${region}" has no endpoint address usable in a ${rec.type} record (${addrs.join(', ')})`,
+          );
         }
       }
       if (policy.kind === 'weighted') {
         for (const [region, w] of Object.entries(policy.weights)) {
           if (w < 0 || w > 255) add([...at, 'policy', 'weights', region], `weight ${w} is outside 0-255`);
         }
-        if (Object.keys(policy.weights).length > 100) add([...at, 'policy', 'weights'], 'more than 100 weighted regions for one name');
+        if (Object.keys(policy.weights).length > 100)
+          add([...at, 'policy', 'weights'], 'more than 100 weighted regions for one name');
       }
       if (policy.kind === 'geo') {
         const defaults = policy.rules.filter((r) => r.match === 'default').length;
-        if (defaults === 0) add([...at, 'policy', 'rules'], 'a geo policy needs a `match: default` rule (clients no rule matches would get no answer)');
+        if (defaults === 0)
+          add(
+            [...at, 'policy', 'rules'],
+            'a geo policy needs a `match: default` rule (clients no rule matches would get no answer)',
+          );
         if (defaults > 1) add([...at, 'policy', 'rules'], 'a geo policy may have only one default rule');
         const seen = new Set<string>();
         policy.rules.forEach((rule, i) => {
           if (rule.match === 'default') return;
           if (rule.match.continent !== undefined && rule.match.country !== undefined) {
-            add([...at, 'policy', 'rules', i, 'match'], 'a geo match takes a continent or a country, not both');
+            add(
+              [...at, 'policy', 'rules', i, 'match'],
+              'a geo match takes a continent or a country, not both',
+            );
           }
           if (rule.match.subdivision !== undefined && rule.match.country === undefined) {
             add([...at, 'policy', 'rules', i, 'match'], 'a subdivision needs its country');
@@ -123,8 +166,15 @@ export function crossCheck(config: Config): Problem[] {
         });
         if (provider?.kind === 'route53') {
           policy.rules.forEach((rule, i) => {
-            if (rule.match !== 'default' && rule.match.subdivision !== undefined && rule.match.country !== 'US') {
-              add([...at, 'policy', 'rules', i, 'match'], 'Route 53 supports subdivisions only for country US');
+            if (
+              rule.match !== 'default' &&
+              rule.match.subdivision !== undefined &&
+              rule.match.country !== 'US'
+            ) {
+              add(
+                [...at, 'policy', 'rules', i, 'match'],
+                'Route 53 supports subdivisions only for country US',
+              );
             }
           });
         }
@@ -136,14 +186,18 @@ export function crossCheck(config: Config): Problem[] {
           add([...at, 'proxied'], '`proxied` applies only to Cloudflare zones');
         }
         if (provider.kind === 'cloudflare' && !rec.proxied && rec.ttl !== 1 && rec.ttl < provider.minTtl) {
-          add([...at, 'ttl'], `ttl ${rec.ttl} is below Cloudflare's minimum ${provider.minTtl} for DNS-only records (1 means Auto)`);
+          add(
+            [...at, 'ttl'],
+            `ttl ${rec.ttl} is below Cloudflare's minimum ${provider.minTtl} for DNS-only records (1 means Auto)`,
+          );
         }
       }
     });
   });
 
   config.probers.forEach((p, i) => {
-    if (p.keyEnv !== undefined && p.keyFile !== undefined) add(['probers', i], 'give keyEnv or keyFile, not both');
+    if (p.keyEnv !== undefined && p.keyFile !== undefined)
+      add(['probers', i], 'give keyEnv or keyFile, not both');
   });
   return problems;
 }

@@ -1,7 +1,7 @@
 // Loads a YAML config: parse, validate with zod, cross-check, and name the YAML path and line of
 // every problem. Nothing here reads secrets; see secrets.ts.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { crossCheck } from './crossref.ts';
 import { ConfigError, type ConfigProblem, formatPath } from './errors.ts';
 import { type Config, configSchema } from './schema.ts';
@@ -49,7 +49,9 @@ export function parseConfig(text: string, file = '<config>'): Config {
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, [{ path: '(top level)', line: 1, message: 'the config must be a YAML mapping (key: value)' }]);
+    throw new ConfigError(file, [
+      { path: '(top level)', line: 1, message: 'the config must be a YAML mapping (key: value)' },
+    ]);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -70,7 +72,12 @@ export function parseConfig(text: string, file = '<config>'): Config {
   return parsed.data;
 }
 
-function describeIssue(issue: { code: string; message: string; keys?: string[]; path: PropertyKey[] }): string {
+function describeIssue(issue: {
+  code: string;
+  message: string;
+  keys?: string[];
+  path: PropertyKey[];
+}): string {
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see config/example.yaml)`;
   }
@@ -84,7 +91,10 @@ export function loadConfig(file: string): Config {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(file, [
-      { path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})` },
+      {
+        path: '(file)',
+        message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`,
+      },
     ]);
   }
   return parseConfig(text, file);

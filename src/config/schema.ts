@@ -1,6 +1,5 @@
 // The zod schema of the whole config (DESIGN.md "Config"). config/schema.json is generated from it.
 // Shapes only; relations between parts (unknown regions, providers, zones) are checked in crossref.ts.
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 
@@ -25,8 +24,6 @@ const hostPort = z
   .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be HOST:PORT (IPv6 as [::1]:PORT)');
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
-
-const ipAddress = z.string().refine((s) => isIP(s) !== 0, 'must be an IPv4 or IPv6 address');
 
 // ---- checks ------------------------------------------------------------------------------------
 
@@ -143,7 +140,9 @@ const builtinProvider = z.strictObject({
 
 const route53Provider = z.strictObject({
   kind: z.literal('route53'),
-  hostedZoneId: z.string().regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z0123456789'),
+  hostedZoneId: z
+    .string()
+    .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z0123456789'),
   region: z.string().default('us-east-1'),
   /** API endpoint override (tests, other partitions). */
   endpoint: url.optional(),
@@ -204,7 +203,10 @@ const geoMatch = z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE')
       .optional(),
-    subdivision: z.string().regex(/^[A-Z0-9]{1,3}$/, 'must be a subdivision code such as CA').optional(),
+    subdivision: z
+      .string()
+      .regex(/^[A-Z0-9]{1,3}$/, 'must be a subdivision code such as CA')
+      .optional(),
   })
   .refine((m) => m.continent !== undefined || m.country !== undefined, {
     message: 'a geo match needs a continent or a country (or use `match: default`)',
@@ -260,7 +262,11 @@ const controllerSchema = z.strictObject({
   /** Coalescing window for health-triggered reconciles. */
   debounce: duration.default(50),
   /** Event log rotation size in bytes. */
-  eventLogMaxBytes: z.number().int().min(4096).default(50 * 1024 * 1024),
+  eventLogMaxBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .default(50 * 1024 * 1024),
 });
 
 const verifySchema = z.strictObject({
@@ -272,9 +278,15 @@ const verifySchema = z.strictObject({
 const geoNetwork = z
   .strictObject({
     cidr: z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'must be a CIDR such as 81.0.0.0/8'),
-    country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
     continent: z.enum(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA']).optional(),
-    subdivision: z.string().regex(/^[A-Z0-9]{1,3}$/).optional(),
+    subdivision: z
+      .string()
+      .regex(/^[A-Z0-9]{1,3}$/)
+      .optional(),
   })
   .refine((n) => n.country !== undefined || n.continent !== undefined, {
     message: 'a network needs a country or a continent',
@@ -290,7 +302,10 @@ const NOTIFY_EVENTS = ['failover', 'failback', 'drain', 'apply-error', 'fail-sta
 const notificationSchema = z.strictObject({
   kind: z.literal('webhook'),
   url,
-  events: z.array(z.enum(NOTIFY_EVENTS)).min(1).default([...NOTIFY_EVENTS]),
+  events: z
+    .array(z.enum(NOTIFY_EVENTS))
+    .min(1)
+    .default([...NOTIFY_EVENTS]),
   format: z.enum(['json', 'slack']).default('json'),
   /** Environment variable with a bearer token sent to the webhook. */
   tokenEnv: envName.optional(),

@@ -28,7 +28,11 @@ export function secretFromFile(file: string, where: string): string {
   }
 }
 
-export function proberKey(config: Config, prober: ProberConfig, env: NodeJS.ProcessEnv = process.env): string {
+export function proberKey(
+  config: Config,
+  prober: ProberConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const i = config.probers.indexOf(prober);
   const where = `probers[${i}] (${prober.id})`;
   if (prober.keyFile !== undefined) return secretFromFile(prober.keyFile, `${where}.keyFile`);

@@ -1,6 +1,6 @@
 // The shared vocabulary: records, changes, region states and typed errors.
 export * from './errors.ts';
 export * from './normalise.ts';
+export * from './ownership.ts';
 export * from './record.ts';
 export * from './region.ts';
-export * from './ownership.ts';

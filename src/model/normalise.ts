@@ -26,7 +26,12 @@ export function normaliseValue(type: RecordType, value: string): string {
   const v = value.trim();
   switch (type) {
     case 'A':
-      return isIP(v) === 4 ? v.split('.').map((o) => String(Number(o))).join('.') : v;
+      return isIP(v) === 4
+        ? v
+            .split('.')
+            .map((o) => String(Number(o)))
+            .join('.')
+        : v;
     case 'AAAA':
       return isIP(v) === 6 ? canonicalIPv6(v) : v.toLowerCase();
     case 'CNAME':
