@@ -1,9 +1,10 @@
-// The list of subcommands. Each lives in its own file under commands/ and registers itself here.
+// The list of subcommands. Each lives in its own file under commands/ and is listed here once.
 import type { Command } from 'commander';
 
 /** `setExit` lets a command report a non-zero exit code without throwing. */
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
+// One import and one entry per subcommand file (src/cli/commands/<name>.ts exports `register`).
 const registrations: Register[] = [];
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
