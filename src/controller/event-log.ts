@@ -1,0 +1,132 @@
+// The audit trail: an append-only JSON-lines file in the state directory. Every append is fsynced
+// before it returns (an event the API has shown is never lost), and the file rotates by size.
+import { EventEmitter } from 'node:events';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+export interface StoredEvent {
+  /** Monotonic across restarts and rotations. */
+  seq: number;
+  /** ISO 8601 time of the append. */
+  at: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface EventLogOptions {
+  maxBytes?: number;
+  /** Rotated files kept (events.1.jsonl … events.N.jsonl). */
+  keep?: number;
+  /** Events kept in memory for the API and the dashboard. */
+  memory?: number;
+  now?: () => number;
+}
+
+const FILE = 'events.jsonl';
+
+export class EventLog extends EventEmitter {
+  readonly dir: string;
+  private fd: number;
+  private size: number;
+  private seq = 0;
+  private readonly recent: StoredEvent[] = [];
+  private readonly maxBytes: number;
+  private readonly keep: number;
+  private readonly memory: number;
+  private readonly now: () => number;
+
+  constructor(dir: string, options: EventLogOptions = {}) {
+    super();
+    this.dir = dir;
+    this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
+    this.keep = options.keep ?? 5;
+    this.memory = options.memory ?? 10_000;
+    this.now = options.now ?? Date.now;
+    mkdirSync(dir, { recursive: true });
+    this.recover();
+    this.fd = openSync(this.path(0), 'a', 0o644);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  private path(n: number): string {
+    return n === 0 ? join(this.dir, FILE) : join(this.dir, `events.${n}.jsonl`);
+  }
+
+  /** Reload recent events and the last seq from the newest files; a torn last line is skipped. */
+  private recover(): void {
+    const lines: StoredEvent[] = [];
+    for (let n = this.keep; n >= 0; n--) {
+      const p = this.path(n);
+      if (!existsSync(p)) continue;
+      for (const line of readFileSync(p, 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          const e = JSON.parse(line) as StoredEvent;
+          if (typeof e.seq === 'number') lines.push(e);
+        } catch {
+          // A crash mid-write can leave one partial line at the end; it was never acknowledged.
+        }
+      }
+    }
+    for (const e of lines.slice(-this.memory)) this.recent.push(e);
+    this.seq = lines.reduce((m, e) => Math.max(m, e.seq), 0);
+  }
+
+  append(type: string, data: Record<string, unknown> = {}): StoredEvent {
+    const event: StoredEvent = { ...data, seq: ++this.seq, at: new Date(this.now()).toISOString(), type };
+    const line = `${JSON.stringify(event)}\n`;
+    const buf = Buffer.from(line);
+    if (this.size + buf.length > this.maxBytes && this.size > 0) this.rotate();
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    fdatasyncSync(this.fd);
+    this.size += buf.length;
+    this.recent.push(event);
+    if (this.recent.length > this.memory) this.recent.splice(0, this.recent.length - this.memory);
+    this.emit('event', event);
+    return event;
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    rmSync(this.path(this.keep), { force: true });
+    for (let n = this.keep - 1; n >= 0; n--) {
+      if (existsSync(this.path(n))) renameSync(this.path(n), this.path(n + 1));
+    }
+    this.fd = openSync(this.path(0), 'a', 0o644);
+    this.size = 0;
+  }
+
+  /** Events after `seq` (exclusive) or at/after an ISO time, oldest first, at most `limit`. */
+  since(since?: number | string, limit = 1000, types?: readonly string[]): StoredEvent[] {
+    let list = this.recent;
+    if (typeof since === 'number') list = list.filter((e) => e.seq > since);
+    else if (typeof since === 'string') list = list.filter((e) => e.at >= since);
+    if (types && types.length > 0) list = list.filter((e) => types.includes(e.type));
+    return list.slice(-limit);
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  close(): void {
+    try {
+      fdatasyncSync(this.fd);
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// File helpers shared by the stores that must never leave a half-written file.
+export { atomicWriteFileSync } from './atomic-write.ts';

@@ -1,0 +1,118 @@
+// Prometheus metrics of the controller (prom-client), Prometheus naming: geofailover_<thing>_<unit>.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export class ControllerMetrics {
+  readonly registry = new Registry();
+
+  readonly regionUp = new Gauge({
+    name: 'geofailover_region_up',
+    help: 'Region state: 1 up, 0 down or drained',
+    labelNames: ['region'],
+    registers: [this.registry],
+  });
+  readonly regionDrained = new Gauge({
+    name: 'geofailover_region_drained',
+    help: '1 while an operator drain holds the region out of service',
+    labelNames: ['region'],
+    registers: [this.registry],
+  });
+  readonly endpointUp = new Gauge({
+    name: 'geofailover_endpoint_up',
+    help: 'Endpoint state decided by quorum: 1 up, 0 down, -1 unknown',
+    labelNames: ['region', 'endpoint'],
+    registers: [this.registry],
+  });
+  readonly freshProbers = new Gauge({
+    name: 'geofailover_fresh_probers',
+    help: 'Probers whose last report is fresh',
+    registers: [this.registry],
+  });
+  readonly failStatic = new Gauge({
+    name: 'geofailover_fail_static',
+    help: '1 while fewer than minProbers probers are fresh and DNS is held as it is',
+    registers: [this.registry],
+  });
+  readonly reconcileDuration = new Histogram({
+    name: 'geofailover_reconcile_duration_seconds',
+    help: 'Duration of one reconcile pass of a zone (read, plan, apply, verify)',
+    labelNames: ['zone', 'trigger'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly reconciles = new Counter({
+    name: 'geofailover_reconciles_total',
+    help: 'Reconcile passes by zone and result (ok, changed, refused, error, skipped)',
+    labelNames: ['zone', 'result'],
+    registers: [this.registry],
+  });
+  readonly dnsChanges = new Counter({
+    name: 'geofailover_dns_changes_total',
+    help: 'Record changes applied, by zone and kind',
+    labelNames: ['zone', 'kind'],
+    registers: [this.registry],
+  });
+  readonly propagation = new Histogram({
+    name: 'geofailover_propagation_seconds',
+    help: 'Time from apply until a nameserver served the new answer',
+    labelNames: ['zone', 'nameserver'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly propagationFailures = new Counter({
+    name: 'geofailover_propagation_failures_total',
+    help: 'Applied changes a nameserver did not serve before the deadline',
+    labelNames: ['zone', 'nameserver'],
+    registers: [this.registry],
+  });
+  readonly providerErrors = new Counter({
+    name: 'geofailover_provider_errors_total',
+    help: 'Provider calls that failed, by provider and zone',
+    labelNames: ['provider', 'zone'],
+    registers: [this.registry],
+  });
+  readonly reportsAccepted = new Counter({
+    name: 'geofailover_reports_accepted_total',
+    help: 'Probe reports accepted, by prober',
+    labelNames: ['prober'],
+    registers: [this.registry],
+  });
+  readonly reportsRejected = new Counter({
+    name: 'geofailover_report_rejected_total',
+    help: 'Probe reports rejected, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly probeResults = new Counter({
+    name: 'geofailover_probe_results_total',
+    help: 'Probe results ingested',
+    registers: [this.registry],
+  });
+  readonly regionTransitions = new Counter({
+    name: 'geofailover_region_transitions_total',
+    help: 'Region state transitions, by region and new state',
+    labelNames: ['region', 'to'],
+    registers: [this.registry],
+  });
+  readonly leader = new Gauge({
+    name: 'geofailover_leader',
+    help: '1 while this replica is the leader that may write DNS',
+    registers: [this.registry],
+  });
+  readonly notificationsFailed = new Counter({
+    name: 'geofailover_notifications_failed_total',
+    help: 'Webhook notifications that failed after all retries',
+    labelNames: ['event'],
+    registers: [this.registry],
+  });
+  readonly notificationsSent = new Counter({
+    name: 'geofailover_notifications_sent_total',
+    help: 'Webhook notifications delivered',
+    labelNames: ['event'],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaults?: boolean } = {}) {
+    if (options.defaults ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'geofailover_process_' });
+  }
+}
