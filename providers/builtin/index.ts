@@ -1,6 +1,7 @@
-// Placeholder until the builtin adapter lands; replaced by its issue's work.
-import type { ProviderFactory } from '../factory.ts';
-
-export const createProvider: ProviderFactory<'builtin'> = () => {
-  throw new Error('the builtin provider is not built yet');
-};
+// The builtin provider's public face: the adapter (createProvider), its zone store, and the
+// authoritative DNS server that serves the store (startDnsServer, used by dns-server and the controller).
+export { ZoneStoreError } from './errors.ts';
+export { BuiltinProvider, createProvider, sharedZoneStore, storeFileOf } from './provider.ts';
+export { type StoreListener, type StoreSnapshot, ZoneStore, type ZoneStoreOptions } from './store.ts';
+export { emptyStore, parseStore, readStoreFile, type StoreData, writeStoreFile } from './store-file.ts';
+export { applyChanges } from './validate.ts';

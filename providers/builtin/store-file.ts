@@ -1,0 +1,171 @@
+// The zone store file format ({version: 1, serial, zones}) and its atomic read/write. A reader never
+// sees half a file: writes go to a temp file in the same directory, are fsynced, then renamed.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { normaliseName, normaliseRecord, RECORD_TYPES, type RecordSet } from '../../src/model/index.ts';
+import { ZoneStoreError } from './errors.ts';
+
+export const STORE_VERSION = 1;
+
+/** What the store holds: zone apex (normalised) → its records, and a serial bumped on every write. */
+export interface StoreData {
+  version: typeof STORE_VERSION;
+  serial: number;
+  zones: Record<string, RecordSet[]>;
+}
+
+const geoMatch = z.object({
+  continent: z.string().optional(),
+  country: z.string().optional(),
+  subdivision: z.string().optional(),
+});
+
+const recordSchema = z.object({
+  name: z.string().min(1),
+  type: z.enum(RECORD_TYPES),
+  setId: z.string().optional(),
+  ttl: z.number().int().min(0).max(2_147_483_647),
+  values: z.array(z.string()).min(1),
+  weight: z.number().int().min(0).max(255).optional(),
+  geo: z.union([z.literal('default'), geoMatch]).optional(),
+});
+
+const storeSchema = z.object({
+  version: z.literal(STORE_VERSION),
+  serial: z.number().int().min(0).max(0xffffffff),
+  zones: z.record(z.string(), z.array(recordSchema)),
+});
+
+export function emptyStore(): StoreData {
+  return { version: STORE_VERSION, serial: 0, zones: {} };
+}
+
+/** Parse and validate store text; records come back normalised. Throws ZoneStoreError('invalid'). */
+export function parseStore(text: string, file: string): StoreData {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const truncated = text.trim().length === 0 ? 'empty' : 'not valid JSON (truncated?)';
+    throw new ZoneStoreError(
+      `zone store ${file} is ${truncated}: ${(err as Error).message}`,
+      file,
+      'invalid',
+      {
+        cause: err,
+        remedy:
+          'restore the file from a backup, or delete it to start with empty zones (the controller rewrites it)',
+      },
+    );
+  }
+  const parsed = storeSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? first.path.map(String).join('.') || '(top level)' : '(top level)';
+    throw new ZoneStoreError(
+      `zone store ${file} is not a geofailover store document: ${where}: ${first?.message ?? 'invalid'}`,
+      file,
+      'invalid',
+      { remedy: 'the file must be {"version":1,"serial":N,"zones":{...}} as written by geofailover' },
+    );
+  }
+  const zones: Record<string, RecordSet[]> = {};
+  for (const [zone, records] of Object.entries(parsed.data.zones)) {
+    zones[normaliseName(zone)] = records.map((r) => normaliseRecord(r as RecordSet));
+  }
+  return { version: STORE_VERSION, serial: parsed.data.serial, zones };
+}
+
+/** Read and parse the store file (sync: used at startup and by the watcher on a small file). */
+export function readStoreFile(file: string): StoreData {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new ZoneStoreError(`zone store ${file} does not exist`, file, 'missing', {
+        cause: err,
+        remedy:
+          'run the controller (or `geofailover apply`) once to create it, or point providers.<id>.storeFile at the right file',
+      });
+    }
+    throw new ZoneStoreError(
+      `zone store ${file} cannot be read: ${(err as Error).message}`,
+      file,
+      'unreadable',
+      {
+        cause: err,
+        remedy: 'check the file permissions and that the path is a file',
+      },
+    );
+  }
+  return parseStore(text, file);
+}
+
+export function serialiseStore(data: StoreData): string {
+  return `${JSON.stringify(data, null, 1)}\n`;
+}
+
+/** Atomic replace: temp file in the same directory, fsync, rename over, fsync the directory. */
+export async function writeStoreFile(file: string, data: StoreData): Promise<void> {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(serialiseStore(data), 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    await fsyncDir(dir);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw new ZoneStoreError(`cannot write zone store ${file}: ${(err as Error).message}`, file, 'write', {
+      cause: err,
+      retryable: true,
+      remedy: 'check that the directory exists, is writable and the disk is not full',
+    });
+  }
+}
+
+/** Synchronous variant for tests and tools that must not yield mid-write. */
+export function writeStoreFileSync(file: string, data: StoreData): void {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, serialiseStore(data));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new ZoneStoreError(`cannot write zone store ${file}: ${(err as Error).message}`, file, 'write', {
+      cause: err,
+    });
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the rename durable; some filesystems refuse fsync on a directory, which is harmless here.
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    /* not supported on this filesystem */
+  }
+}
