@@ -24,7 +24,8 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
       if (!pair) break;
       mark(pair.key);
       node = pair.value;
-      if (node) mark(node);
+      // A block mapping or sequence starts on the line after its key; the key's line reads better.
+      if (node && !isMap(node) && !isSeq(node)) mark(node);
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key];
       if (!node) break;
@@ -32,6 +33,13 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
     } else break;
   }
   return best;
+}
+
+/** The 1-based line of a YAML path in `text`, for problems found after loading (e.g. unset secrets). */
+export function lineIn(text: string, path: readonly PropertyKey[]): number | undefined {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  return lineOf(doc, counter, path);
 }
 
 export function parseConfig(text: string, file = '<config>'): Config {
@@ -50,16 +58,23 @@ export function parseConfig(text: string, file = '<config>'): Config {
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [
-      { path: '(top level)', line: 1, message: 'the config must be a YAML mapping (key: value)' },
+      {
+        path: '(top level)',
+        line: lineOf(doc, counter, []) ?? 1,
+        message: 'the config must be a YAML mapping (key: value)',
+      },
     ]);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems: ConfigProblem[] = parsed.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      line: lineOf(doc, counter, issue.path),
-      message: describeIssue(issue),
-    }));
+    const problems: ConfigProblem[] = parsed.error.issues.map((issue) => {
+      // An unknown key is reported at the key itself (its own line), not at the mapping holding it.
+      const at =
+        issue.code === 'unrecognized_keys' && issue.keys?.length
+          ? [...issue.path, issue.keys[0]!]
+          : issue.path;
+      return { path: formatPath(at), line: lineOf(doc, counter, at), message: describeIssue(issue) };
+    });
     throw new ConfigError(file, problems);
   }
   const cross = crossCheck(parsed.data);
@@ -80,6 +95,11 @@ function describeIssue(issue: {
 }): string {
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see config/example.yaml)`;
+  }
+  // zod says "expected string, received undefined" for a key that is simply absent.
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
+  if (issue.code === 'invalid_type' && missing) {
+    return `required key "${String(issue.path.at(-1) ?? '')}" is missing (expected ${missing[1]})`;
   }
   return issue.message;
 }

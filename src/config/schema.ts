@@ -5,7 +5,7 @@ import { DURATION_PATTERN, parseDuration } from './duration.ts';
 
 /** A duration string, parsed to milliseconds. */
 export const duration = z
-  .string()
+  .string({ error: 'must be a duration with a unit, such as 500ms, 5s, 2m or 1h' })
   .regex(DURATION_PATTERN, 'must be a duration such as 500ms, 5s, 2m or 1h')
   .transform((s) => parseDuration(s)!)
   .describe('A duration: a number followed by ms, s, m, h or d.');
@@ -228,7 +228,7 @@ export const policySchema = z.discriminatedUnion('kind', [failoverPolicy, weight
 const recordSchema = z.strictObject({
   name: z.string().min(1),
   type: z.enum(['A', 'AAAA', 'CNAME']),
-  ttl: z.number().int(),
+  ttl: z.number().int('must be a whole number of seconds'),
   /** Cloudflare only: proxy through Cloudflare (TTL is then Auto). */
   proxied: z.boolean().optional(),
   policy: policySchema,

@@ -1,0 +1,54 @@
+// Where a config names its secrets (`…Env` keys), so `validate` can tell which are unset in the
+// environment without ever reading or printing a value.
+import { type ConfigProblem, formatPath } from './errors.ts';
+import { lineIn } from './load.ts';
+import type { Config } from './schema.ts';
+
+export interface SecretRef {
+  /** YAML path of the key naming the variable, e.g. ['probers', 0, 'keyEnv']. */
+  at: (string | number)[];
+  envVar: string;
+  /** Who needs it: `prober virginia`, `provider cf`, `controller API`, `webhook 0`. */
+  usedBy: string;
+}
+
+export function secretRefs(config: Config): SecretRef[] {
+  const refs: SecretRef[] = [];
+  config.probers.forEach((p, i) => {
+    if (p.keyEnv !== undefined)
+      refs.push({ at: ['probers', i, 'keyEnv'], envVar: p.keyEnv, usedBy: `prober ${p.id}` });
+  });
+  for (const [id, p] of Object.entries(config.providers)) {
+    if (p.kind === 'cloudflare')
+      refs.push({ at: ['providers', id, 'apiTokenEnv'], envVar: p.apiTokenEnv, usedBy: `provider ${id}` });
+  }
+  if (config.controller.tokenEnv !== undefined)
+    refs.push({
+      at: ['controller', 'tokenEnv'],
+      envVar: config.controller.tokenEnv,
+      usedBy: 'controller API',
+    });
+  config.notifications.forEach((n, i) => {
+    if (n.tokenEnv !== undefined)
+      refs.push({ at: ['notifications', i, 'tokenEnv'], envVar: n.tokenEnv, usedBy: `webhook ${i}` });
+  });
+  return refs;
+}
+
+/** The references whose variable is unset or blank in `env`. */
+export function missingSecrets(config: Config, env: NodeJS.ProcessEnv = process.env): SecretRef[] {
+  return secretRefs(config).filter((r) => (env[r.envVar] ?? '').trim() === '');
+}
+
+/** Unset secrets as config problems (path and line of the key naming the variable), for `validate`. */
+export function secretProblems(
+  config: Config,
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigProblem[] {
+  return missingSecrets(config, env).map((r) => ({
+    path: formatPath(r.at),
+    line: lineIn(text, r.at),
+    message: `environment variable ${r.envVar} is not set (needed by ${r.usedBy})`,
+  }));
+}
