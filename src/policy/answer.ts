@@ -1,0 +1,120 @@
+// The shared decision of failover and geo: the first serving region of an ordered list answers;
+// when none serves, `whenAllDown` decides (fail-open: every candidate's values; keep-last: the
+// answer currently published). Never an empty answer while any candidate has a usable address.
+import type { ChangeReason, ManagedRecordType, RecordSet } from '../model/index.ts';
+import { normaliseValue } from '../model/index.ts';
+import {
+  describeRegion,
+  partialReason,
+  pickValues,
+  type RegionView,
+  serving,
+  skipReason,
+} from './regions.ts';
+
+export type WhenAllDown = 'fail-open' | 'keep-last';
+
+export interface Answer {
+  values: string[];
+  weight?: number;
+  reason: ChangeReason;
+  explanation: string;
+}
+
+/** Fail-open values: every usable address of the non-drained candidates (all candidates if every one is drained). */
+export function failOpenValues(views: readonly RegionView[], type: ManagedRecordType): string[] {
+  const open = views.filter((v) => v.status !== 'drained');
+  const fromOpen = pickValues(
+    type,
+    open.flatMap((v) => v.all),
+  );
+  return fromOpen.length > 0
+    ? fromOpen
+    : pickValues(
+        type,
+        views.flatMap((v) => v.all),
+      );
+}
+
+/**
+ * The answer when no candidate serves. keep-last reuses `current` (the record published now at the
+ * same name/type/setId) when it holds values; otherwise, and for fail-open, every candidate's values.
+ */
+export function allDownAnswer(
+  views: readonly RegionView[],
+  type: ManagedRecordType,
+  whenAllDown: WhenAllDown,
+  current: RecordSet | undefined,
+  scope: string,
+): Answer {
+  const chain = views.map((v) => describeRegion(v, type)).join('; ');
+  if (whenAllDown === 'keep-last' && current && current.values.length > 0) {
+    const answer: Answer = {
+      values: [...current.values],
+      reason: {
+        code: 'all-down',
+        detail: `every region ${scope} is down (keep-last: keeping the published answer)`,
+      },
+      explanation: `${chain}: no region ${scope} is UP; whenAllDown keep-last keeps the published answer`,
+    };
+    if (current.weight !== undefined) answer.weight = current.weight;
+    return answer;
+  }
+  const why =
+    whenAllDown === 'keep-last'
+      ? 'whenAllDown keep-last has no published answer to keep, so fails open'
+      : 'whenAllDown fail-open publishes every candidate';
+  return {
+    values: failOpenValues(views, type),
+    reason: { code: 'all-down', detail: `every region ${scope} is down (fail-open)` },
+    explanation: `${chain}: no region ${scope} is UP; ${why}`,
+  };
+}
+
+/**
+ * A failback: the first region answers again while the published record still holds only addresses
+ * of the regions after it (an answer an earlier failover produced). Such a change is a health
+ * transition, exempt from the safety fractions like the failover itself.
+ */
+function isFailback(
+  chosen: RegionView,
+  others: readonly RegionView[],
+  type: ManagedRecordType,
+  values: readonly string[],
+  current: RecordSet | undefined,
+): boolean {
+  if (!current || current.values.length === 0) return false;
+  const norm = (a: string) => normaliseValue(type, a);
+  const want = new Set(values.map(norm));
+  if (current.values.length === want.size && current.values.every((v) => want.has(norm(v)))) return false;
+  const mine = new Set(chosen.all.map(norm));
+  const theirs = new Set(others.flatMap((v) => v.all).map(norm));
+  return current.values.every((v) => theirs.has(norm(v)) && !mine.has(norm(v)));
+}
+
+/** The first serving region of `views` answers; see the file comment for the rest. */
+export function orderedAnswer(
+  views: readonly RegionView[],
+  type: ManagedRecordType,
+  whenAllDown: WhenAllDown,
+  current: RecordSet | undefined,
+  scope: string,
+): Answer {
+  const idx = views.findIndex(serving);
+  if (idx < 0) return allDownAnswer(views, type, whenAllDown, current, scope);
+  const chosen = views[idx]!;
+  const values = pickValues(type, chosen.up);
+  const skipped = views.slice(0, idx);
+  const chain = [...skipped, chosen].map((v) => describeRegion(v, type));
+  const explanation = `${chain.join('; ')}: first UP region ${scope}`;
+  let reason: ChangeReason;
+  if (skipped.length > 0) reason = skipReason(skipped[0]!, type);
+  else {
+    reason =
+      partialReason(chosen) ??
+      (isFailback(chosen, views.slice(1), type, values, current)
+        ? { code: 'region-up', region: chosen.id, detail: `${chosen.id} is UP again` }
+        : { code: 'config', region: chosen.id, detail: `${chosen.id} is UP, first ${scope}` });
+  }
+  return { values, reason, explanation };
+}

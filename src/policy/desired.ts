@@ -1,0 +1,59 @@
+// Config + region states (+ what is published now, for keep-last) → the records a zone should publish.
+import type { Config, ZoneConfig } from '../config/index.ts';
+import {
+  keyId,
+  type ManagedRecordType,
+  normaliseName,
+  normaliseRecord,
+  type RecordSet,
+  type RegionStates,
+  UsageError,
+} from '../model/index.ts';
+import { failoverRecords } from './failover.ts';
+import { geoRecords } from './geo.ts';
+import { type RegionView, regionView } from './regions.ts';
+import type { DesiredRecord } from './types.ts';
+import { weightedRecords } from './weighted.ts';
+
+/**
+ * The desired record sets of one zone. Regions missing from `states` are up with all endpoints.
+ * `current` (normalised or not) is consulted only for keep-last and to recognise a failback.
+ */
+export function desiredRecords(
+  config: Config,
+  zone: ZoneConfig,
+  states: RegionStates,
+  current: readonly RecordSet[] = [],
+): DesiredRecord[] {
+  const regions = new Map(config.regions.map((r) => [r.id, r]));
+  const published = new Map(current.map((r) => [keyId(r), normaliseRecord(r)]));
+  const out: DesiredRecord[] = [];
+  for (const rec of zone.records) {
+    const type = rec.type as ManagedRecordType;
+    const view = (id: string): RegionView => {
+      const region = regions.get(id);
+      if (!region) {
+        // crossref rejects this at load time; reaching here means an unchecked config object.
+        throw new UsageError(`record ${rec.name} ${rec.type} names unknown region "${id}"`, {
+          zone: zone.name,
+          record: rec.name,
+          region: id,
+          remedy: `use one of: ${[...regions.keys()].join(', ')}`,
+        });
+      }
+      return regionView(region, states.get(id), type);
+    };
+    const name = normaliseName(rec.name);
+    const cur = (setId: string | undefined) =>
+      published.get(keyId(setId === undefined ? { name, type } : { name, type, setId }));
+    const policy = rec.policy;
+    const sets =
+      policy.kind === 'failover'
+        ? failoverRecords(rec, policy, view, cur)
+        : policy.kind === 'weighted'
+          ? weightedRecords(rec, policy, view, cur)
+          : geoRecords(rec, policy, view, cur);
+    for (const d of sets) out.push({ ...d, record: normaliseRecord(d.record) });
+  }
+  return out;
+}

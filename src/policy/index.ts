@@ -1,0 +1,6 @@
+// Policy: config + region states → desired record sets (failover, weighted, geo), each with its reason.
+export { assumeStates } from './assume.ts';
+export { desiredRecords } from './desired.ts';
+export { geoLocation, geoSetId } from './geo.ts';
+export { usableFor } from './regions.ts';
+export type { DesiredRecord } from './types.ts';

@@ -1,0 +1,107 @@
+// How policy sees one region for one record type: its status, and which of its endpoint addresses
+// fit the record (A = IPv4, AAAA = IPv6, CNAME = host name), all of them and the UP ones.
+import { isIP } from 'node:net';
+import type { RegionConfig } from '../config/index.ts';
+import type { ChangeReason, ManagedRecordType, RegionState, RegionStatus } from '../model/index.ts';
+
+export interface RegionView {
+  id: string;
+  status: RegionStatus;
+  /** Epoch ms the region entered its status; undefined when no state was given (assumed up). */
+  since?: number;
+  reason?: string;
+  holdingFailback?: boolean;
+  /** Usable addresses of every configured endpoint, in config order. */
+  all: string[];
+  /** Usable addresses of the UP endpoints, in config order. */
+  up: string[];
+  /** Ids of usable endpoints that are not UP (for "endpoint X of R is DOWN"). */
+  downEndpoints: string[];
+}
+
+export function usableFor(type: ManagedRecordType, address: string): boolean {
+  const family = isIP(address.trim());
+  return type === 'A' ? family === 4 : type === 'AAAA' ? family === 6 : family === 0;
+}
+
+/** A CNAME holds one target: the first usable value. Other types publish them all. */
+export function pickValues(type: ManagedRecordType, addresses: readonly string[]): string[] {
+  return type === 'CNAME' ? addresses.slice(0, 1) : [...new Set(addresses)];
+}
+
+export function regionView(
+  region: RegionConfig,
+  state: RegionState | undefined,
+  type: ManagedRecordType,
+): RegionView {
+  const usable = region.endpoints.filter((e) => usableFor(type, e.address));
+  // No state for a region means "up with all endpoints" (plan without --assume, first start).
+  const upIds = new Set(state ? state.upEndpoints : region.endpoints.map((e) => e.id));
+  const view: RegionView = {
+    id: region.id,
+    status: state?.status ?? 'up',
+    all: usable.map((e) => e.address),
+    up: usable.filter((e) => upIds.has(e.id)).map((e) => e.address),
+    downEndpoints: usable.filter((e) => !upIds.has(e.id)).map((e) => e.id),
+  };
+  if (state) view.since = state.since;
+  if (state?.reason !== undefined) view.reason = state.reason;
+  if (state?.holdingFailback) view.holdingFailback = true;
+  return view;
+}
+
+/** May this region receive traffic for this record? UP, not drained, and holding a usable UP endpoint. */
+export function serving(v: RegionView): boolean {
+  return v.status === 'up' && v.up.length > 0;
+}
+
+function sinceText(v: RegionView): string {
+  return v.since === undefined ? '' : ` since ${new Date(v.since).toISOString()}`;
+}
+
+/** Why a region is passed over, as a reason naming it. */
+export function skipReason(v: RegionView, type: ManagedRecordType): ChangeReason {
+  if (v.status === 'drained') {
+    return {
+      code: 'region-drained',
+      region: v.id,
+      detail: `${v.id} is DRAINED${v.reason ? ` (${v.reason})` : ''}`,
+    };
+  }
+  if (v.status === 'down') {
+    return {
+      code: 'region-down',
+      region: v.id,
+      detail: `${v.id} is DOWN${v.holdingFailback ? ' (recovered, holding failback)' : ''}`,
+    };
+  }
+  return {
+    code: 'region-down',
+    region: v.id,
+    detail: `${v.id} has no UP endpoint usable in a ${type} record`,
+  };
+}
+
+/** One clause of an explanation chain: "us-east is DOWN since 2026-…". */
+export function describeRegion(v: RegionView, type: ManagedRecordType): string {
+  if (v.status === 'drained') return `${v.id} is DRAINED${sinceText(v)}${v.reason ? ` (${v.reason})` : ''}`;
+  if (v.status === 'down') {
+    return `${v.id} is DOWN${sinceText(v)}${v.holdingFailback ? ' (recovered, holding failback)' : ''}`;
+  }
+  if (v.up.length === 0) return `${v.id} is UP but has no UP endpoint usable in a ${type} record`;
+  if (v.downEndpoints.length > 0) {
+    return `${v.id} is UP${sinceText(v)} with ${v.up.length} of ${v.all.length} endpoints (${v.downEndpoints.join(', ')} DOWN)`;
+  }
+  return `${v.id} is UP${sinceText(v)}`;
+}
+
+/** A serving region that publishes only part of its endpoints: a health change inside the region. */
+export function partialReason(v: RegionView): ChangeReason | undefined {
+  if (v.downEndpoints.length === 0) return undefined;
+  const which = v.downEndpoints.length === 1 ? 'endpoint' : 'endpoints';
+  return {
+    code: 'region-down',
+    region: v.id,
+    detail: `${which} ${v.downEndpoints.join(', ')} of ${v.id} DOWN`,
+  };
+}
