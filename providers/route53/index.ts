@@ -1,6 +1,21 @@
-// Placeholder until the route53 adapter lands; replaced by its issue's work.
+// The Route 53 adapter's public face: the factory the provider registry calls, and the pieces other
+// parts (validation, benchmarks, tests) may use directly.
 import type { ProviderFactory } from '../factory.ts';
+import { Route53Provider } from './provider.ts';
 
-export const createProvider: ProviderFactory<'route53'> = () => {
-  throw new Error('the route53 provider is not built yet');
-};
+export const createProvider: ProviderFactory<'route53'> = (id, cfg, ctx) =>
+  new Route53Provider(id, cfg, ctx.owner, ctx.logger ? { logger: ctx.logger } : {});
+
+export { type Batch, planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';
+export { RequestBudget, resetBudgets, sharedBudget } from './budget.ts';
+export { mapError } from './errors.ts';
+export { decodeName, fromWire, quoteTxt, toWire, unquoteTxt } from './mapping.ts';
+export {
+  type PollOptions,
+  type Route53Options,
+  Route53Provider,
+  type Route53Stats,
+  selectRecords,
+} from './provider.ts';
+export { backoffMs, isRetryable, type RetryOptions, withRetry } from './retry.ts';
+export { LIMITS, validateChanges, validateGroup, validateRecord } from './validate.ts';
