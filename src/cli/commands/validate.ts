@@ -1,0 +1,33 @@
+// `geofailover validate --config FILE`: load and check a config (schema, cross references) and name
+// every problem with its YAML path and line (exit 2). Unset secret variables are warnings, or errors
+// with --check-env (run that where the controller runs; CI usually has no secrets).
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type Config, ConfigError, loadConfig, secretProblems } from '../../config/index.ts';
+import type { Register } from '../commands.ts';
+
+export function summarise(config: Config): string {
+  const records = config.zones.reduce((n, z) => n + z.records.length, 0);
+  const providers = Object.entries(config.providers)
+    .map(([id, p]) => `${id} (${p.kind})`)
+    .join(', ');
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  return `owner ${config.owner}: ${n(config.regions.length, 'region')}, ${n(config.probers.length, 'prober')}, ${n(config.zones.length, 'zone')}, ${n(records, 'record')}; providers: ${providers || '(none)'}`;
+}
+
+export const register: Register = (program: Command) => {
+  program
+    .command('validate')
+    .description('check a config file and name every problem with its line')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('--check-env', 'also fail when an environment variable a secret comes from is unset')
+    .action((opts: { config: string; checkEnv?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const missing = secretProblems(config, readFileSync(opts.config, 'utf8'));
+      if (missing.length > 0 && opts.checkEnv) throw new ConfigError(opts.config, missing);
+      for (const p of missing) {
+        process.stderr.write(`warning: ${opts.config}:${p.line ?? '?'}: ${p.path}: ${p.message}\n`);
+      }
+      process.stdout.write(`${opts.config}: valid: ${summarise(config)}\n`);
+    });
+};

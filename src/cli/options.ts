@@ -1,0 +1,48 @@
+// Options shared by plan and apply: --config, --assume REGION=STATE (repeatable), --output, --adopt;
+// and when to colour (only on a TTY, never with NO_COLOR).
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { RegionStatus } from '../model/index.ts';
+
+const STATES: readonly RegionStatus[] = ['up', 'down', 'drained'];
+
+/** commander argParser for `--assume REGION=up|down|drained`; collects into a map, last one wins. */
+export function collectAssume(
+  value: string,
+  previous: Map<string, RegionStatus> | undefined,
+): Map<string, RegionStatus> {
+  const m = /^([^=\s]+)=([^=\s]*)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected REGION=up|down|drained, e.g. --assume eu-west=down`);
+  const [, region, state] = m as unknown as [string, string, string];
+  const status = state.toLowerCase() as RegionStatus;
+  if (!STATES.includes(status)) {
+    throw new InvalidArgumentError(`the state of ${region} must be up, down or drained (got "${state}")`);
+  }
+  const out = new Map(previous ?? []);
+  out.set(region, status);
+  return out;
+}
+
+export interface CommonOptions {
+  config: string;
+  assume?: Map<string, RegionStatus>;
+  output: 'text' | 'json';
+  adopt?: boolean;
+}
+
+/** Adds --config, --assume, --output and --adopt to a plan-like command. */
+export function withPlanOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option(
+      '--assume <region=state>',
+      'plan as if REGION were up, down or drained (repeatable; unnamed regions are up)',
+      collectAssume,
+    )
+    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--adopt', 'take ownership of existing records at managed names that carry no ownership marker');
+}
+
+/** Colour only when writing to a terminal, and never when NO_COLOR is set (no-color.org). */
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && (process.env.NO_COLOR ?? '') === '' && process.env.TERM !== 'dumb';
+}
