@@ -11,11 +11,11 @@ export function collectAssume(
   previous: Map<string, RegionStatus> | undefined,
 ): Map<string, RegionStatus> {
   const m = /^([^=\s]+)=([^=\s]*)$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError(`expected REGION=up|down|drained, e.g. --assume eu-west=down`);
+  if (!m) throw new InvalidArgumentError(`Expected REGION=up|down|drained, e.g. --assume eu-west=down`);
   const [, region, state] = m as unknown as [string, string, string];
   const status = state.toLowerCase() as RegionStatus;
   if (!STATES.includes(status)) {
-    throw new InvalidArgumentError(`the state of ${region} must be up, down or drained (got "${state}")`);
+    throw new InvalidArgumentError(`The state of ${region} must be up, down or drained (got "${state}")`);
   }
   const out = new Map(previous ?? []);
   out.set(region, status);

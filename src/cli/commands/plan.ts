@@ -1,0 +1,37 @@
+// `geofailover plan --config FILE [--assume REGION=STATE]... [--output text|json] [--expect-no-changes]
+// [--adopt]`: what apply would change, with the safety verdicts and the checksum. Writes nothing.
+// Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
+import type { Command } from 'commander';
+import { closeProviders } from '../../controller/index.ts';
+import { changeCount, planAllowed, renderJson, renderText } from '../../plan/index.ts';
+import type { Register } from '../commands.ts';
+import { EXIT } from '../exit.ts';
+import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
+import { planFromFile, refusalMessage } from '../planning.ts';
+
+export const register: Register = (program: Command, setExit) => {
+  withPlanOptions(
+    program
+      .command('plan')
+      .description('show the DNS changes the current config and region states call for (writes nothing)'),
+  )
+    .option('--expect-no-changes', 'exit 4 when the plan has changes (drift checks in CI)')
+    .action(async (opts: CommonOptions & { expectNoChanges?: boolean }) => {
+      const { plan, providers } = await planFromFile({
+        config: opts.config,
+        ...(opts.assume ? { assume: opts.assume } : {}),
+        adopt: opts.adopt === true,
+      });
+      await closeProviders(providers);
+      process.stdout.write(
+        opts.output === 'json' ? renderJson(plan) : renderText(plan, { color: useColor() }),
+      );
+      if (!planAllowed(plan)) {
+        process.stderr.write(refusalMessage(plan, 'plan'));
+        setExit(EXIT.refused);
+      } else if (opts.expectNoChanges && changeCount(plan) > 0) {
+        process.stderr.write(`--expect-no-changes: the plan has ${changeCount(plan)} change(s)\n`);
+        setExit(EXIT.changes);
+      }
+    });
+};

@@ -1,0 +1,60 @@
+// The part `plan` and `apply` share: load the config, turn --assume into region states, open the
+// providers, plan every zone; and how a refused plan is reported. Reads only: nothing here writes.
+
+import type { DnsProvider } from '../../providers/index.ts';
+import type { Config } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { closeProviders, openProviders, planZones } from '../controller/index.ts';
+import type { RegionStates, RegionStatus } from '../model/index.ts';
+import type { Plan } from '../plan/index.ts';
+import { assumeStates } from '../policy/index.ts';
+
+export interface Planned {
+  config: Config;
+  states: RegionStates;
+  providers: Map<string, DnsProvider>;
+  plan: Plan;
+}
+
+export interface PlanRequest {
+  config: string;
+  assume?: ReadonlyMap<string, RegionStatus>;
+  adopt?: boolean;
+  force?: boolean;
+}
+
+/** Plan from a config file. The caller owns `providers` and must closeProviders() them. */
+export async function planFromFile(req: PlanRequest): Promise<Planned> {
+  const config = loadConfig(req.config);
+  // Unknown regions in --assume are a usage error (exit 2) before any provider is opened.
+  const states = assumeStates(config, req.assume ?? new Map());
+  const providers = await openProviders(config);
+  try {
+    const plan = await planZones(config, providers, states, {
+      adopt: req.adopt === true,
+      force: req.force === true,
+    });
+    return { config, states, providers, plan };
+  } catch (err) {
+    await closeProviders(providers);
+    throw err;
+  }
+}
+
+/** One paragraph for stderr: which zones were refused by which checks, and what to do. */
+export function refusalMessage(plan: Plan, command: 'plan' | 'apply'): string {
+  const lines = ['refused by the safety gate: nothing was applied.'];
+  for (const z of plan.zones.filter((zp) => !zp.allowed)) {
+    for (const v of z.safety.filter((s) => !s.ok))
+      lines.push(`  ${z.zone} (${z.provider}): ${v.check}: ${v.message}`);
+  }
+  const ownership = plan.zones.some(
+    (z) => !z.allowed && z.safety.some((v) => v.check === 'ownership' && !v.ok),
+  );
+  lines.push(
+    ownership
+      ? `  remedy: review the plan above; records without a marker can be taken over with --adopt (another owner's never)`
+      : `  remedy: review the plan above; if it is intended, run \`geofailover apply --force\`${command === 'apply' ? '' : ' with the same options'}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,20 @@
+// Controller: the reconcile pass (plan every zone, apply through the applier) and, from the runtime
+// work, its scheduler, event log, drain store and verifier.
+export {
+  type ApplyMode,
+  type ApplyOutcome,
+  type ApplyStatus,
+  type ApplyZoneOptions,
+  applyZonePlan,
+  NotConvergedError,
+} from './applier.ts';
+export {
+  type ApplyPlanOptions,
+  applyPlan,
+  closeProviders,
+  type OpenProvidersOptions,
+  openProviders,
+  type PlanZonesOptions,
+  planZoneOf,
+  planZones,
+} from './reconcile.ts';

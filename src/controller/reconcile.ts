@@ -1,0 +1,168 @@
+// One reconcile pass as plain functions: read each zone from its provider → desired records from
+// policy → planZone; then apply each zone through the applier, which re-plans to verify. The CLI
+// (`plan`, `apply`) and the controller runtime both use these, so what `plan` shows is what runs.
+
+import { createProvider, type DnsProvider } from '../../providers/index.ts';
+import type { Config, ZoneConfig } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import { normaliseName, type RecordSet, type RegionStates, UsageError } from '../model/index.ts';
+import { assemblePlan, type Plan, planZone, type ZonePlan } from '../plan/index.ts';
+import { type DesiredRecord, desiredRecords } from '../policy/index.ts';
+import { type ApplyMode, type ApplyOutcome, applyZonePlan } from './applier.ts';
+
+export interface PlanZonesOptions {
+  /** Take ownership of unmarked records at managed names. */
+  adopt?: boolean;
+  /** Pass the fractions, empty-answer and NS/SOA checks (never ownership). */
+  force?: boolean;
+  signal?: AbortSignal;
+  now?: Date;
+  /** Only these zones (any spelling); default: every zone of the config. */
+  zones?: readonly string[];
+  /** Sees what was read and what policy wants (the controller shows the latter as the published answer). */
+  inspect?: (current: readonly RecordSet[], desired: readonly DesiredRecord[]) => void;
+}
+
+function selectZones(config: Config, only: readonly string[] | undefined): ZoneConfig[] {
+  if (!only) return config.zones;
+  const wanted = new Set(only.map(normaliseName));
+  const zones = config.zones.filter((z) => wanted.has(normaliseName(z.name)));
+  const unknown = [...wanted].filter((w) => !zones.some((z) => normaliseName(z.name) === w));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown zone ${unknown.join(', ')}`, {
+      zone: unknown[0],
+      remedy: `name a zone from the config: ${config.zones.map((z) => z.name).join(', ')}`,
+    });
+  }
+  return zones;
+}
+
+function providerOf(zone: ZoneConfig, providers: ReadonlyMap<string, DnsProvider>): DnsProvider {
+  const provider = providers.get(zone.provider);
+  if (!provider) {
+    throw new UsageError(`zone ${zone.name}: provider "${zone.provider}" is not open`, {
+      zone: zone.name,
+      provider: zone.provider,
+      remedy: 'open every provider the config names (openProviders) before planning',
+    });
+  }
+  return provider;
+}
+
+/** Read one zone and plan it: provider.records() → desiredRecords() → planZone(). */
+export async function planZoneOf(
+  config: Config,
+  zone: ZoneConfig,
+  provider: DnsProvider,
+  states: RegionStates,
+  opts: PlanZonesOptions = {},
+): Promise<ZonePlan> {
+  const names = zone.records.map((r) => r.name);
+  const current = await provider.records(zone.name, { names }, opts.signal);
+  const desired = desiredRecords(config, zone, states, current);
+  opts.inspect?.(current, desired);
+  return planZone({
+    zone,
+    providerId: provider.id,
+    providerKind: provider.kind,
+    current,
+    desired,
+    options: {
+      owner: config.owner,
+      adopt: opts.adopt === true,
+      force: opts.force === true,
+      safety: config.safety,
+    },
+  });
+}
+
+/** Plan every zone of the config (or `opts.zones`) against its provider. Reads only. */
+export async function planZones(
+  config: Config,
+  providers: ReadonlyMap<string, DnsProvider>,
+  states: RegionStates,
+  opts: PlanZonesOptions = {},
+): Promise<Plan> {
+  const zones: ZonePlan[] = [];
+  for (const zone of selectZones(config, opts.zones)) {
+    zones.push(await planZoneOf(config, zone, providerOf(zone, providers), states, opts));
+  }
+  return assemblePlan(config.owner, zones, opts.now);
+}
+
+export interface ApplyPlanOptions extends PlanZonesOptions {
+  mode: ApplyMode;
+}
+
+/**
+ * Apply a plan zone by zone through the applier; each written zone is re-planned (same states and
+ * options) and must come out empty. A refused zone is skipped (status `refused`), never written.
+ * Stops at the first error: zones after it are not touched.
+ */
+export async function applyPlan(
+  config: Config,
+  plan: Plan,
+  providers: ReadonlyMap<string, DnsProvider>,
+  states: RegionStates,
+  opts: ApplyPlanOptions,
+): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = [];
+  const byName = new Map(config.zones.map((z) => [normaliseName(z.name), z]));
+  for (const zonePlan of plan.zones) {
+    const zone = byName.get(normaliseName(zonePlan.zone));
+    if (!zone) {
+      throw new UsageError(`plan names zone ${zonePlan.zone}, which the config does not have`, {
+        zone: zonePlan.zone,
+        remedy: 'plan and apply with the same config',
+      });
+    }
+    const provider = providerOf(zone, providers);
+    outcomes.push(
+      await applyZonePlan(zonePlan, provider, {
+        mode: opts.mode,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        // Verdicts do not matter after a write (adopt/force only change them): the changes must be empty.
+        replan: (signal) => planZoneOf(config, zone, provider, states, signal ? { signal } : {}),
+      }),
+    );
+  }
+  return outcomes;
+}
+
+export interface OpenProvidersOptions {
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Only the providers these zones use (default: every provider a zone uses). */
+  zones?: readonly string[];
+}
+
+/** Build the adapters the config's zones use (lazily imported by kind), keyed by provider id. */
+export async function openProviders(
+  config: Config,
+  opts: OpenProvidersOptions = {},
+): Promise<Map<string, DnsProvider>> {
+  const ids = new Set(selectZones(config, opts.zones).map((z) => z.provider));
+  const out = new Map<string, DnsProvider>();
+  try {
+    for (const id of ids) {
+      out.set(
+        id,
+        await createProvider(id, {
+          owner: config.owner,
+          config,
+          env: opts.env ?? process.env,
+          ...(opts.logger ? { logger: opts.logger } : {}),
+        }),
+      );
+    }
+  } catch (err) {
+    await closeProviders(out);
+    throw err;
+  }
+  return out;
+}
+
+/** Release every adapter's sockets and timers; errors while closing are ignored. */
+export async function closeProviders(providers: ReadonlyMap<string, DnsProvider>): Promise<void> {
+  await Promise.all([...providers.values()].map((p) => p.close?.().catch(() => undefined)));
+}
