@@ -1,0 +1,33 @@
+// The health engine's public face (DESIGN.md "Health model"). Pure: results + an injected clock in,
+// states and evidence-carrying events out.
+//
+// Usage by the controller runtime:
+//   const engine = new HealthEngine(config, { now: Date.now });
+//   engine.restore(persistedDrains);                 // after a restart, no events
+//   engine.ingest(report, receivedAt): HealthEvent[] // for every ACCEPTED report (see src/server)
+//   engine.tick(now): HealthEvent[]                  // about once a second: staleness, failback, drain expiry
+//   engine.regionStates(): Map<string, RegionState>  // decided (or drained) regions only
+//   engine.allDecided() / engine.decided(region)     // hold DNS until fresh reports decided
+//   engine.snapshot(now): HealthSnapshot             // status API / dashboard
+//   engine.drain(region, {reason, author, until?}) / engine.undrain(region, author) → HealthEvent
+//   engine.drains(): Drain[]                         // persist after drain/undrain/tick
+//
+// Semantics (choices that matter for others):
+// - Hysteresis per (endpoint, prober): fall failures → DOWN vote, rise successes → UP; starts UNKNOWN.
+//   A prober silent for more than staleAfter has no vote, and restarts from UNKNOWN when it returns.
+// - Result times are translated from the agent's clock (receivedAt - (sentAt - at)), so clock skew
+//   between agent and controller does not matter; results already stale on arrival are skipped.
+// - Endpoint: quorum (majority of CONFIGURED probers, or the number) over fresh, counted votes; an
+//   impaired prober's DOWN votes are not counted; fewer counted votes than minProbers decides nothing
+//   and the last decided state holds (fail static).
+// - Region: up while >= minHealthy endpoints are up. A first decision is published at once; an
+//   up → down transition at once (failover is never delayed); down → up only after the failback
+//   hold-down (failbackAfter, doubled for each flap within 2 × maxFailbackAfter, capped at
+//   maxFailbackAfter). While holding, status stays 'down' with holdingFailback: true.
+// - Drains override status ('drained'); undrain returns to the health status at once.
+// - Event types: see HealthEventType in types.ts. 'region-transition', 'drain' and 'undrain' change
+//   what policy sees; the others are evidence.
+export { HealthEngine, type HealthEngineOptions } from './engine.ts';
+export { flapWindow, holdDownMs } from './failback.ts';
+export { decide, quorumSize } from './quorum.ts';
+export type * from './types.ts';

@@ -1,0 +1,200 @@
+// The probe agent: runs every endpoint's check on a fixed-rate schedule, checks its own canaries each
+// round to know when its own network is the problem (`impaired`), and reports signed batches to every
+// controller. stop() (SIGTERM) ends cleanly: no new checks, in-flight ones aborted and not reported,
+// one last flush.
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import { UsageError } from '../model/index.ts';
+import { compileAgentChecks, type EndpointCheck } from './compile.ts';
+import type { RunnableCheck } from './outcome.ts';
+import { Reporter, type ReporterStats } from './reporter.ts';
+import { FixedRateScheduler } from './schedule.ts';
+import type { ProbeResult } from './wire.ts';
+
+export interface ProbeAgentOptions {
+  config: Config;
+  proberId: string;
+  /** The prober's HMAC key (src/config proberKey()). */
+  key: string;
+  logger?: Logger;
+  /** How often buffered results are sent; default min(1 s, health.interval). */
+  flushIntervalMs?: number;
+  random?: () => number;
+  /** Called with every result (tests, local display). */
+  onResult?: (r: ProbeResult) => void;
+}
+
+export interface AgentStats {
+  prober: string;
+  checksStarted: number;
+  checksSkipped: number;
+  results: number;
+  impaired: boolean;
+  canaryRounds: number;
+  controllers: ReporterStats[];
+}
+
+export class ProbeAgent {
+  private readonly checks: EndpointCheck[];
+  private readonly canaries: RunnableCheck[];
+  private readonly reporters: Reporter[];
+  private readonly scheduler: FixedRateScheduler;
+  private readonly canaryScheduler: FixedRateScheduler;
+  private readonly latestOk = new Map<string, boolean>();
+  private readonly abort = new AbortController();
+  private readonly regionCount: number;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private seq = Date.now();
+  private impairedNow = false;
+  private results = 0;
+  private canaryRounds = 0;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly opts: ProbeAgentOptions) {
+    const { config, proberId } = opts;
+    if (!config.probers.some((p) => p.id === proberId)) {
+      throw new UsageError(`unknown prober "${proberId}"`, {
+        value: proberId,
+        remedy: `use one of the configured probers: ${config.probers.map((p) => p.id).join(', ') || '(none configured)'}`,
+      });
+    }
+    if (config.controllers.length === 0) {
+      throw new UsageError('no controllers configured: a probe agent has nowhere to send its reports', {
+        remedy: 'add `controllers: ["http://controller:8080"]` to the config',
+      });
+    }
+    const compiled = compileAgentChecks(config, proberId);
+    this.checks = compiled.endpoints;
+    this.canaries = compiled.canaries;
+    this.regionCount = config.regions.length;
+    this.reporters = config.controllers.map(
+      (controller) =>
+        new Reporter({
+          controller,
+          prober: proberId,
+          key: opts.key,
+          bufferSize: config.health.bufferSize,
+          nextSeq: () => ++this.seq,
+          impaired: () => this.impairedNow,
+          logger: opts.logger,
+          random: opts.random,
+        }),
+    );
+    const interval = config.health.interval;
+    this.scheduler = new FixedRateScheduler({
+      intervalMs: interval,
+      jobs: this.checks.length,
+      concurrency: config.health.concurrency,
+      run: (i) => this.runCheck(this.checks[i]!),
+      random: opts.random,
+    });
+    this.canaryScheduler = new FixedRateScheduler({
+      intervalMs: interval,
+      jobs: 1,
+      concurrency: 1,
+      run: () => this.canaryRound(),
+      spread: 0,
+    });
+  }
+
+  get impaired(): boolean {
+    return this.impairedNow;
+  }
+
+  start(): void {
+    const now = performance.now();
+    this.scheduler.begin(now);
+    // Canaries run half a round in, so the first round's endpoint results exist for the fallback rule.
+    this.canaryScheduler.begin(now + this.opts.config.health.interval / 2);
+    const flushMs = this.opts.flushIntervalMs ?? Math.min(1000, this.opts.config.health.interval);
+    this.flushTimer = setInterval(() => {
+      for (const r of this.reporters) void r.flush();
+    }, flushMs);
+    this.opts.logger?.info(
+      {
+        prober: this.opts.proberId,
+        checks: this.checks.length,
+        canaries: this.canaries.length,
+        controllers: this.opts.config.controllers,
+      },
+      'probe agent started',
+    );
+  }
+
+  /** Stops probing, aborts checks in flight, gives the reporters one last flush (bounded by graceMs). */
+  stop(graceMs = 2000): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.flushTimer) clearInterval(this.flushTimer);
+      this.abort.abort();
+      await Promise.all([this.scheduler.stop(), this.canaryScheduler.stop()]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(this.reporters.map((r) => r.flush())),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const r of this.reporters) r.close();
+      for (const c of [...this.checks.map((e) => e.check), ...this.canaries]) c.close?.();
+      this.opts.logger?.info({ stats: this.stats() }, 'probe agent stopped');
+    })();
+    return this.stopping;
+  }
+
+  stats(): AgentStats {
+    return {
+      prober: this.opts.proberId,
+      checksStarted: this.scheduler.started,
+      checksSkipped: this.scheduler.skipped,
+      results: this.results,
+      impaired: this.impairedNow,
+      canaryRounds: this.canaryRounds,
+      controllers: this.reporters.map((r) => ({ ...r.stats })),
+    };
+  }
+
+  private async runCheck(c: EndpointCheck): Promise<void> {
+    const out = await c.check.run(this.abort.signal);
+    if (this.abort.signal.aborted) return; // an aborted check says nothing about the endpoint
+    const result: ProbeResult = { endpoint: c.endpoint, prober: this.opts.proberId, at: Date.now(), ...out };
+    this.results++;
+    this.latestOk.set(c.endpoint, out.ok);
+    for (const r of this.reporters) r.add(result);
+    this.opts.onResult?.(result);
+  }
+
+  /**
+   * Impaired when every canary failed; with no canaries configured, when every endpoint of every
+   * region (at least two regions) failed its latest check: a whole-world outage seen from one place
+   * is far more likely to be that place's own network.
+   */
+  private async canaryRound(): Promise<void> {
+    let impaired: boolean;
+    let detail: string;
+    if (this.canaries.length > 0) {
+      const outs = await Promise.all(this.canaries.map((c) => c.run(this.abort.signal)));
+      if (this.abort.signal.aborted) return;
+      impaired = outs.every((o) => !o.ok);
+      detail = outs.map((o, i) => `${this.canaries[i]!.description}: ${o.detail}`).join('; ');
+    } else {
+      const known = this.checks.every((c) => this.latestOk.has(c.endpoint));
+      impaired =
+        this.regionCount >= 2 &&
+        known &&
+        this.checks.length > 0 &&
+        this.checks.every((c) => this.latestOk.get(c.endpoint) === false);
+      detail = 'no canaries configured: every endpoint in every region failing means this prober is impaired';
+    }
+    this.canaryRounds++;
+    if (impaired !== this.impairedNow) {
+      this.impairedNow = impaired;
+      this.opts.logger?.warn(
+        { prober: this.opts.proberId, impaired, detail },
+        impaired
+          ? 'prober impaired: its own canaries fail; DOWN votes will not count'
+          : 'prober canaries recovered',
+      );
+    }
+  }
+}

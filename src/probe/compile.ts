@@ -1,0 +1,79 @@
+// Turns the config's check definitions into runnable checks at agent start-up. A definition the
+// agent cannot run (bad URL, unknown kind, bad server) is a config error listing every problem,
+// never a crash at probe time.
+import type { CheckConfig, Config } from '../config/index.ts';
+import { UsageError } from '../model/index.ts';
+import { compileDnsCheck } from './check-dns.ts';
+import { compileHttpCheck } from './check-http.ts';
+import { compileTcpCheck } from './check-tcp.ts';
+import type { RunnableCheck } from './outcome.ts';
+
+export interface EndpointCheck {
+  endpoint: string;
+  region: string;
+  check: RunnableCheck;
+}
+
+export function compileCheck(check: CheckConfig, address: string, defaultTimeoutMs: number): RunnableCheck {
+  switch (check.kind) {
+    case 'http':
+    case 'https':
+      return compileHttpCheck(check, { timeoutMs: defaultTimeoutMs });
+    case 'tcp':
+      return compileTcpCheck(check, address, defaultTimeoutMs);
+    case 'dns':
+      return compileDnsCheck(check, address, defaultTimeoutMs);
+    default:
+      throw new Error(
+        `unknown check kind "${(check as { kind?: unknown }).kind}" (use http, https, tcp or dns)`,
+      );
+  }
+}
+
+/** A canary: a plain GET whose any HTTP response proves this prober's own network works. */
+export function compileCanary(url: string, timeoutMs: number): RunnableCheck {
+  const kind = url.startsWith('https:') ? 'https' : 'http';
+  return compileHttpCheck(
+    { kind, url, method: 'GET', headers: {}, expectStatus: [200], tlsVerify: true, keepAlive: false },
+    { timeoutMs, anyStatus: true },
+  );
+}
+
+/** Every endpoint's check and the prober's canaries, or a UsageError naming each bad definition. */
+export function compileAgentChecks(
+  config: Config,
+  proberId: string,
+): { endpoints: EndpointCheck[]; canaries: RunnableCheck[] } {
+  const problems: string[] = [];
+  const endpoints: EndpointCheck[] = [];
+  config.regions.forEach((region, ri) => {
+    region.endpoints.forEach((ep, ei) => {
+      try {
+        endpoints.push({
+          endpoint: ep.id,
+          region: region.id,
+          check: compileCheck(ep.check, ep.address, config.health.timeout),
+        });
+      } catch (err) {
+        problems.push(`regions[${ri}].endpoints[${ei}].check (${ep.id}): ${(err as Error).message}`);
+      }
+    });
+  });
+  const canaries: RunnableCheck[] = [];
+  const pi = config.probers.findIndex((p) => p.id === proberId);
+  (config.probers[pi]?.canaries ?? []).forEach((url, ci) => {
+    try {
+      canaries.push(compileCanary(url, config.health.timeout));
+    } catch (err) {
+      problems.push(`probers[${pi}].canaries[${ci}]: ${(err as Error).message}`);
+    }
+  });
+  if (problems.length > 0) {
+    for (const c of [...endpoints.map((e) => e.check), ...canaries]) c.close?.();
+    throw new UsageError(
+      `invalid config: ${problems.length} check definition${problems.length === 1 ? '' : 's'} cannot be run\n  ${problems.join('\n  ')}`,
+      { remedy: 'fix the checks named above; `geofailover validate --config FILE` checks a config' },
+    );
+  }
+  return { endpoints, canaries };
+}
