@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { register as apply } from './commands/apply.ts';
 import { register as plan } from './commands/plan.ts';
+import { register as probe } from './commands/probe.ts';
 import { register as validate } from './commands/validate.ts';
 
 /** `setExit` lets a command report a non-zero exit code without throwing. */
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
 // One import and one entry per subcommand file (src/cli/commands/<name>.ts exports `register`).
-const registrations: Register[] = [validate, plan, apply];
+const registrations: Register[] = [validate, plan, apply, probe];
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   for (const register of registrations) register(program, setExit);

@@ -129,7 +129,7 @@ export class ProbeAgent {
       await Promise.all([this.scheduler.stop(), this.canaryScheduler.stop()]);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        Promise.all(this.reporters.map((r) => r.flush())),
+        Promise.all(this.reporters.map((r) => r.flush(true))),
         new Promise((resolve) => {
           timer = setTimeout(resolve, graceMs);
         }),

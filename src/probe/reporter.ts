@@ -65,10 +65,14 @@ export class Reporter {
     this.buffer.push(result);
   }
 
-  /** Sends what is buffered unless a send is in flight or backing off. Never rejects. */
-  flush(): Promise<void> {
+  /** Sends what is buffered unless a send is in flight or (unless forced) backing off. Never rejects. */
+  flush(force = false): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    if (this.buffer.size === 0 || performance.now() < this.backoffUntil || this.abort.signal.aborted) {
+    if (
+      this.buffer.size === 0 ||
+      (!force && performance.now() < this.backoffUntil) ||
+      this.abort.signal.aborted
+    ) {
       this.refreshStats();
       return Promise.resolve();
     }
@@ -131,7 +135,8 @@ export class Reporter {
         this.buffer.putBack(batch);
         this.stats.failures++;
         this.consecutiveFailures++;
-        const msg = (err as Error).message;
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const msg = `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
         this.stats.lastError = msg;
         const base = Math.min(
           this.opts.maxBackoffMs ?? 30_000,

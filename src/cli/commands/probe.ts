@@ -1,0 +1,43 @@
+// `geofailover probe --config FILE --prober ID`: one vantage point's probe agent. Checks every
+// endpoint, signs its reports with the prober's key (from the environment or a file) and sends them to
+// every configured controller until SIGTERM/SIGINT, then stops cleanly (exit 0).
+import type { Command } from 'commander';
+import { loadConfig, proberKey } from '../../config/index.ts';
+import { createLogger } from '../../log/index.ts';
+import { UsageError } from '../../model/index.ts';
+import { ProbeAgent } from '../../probe/index.ts';
+import type { Register } from '../commands.ts';
+
+export const register: Register = (program: Command) => {
+  program
+    .command('probe')
+    .description("run one prober's agent: check every endpoint and report to the controllers")
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .requiredOption('-p, --prober <id>', 'which configured prober this agent is')
+    .action(async (opts: { config: string; prober: string }) => {
+      const config = loadConfig(opts.config);
+      const prober = config.probers.find((p) => p.id === opts.prober);
+      if (!prober) {
+        throw new UsageError(`unknown prober "${opts.prober}" in ${opts.config}`, {
+          value: opts.prober,
+          remedy: `use one of the configured probers: ${config.probers.map((p) => p.id).join(', ') || '(none: add a `probers:` list)'}`,
+        });
+      }
+      const key = proberKey(config, prober);
+      const logger = createLogger('probe');
+      const agent = new ProbeAgent({ config, proberId: prober.id, key, logger });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          logger.info({ signal }, 'stopping probe agent');
+          resolve();
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        agent.start();
+      });
+      await agent.stop();
+      logger.flush();
+    });
+};
