@@ -1,15 +1,20 @@
 // The list of subcommands. Each lives in its own file under commands/ and is listed here once.
 import type { Command } from 'commander';
 import { register as apply } from './commands/apply.ts';
+import { register as controller } from './commands/controller.ts';
+import { register as demo } from './commands/demo.ts';
+import { register as drain } from './commands/drain.ts';
+import { register as events } from './commands/events.ts';
 import { register as plan } from './commands/plan.ts';
 import { register as probe } from './commands/probe.ts';
+import { register as status } from './commands/status.ts';
 import { register as validate } from './commands/validate.ts';
 
 /** `setExit` lets a command report a non-zero exit code without throwing. */
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
 // One import and one entry per subcommand file (src/cli/commands/<name>.ts exports `register`).
-const registrations: Register[] = [validate, plan, apply, probe];
+const registrations: Register[] = [validate, plan, apply, probe, demo, controller, status, events, drain];
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   for (const register of registrations) register(program, setExit);

@@ -260,7 +260,7 @@ const controllerSchema = z.strictObject({
   tokenEnv: envName.optional(),
   coordination: coordinationSchema.default({ kind: 'none' }),
   /** Coalescing window for health-triggered reconciles. */
-  debounce: duration.default(50),
+  debounce: duration.default(5),
   /** Event log rotation size in bytes. */
   eventLogMaxBytes: z
     .number()

@@ -8,6 +8,7 @@ export {
   applyZonePlan,
   NotConvergedError,
 } from './applier.ts';
+export { EventLog, type StoredEvent } from './event-log.ts';
 export {
   type ApplyPlanOptions,
   applyPlan,
@@ -18,3 +19,5 @@ export {
   planZoneOf,
   planZones,
 } from './reconcile.ts';
+export { type ControllerOptions, type RunningController, startController } from './runtime.ts';
+export { ReconcileScheduler, type Trigger } from './scheduler.ts';

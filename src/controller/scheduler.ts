@@ -8,6 +8,8 @@ export type TriggerKind = 'health' | 'schedule' | 'api' | 'startup' | 'retry' | 
 export interface Trigger {
   kind: TriggerKind;
   detail?: string;
+  /** performance.now() when the cause happened (a deciding report's arrival), for time-to-visible. */
+  at?: number;
 }
 
 export type ZonePass = (zone: string, triggers: readonly Trigger[]) => Promise<void>;

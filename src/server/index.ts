@@ -1,5 +1,9 @@
 // The controller's HTTP API, piece by piece: each handler is a reusable (req, res) function the
 // controller's server mounts.
+
+export { apiRoutes, type ControllerApi } from './api.ts';
+export { checkBearer, HttpError, readBody, readJson, sendJson, sendText } from './http-util.ts';
+export { ControllerMetrics } from './metrics.ts';
 export {
   createReportHandler,
   REJECT_REASONS,
@@ -8,3 +12,5 @@ export {
   type ReportHandlerOptions,
   type ReportOutcome,
 } from './reports.ts';
+export { createRouterServer, type Route } from './router.ts';
+export type * from './status-types.ts';

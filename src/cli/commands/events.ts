@@ -1,0 +1,49 @@
+// `geofailover events --controller URL [--since SEQ|ISO] [--type T]`: the audit trail.
+import type { Command } from 'commander';
+import type { StoredEvent } from '../../controller/event-log.ts';
+import type { Register } from '../commands.ts';
+import { callController } from '../controller-client.ts';
+
+function summary(e: StoredEvent): string {
+  const pick = (k: string) => (e[k] === undefined ? undefined : String(e[k]));
+  const parts = [
+    pick('zone'),
+    pick('region'),
+    pick('endpoint'),
+    pick('from') && `${pick('from')} -> ${pick('to')}`,
+    pick('message') ?? pick('reason'),
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+export const register: Register = (program: Command) => {
+  program
+    .command('events')
+    .description('show the event log: transitions with evidence, plans, applies, drains')
+    .requiredOption('--controller <url>', 'controller URL')
+    .option('--since <seq|time>', 'events after this sequence number or ISO time')
+    .option('--type <type...>', 'only these event types')
+    .option('--limit <n>', 'at most this many events', '100')
+    .option('--output <format>', 'text or json', 'text')
+    .action(
+      async (opts: {
+        controller: string;
+        since?: string;
+        type?: string[];
+        limit: string;
+        output: string;
+      }) => {
+        const q = new URLSearchParams();
+        if (opts.since) q.set('since', opts.since);
+        if (opts.type) q.set('type', opts.type.join(','));
+        q.set('limit', opts.limit);
+        const doc = (await callController(opts, 'GET', `/v1/events?${q}`)) as { events: StoredEvent[] };
+        if (opts.output === 'json') {
+          process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+          return;
+        }
+        for (const e of doc.events)
+          process.stdout.write(`${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(18)} ${summary(e)}\n`);
+      },
+    );
+};

@@ -1,0 +1,100 @@
+// `geofailover status --controller URL`: what the controller believes now, as readable tables.
+import type { Command } from 'commander';
+import type { StatusDoc } from '../../server/status-types.ts';
+import type { Register } from '../commands.ts';
+import { callController } from '../controller-client.ts';
+import { age, table } from '../table.ts';
+
+export function renderStatus(s: StatusDoc, now = Date.now()): string {
+  const out: string[] = [];
+  const role = s.role === 'single' ? '' : ` · ${s.role}${s.leader ? ` (leader ${s.leader})` : ''}`;
+  out.push(`controller ${s.replica} · owner ${s.owner} · mode ${s.mode}${role}`);
+  out.push(
+    s.failStatic
+      ? `FAIL STATIC: ${s.failStaticReason ?? `${s.freshProbers} of ${s.minProbers} required probers fresh`}; DNS is held as it is`
+      : `probers fresh: ${s.freshProbers} (min ${s.minProbers})`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['REGION', 'STATUS', 'SINCE', 'ENDPOINTS UP', 'NOTE'],
+      s.regions.map((r) => [
+        r.id,
+        r.status.toUpperCase() + (r.decided ? '' : ' (undecided)'),
+        age(r.since, now),
+        `${r.endpoints.filter((e) => e.state === 'up').length}/${r.endpoints.length}`,
+        r.drain
+          ? `drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` (until ${r.drain.until})` : ''}`
+          : r.holdingFailback
+            ? `recovered; failback at ${r.failbackAt ?? '?'}`
+            : (r.reason ?? ''),
+      ]),
+    ),
+  );
+  out.push('');
+  const probers = s.probers.map((p) => p.id);
+  out.push(
+    table(
+      ['ENDPOINT', 'REGION', 'STATE', ...probers.map((p) => p.toUpperCase())],
+      s.regions.flatMap((r) =>
+        r.endpoints.map((e) => [
+          e.id,
+          r.id,
+          e.state.toUpperCase(),
+          ...probers.map((p) => {
+            const v = e.votes.find((x) => x.prober === p);
+            if (!v) return '-';
+            return `${v.vote}${v.fresh ? '' : ' (stale)'}${v.impaired ? ' (impaired)' : ''}`;
+          }),
+        ]),
+      ),
+    ),
+  );
+  for (const z of s.zones) {
+    out.push('');
+    const last = z.lastReconcile;
+    out.push(
+      `zone ${z.zone} (${z.provider}, ${z.providerKind})` +
+        (last
+          ? ` · last reconcile ${age(last.at, now)}: ${last.result}, ${last.changes} change(s), ${last.durationMs} ms`
+          : ''),
+    );
+    if (z.error) out.push(`  ERROR ${age(z.error.at, now)}: ${z.error.message}`);
+    out.push(
+      table(
+        ['NAME', 'TYPE', 'SET', 'WEIGHT', 'TTL', 'ANSWER'],
+        z.records.map((r) => [
+          r.name,
+          r.type,
+          r.setId ?? '-',
+          r.weight === undefined ? '-' : String(r.weight),
+          String(r.ttl),
+          r.values.join(', '),
+        ]),
+      )
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
+  }
+  if (s.errors.length > 0) {
+    out.push('');
+    out.push('recent errors:');
+    for (const e of s.errors.slice(-10)) out.push(`  ${e.at} ${e.zone ?? ''} ${e.message}`);
+  }
+  return out.join('\n');
+}
+
+export const register: Register = (program: Command) => {
+  program
+    .command('status')
+    .description("show the controller's regions, votes, records and errors")
+    .requiredOption('--controller <url>', 'controller URL, e.g. http://127.0.0.1:8080')
+    .option('--output <format>', 'text or json', 'text')
+    .action(async (opts: { controller: string; output: string }) => {
+      const doc = (await callController(opts, 'GET', '/v1/status')) as StatusDoc;
+      process.stdout.write(
+        opts.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `${renderStatus(doc)}\n`,
+      );
+    });
+};

@@ -1,0 +1,383 @@
+// The long-running controller: report API → health engine → event-driven and scheduled reconcile
+// of every zone, the embedded builtin DNS server, state (drains, event log) and the HTTP API.
+
+import { randomUUID } from 'node:crypto';
+import { resolve4, resolveNs } from 'node:dns/promises';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import type { DnsProvider } from '../../providers/index.ts';
+import { type Config, proberKeys, secretFromEnv } from '../config/index.ts';
+import { HealthEngine, type HealthEvent } from '../health/index.ts';
+import { createLogger, type Logger } from '../log/index.ts';
+import { GeofailoverError, normaliseName, UsageError } from '../model/index.ts';
+import { apiRoutes, type ControllerApi } from '../server/api.ts';
+import { HttpError } from '../server/http-util.ts';
+import { createReportHandler } from '../server/index.ts';
+import { ControllerMetrics } from '../server/metrics.ts';
+import { createRouterServer, type Route } from '../server/router.ts';
+import type { StatusDoc } from '../server/status-types.ts';
+import { DrainStore } from './drain-store.ts';
+import { EventLog } from './event-log.ts';
+import { closeProviders, openProviders } from './reconcile.ts';
+import { ReconcileScheduler } from './scheduler.ts';
+import { buildStatus } from './status-view.ts';
+import { ZoneReconciler } from './zone-reconciler.ts';
+
+export interface ControllerOptions {
+  config: Config;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** More routes (the demo's fail/heal switches, the dashboard). */
+  extraRoutes?: Route[];
+  replicaId?: string;
+  /** Override controller.listen (tests: "127.0.0.1:0"). */
+  listen?: string;
+}
+
+export interface RunningController {
+  url: string;
+  /** host:port of the embedded builtin DNS server(s). */
+  dnsAddresses: string[];
+  replica: string;
+  engine: HealthEngine;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  status(): StatusDoc;
+  reconcileNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface DnsServerHandle {
+  addresses: string[];
+  close(): Promise<void>;
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new UsageError(`listen address ${listen} is not HOST:PORT`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+/** Turn health events into audit-trail entries (ISO time, flat fields the CLI shows). */
+function auditOf(e: HealthEvent): Record<string, unknown> {
+  return {
+    at_engine: new Date(e.at).toISOString(),
+    ...(e.region ? { region: e.region } : {}),
+    ...(e.endpoint ? { endpoint: e.endpoint } : {}),
+    ...(e.prober ? { prober: e.prober } : {}),
+    from: e.from,
+    to: e.to,
+    evidence: e.evidence,
+  };
+}
+
+export async function startController(opts: ControllerOptions): Promise<RunningController> {
+  const { config } = opts;
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? createLogger('geofailover-controller');
+  const replica = opts.replicaId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  const startedAt = Date.now();
+  const stateDir = config.controller.stateDir;
+
+  // Secrets first: a missing key is a startup error, before anything listens.
+  const keys = proberKeys(config, env);
+  const token = config.controller.tokenEnv
+    ? secretFromEnv(config.controller.tokenEnv, 'controller.tokenEnv', env)
+    : undefined;
+
+  const metrics = new ControllerMetrics();
+  const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
+  const drainStore = new DrainStore(stateDir);
+  const engine = new HealthEngine(config);
+  const restored = drainStore.load();
+  engine.restore(
+    restored.map((d) => ({
+      region: d.region,
+      reason: d.reason,
+      author: d.author,
+      at: Date.parse(d.at),
+      ...(d.until ? { until: Date.parse(d.until) } : {}),
+    })),
+  );
+  const errors: StatusDoc['errors'] = [];
+  const pushError = (message: string, zone?: string) => {
+    errors.push({ at: new Date().toISOString(), ...(zone ? { zone } : {}), message });
+    if (errors.length > 50) errors.splice(0, errors.length - 50);
+  };
+
+  const providers = await openProviders(config, { env, logger });
+  let dns: DnsServerHandle | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    dns = await startEmbeddedDns(config, logger);
+  } catch (err) {
+    await closeProviders(providers);
+    events.close();
+    throw err;
+  }
+
+  const saveDrains = () =>
+    drainStore.save(
+      engine.drains().map((d) => ({
+        region: d.region,
+        reason: d.reason,
+        author: d.author,
+        at: new Date(d.at).toISOString(),
+        ...(d.until === undefined ? {} : { until: new Date(d.until).toISOString() }),
+      })),
+    );
+
+  // Zones and their reconcilers.
+  const nsCache = new Map<string, { at: number; list: string[] }>();
+  const nameserversFor = (zoneName: string, provider: DnsProvider) => async (): Promise<string[]> => {
+    if (config.verify.nameservers.length > 0) return config.verify.nameservers;
+    if (provider.kind === 'builtin') {
+      const cfg = config.providers[provider.id];
+      const listen = cfg?.kind === 'builtin' && cfg.listen ? [cfg.listen].flat() : [];
+      return dns?.addresses.length ? dns.addresses : listen;
+    }
+    const hit = nsCache.get(zoneName);
+    if (hit && Date.now() - hit.at < 300_000) return hit.list;
+    const names = await resolveNs(zoneName.replace(/\.$/, ''));
+    const list = (await Promise.all(names.map((n) => resolve4(n).catch(() => [] as string[]))))
+      .flat()
+      .map((a) => `${a}:53`);
+    nsCache.set(zoneName, { at: Date.now(), list });
+    return list;
+  };
+
+  const reconcilers = new Map<string, ZoneReconciler>();
+  // The scheduler is built after the reconcilers, which only call it later (retry).
+  let scheduler: ReconcileScheduler | undefined;
+  for (const zone of config.zones) {
+    const provider = providers.get(zone.provider)!;
+    const name = normaliseName(zone.name);
+    reconcilers.set(
+      name,
+      new ZoneReconciler({
+        config,
+        zone,
+        provider,
+        engine,
+        events,
+        metrics,
+        logger: logger.child({ zone: name }),
+        nameservers: nameserversFor(name, provider),
+        canWrite: () => ({ ok: true }),
+        retry: (delayMs) => {
+          const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [name]), delayMs);
+          t.unref();
+        },
+      }),
+    );
+  }
+  scheduler = new ReconcileScheduler((zone, triggers) => reconcilers.get(zone)!.pass(triggers), {
+    zones: [...reconcilers.keys()],
+    debounceMs: config.controller.debounce,
+    schedule: config.controller.schedule,
+    logger,
+  });
+
+  // Health events: audit, metrics, and an immediate (debounced) reconcile when policy input moved.
+  const onHealthEvents = (list: readonly HealthEvent[], cause?: number) => {
+    let reconcile = false;
+    for (const e of list) {
+      events.append(e.type, auditOf(e));
+      if (e.type === 'region-transition') metrics.regionTransitions.inc({ region: e.region ?? '', to: e.to });
+      if (e.type === 'drain' || e.type === 'undrain') saveDrains();
+      if (e.type !== 'vote-transition' && e.type !== 'prober-impaired') reconcile = true;
+      if (e.type === 'fail-static') {
+        const msg =
+          e.to === 'on' ? 'fail static: too few fresh probers, DNS held as it is' : 'fail static ended';
+        logger.warn({ evidence: e.evidence }, msg);
+        if (e.to === 'on') pushError(msg);
+      }
+    }
+    updateGauges();
+    if (reconcile) void scheduler!.trigger({ kind: 'health', ...(cause === undefined ? {} : { at: cause }) });
+  };
+
+  const updateGauges = () => {
+    const snap = engine.snapshot();
+    metrics.freshProbers.set(snap.freshProbers.length);
+    metrics.failStatic.set(snap.failStatic ? 1 : 0);
+    for (const r of snap.regions) {
+      metrics.regionUp.set({ region: r.id }, r.status === 'up' ? 1 : 0);
+      metrics.regionDrained.set({ region: r.id }, r.status === 'drained' ? 1 : 0);
+    }
+    for (const e of snap.endpoints) {
+      metrics.endpointUp.set(
+        { region: e.region, endpoint: e.id },
+        e.state === 'up' ? 1 : e.state === 'down' ? 0 : -1,
+      );
+    }
+  };
+
+  const reportHandler = createReportHandler({
+    config,
+    keys,
+    engine,
+    // The deciding report's time: taken when the engine has ingested it (body read and verified).
+    onEvents: (list) => onHealthEvents(list, performance.now()),
+    onReject: (reason) => metrics.reportsRejected.inc({ reason }),
+    onAccept: (report) => {
+      metrics.reportsAccepted.inc({ prober: report.prober });
+      metrics.probeResults.inc(report.results.length);
+    },
+  });
+
+  const tickMs = Math.max(50, Math.min(500, Math.floor(config.health.interval / 4)));
+  const ticker = setInterval(() => {
+    try {
+      const list = engine.tick();
+      if (list.length > 0) onHealthEvents(list);
+    } catch (err) {
+      logger.error({ err }, 'health tick failed');
+    }
+  }, tickMs);
+
+  const status = (): StatusDoc =>
+    buildStatus({
+      config,
+      snapshot: engine.snapshot(),
+      zones: [...reconcilers.values()].map((r) => r.view()),
+      replica,
+      startedAt,
+      role: 'single',
+      errors: [...errors],
+    });
+
+  const regionIds = new Set(config.regions.map((r) => r.id));
+  const api: ControllerApi = {
+    token,
+    status,
+    events: (since, limit, types) => events.since(since, limit, types),
+    drain: async (region, body) => {
+      if (!regionIds.has(region))
+        throw new HttpError(
+          404,
+          `unknown region "${region}"; known: ${[...regionIds].join(', ')}`,
+          'unknown-region',
+        );
+      const until = body.forMs === undefined ? undefined : Date.now() + body.forMs;
+      const e = engine.drain(region, {
+        reason: body.reason,
+        author: body.author,
+        ...(until === undefined ? {} : { until }),
+      });
+      onHealthEvents([e]);
+      return {
+        region,
+        drained: true,
+        reason: body.reason,
+        author: body.author,
+        ...(until ? { until: new Date(until).toISOString() } : {}),
+      };
+    },
+    undrain: async (region, author) => {
+      if (!regionIds.has(region))
+        throw new HttpError(
+          404,
+          `unknown region "${region}"; known: ${[...regionIds].join(', ')}`,
+          'unknown-region',
+        );
+      const e = engine.undrain(region, author);
+      onHealthEvents([e]);
+      return { region, drained: false };
+    },
+    reconcile: async () => {
+      await scheduler!.trigger({ kind: 'api' });
+      return { zones: [...reconcilers.values()].map((r) => r.view()) };
+    },
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.registry.metrics(),
+    }),
+    reports: reportHandler,
+    healthy: () => ({ ok: true, detail: `up since ${new Date(startedAt).toISOString()}` }),
+  };
+
+  const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
+  const server = createRouterServer(() => routes, logger);
+  const { host, port } = splitListen(opts.listen ?? config.controller.listen);
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
+    });
+  } catch (err) {
+    clearInterval(ticker);
+    await scheduler.stop();
+    await dns?.close();
+    await closeProviders(providers);
+    events.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new GeofailoverError(
+      code === 'EADDRINUSE'
+        ? `cannot listen on ${host}:${port}: the address is in use`
+        : `cannot listen on ${host}:${port}: ${(err as Error).message}`,
+      { remedy: 'stop the other process or set controller.listen to a free address', cause: err },
+    );
+  }
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  events.append('controller-started', {
+    replica,
+    url,
+    mode: config.controller.mode,
+    dns: dns?.addresses ?? [],
+    drainsRestored: restored.length,
+  });
+  logger.info({ url, dns: dns?.addresses, mode: config.controller.mode, replica }, 'controller started');
+  scheduler.start();
+  updateGauges();
+  // A first pass shows what is served; it changes nothing until health has been decided.
+  void scheduler.trigger({ kind: 'startup' });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(ticker);
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      // Finish the apply in flight (never cut a provider write in half), then close.
+      await scheduler!.stop();
+      for (const c of closers) await c().catch(() => undefined);
+      await dns?.close().catch(() => undefined);
+      await closeProviders(providers);
+      events.append('controller-stopped', { replica });
+      events.close();
+      logger.info({ replica }, 'controller stopped');
+    })();
+    return stopping;
+  };
+
+  return {
+    url,
+    dnsAddresses: dns?.addresses ?? [],
+    replica,
+    engine,
+    events,
+    metrics,
+    status,
+    reconcileNow: () => scheduler!.trigger({ kind: 'api' }),
+    stop,
+  };
+}
+
+/** Start the builtin DNS server in-process when a builtin provider used by a zone has `listen`. */
+async function startEmbeddedDns(config: Config, logger: Logger): Promise<DnsServerHandle | undefined> {
+  const wanted = Object.entries(config.providers).filter(
+    ([id, p]) =>
+      p.kind === 'builtin' && p.listen !== undefined && config.zones.some((z) => z.provider === id),
+  );
+  if (wanted.length === 0) return undefined;
+  const { startDnsServer } = await import('../../providers/builtin/index.ts');
+  const handle = await startDnsServer({ config, logger: logger.child({ component: 'dns' }) });
+  return { addresses: handle.addresses, close: () => handle.close() };
+}

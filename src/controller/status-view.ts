@@ -1,0 +1,89 @@
+// Builds the StatusDoc (GET /v1/status, the CLI's `status`, the dashboard) from the health engine's
+// snapshot and each zone's last reconcile.
+import type { Config } from '../config/index.ts';
+import type { HealthSnapshot } from '../health/index.ts';
+import type { RegionView, StatusDoc, ZoneView } from '../server/status-types.ts';
+
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+
+export interface StatusInputs {
+  config: Config;
+  snapshot: HealthSnapshot;
+  zones: ZoneView[];
+  replica: string;
+  startedAt: number;
+  role: StatusDoc['role'];
+  leader?: string;
+  errors: StatusDoc['errors'];
+}
+
+export function buildStatus(i: StatusInputs): StatusDoc {
+  const { config, snapshot } = i;
+  const addresses = new Map(
+    config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e.address] as const)),
+  );
+  const regions: RegionView[] = snapshot.regions.map((r) => ({
+    id: r.id,
+    status: r.status,
+    ...(iso(r.since) ? { since: iso(r.since) } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    holdingFailback: r.holdingFailback,
+    ...(iso(r.failbackAt) ? { failbackAt: iso(r.failbackAt) } : {}),
+    decided: r.decided,
+    ...(r.drain
+      ? {
+          drain: {
+            reason: r.drain.reason,
+            author: r.drain.author,
+            at: iso(r.drain.at)!,
+            ...(r.drain.until === undefined ? {} : { until: iso(r.drain.until) }),
+          },
+        }
+      : {}),
+    endpoints: snapshot.endpoints
+      .filter((e) => e.region === r.id)
+      .map((e) => ({
+        id: e.id,
+        address: addresses.get(e.id) ?? '',
+        state: e.state,
+        ...(iso(e.since) ? { since: iso(e.since) } : {}),
+        votes: e.votes.map((v) => ({
+          prober: v.prober,
+          vote: v.vote,
+          fresh: v.fresh,
+          impaired: v.impaired,
+          ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+          ...(v.detail ? { detail: v.detail } : {}),
+        })),
+      })),
+  }));
+  const fresh = new Set(snapshot.freshProbers);
+  return {
+    version: 1,
+    owner: config.owner,
+    mode: config.controller.mode,
+    role: i.role,
+    ...(i.leader ? { leader: i.leader } : {}),
+    replica: i.replica,
+    now: new Date(snapshot.at).toISOString(),
+    startedAt: new Date(i.startedAt).toISOString(),
+    failStatic: snapshot.failStatic,
+    ...(snapshot.failStatic
+      ? {
+          failStaticReason: `${fresh.size} prober(s) fresh, fewer than minProbers ${config.health.minProbers}: DNS is held as it is`,
+        }
+      : {}),
+    freshProbers: fresh.size,
+    minProbers: config.health.minProbers,
+    regions,
+    probers: snapshot.probers.map((p) => ({
+      id: p.id,
+      fresh: p.fresh,
+      impaired: p.impaired,
+      ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
+    })),
+    zones: i.zones,
+    errors: i.errors,
+  };
+}

@@ -1,0 +1,323 @@
+// One zone's reconcile pass inside the running controller: hold when health cannot be trusted (fail
+// static, undecided after a restart, not the leader), otherwise read → plan → gate → apply → confirm
+// propagation, recording every step in the event log and metrics. Provider errors are retried with
+// exponential backoff and full jitter; they never escape the pass.
+import type { DnsProvider } from '../../providers/index.ts';
+import type { Config, ZoneConfig } from '../config/index.ts';
+import type { HealthEngine } from '../health/index.ts';
+import type { Logger } from '../log/index.ts';
+import {
+  type Change,
+  ConflictError,
+  GeofailoverError,
+  isMarkerName,
+  normaliseName,
+  type RecordSet,
+  sortRecords,
+} from '../model/index.ts';
+import type { ZonePlan } from '../plan/index.ts';
+import { assemblePlan, renderText } from '../plan/index.ts';
+import type { ControllerMetrics } from '../server/metrics.ts';
+import type { ReconcileView, ZoneView } from '../server/status-types.ts';
+import { applyZonePlan } from './applier.ts';
+import type { EventLog } from './event-log.ts';
+import { planZoneOf } from './reconcile.ts';
+import type { Trigger } from './scheduler.ts';
+import { expectationsFor, verifyPropagation } from './verify.ts';
+
+export interface ZoneReconcilerDeps {
+  config: Config;
+  zone: ZoneConfig;
+  provider: DnsProvider;
+  engine: HealthEngine;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  /** Nameservers to confirm propagation on (host:port); empty: no confirmation possible. */
+  nameservers: () => Promise<string[]>;
+  /** Fencing: may this replica write now? Checked before planning and again right before apply. */
+  canWrite: () => { ok: boolean; reason?: string };
+  /** Ask the scheduler for another pass of this zone later (retry after an error). */
+  retry: (delayMs: number) => void;
+}
+
+const summary = (c: Change) => {
+  const r = (c.after ?? c.before)!;
+  return {
+    kind: c.kind,
+    name: r.name,
+    type: r.type,
+    ...(r.setId === undefined ? {} : { setId: r.setId }),
+    ...(c.before ? { before: c.before.values, beforeWeight: c.before.weight } : {}),
+    ...(c.after ? { after: c.after.values, afterWeight: c.after.weight } : {}),
+    reason: c.reason,
+  };
+};
+
+export class ZoneReconciler {
+  readonly zone: string;
+  private last?: ReconcileView;
+  private published: RecordSet[] = [];
+  private error?: ZoneView['error'];
+  private failures = 0;
+  private holdReason?: string;
+
+  constructor(private readonly d: ZoneReconcilerDeps) {
+    this.zone = normaliseName(d.zone.name);
+  }
+
+  view(): ZoneView {
+    return {
+      zone: this.zone,
+      provider: this.d.provider.id,
+      providerKind: this.d.provider.kind,
+      ...(this.last ? { lastReconcile: this.last } : {}),
+      records: this.published,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  /** The regions this zone's records depend on. */
+  private regions(): string[] {
+    const out = new Set<string>();
+    for (const r of this.d.zone.records) {
+      const p = r.policy;
+      if (p.kind === 'failover') p.order.forEach((x) => out.add(x));
+      else if (p.kind === 'weighted') Object.keys(p.weights).forEach((x) => out.add(x));
+      else p.rules.forEach((rule) => rule.regions.forEach((x) => out.add(x)));
+    }
+    return [...out];
+  }
+
+  /** Why this pass must not change DNS, or undefined when it may. */
+  private holdingBecause(): string | undefined {
+    const snap = this.d.engine.snapshot();
+    if (snap.failStatic) {
+      return `fail static: ${snap.freshProbers.length} prober(s) fresh, fewer than minProbers ${this.d.config.health.minProbers}; DNS is held as it is`;
+    }
+    const undecided = this.regions().filter((r) => !this.d.engine.decided(r));
+    if (undecided.length > 0) {
+      return `holding DNS until fresh reports decide region(s) ${undecided.join(', ')}`;
+    }
+    const write = this.d.canWrite();
+    if (!write.ok) return write.reason ?? 'this replica may not write';
+    return undefined;
+  }
+
+  async pass(triggers: readonly Trigger[]): Promise<void> {
+    const t0 = performance.now();
+    const trigger = [...new Set(triggers.map((t) => t.kind))].join(',');
+    const causeAt = triggers.reduce<number | undefined>(
+      (m, t) => (t.at === undefined ? m : m === undefined ? t.at : Math.min(m, t.at)),
+      undefined,
+    );
+    const end = (result: ReconcileView['result'], extra: Partial<ReconcileView> = {}) => {
+      const durationMs = Math.round((performance.now() - t0) * 100) / 100;
+      this.last = { at: new Date().toISOString(), trigger, result, changes: 0, durationMs, ...extra };
+      this.d.metrics.reconciles.inc({ zone: this.zone, result });
+      this.d.metrics.reconcileDuration.observe({ zone: this.zone, trigger }, durationMs / 1000);
+    };
+
+    const hold = this.holdingBecause();
+    if (hold) {
+      if (hold !== this.holdReason) {
+        this.d.events.append('reconcile-held', { zone: this.zone, message: hold, trigger });
+        this.d.logger.warn({ zone: this.zone, trigger }, hold);
+      }
+      this.holdReason = hold;
+      end('skipped', { message: hold });
+      await this.refreshPublished().catch(() => undefined);
+      return;
+    }
+    if (this.holdReason) {
+      this.d.events.append('reconcile-resumed', {
+        zone: this.zone,
+        message: `no longer held (${this.holdReason})`,
+      });
+      this.holdReason = undefined;
+    }
+
+    let plan: ZonePlan | undefined;
+    try {
+      const states = this.d.engine.regionStates();
+      let desired: RecordSet[] = [];
+      let current: readonly RecordSet[] = [];
+      plan = await planZoneOf(this.d.config, this.d.zone, this.d.provider, states, {
+        inspect: (c, d) => {
+          current = c;
+          desired = d.map((x) => x.record);
+        },
+      });
+      // What is served now: the desired set once applied (or when nothing differs), else what was read.
+      this.published = plan.changes.length === 0 ? sortRecords(desired) : this.managedOf(current);
+      if (plan.changes.length === 0) {
+        this.failures = 0;
+        this.error = undefined;
+        end('ok');
+        return;
+      }
+      const changes = plan.changes.map(summary);
+      if (!plan.allowed) {
+        const refusals = plan.safety.filter((v) => !v.ok).map((v) => v.message);
+        const message = `plan refused by the safety gate: ${refusals.join('; ')}`;
+        this.d.events.append('plan-refused', {
+          zone: this.zone,
+          checksum: plan.checksum,
+          changes,
+          refusals,
+          trigger,
+        });
+        this.d.logger.error({ zone: this.zone, refusals, checksum: plan.checksum }, message);
+        this.d.logger.info({ zone: this.zone }, renderText(assemblePlan(this.d.config.owner, [plan])));
+        this.error = {
+          at: new Date().toISOString(),
+          message: `${message}; review and run \`geofailover apply --force\``,
+        };
+        end('refused', { changes: plan.changes.length, message, checksum: plan.checksum });
+        return;
+      }
+      if (this.d.config.controller.mode === 'dry-run') {
+        this.d.events.append('plan', {
+          zone: this.zone,
+          mode: 'dry-run',
+          checksum: plan.checksum,
+          changes,
+          trigger,
+        });
+        this.d.logger.info(
+          { zone: this.zone, checksum: plan.checksum },
+          renderText(assemblePlan(this.d.config.owner, [plan])),
+        );
+        end('dry-run', { changes: plan.changes.length, checksum: plan.checksum });
+        return;
+      }
+      // Fencing: leadership may have been lost while we read and planned.
+      const write = this.d.canWrite();
+      if (!write.ok) {
+        end('skipped', { message: write.reason ?? 'lost the right to write before apply' });
+        return;
+      }
+      const applyStart = performance.now();
+      const outcome = await applyZonePlan(plan, this.d.provider, {
+        mode: 'apply',
+        replan: () => planZoneOf(this.d.config, this.d.zone, this.d.provider, states),
+      });
+      const applyMs = performance.now() - applyStart;
+      this.published = sortRecords(desired);
+      for (const c of plan.changes) this.d.metrics.dnsChanges.inc({ zone: this.zone, kind: c.kind });
+      const visible = await this.confirm(plan, desired);
+      const visibleAt = performance.now();
+      this.d.events.append('apply', {
+        zone: this.zone,
+        provider: this.d.provider.id,
+        checksum: plan.checksum,
+        changes,
+        trigger,
+        result: outcome.status,
+        applyMs: Math.round(applyMs * 100) / 100,
+        ...(outcome.result?.syncMs === undefined ? {} : { syncMs: outcome.result.syncMs }),
+        visible: visible.nameservers,
+        ...(visible.unchecked.length > 0 ? { unchecked: visible.unchecked } : {}),
+        ...(causeAt === undefined ? {} : { sinceCauseMs: Math.round((visibleAt - causeAt) * 100) / 100 }),
+      });
+      this.failures = 0;
+      this.error = visible.ok
+        ? undefined
+        : {
+            at: new Date().toISOString(),
+            message: `applied, but not visible on ${visible.nameservers
+              .filter((n) => n.visibleMs === null)
+              .map(
+                (n) =>
+                  `${n.nameserver}${n.lastMismatch ? ` (${n.lastMismatch})` : n.error ? ` (${n.error})` : ''}`,
+              )
+              .join(', ')} within ${this.d.config.verify.timeout} ms`,
+          };
+      if (!visible.ok)
+        this.d.events.append('propagation-failed', { zone: this.zone, message: this.error!.message });
+      end('changed', {
+        changes: plan.changes.length,
+        checksum: plan.checksum,
+        visible: visible.nameservers.map((n) => ({ nameserver: n.nameserver, visibleMs: n.visibleMs })),
+      });
+    } catch (err) {
+      this.failed(err, plan, end);
+    }
+  }
+
+  private failed(
+    err: unknown,
+    plan: ZonePlan | undefined,
+    end: (r: ReconcileView['result'], x?: Partial<ReconcileView>) => void,
+  ) {
+    this.failures++;
+    const conflict = err instanceof ConflictError;
+    // Full jitter: a random delay up to an exponentially growing cap (1 s … 60 s); a lost
+    // compare-and-swap is re-read and re-planned almost at once.
+    const cap = conflict ? 200 : Math.min(60_000, 1000 * 2 ** Math.min(this.failures - 1, 6));
+    const delay = Math.round(conflict ? 50 + Math.random() * cap : cap / 2 + Math.random() * (cap / 2));
+    const message =
+      err instanceof GeofailoverError ? err.describe() : err instanceof Error ? err.message : String(err);
+    this.d.metrics.providerErrors.inc({ provider: this.d.provider.id, zone: this.zone });
+    this.d.events.append('apply-error', {
+      zone: this.zone,
+      provider: this.d.provider.id,
+      message,
+      attempt: this.failures,
+      retryInMs: delay,
+      ...(plan ? { checksum: plan.checksum, changes: plan.changes.length } : {}),
+    });
+    this.d.logger.error(
+      { zone: this.zone, provider: this.d.provider.id, err, retryInMs: delay },
+      'reconcile failed',
+    );
+    this.error = {
+      at: new Date().toISOString(),
+      message,
+      retryAt: new Date(Date.now() + delay).toISOString(),
+    };
+    end('error', { message, ...(plan ? { changes: plan.changes.length } : {}) });
+    this.d.retry(delay);
+  }
+
+  private async confirm(plan: ZonePlan, desired: readonly RecordSet[]) {
+    const changed = new Set(
+      plan.changes.map((c) => (c.after ?? c.before)!.name).filter((n) => !isMarkerName(n)),
+    );
+    const records = desired.filter((r) => changed.has(r.name));
+    const { expectations, unchecked } = expectationsFor(records, this.d.config.geoip.networks);
+    const nameservers = await this.d.nameservers().catch(() => []);
+    if (nameservers.length === 0) {
+      return {
+        ok: false,
+        nameservers: [],
+        unchecked: [...unchecked, 'no nameserver to ask (set verify.nameservers)'],
+      };
+    }
+    const result = await verifyPropagation({
+      nameservers,
+      expectations,
+      unchecked,
+      deadlineMs: this.d.config.verify.timeout,
+      intervalMs: this.d.config.verify.interval,
+    });
+    for (const n of result.nameservers) {
+      if (n.visibleMs === null)
+        this.d.metrics.propagationFailures.inc({ zone: this.zone, nameserver: n.nameserver });
+      else
+        this.d.metrics.propagation.observe({ zone: this.zone, nameserver: n.nameserver }, n.visibleMs / 1000);
+    }
+    return result;
+  }
+
+  /** While held, show what the provider serves (best effort; errors are reported by real passes). */
+  private async refreshPublished(): Promise<void> {
+    const names = this.d.zone.records.map((r) => r.name);
+    this.published = this.managedOf(await this.d.provider.records(this.zone, { names }));
+  }
+
+  private managedOf(current: readonly RecordSet[]): RecordSet[] {
+    const managed = new Set(this.d.zone.records.map((r) => normaliseName(r.name)));
+    return sortRecords(current.filter((r) => managed.has(normaliseName(r.name)) && !isMarkerName(r.name)));
+  }
+}

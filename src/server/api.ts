@@ -1,0 +1,111 @@
+// The controller's HTTP API routes (DESIGN.md; issue 5): status, events, drains, reconcile, metrics,
+// health, and the probe report intake. Mutating calls need the bearer token.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkBearer, HttpError, readJson, sendJson, sendText } from './http-util.ts';
+import type { Route } from './router.ts';
+import type { StatusDoc } from './status-types.ts';
+
+export interface ControllerApi {
+  token: string | undefined;
+  status(): StatusDoc;
+  events(since: number | string | undefined, limit: number, types: string[] | undefined): unknown[];
+  /** Throws HttpError(404) for an unknown region. */
+  drain(region: string, body: { reason: string; author: string; forMs?: number }): Promise<unknown>;
+  undrain(region: string, author: string): Promise<unknown>;
+  reconcile(): Promise<unknown>;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  reports(req: IncomingMessage, res: ServerResponse): void;
+  healthy(): { ok: boolean; detail: string };
+}
+
+function query(req: IncomingMessage): URLSearchParams {
+  return new URL(req.url ?? '/', 'http://localhost').searchParams;
+}
+
+function drainBody(raw: unknown): { reason: string; author: string; forMs?: number } {
+  const b = (raw ?? {}) as Record<string, unknown>;
+  if (typeof b.reason !== 'string' || b.reason.trim() === '') {
+    throw new HttpError(400, 'a drain needs a "reason" (string)', 'bad-request');
+  }
+  if (b.reason.length > 500) throw new HttpError(400, '"reason" is over 500 characters', 'bad-request');
+  const author = typeof b.author === 'string' && b.author.trim() !== '' ? b.author.slice(0, 100) : 'api';
+  let forMs: number | undefined;
+  if (b.forMs !== undefined) {
+    if (typeof b.forMs !== 'number' || !Number.isFinite(b.forMs) || b.forMs <= 0) {
+      throw new HttpError(400, '"forMs" must be a positive number of milliseconds', 'bad-request');
+    }
+    forMs = b.forMs;
+  }
+  return { reason: b.reason.trim(), author, ...(forMs === undefined ? {} : { forMs }) };
+}
+
+export function apiRoutes(api: ControllerApi): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: /^\/healthz$/,
+      handler: (_req, res) => {
+        const h = api.healthy();
+        sendJson(res, h.ok ? 200 : 503, { ok: h.ok, detail: h.detail });
+      },
+    },
+    { method: 'GET', path: /^\/v1\/status$/, handler: (_req, res) => sendJson(res, 200, api.status()) },
+    {
+      method: 'GET',
+      path: /^\/v1\/events$/,
+      handler: (req, res) => {
+        const q = query(req);
+        const sinceRaw = q.get('since') ?? undefined;
+        let since: number | string | undefined;
+        if (sinceRaw !== undefined) {
+          if (/^\d+$/.test(sinceRaw)) since = Number(sinceRaw);
+          else if (!Number.isNaN(Date.parse(sinceRaw))) since = new Date(sinceRaw).toISOString();
+          else
+            throw new HttpError(
+              400,
+              `since=${sinceRaw} is neither a sequence number nor an ISO time`,
+              'bad-request',
+            );
+        }
+        const limit = Math.min(10_000, Math.max(1, Number(q.get('limit') ?? 1000) || 1000));
+        const types = q.get('type')?.split(',').filter(Boolean);
+        sendJson(res, 200, { events: api.events(since, limit, types) });
+      },
+    },
+    {
+      method: 'PUT',
+      path: /^\/v1\/drains\/([^/]+)$/,
+      handler: async (req, res, m) => {
+        checkBearer(req, api.token);
+        const body = drainBody(await readJson(req));
+        sendJson(res, 200, await api.drain(decodeURIComponent(m[1]!), body));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/v1\/drains\/([^/]+)$/,
+      handler: async (req, res, m) => {
+        checkBearer(req, api.token);
+        const author = query(req).get('author') ?? 'api';
+        sendJson(res, 200, await api.undrain(decodeURIComponent(m[1]!), author.slice(0, 100)));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/reconcile$/,
+      handler: async (req, res) => {
+        checkBearer(req, api.token);
+        sendJson(res, 200, await api.reconcile());
+      },
+    },
+    { method: 'POST', path: /^\/v1\/reports$/, handler: (req, res) => api.reports(req, res) },
+    {
+      method: 'GET',
+      path: /^\/metrics$/,
+      handler: async (_req, res) => {
+        const m = await api.metrics();
+        sendText(res, 200, m.body, m.contentType);
+      },
+    },
+  ];
+}

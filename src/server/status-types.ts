@@ -1,0 +1,95 @@
+// The documents the controller API serves (GET /v1/status, /v1/events): shared by the server, the
+// CLI and the dashboard. Versioned; fields are only ever added.
+import type { RecordSet } from '../model/index.ts';
+
+export interface VoteView {
+  prober: string;
+  /** The prober's hysteresis output for this endpoint. */
+  vote: 'up' | 'down' | 'unknown';
+  fresh: boolean;
+  impaired: boolean;
+  lastAt?: string;
+  detail?: string;
+  latencyMs?: number;
+}
+
+export interface EndpointView {
+  id: string;
+  address: string;
+  state: 'up' | 'down' | 'unknown';
+  since?: string;
+  votes: VoteView[];
+}
+
+export interface DrainView {
+  reason: string;
+  author: string;
+  at: string;
+  until?: string;
+}
+
+export interface RegionView {
+  id: string;
+  status: 'up' | 'down' | 'drained';
+  since?: string;
+  reason?: string;
+  holdingFailback?: boolean;
+  failbackAt?: string;
+  /** False until the health engine has decided this region from fresh reports since start. */
+  decided: boolean;
+  drain?: DrainView;
+  endpoints: EndpointView[];
+}
+
+export interface ProberView {
+  id: string;
+  fresh: boolean;
+  impaired: boolean;
+  lastReportAt?: string;
+  seq?: number;
+}
+
+export interface ReconcileView {
+  at: string;
+  trigger: string;
+  result: 'ok' | 'changed' | 'dry-run' | 'refused' | 'error' | 'skipped';
+  changes: number;
+  durationMs: number;
+  message?: string;
+  checksum?: string;
+  visible?: { nameserver: string; visibleMs: number | null }[];
+}
+
+export interface PublishedRecord extends RecordSet {
+  /** The config record and policy this set belongs to. */
+  policy?: string;
+}
+
+export interface ZoneView {
+  zone: string;
+  provider: string;
+  providerKind: string;
+  lastReconcile?: ReconcileView;
+  /** What the provider serves now, as last read (our records only, markers excluded). */
+  records: PublishedRecord[];
+  error?: { at: string; message: string; retryAt?: string };
+}
+
+export interface StatusDoc {
+  version: 1;
+  owner: string;
+  mode: 'apply' | 'dry-run';
+  role: 'single' | 'leader' | 'follower';
+  leader?: string;
+  replica: string;
+  now: string;
+  startedAt: string;
+  failStatic: boolean;
+  failStaticReason?: string;
+  freshProbers: number;
+  minProbers: number;
+  regions: RegionView[];
+  probers: ProberView[];
+  zones: ZoneView[];
+  errors: { at: string; zone?: string; message: string }[];
+}
