@@ -1,0 +1,128 @@
+// The client-side request budget: Cloudflare allows 1,200 requests per 5 minutes per token and,
+// once over, blocks every call for 5 minutes. All zones under one token share one budget, so the
+// budgets live in a module-level registry keyed by a hash of the token (never the token itself).
+//
+// A sliding-window log rather than a refilling bucket: a bucket of capacity C refilled at C per
+// window admits up to 2C in one window, which is exactly what the server punishes.
+import { createHash } from 'node:crypto';
+import { Gauge } from 'prom-client';
+
+export interface BudgetOptions {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Window length in milliseconds (Cloudflare: 300,000). */
+  windowMs: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+export class RequestBudget {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Send times of the requests inside the current window, oldest first. */
+  private readonly sent: number[] = [];
+  /** Until when the server told us to stop (a 429's retry-after), epoch ms. */
+  private blockedUntil = 0;
+  /** Callers waiting, served in arrival order so a busy zone cannot starve another. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(options: BudgetOptions, now: () => number = Date.now) {
+    this.limit = options.limit;
+    this.windowMs = options.windowMs;
+    this.now = now;
+  }
+
+  private prune(at: number): void {
+    while (this.sent.length > 0 && this.sent[0]! <= at - this.windowMs) this.sent.shift();
+  }
+
+  /** Requests still allowed in the current window. */
+  get remaining(): number {
+    this.prune(this.now());
+    return Math.max(0, this.limit - this.sent.length);
+  }
+
+  /** Milliseconds until the server-imposed block ends (0 when not blocked). */
+  get blockedForMs(): number {
+    return Math.max(0, this.blockedUntil - this.now());
+  }
+
+  /** Record a 429: nobody under this token sends again before `ms` has passed. */
+  block(ms: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+  }
+
+  /** Milliseconds the next request would have to wait now. */
+  waitMs(): number {
+    const at = this.now();
+    this.prune(at);
+    const windowWait = this.sent.length < this.limit ? 0 : this.sent[0]! + this.windowMs - at;
+    return Math.max(windowWait, this.blockedUntil - at, 0);
+  }
+
+  /** Wait for a slot and take it. Resolves when the request may be sent. */
+  take(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (;;) {
+        const wait = this.waitMs();
+        if (wait <= 0) break;
+        await sleep(wait, signal);
+      }
+      this.sent.push(this.now());
+    });
+    // A caller that aborts must not wedge the queue for the others.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
+const registry = new Map<string, RequestBudget>();
+
+/** A stable, non-reversible key for a token: the registry and metrics never hold the token. */
+export function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}
+
+/** The budget shared by every client of this token (created with `options` on first use). */
+export function budgetFor(token: string, options: BudgetOptions): RequestBudget {
+  const key = tokenKey(token);
+  let b = registry.get(key);
+  if (!b || b.limit !== options.limit || b.windowMs !== options.windowMs) {
+    b = new RequestBudget(options);
+    registry.set(key, b);
+  }
+  return b;
+}
+
+/** Budgets by token key, for status output and metrics. */
+export function budgets(): ReadonlyMap<string, RequestBudget> {
+  return registry;
+}
+
+let gauge: Gauge | undefined;
+
+/** Registers (once) the gauge `geofailover_cloudflare_budget_remaining{token}` on the default registry. */
+export function registerBudgetGauge(): Gauge {
+  gauge ??= new Gauge({
+    name: 'geofailover_cloudflare_budget_remaining',
+    help: 'Cloudflare API requests left in the current 5-minute window, per API token (hashed)',
+    labelNames: ['token'],
+    collect() {
+      for (const [key, b] of registry) this.set({ token: key }, b.remaining);
+    },
+  });
+  return gauge;
+}

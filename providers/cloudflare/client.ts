@@ -1,0 +1,88 @@
+// Builds the Cloudflare SDK client: token from the environment, pinned api-version, baseURL for tests,
+// SDK retries on (408/409/429/5xx, retry-after honoured) and every HTTP request — retries included —
+// passing through the shared request budget first.
+import Cloudflare from 'cloudflare';
+import { ProviderError } from '../../src/model/index.ts';
+import { budgetFor, type RequestBudget } from './budget.ts';
+
+export interface ClientOptions {
+  provider: string;
+  apiToken: string;
+  apiVersion: string;
+  baseURL?: string;
+  requestBudget: number;
+  /** Budget window; Cloudflare's is 5 minutes (tests shorten it). */
+  budgetWindowMs?: number;
+  /** SDK retries per call. */
+  maxRetries?: number;
+  /** Longest server-imposed wait (429 retry-after) we sit through inside one call. */
+  maxWaitMs?: number;
+  timeoutMs?: number;
+}
+
+export interface CfClient {
+  sdk: Cloudflare;
+  budget: RequestBudget;
+}
+
+export const FIVE_MINUTES = 300_000;
+
+/** Seconds or an HTTP date, as the Retry-After header allows; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Headers): number | undefined {
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && Number.isFinite(Number(ms))) return Number(ms);
+  const v = headers.get('retry-after');
+  if (v === null) return undefined;
+  if (Number.isFinite(Number(v))) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function createClient(o: ClientOptions): CfClient {
+  const budget = budgetFor(o.apiToken, {
+    limit: o.requestBudget,
+    windowMs: o.budgetWindowMs ?? FIVE_MINUTES,
+  });
+  const maxWaitMs = o.maxWaitMs ?? 60_000;
+
+  const budgetedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const signal = init?.signal ?? undefined;
+    // A long server block: fail fast (retryable) rather than hold a reconcile for minutes; the
+    // controller keeps serving status and the next pass tries again once the block is over.
+    if (budget.blockedForMs > maxWaitMs) {
+      throw new ProviderError(
+        `cloudflare: rate limited for another ${Math.ceil(budget.blockedForMs / 1000)} s (HTTP 429 retry-after)`,
+        {
+          provider: o.provider,
+          retryable: true,
+          remedy: 'wait; the next reconcile retries when the block ends',
+        },
+      );
+    }
+    await budget.take(signal);
+    const res = await fetch(input, init);
+    if (res.status === 429) {
+      const wait = retryAfterMs(res.headers) ?? 1000;
+      budget.block(wait);
+      if (wait > maxWaitMs) {
+        // Tell the SDK not to sleep through it (x-should-retry is its documented override).
+        const headers = new Headers(res.headers);
+        headers.set('x-should-retry', 'false');
+        return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+      }
+    }
+    return res;
+  };
+
+  const sdk = new Cloudflare({
+    apiToken: o.apiToken,
+    apiVersion: o.apiVersion,
+    ...(o.baseURL === undefined ? {} : { baseURL: o.baseURL }),
+    maxRetries: o.maxRetries ?? 4,
+    timeout: o.timeoutMs ?? 30_000,
+    fetch: budgetedFetch,
+    // The SDK's own logger prints request lines to the console; ours is pino.
+    logLevel: 'off',
+  });
+  return { sdk, budget };
+}

@@ -1,0 +1,2 @@
+// Load-balancer mode (placeholder while being written).
+export { CloudflareRecordsProvider as CloudflareLoadBalancerProvider } from './records-provider.ts';

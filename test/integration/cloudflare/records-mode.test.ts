@@ -1,0 +1,133 @@
+// Records mode against the fake Cloudflare API through the real SDK: plan -> apply -> re-plan is empty,
+// a failover is one atomic batch, hand-made records are refused unless adopting, proxied records do
+// not churn, dry-run sends no writes.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeCloudflare } from '../../fakes/cloudflare/index.ts';
+import { converge, failover, makeConfig, plan, provider, startFake } from './harness.ts';
+
+describe('cloudflare records mode', () => {
+  let fake: FakeCloudflare;
+  beforeEach(async () => {
+    fake = await startFake();
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  const records = () => [
+    failover('app.example.com', ['us-east', 'eu-west']),
+    { ...failover('app.example.com', ['us-east', 'eu-west']), type: 'AAAA' },
+    failover('www.example.com', ['eu-west', 'us-east'], { proxied: true, ttl: 300 }),
+  ];
+
+  it('creates, then re-plans to zero changes, with tags, comment and pinned api-version', async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    const { plan: first, outcome } = await converge(config, p);
+    expect(first.changes.length).toBeGreaterThan(0);
+    expect(outcome.verified).toBe(true);
+    const stored = [...fake.zones.values()][0]!.records;
+    const app = [...stored.values()].filter((r) => r.name === 'app.example.com');
+    expect(app.map((r) => r.content).sort()).toEqual(['192.0.2.10', '192.0.2.11', '2001:db8::10']);
+    for (const r of stored.values()) {
+      expect(r.tags).toContain('geofailover-owner:shop-prod');
+      expect(r.comment).toBe('geofailover owner=shop-prod');
+    }
+    // proxied: stored as Auto (1), yet re-planning finds nothing to do.
+    const www = [...stored.values()].filter((r) => r.name === 'www.example.com');
+    expect(www.every((r) => r.proxied && r.ttl === 1)).toBe(true);
+    expect((await plan(config, p)).changes).toEqual([]);
+    expect(new Set(fake.calls.map((c) => c.apiVersion))).toEqual(new Set(['2024-09-01']));
+    // no TXT marker is ever written on Cloudflare
+    expect([...stored.values()].some((r) => r.type === 'TXT')).toBe(false);
+  });
+
+  it('fails over a region in one batch call and converges', async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    fake.resetCalls();
+    const { plan: fo } = await converge(config, p, { 'us-east': 'down' });
+    expect(fo.changes.map((c) => c.kind)).toEqual(['update', 'update']);
+    expect(fake.count({ mutating: true })).toBe(1);
+    expect(fake.count({ method: 'POST', path: /dns_records\/batch$/ })).toBe(1);
+    const app = [...[...fake.zones.values()][0]!.records.values()].filter(
+      (r) => r.name === 'app.example.com',
+    );
+    expect(app.map((r) => r.content).sort()).toEqual(['198.51.100.20', '198.51.100.21', '2001:db8::20']);
+    expect((await plan(config, p, { 'us-east': 'down' })).changes).toEqual([]);
+    // and back
+    await converge(config, p);
+    expect((await plan(config, p)).changes).toEqual([]);
+  });
+
+  it('refuses a hand-made record at a managed name unless adopting, then tags it', async () => {
+    const zone = [...fake.zones.values()][0]!;
+    zone.create({ name: 'app.example.com', type: 'A', content: '192.0.2.99', ttl: 300, tags: ['team:web'] });
+    const config = makeConfig({
+      baseURL: fake.url,
+      records: [failover('app.example.com', ['us-east', 'eu-west'])],
+    });
+    const p = provider(config);
+    const refused = await plan(config, p);
+    expect(refused.allowed).toBe(false);
+    expect(refused.safety.find((s) => s.check === 'ownership')?.ok).toBe(false);
+    fake.resetCalls();
+    const dry = await converge(config, p);
+    expect(dry.outcome.status).toBe('refused');
+    expect(fake.count({ mutating: true })).toBe(0);
+
+    const adopted = await converge(config, p, {}, true);
+    expect(adopted.outcome.verified).toBe(true);
+    const app = [...zone.records.values()].filter((r) => r.name === 'app.example.com');
+    expect(app.map((r) => r.content).sort()).toEqual(['192.0.2.10', '192.0.2.11']);
+    expect(app.every((r) => r.tags.includes('geofailover-owner:shop-prod'))).toBe(true);
+    // the user's own tag survives adoption
+    expect(app.some((r) => r.tags.includes('team:web'))).toBe(true);
+    expect((await plan(config, p)).changes).toEqual([]);
+  });
+
+  it('never touches a name tagged by another owner', async () => {
+    const zone = [...fake.zones.values()][0]!;
+    zone.create({
+      name: 'app.example.com',
+      type: 'A',
+      content: '192.0.2.99',
+      ttl: 300,
+      tags: ['geofailover-owner:other'],
+    });
+    const config = makeConfig({
+      baseURL: fake.url,
+      records: [failover('app.example.com', ['us-east', 'eu-west'])],
+    });
+    const p = provider(config);
+    expect((await plan(config, p, {}, true)).allowed).toBe(false);
+  });
+
+  it('dry-run (records + planning) makes zero mutating calls', async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    fake.resetCalls();
+    const { applyZonePlan } = await import('../../../src/controller/index.ts');
+    const zp = await plan(config, p, { 'us-east': 'down' });
+    expect(zp.changes.length).toBeGreaterThan(0);
+    const out = await applyZonePlan(zp, p, { mode: 'dry-run' });
+    expect(out.status).toBe('dry-run');
+    expect(fake.count({ mutating: true })).toBe(0);
+    expect(fake.count({ method: 'GET' })).toBeGreaterThan(0);
+  });
+
+  it('deletes records of a name removed from config, with its ownership', async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    const smaller = makeConfig({ baseURL: fake.url, records: records().slice(2) });
+    const p2 = provider(smaller);
+    const { plan: zp } = await converge(smaller, p2);
+    expect(zp.changes.filter((c) => c.kind === 'delete').length).toBeGreaterThan(0);
+    const left = [...[...fake.zones.values()][0]!.records.values()];
+    expect(left.every((r) => r.name === 'www.example.com')).toBe(true);
+    expect((await plan(smaller, p2)).changes).toEqual([]);
+  });
+});
