@@ -82,9 +82,13 @@ export class ZoneReconciler {
     const out = new Set<string>();
     for (const r of this.d.zone.records) {
       const p = r.policy;
-      if (p.kind === 'failover') p.order.forEach((x) => out.add(x));
-      else if (p.kind === 'weighted') Object.keys(p.weights).forEach((x) => out.add(x));
-      else p.rules.forEach((rule) => rule.regions.forEach((x) => out.add(x)));
+      const ids =
+        p.kind === 'failover'
+          ? p.order
+          : p.kind === 'weighted'
+            ? Object.keys(p.weights)
+            : p.rules.flatMap((x) => x.regions);
+      for (const id of ids) out.add(id);
     }
     return [...out];
   }
