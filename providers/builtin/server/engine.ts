@@ -1,0 +1,216 @@
+// The query engine: bytes in, bytes out, never throws. Fast scan or full dns2 decode, validation
+// (FORMERR, NOTIMP, BADVERS, REFUSED), the answer cache, a weighted pick per query, ECS scope,
+// truncation. Transports (udp.ts, tcp.ts) call handle() and send what it returns, once.
+import { AnswerCache, type CachedAnswer } from './cache.ts';
+import { decodeSlow } from './decode-slow.ts';
+import { encodeVariant } from './encode.ts';
+import { type GeoLocator, type Located, UNKNOWN } from './geo.ts';
+import { CLASS_ANY, CLASS_IN, type Query, RCODE, TYPE } from './query.ts';
+import { resolve } from './resolve.ts';
+import { assemble, udpLimit } from './respond.ts';
+import { scanQuery } from './scan.ts';
+import { pickIndex } from './weighted.ts';
+import { ServedZones } from './zones.ts';
+
+export type Transport = 'udp' | 'tcp';
+
+export interface DnsStats {
+  /** Packets received (UDP datagrams and TCP messages). */
+  received: number;
+  /** Responses produced. */
+  answered: number;
+  /** Malformed packets: undecodable, FORMERR, or responses sent to us (also counted in dropped/formerr). */
+  malformed: number;
+  /** Packets not answered at all (no usable header, or not a query). */
+  dropped: number;
+  formerr: number;
+  notimp: number;
+  refused: number;
+  nxdomain: number;
+  badvers: number;
+  truncated: number;
+  /** Internal errors answered with SERVFAIL (should stay 0). */
+  servfail: number;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+export interface EngineOptions {
+  geo: GeoLocator;
+  /** Our EDNS UDP payload size (advertised, and the cap for UDP answers). */
+  udpPayloadSize: number;
+  random?: () => number;
+  onError?: (err: unknown) => void;
+}
+
+export class DnsEngine {
+  private zones = new ServedZones([]);
+  private readonly cache = new AnswerCache();
+  private readonly peers = new Map<string, Located>();
+  private readonly geo: GeoLocator;
+  private readonly payload: number;
+  private readonly random: () => number;
+  private readonly onError: ((err: unknown) => void) | undefined;
+  private readonly counters: DnsStats = {
+    received: 0,
+    answered: 0,
+    malformed: 0,
+    dropped: 0,
+    formerr: 0,
+    notimp: 0,
+    refused: 0,
+    nxdomain: 0,
+    badvers: 0,
+    truncated: 0,
+    servfail: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+  };
+
+  constructor(options: EngineOptions) {
+    this.geo = options.geo;
+    this.payload = options.udpPayloadSize;
+    this.random = options.random ?? Math.random;
+    this.onError = options.onError;
+  }
+
+  /** Serve new zone data from the next query on; cached answers of the old data are dropped. */
+  setZones(zones: ServedZones): void {
+    this.zones = zones;
+    this.cache.clear();
+  }
+
+  stats(): DnsStats {
+    return { ...this.counters, cacheHits: this.cache.hits, cacheMisses: this.cache.misses };
+  }
+
+  /** One query in, at most one response out. Never throws: an internal error becomes SERVFAIL. */
+  handle(buf: Buffer, transport: Transport, peer: string): Buffer | undefined {
+    this.counters.received++;
+    let query: Query | undefined;
+    try {
+      query = scanQuery(buf);
+      if (!query) {
+        const slow = decodeSlow(buf);
+        if ('drop' in slow) {
+          this.counters.malformed++;
+          this.counters.dropped++;
+          return undefined;
+        }
+        query = slow.query;
+      }
+      const out = this.answer(query, transport, peer);
+      this.counters.answered++;
+      return out;
+    } catch (err) {
+      this.counters.servfail++;
+      try {
+        this.onError?.(err);
+      } catch {
+        /* a failing error hook must not take the server down */
+      }
+      return this.servfail(buf, query);
+    }
+  }
+
+  private servfail(buf: Buffer, query: Query | undefined): Buffer | undefined {
+    try {
+      if (query) return assemble(query, { rcode: RCODE.SERVFAIL, aa: false, payload: this.payload });
+      if (buf.length < 12) return undefined;
+      return assemble(
+        { id: buf.readUInt16BE(0), opcode: 0, rd: false, cd: false },
+        { rcode: RCODE.SERVFAIL, aa: false, payload: this.payload },
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  private answer(q: Query, transport: Transport, peer: string): Buffer {
+    const c = this.counters;
+    const payload = this.payload;
+    if (q.formerr !== undefined || (!q.question && q.opcode === 0)) {
+      c.malformed++;
+      c.formerr++;
+      // Echo no client subnet in a FORMERR: the option itself may be what was wrong.
+      return assemble(q, { rcode: RCODE.FORMERR, aa: false, payload });
+    }
+    if (q.opcode !== 0) {
+      c.notimp++;
+      return assemble({ ...q, question: undefined }, { rcode: RCODE.NOTIMP, aa: false, payload });
+    }
+    if (q.edns && q.edns.version > 0) {
+      c.badvers++;
+      return assemble(q, { rcode: RCODE.BADVERS, aa: false, payload });
+    }
+    const question = q.question!;
+    const ecs = q.edns?.ecs;
+    const scopeWhenFlat = ecs ? 0 : undefined;
+    if (
+      (question.qclass !== CLASS_IN && question.qclass !== CLASS_ANY) ||
+      question.type === TYPE.AXFR ||
+      question.type === TYPE.IXFR
+    ) {
+      c.refused++;
+      return assemble(q, { rcode: RCODE.REFUSED, aa: false, payload, ecsScope: scopeWhenFlat });
+    }
+    if (question.type === TYPE.OPT) {
+      c.malformed++;
+      c.formerr++;
+      return assemble(q, { rcode: RCODE.FORMERR, aa: false, payload });
+    }
+
+    let located: Located | undefined;
+    const locate = (): Located => {
+      if (located) return located;
+      if (ecs && ecs.sourcePrefix > 0) located = this.geo.locate(ecs.family as 1 | 2, ecs.address);
+      else located = this.locatePeer(peer);
+      return located;
+    };
+    let cached = this.cache.get(question.type, question.name, () => locate().key);
+    if (!cached) {
+      const res = resolve(this.zones, question.name, question.type, locate);
+      const variants = res.variants.map((v) => encodeVariant(question.wire, question.labels, v));
+      const cumulative: number[] = [];
+      let sum = 0;
+      for (const v of res.variants) {
+        sum += v.p;
+        cumulative.push(sum);
+      }
+      if (sum > 0) for (let i = 0; i < cumulative.length; i++) cumulative[i]! /= sum;
+      cached = { aa: res.aa, geo: res.geo, variants, cumulative } satisfies CachedAnswer;
+      // REFUSED answers are cheap to rebuild and would let a scan of random names churn the cache.
+      if (res.aa) this.cache.set(question.type, question.name, cached, res.geo ? locate().key : undefined);
+    }
+    const v =
+      cached.variants.length === 1
+        ? cached.variants[0]!
+        : cached.variants[pickIndex(cached.cumulative, this.random())]!;
+    if (v.rcode === RCODE.REFUSED) c.refused++;
+    else if (v.rcode === RCODE.NXDOMAIN) c.nxdomain++;
+    // ECS scope: the matched network's prefix for a location-dependent answer, 0 when it holds everywhere.
+    let ecsScope: number | undefined;
+    if (ecs) {
+      const l = cached.geo && ecs.sourcePrefix > 0 ? locate() : undefined;
+      // Unmatched clients got the default answer, but only for their own subnet: other subnets may match.
+      ecsScope = l ? (l.location ? l.prefix : ecs.sourcePrefix) : 0;
+    }
+    const parts = { rcode: v.rcode, aa: cached.aa, body: v.body, an: v.an, ns: v.ns, ecsScope, payload };
+    const out = assemble(q, parts);
+    if (transport === 'udp' && out.length > udpLimit(q, payload)) {
+      c.truncated++;
+      return assemble(q, { ...parts, tc: true });
+    }
+    return out;
+  }
+
+  private locatePeer(peer: string): Located {
+    let l = this.peers.get(peer);
+    if (!l) {
+      l = peer ? this.geo.locateText(peer) : UNKNOWN;
+      if (this.peers.size >= 10_000) this.peers.clear();
+      this.peers.set(peer, l);
+    }
+    return l;
+  }
+}

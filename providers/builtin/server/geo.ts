@@ -1,0 +1,186 @@
+// Client location lookup for geo answers: the config's CIDR table first (longest prefix wins), then
+// a MaxMind-format database when configured. Returns the location and the prefix length it holds
+// for (the ECS scope we answer with).
+import { createRequire } from 'node:module';
+import { isIPv4, isIPv6 } from 'node:net';
+import type { Reader, Response } from 'maxmind';
+import { continentOf } from './continents.ts';
+
+export interface Location {
+  continent?: string;
+  country?: string;
+  subdivision?: string;
+}
+
+export interface Located {
+  location: Location | undefined;
+  /** Prefix length of the matching network (0 when nothing matched: the answer is the default everywhere). */
+  prefix: number;
+  /** A short stable key of the location: answers are cached per key. */
+  key: string;
+}
+
+export interface GeoNetwork {
+  cidr: string;
+  continent?: string;
+  country?: string;
+  subdivision?: string;
+}
+
+export const UNKNOWN: Located = Object.freeze({ location: undefined, prefix: 0, key: '-' });
+
+interface Table {
+  /** Prefix lengths present, longest first. */
+  lengths: number[];
+  /** `${length}/${hex of the masked address}` → location. */
+  nets: Map<string, Location>;
+}
+
+export class GeoLocator {
+  private readonly v4: Table = { lengths: [], nets: new Map() };
+  private readonly v6: Table = { lengths: [], nets: new Map() };
+  private readonly mmdb: Reader<Response> | undefined;
+
+  constructor(networks: readonly GeoNetwork[], mmdb?: Reader<Response>) {
+    for (const n of networks) {
+      const [ip, lenText] = n.cidr.split('/');
+      const len = Number(lenText);
+      const bytes = ipBytes(ip ?? '');
+      if (!bytes) throw new Error(`geoip.networks: ${n.cidr} is not a CIDR`);
+      const table = bytes.length === 4 ? this.v4 : this.v6;
+      if (!(len >= 0 && len <= bytes.length * 8))
+        throw new Error(`geoip.networks: ${n.cidr} has a bad prefix length`);
+      const location: Location = {};
+      const continent = n.continent ?? (n.country ? continentOf(n.country) : undefined);
+      if (continent) location.continent = continent;
+      if (n.country) location.country = n.country;
+      if (n.subdivision) location.subdivision = n.subdivision;
+      const key = maskedKey(bytes, len);
+      // The first entry for a network wins, as in a routing table built from config order.
+      if (!table.nets.has(key)) table.nets.set(key, location);
+      if (!table.lengths.includes(len)) table.lengths.push(len);
+    }
+    this.v4.lengths.sort((a, b) => b - a);
+    this.v6.lengths.sort((a, b) => b - a);
+    this.mmdb = mmdb;
+  }
+
+  /** Locate an address given as bytes (4 or 16; shorter means zero-padded, as in ECS). */
+  locate(family: 1 | 2, address: Buffer): Located {
+    const size = family === 1 ? 4 : 16;
+    let bytes = address;
+    if (bytes.length < size) {
+      bytes = Buffer.alloc(size);
+      address.copy(bytes);
+    }
+    // IPv4-mapped IPv6 (::ffff:a.b.c.d) is an IPv4 client.
+    if (family === 2 && isMapped(bytes)) return this.locate(1, bytes.subarray(12));
+    const table = family === 1 ? this.v4 : this.v6;
+    for (const len of table.lengths) {
+      const location = table.nets.get(maskedKey(bytes, len));
+      if (location) return { location, prefix: len, key: locationKey(location) };
+    }
+    if (this.mmdb) return this.fromMmdb(family, bytes);
+    return UNKNOWN;
+  }
+
+  /** Locate a textual address (a UDP/TCP peer). */
+  locateText(ip: string): Located {
+    const bytes = ipBytes(ip);
+    if (!bytes) return UNKNOWN;
+    return this.locate(bytes.length === 4 ? 1 : 2, bytes);
+  }
+
+  private fromMmdb(family: 1 | 2, bytes: Buffer): Located {
+    const text = family === 1 ? [...bytes].join('.') : ipv6Text(bytes);
+    let found: [Response | null, number];
+    try {
+      found = this.mmdb!.getWithPrefixLength(text);
+    } catch {
+      return UNKNOWN;
+    }
+    const [record, prefix] = found;
+    if (!record) return { ...UNKNOWN, prefix: family === 1 ? Math.max(0, prefix - 96) : prefix };
+    const location = fromRecord(record as Record<string, unknown>);
+    if (!location) return UNKNOWN;
+    // The reader reports IPv4 prefixes inside its IPv6 tree (::/96) for some databases.
+    const len = family === 1 && prefix > 32 ? prefix - 96 : prefix;
+    return { location, prefix: Math.max(0, len), key: locationKey(location) };
+  }
+}
+
+/** Reads GeoLite2/GeoIP2 (country.iso_code, continent.code, subdivisions) and ip-location-db (country_code). */
+function fromRecord(r: Record<string, unknown>): Location | undefined {
+  const get = (o: unknown, k: string): unknown =>
+    o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
+  const country =
+    (get(get(r, 'country'), 'iso_code') as string | undefined) ??
+    (get(r, 'country_code') as string | undefined);
+  const continent =
+    (get(get(r, 'continent'), 'code') as string | undefined) ?? (country ? continentOf(country) : undefined);
+  const subs = get(r, 'subdivisions');
+  const subdivision = Array.isArray(subs) ? (get(subs[0], 'iso_code') as string | undefined) : undefined;
+  if (!country && !continent) return undefined;
+  const out: Location = {};
+  if (continent) out.continent = continent;
+  if (country) out.country = country.toUpperCase();
+  if (subdivision) out.subdivision = subdivision.toUpperCase();
+  return out;
+}
+
+export function locationKey(l: Location): string {
+  return `${l.continent ?? ''}/${l.country ?? ''}/${l.subdivision ?? ''}`;
+}
+
+function maskedKey(bytes: Buffer, len: number): string {
+  let out = `${len}/`;
+  const full = len >>> 3;
+  for (let i = 0; i < full; i++) out += HEX[bytes[i]!];
+  const rest = len & 7;
+  if (rest) out += HEX[bytes[full]! & (0xff << (8 - rest)) & 0xff];
+  return out;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function isMapped(b: Buffer): boolean {
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
+}
+
+export function ipBytes(ip: string): Buffer | undefined {
+  if (isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
+  if (!isIPv6(ip)) return undefined;
+  let text = ip;
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const o = v4[1]!.split('.').map(Number);
+    text = `${text.slice(0, v4.index)}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  if (groups.length !== 8) return undefined;
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => {
+    out.writeUInt16BE(Number.parseInt(g || '0', 16), i * 2);
+  });
+  return out;
+}
+
+function ipv6Text(b: Buffer): string {
+  const parts: string[] = [];
+  for (let i = 0; i < 16; i += 2) parts.push(b.readUInt16BE(i).toString(16));
+  return parts.join(':');
+}
+
+/** Path of the CC0 country database installed as a dependency (`geoip.mmdb: bundled`). */
+export function bundledMmdbPath(): string {
+  return createRequire(import.meta.url).resolve(
+    '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb',
+  );
+}

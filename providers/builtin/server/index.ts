@@ -1,0 +1,5 @@
+// The builtin authoritative DNS server: start it with startDnsServer (see server.ts).
+export type { DnsStats } from './engine.ts';
+export { DnsEngine } from './engine.ts';
+export { GeoLocator, type Located, type Location } from './geo.ts';
+export { DnsListenError, type DnsServerHandle, type DnsServerOptions, startDnsServer } from './server.ts';

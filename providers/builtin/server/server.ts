@@ -1,0 +1,184 @@
+// startDnsServer: the builtin authoritative server for one builtin provider's zones, on its listen
+// address(es). Used by `geofailover dns-server` and embedded by the controller. It follows the zone
+// store (in-process writes at once, other processes' writes via the file watcher).
+import maxmind from 'maxmind';
+import type { Config } from '../../../src/config/index.ts';
+import type { Logger } from '../../../src/log/index.ts';
+import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/index.ts';
+import { sharedZoneStore, storeFileOf } from '../provider.ts';
+import type { StoreSnapshot, ZoneStore } from '../store.ts';
+import { DnsEngine, type DnsStats } from './engine.ts';
+import { bundledMmdbPath, GeoLocator } from './geo.ts';
+import { type BoundTransport, bindBoth, parseListen } from './transport.ts';
+import { buildZoneIndex, ServedZones } from './zones.ts';
+
+export interface DnsServerOptions {
+  config: Config;
+  /** Which builtin provider to serve; default: the first builtin provider with `listen`. */
+  providerId?: string;
+  /** The zone store; default: the provider's store file, which must then exist and be valid. */
+  store?: ZoneStore;
+  /** Override the provider's listen address(es) (tests: "127.0.0.1:0"). */
+  listen?: string | readonly string[];
+  logger?: Logger;
+  /** Follow the store file for writes by other processes (default true). */
+  watch?: boolean;
+  /** Seconds between summary log lines about malformed packets and internal errors (default 60). */
+  summaryEvery?: number;
+}
+
+export interface DnsServerHandle {
+  /** Bound addresses (UDP and TCP share each). */
+  addresses: { host: string; port: number; family: 'IPv4' | 'IPv6' }[];
+  /** Zone apexes served. */
+  zones: string[];
+  stats(): DnsStats;
+  close(): Promise<void>;
+}
+
+/** A listen address could not be bound (port in use, address not local, permission). */
+export class DnsListenError extends GeofailoverError {}
+
+export async function startDnsServer(options: DnsServerOptions): Promise<DnsServerHandle> {
+  const { config, logger } = options;
+  const providerId = options.providerId ?? pickProvider(config);
+  const cfg = config.providers[providerId];
+  if (cfg?.kind !== 'builtin') {
+    throw new UsageError(`provider "${providerId}" is not a builtin provider`, {
+      provider: providerId,
+      remedy: 'name a provider with `kind: builtin`',
+    });
+  }
+  const listen = options.listen ?? cfg.listen;
+  const listenList = listen === undefined ? [] : typeof listen === 'string' ? [listen] : [...listen];
+  if (listenList.length === 0) {
+    throw new UsageError(`builtin provider "${providerId}" has no listen address`, {
+      provider: providerId,
+      remedy: `set providers.${providerId}.listen, e.g. "127.0.0.1:5353"`,
+    });
+  }
+  const apexes = config.zones.filter((z) => z.provider === providerId).map((z) => normaliseName(z.name));
+  const ownStore = options.store === undefined;
+  const store = options.store ?? sharedZoneStore(storeFileOf(cfg, config), logger);
+  if (ownStore) store.load(); // a missing or bad file is a startup error (ZoneStoreError)
+
+  const geo = new GeoLocator(config.geoip.networks, await openMmdb(config.geoip.mmdb));
+  let lastError = '';
+  const engine = new DnsEngine({
+    geo,
+    udpPayloadSize: cfg.udpPayloadSize,
+    onError: (err) => {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (msg !== lastError) logger?.error({ err: msg }, 'dns query failed internally; answered SERVFAIL');
+      lastError = msg;
+    },
+  });
+  const load = (snap: StoreSnapshot) => {
+    engine.setZones(
+      new ServedZones(
+        apexes.map((apex) =>
+          buildZoneIndex(apex, snap.zones[apex] ?? [], snap.serial, { nameservers: cfg.nameservers }),
+        ),
+      ),
+    );
+  };
+  load(store.snapshot());
+  const unsubscribe = store.subscribe(load);
+  if (options.watch !== false) store.watch();
+
+  const bound: BoundTransport[] = [];
+  try {
+    for (const text of listenList) {
+      const addr = parseListen(text);
+      try {
+        bound.push(await bindBoth(addr, engine));
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException & { transport?: string };
+        const why =
+          e.code === 'EADDRINUSE'
+            ? 'address already in use'
+            : e.code === 'EACCES'
+              ? 'permission denied'
+              : e.message;
+        throw new DnsListenError(`cannot listen on ${text} (${e.transport ?? 'udp'}): ${why}`, {
+          provider: providerId,
+          value: text,
+          cause: err,
+          remedy:
+            e.code === 'EADDRINUSE'
+              ? `stop the other server on that port or change providers.${providerId}.listen`
+              : 'use a local address, and a port above 1023 unless running with CAP_NET_BIND_SERVICE',
+        });
+      }
+    }
+  } catch (err) {
+    await Promise.all(bound.map((b) => b.close()));
+    unsubscribe();
+    throw err;
+  }
+
+  // One summary line per period about malformed packets and internal errors, never one per packet.
+  let reported = engine.stats();
+  const timer = setInterval(
+    () => {
+      const now = engine.stats();
+      const malformed = now.malformed - reported.malformed;
+      const servfail = now.servfail - reported.servfail;
+      if (malformed > 0 || servfail > 0) {
+        logger?.warn(
+          { malformed, servfail, received: now.received - reported.received },
+          'dns: malformed queries or internal errors',
+        );
+      }
+      reported = now;
+    },
+    (options.summaryEvery ?? 60) * 1000,
+  );
+  timer.unref();
+
+  const addresses = bound.map((b) => ({ host: b.host, port: b.port, family: b.family }));
+  logger?.info(
+    { provider: providerId, addresses, zones: apexes, serial: store.snapshot().serial },
+    'dns server listening',
+  );
+  let closed = false;
+  return {
+    addresses,
+    zones: apexes,
+    stats: () => engine.stats(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      unsubscribe();
+      if (ownStore) store.close();
+      await Promise.all(bound.map((b) => b.close()));
+    },
+  };
+}
+
+function pickProvider(config: Config): string {
+  const ids = Object.entries(config.providers).filter(([, p]) => p.kind === 'builtin');
+  const withListen = ids.find(([, p]) => p.kind === 'builtin' && p.listen !== undefined);
+  const id = (withListen ?? ids[0])?.[0];
+  if (!id) {
+    throw new UsageError('the config has no builtin provider to serve', {
+      remedy: 'add a provider with `kind: builtin` and `listen: "127.0.0.1:5353"`',
+    });
+  }
+  return id;
+}
+
+async function openMmdb(path: string | undefined) {
+  if (!path) return undefined;
+  const file = path === 'bundled' ? bundledMmdbPath() : path;
+  try {
+    return await maxmind.open(file, { watchForUpdates: false, cache: { max: 10_000 } });
+  } catch (err) {
+    throw new UsageError(`cannot open geoip.mmdb ${file}: ${(err as Error).message}`, {
+      value: file,
+      cause: err,
+      remedy: 'point geoip.mmdb at a MaxMind-format database file, or use `bundled`',
+    });
+  }
+}
