@@ -45,8 +45,16 @@ export class RequestBudget {
     this.now = now;
   }
 
+  /**
+   * We count from when we send, the server from when the request arrives: a slot is reused only
+   * after the window plus this margin, so network delay never lets the server see one too many.
+   */
+  private get marginMs(): number {
+    return Math.min(1000, this.windowMs / 20);
+  }
+
   private prune(at: number): void {
-    while (this.sent.length > 0 && this.sent[0]! <= at - this.windowMs) this.sent.shift();
+    while (this.sent.length > 0 && this.sent[0]! <= at - this.windowMs - this.marginMs) this.sent.shift();
   }
 
   /** Requests still allowed in the current window. */
@@ -69,7 +77,8 @@ export class RequestBudget {
   waitMs(): number {
     const at = this.now();
     this.prune(at);
-    const windowWait = this.sent.length < this.limit ? 0 : this.sent[0]! + this.windowMs - at;
+    const windowWait =
+      this.sent.length < this.limit ? 0 : this.sent[0]! + this.windowMs + this.marginMs - at + 1;
     return Math.max(windowWait, this.blockedUntil - at, 0);
   }
 

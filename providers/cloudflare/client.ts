@@ -2,7 +2,6 @@
 // SDK retries on (408/409/429/5xx, retry-after honoured) and every HTTP request — retries included —
 // passing through the shared request budget first.
 import Cloudflare from 'cloudflare';
-import { ProviderError } from '../../src/model/index.ts';
 import { budgetFor, type RequestBudget } from './budget.ts';
 
 export interface ClientOptions {
@@ -50,14 +49,22 @@ export function createClient(o: ClientOptions): CfClient {
     // A long server block: fail fast (retryable) rather than hold a reconcile for minutes; the
     // controller keeps serving status and the next pass tries again once the block is over.
     if (budget.blockedForMs > maxWaitMs) {
-      throw new ProviderError(
-        `cloudflare: rate limited for another ${Math.ceil(budget.blockedForMs / 1000)} s (HTTP 429 retry-after)`,
-        {
-          provider: o.provider,
-          retryable: true,
-          remedy: 'wait; the next reconcile retries when the block ends',
+      // Answered locally, not sent: a synthetic 429 the SDK will not retry (x-should-retry: false).
+      const seconds = Math.ceil(budget.blockedForMs / 1000);
+      const body = {
+        success: false,
+        errors: [{ code: 971, message: `blocked for another ${seconds} s after a 429; not sent` }],
+        messages: [],
+        result: null,
+      };
+      return new Response(JSON.stringify(body), {
+        status: 429,
+        headers: {
+          'content-type': 'application/json',
+          'retry-after': String(seconds),
+          'x-should-retry': 'false',
         },
-      );
+      });
     }
     await budget.take(signal);
     const res = await fetch(input, init);
