@@ -96,9 +96,12 @@ export class ZoneStore {
     return run;
   }
 
-  /** Follow the file for changes made by other processes: fs.watch on the directory plus a stat poll. */
-  watch(): void {
-    if (this.poller) return;
+  /**
+   * Follow the file for changes made by other processes: fs.watch on the directory plus a stat poll.
+   * Returns false when already watching.
+   */
+  watch(): boolean {
+    if (this.poller) return false;
     try {
       // Watch the directory: an atomic rename replaces the file's inode, which a file watch would lose.
       this.watcher = watch(dirname(this.file), { persistent: false }, (_event, name) => {
@@ -113,13 +116,19 @@ export class ZoneStore {
     }
     this.poller = setInterval(() => this.check(), this.pollMs);
     this.poller.unref();
+    return true;
   }
 
-  close(): void {
+  /** Stop following the file (subscribers stay). */
+  unwatch(): void {
     this.watcher?.close();
     this.watcher = undefined;
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
+  }
+
+  close(): void {
+    this.unwatch();
     this.listeners.clear();
   }
 

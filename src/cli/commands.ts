@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as apply } from './commands/apply.ts';
 import { register as controller } from './commands/controller.ts';
 import { register as demo } from './commands/demo.ts';
+import { register as dnsServer } from './commands/dns-server.ts';
 import { register as drain } from './commands/drain.ts';
 import { register as events } from './commands/events.ts';
 import { register as plan } from './commands/plan.ts';
@@ -14,7 +15,18 @@ import { register as validate } from './commands/validate.ts';
 export type Register = (program: Command, setExit: (code: number) => void) => void;
 
 // One import and one entry per subcommand file (src/cli/commands/<name>.ts exports `register`).
-const registrations: Register[] = [validate, plan, apply, probe, demo, controller, status, events, drain];
+const registrations: Register[] = [
+  validate,
+  plan,
+  apply,
+  probe,
+  demo,
+  controller,
+  status,
+  events,
+  drain,
+  dnsServer,
+];
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   for (const register of registrations) register(program, setExit);

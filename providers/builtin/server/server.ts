@@ -84,7 +84,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   };
   load(store.snapshot());
   const unsubscribe = store.subscribe(load);
-  if (options.watch !== false) store.watch();
+  const startedWatch = options.watch !== false && store.watch();
 
   const bound: BoundTransport[] = [];
   try {
@@ -100,14 +100,15 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
             : e.code === 'EACCES'
               ? 'permission denied'
               : e.message;
-        throw new DnsListenError(`cannot listen on ${text} (${e.transport ?? 'udp'}): ${why}`, {
+        const fix =
+          e.code === 'EADDRINUSE'
+            ? `stop the other server on that port or change providers.${providerId}.listen`
+            : 'use a local address, and a port above 1023 unless running with CAP_NET_BIND_SERVICE';
+        // One line on purpose: the remedy is part of the message, not a second line.
+        throw new DnsListenError(`cannot listen on ${text} (${e.transport ?? 'udp'}): ${why}; ${fix}`, {
           provider: providerId,
           value: text,
           cause: err,
-          remedy:
-            e.code === 'EADDRINUSE'
-              ? `stop the other server on that port or change providers.${providerId}.listen`
-              : 'use a local address, and a port above 1023 unless running with CAP_NET_BIND_SERVICE',
         });
       }
     }
@@ -152,6 +153,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       clearInterval(timer);
       unsubscribe();
       if (ownStore) store.close();
+      else if (startedWatch) store.unwatch();
       await Promise.all(bound.map((b) => b.close()));
     },
   };
