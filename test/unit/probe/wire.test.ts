@@ -1,0 +1,52 @@
+// Report signing: HMAC-SHA256 over `t + "." + body`, a 30 s window, constant-time comparison.
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { probeReportSchema, signReport, verifyReport } from '../../../src/probe/index.ts';
+
+describe('report signatures', () => {
+  const body = Buffer.from('{"prober":"a"}');
+  const now = 1_700_000_000_000;
+  const t = now / 1000;
+
+  it('signs as DESIGN.md says and verifies', () => {
+    const header = signReport('k', body, t);
+    const hex = createHmac('sha256', 'k').update(`${t}.${body}`).digest('hex');
+    expect(header).toBe(`t=${t},v1=${hex}`);
+    expect(verifyReport(header, body, 'k', now)).toEqual({ ok: true, t });
+  });
+
+  it('rejects missing, malformed, wrong-key, tampered and out-of-window signatures', () => {
+    const header = signReport('k', body, t);
+    expect(verifyReport(undefined, body, 'k', now)).toMatchObject({ ok: false, reason: 'unsigned' });
+    expect(verifyReport('t=abc,v1=zz', body, 'k', now)).toMatchObject({ ok: false, reason: 'unsigned' });
+    expect(verifyReport(header, body, 'other', now)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(verifyReport(header, Buffer.from('{"prober":"b"}'), 'k', now)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyReport(header, body, 'k', now + 31_000)).toMatchObject({
+      ok: false,
+      reason: 'stale-timestamp',
+    });
+    expect(verifyReport(header, body, 'k', now - 31_000)).toMatchObject({
+      ok: false,
+      reason: 'stale-timestamp',
+    });
+    expect(verifyReport(header, body, 'k', now + 29_000)).toMatchObject({ ok: true });
+  });
+
+  it('accepts any of several v1 signatures (key rotation)', () => {
+    const good = signReport('k', body, t).split(',v1=')[1];
+    expect(verifyReport(`t=${t},v1=${'0'.repeat(64)},v1=${good}`, body, 'k', now)).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('validates report bodies', () => {
+    const ok = { prober: 'a', seq: 1, sentAt: 1, results: [] };
+    expect(probeReportSchema.safeParse(ok).success).toBe(true);
+    expect(probeReportSchema.parse(ok).impaired).toBe(false);
+    expect(probeReportSchema.safeParse({ ...ok, seq: -1 }).success).toBe(false);
+    expect(probeReportSchema.safeParse({ ...ok, results: [{ endpoint: 'e' }] }).success).toBe(false);
+  });
+});
