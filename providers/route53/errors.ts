@@ -1,6 +1,7 @@
 // Turns SDK errors into our typed errors with the zone, the record Route 53 named and a remedy. A
 // stale DELETE or a CREATE of something that appeared meanwhile is a lost compare-and-swap: a
 // ConflictError, retryable by re-reading and re-planning, never by blind retry of the same batch.
+import type { Change as WireChange } from '@aws-sdk/client-route-53';
 import {
   ConflictError,
   type GeofailoverError,
@@ -48,7 +49,23 @@ export function namedRecord(message: string): string | undefined {
   return undefined;
 }
 
-export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
+/**
+ * Route 53's value errors ("... encountered with '192.0.2.300'") name a value, not a record: find
+ * the record in the batch that carries it, so the error can name it.
+ */
+export function recordOfValue(message: string, batch: readonly WireChange[]): string | undefined {
+  const m = /encountered with '([^']*)'/.exec(message);
+  if (!m) return undefined;
+  const hit = batch.find((c) => c.ResourceRecordSet?.ResourceRecords?.some((r) => r.Value === m[1]));
+  const rr = hit?.ResourceRecordSet;
+  return rr ? [rr.Name, rr.Type, rr.SetIdentifier].filter(Boolean).join(' ') : undefined;
+}
+
+export function mapError(
+  err: unknown,
+  scope: ErrorScope,
+  batch: readonly WireChange[] = [],
+): GeofailoverError {
   if (err instanceof ProviderError) return err;
   const e = (err ?? {}) as SdkError;
   const where = `route53 provider ${scope.provider}, zone ${scope.zone} (hosted zone ${scope.hostedZoneId})`;
@@ -80,7 +97,9 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
   if (name === 'InvalidChangeBatch' || name === 'InvalidInput') {
     const msgs = errorMessages(e);
     const conflict = name === 'InvalidChangeBatch' && msgs.some((m) => CONFLICT.test(m));
-    const record = msgs.map(namedRecord).find((r) => r !== undefined);
+    const record =
+      msgs.map(namedRecord).find((r) => r !== undefined) ??
+      msgs.map((m) => recordOfValue(m, batch)).find((r) => r !== undefined);
     const detail = msgs.join('; ');
     if (conflict)
       return new ConflictError(

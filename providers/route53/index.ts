@@ -8,6 +8,7 @@ export const createProvider: ProviderFactory<'route53'> = (id, cfg, ctx) =>
 
 export { type Batch, planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';
 export { RequestBudget, resetBudgets, sharedBudget } from './budget.ts';
+export type { Route53Config } from './client.ts';
 export { mapError } from './errors.ts';
 export { decodeName, fromWire, quoteTxt, toWire, unquoteTxt } from './mapping.ts';
 export {

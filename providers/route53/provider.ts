@@ -9,6 +9,7 @@ import {
   type ListResourceRecordSetsCommandOutput,
   type Route53Client,
   type RRType,
+  type Change as WireChange,
 } from '@aws-sdk/client-route-53';
 import type { Logger } from '../../src/log/index.ts';
 import {
@@ -110,6 +111,7 @@ export class Route53Provider implements DnsProvider {
     command: any,
     scope: ErrorScope,
     signal?: AbortSignal,
+    batch?: readonly WireChange[],
   ): Promise<T> {
     try {
       return await withRetry(
@@ -137,7 +139,7 @@ export class Route53Provider implements DnsProvider {
         },
       );
     } catch (err) {
-      throw mapError(err, scope);
+      throw mapError(err, scope, batch);
     }
   }
 
@@ -257,6 +259,7 @@ export class Route53Provider implements DnsProvider {
         }),
         this.scope(z, `change batch ${i + 1}/${batches.length}`, note),
         signal,
+        b.changes,
       );
       if (res.ChangeInfo?.Id) ids.push(bareChangeId(res.ChangeInfo.Id));
       applied += b.count;

@@ -1,0 +1,135 @@
+// Shared by the Route 53 integration tests: a config with failover, weighted and geo records on a
+// route53 provider, and plan -> apply -> re-plan through the real policy, planner and applier.
+
+import type { DnsProvider } from '../../../providers/index.ts';
+import type { Route53Config } from '../../../providers/route53/index.ts';
+import { type Config, parseConfig } from '../../../src/config/index.ts';
+import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
+import type { RegionStatus } from '../../../src/model/index.ts';
+import type { ZonePlan } from '../../../src/plan/index.ts';
+import { assumeStates } from '../../../src/policy/index.ts';
+
+export const ZONE = 'example.com.';
+export const OWNER = 'shop';
+
+const tcp = { kind: 'tcp', port: 80 };
+export const REGIONS = [
+  {
+    id: 'us-east',
+    endpoints: [
+      { id: 'use-a', address: '192.0.2.10', check: tcp },
+      { id: 'use-b', address: '192.0.2.11', check: tcp },
+    ],
+  },
+  { id: 'eu-west', endpoints: [{ id: 'euw-a', address: '198.51.100.10', check: tcp }] },
+  { id: 'ap-south', endpoints: [{ id: 'aps-a', address: '203.0.113.10', check: tcp }] },
+];
+
+export const RECORDS = {
+  failover: {
+    name: 'app.example.com',
+    type: 'A',
+    ttl: 30,
+    policy: { kind: 'failover', order: ['us-east', 'eu-west'] },
+  },
+  weighted: {
+    name: 'api.example.com',
+    type: 'A',
+    ttl: 30,
+    policy: { kind: 'weighted', weights: { 'us-east': 70, 'eu-west': 30 } },
+  },
+  geo: {
+    name: 'www.example.com',
+    type: 'A',
+    ttl: 60,
+    policy: {
+      kind: 'geo',
+      rules: [
+        { match: { continent: 'EU' }, regions: ['eu-west', 'us-east'] },
+        { match: { country: 'US', subdivision: 'CA' }, regions: ['us-east', 'eu-west'] },
+        { match: { country: 'IN' }, regions: ['ap-south', 'eu-west'] },
+        { match: 'default', regions: ['us-east', 'eu-west'] },
+      ],
+    },
+  },
+} as const;
+
+export function makeConfig(
+  provider: Record<string, unknown>,
+  records: readonly object[],
+  extra: object = {},
+): Config {
+  return parseConfig(
+    JSON.stringify({
+      owner: OWNER,
+      regions: REGIONS,
+      providers: { aws: { kind: 'route53', ...provider } },
+      zones: [{ name: 'example.com', provider: 'aws', records }],
+      ...extra,
+    }),
+  );
+}
+
+export function states(config: Config, assume: Record<string, RegionStatus> = {}) {
+  return assumeStates(config, new Map(Object.entries(assume)));
+}
+
+export async function plan(
+  config: Config,
+  provider: DnsProvider,
+  assume: Record<string, RegionStatus> = {},
+): Promise<ZonePlan> {
+  return planZoneOf(config, config.zones[0]!, provider, states(config, assume));
+}
+
+/** plan -> apply (through the applier, which re-plans and demands zero changes) -> plan again. */
+export async function converge(
+  config: Config,
+  provider: DnsProvider,
+  assume: Record<string, RegionStatus> = {},
+) {
+  const p = await plan(config, provider, assume);
+  const outcome = await applyZonePlan(p, provider, {
+    mode: 'apply',
+    replan: () => plan(config, provider, assume),
+  });
+  const again = await plan(config, provider, assume);
+  return { plan: p, outcome, again };
+}
+
+/** A provider config pointing at a fake or emulator on 127.0.0.1. */
+export function providerConfig(endpoint: string, hostedZoneId: string, over: Record<string, unknown> = {}) {
+  return {
+    kind: 'route53' as const,
+    hostedZoneId,
+    region: 'us-east-1',
+    endpoint,
+    requestsPerSecond: 1000,
+    maxPages: 100,
+    syncTimeout: '10s',
+    ...over,
+  };
+}
+
+/** Fast retry and poll settings so tests exercise the policy without waiting seconds. */
+export const FAST = { retry: { baseMs: 5, capMs: 40 }, poll: { firstMs: 5, factor: 2, maxMs: 40 } };
+
+/** Dummy credentials for the SDK's default chain (environment first), restored by the returned function. */
+export function dummyCredentials(): () => void {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTTESTTEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-not-real';
+  return () => {
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  };
+}
+
+/** The parsed route53 provider config of a test config. */
+export function awsConfig(config: Config): Route53Config {
+  const p = config.providers.aws;
+  if (p?.kind !== 'route53') throw new Error('test config has no route53 provider "aws"');
+  return p;
+}
