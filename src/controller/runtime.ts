@@ -32,6 +32,8 @@ export interface ControllerOptions {
   replicaId?: string;
   /** Override controller.listen (tests: "127.0.0.1:0"). */
   listen?: string;
+  /** Adapters to use instead of building them from config (tests; embedding). Keyed by provider id. */
+  providers?: ReadonlyMap<string, DnsProvider>;
 }
 
 export interface RunningController {
@@ -105,13 +107,15 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     if (errors.length > 50) errors.splice(0, errors.length - 50);
   };
 
-  const providers = await openProviders(config, { env, logger });
+  const injected = opts.providers !== undefined;
+  const providers = opts.providers ?? (await openProviders(config, { env, logger }));
+  const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
   let dns: DnsServerHandle | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
     dns = await startEmbeddedDns(config, logger);
   } catch (err) {
-    await closeProviders(providers);
+    await closeOwnProviders();
     events.close();
     throw err;
   }
@@ -312,7 +316,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     clearInterval(ticker);
     await scheduler.stop();
     await dns?.close();
-    await closeProviders(providers);
+    await closeOwnProviders();
     events.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new GeofailoverError(
@@ -349,7 +353,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       await scheduler!.stop();
       for (const c of closers) await c().catch(() => undefined);
       await dns?.close().catch(() => undefined);
-      await closeProviders(providers);
+      await closeOwnProviders();
       events.append('controller-stopped', { replica });
       events.close();
       logger.info({ replica }, 'controller stopped');
@@ -370,14 +374,43 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   };
 }
 
-/** Start the builtin DNS server in-process when a builtin provider used by a zone has `listen`. */
+/** Start the builtin DNS server in-process for each builtin provider a zone uses that has `listen`. */
 async function startEmbeddedDns(config: Config, logger: Logger): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
       p.kind === 'builtin' && p.listen !== undefined && config.zones.some((z) => z.provider === id),
   );
   if (wanted.length === 0) return undefined;
-  const { startDnsServer } = await import('../../providers/builtin/index.ts');
-  const handle = await startDnsServer({ config, logger: logger.child({ component: 'dns' }) });
-  return { addresses: handle.addresses, close: () => handle.close() };
+  const builtin = await import('../../providers/builtin/index.ts');
+  const handles: { addresses: string[]; close(): Promise<void> }[] = [];
+  try {
+    for (const [providerId, cfg] of wanted) {
+      if (cfg.kind !== 'builtin') continue;
+      // The provider and the server share one store instance: the server hears of writes in-process.
+      // A first start has no store file yet: that is an empty zone set, written on the first apply.
+      const store = builtin.sharedZoneStore(builtin.storeFileOf(cfg, config), logger);
+      store.loadOrEmpty();
+      const h = await builtin.startDnsServer({
+        config,
+        providerId,
+        store,
+        logger: logger.child({ component: 'dns', provider: providerId }),
+      });
+      handles.push({
+        addresses: h.addresses.map((a) =>
+          a.family === 'IPv6' ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`,
+        ),
+        close: () => h.close(),
+      });
+    }
+  } catch (err) {
+    await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+    throw err;
+  }
+  return {
+    addresses: handles.flatMap((h) => h.addresses),
+    close: async () => {
+      await Promise.all(handles.map((h) => h.close()));
+    },
+  };
 }
