@@ -1,13 +1,7 @@
 // Ownership: which names of the provider's answer are ours (our marker), foreign (records, no
 // marker) or another controller's (a marker naming another owner id), and the verdict on that.
-import {
-  isMarkerName,
-  markedName,
-  markerOwner,
-  normaliseName,
-  type RecordSet,
-  type RecordType,
-} from '../model/index.ts';
+import { markerOwner, type RecordSet, type RecordType } from '../model/index.ts';
+import { isMarkerNorm, markedNorm } from './fast.ts';
 import type { SafetyVerdict } from './types.ts';
 
 /** Types a policy publishes. Other types at a managed name (a user's TXT, NS, SOA) are never ours. */
@@ -22,23 +16,22 @@ export interface OwnershipView {
   byName: Map<string, RecordSet[]>;
 }
 
-/** Splits normalised records into markers and managed records by name. */
+/** Splits normalised records (see src/model normaliseRecord) into markers and managed records by name. */
 export function readOwnership(current: readonly RecordSet[], owner: string): OwnershipView {
   const view: OwnershipView = { ourMarkers: new Map(), otherOwners: new Map(), byName: new Map() };
   for (const r of current) {
-    if (isMarkerName(r.name)) {
+    if (isMarkerNorm(r.name)) {
       if (r.type !== 'TXT') continue;
-      const name = markedName(r.name);
+      const name = markedNorm(r.name);
       const who = markerOwner(r) ?? '';
       if (who === owner) view.ourMarkers.set(name, r);
       else view.otherOwners.set(name, who);
       continue;
     }
     if (!MANAGED_TYPES.has(r.type)) continue;
-    const name = normaliseName(r.name);
-    const list = view.byName.get(name);
+    const list = view.byName.get(r.name);
     if (list) list.push(r);
-    else view.byName.set(name, [r]);
+    else view.byName.set(r.name, [r]);
   }
   return view;
 }

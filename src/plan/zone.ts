@@ -4,16 +4,15 @@ import type { ZoneConfig } from '../config/index.ts';
 import {
   type Change,
   type ChangeReason,
-  keyId,
   markerRecord,
   normaliseName,
   normaliseRecord,
   type RecordSet,
-  sameRecord,
   UsageError,
 } from '../model/index.ts';
 import type { DesiredRecord } from '../policy/index.ts';
 import { planChecksum } from './checksum.ts';
+import { makeNormaliser, normKey, samePublished } from './fast.ts';
 import { ownershipProblems, ownershipVerdict, readOwnership } from './ownership.ts';
 import { emptyAnswerVerdict, fractionVerdicts, nsSoaVerdict } from './safety.ts';
 import type { PlanOptions, ZonePlan } from './types.ts';
@@ -41,12 +40,13 @@ export function planZone(input: PlanZoneInput): ZonePlan {
   const { options } = input;
   const zone = normaliseName(input.zone.name);
   const scope = `zone ${zone} (provider ${input.providerId})`;
-  const view = readOwnership(input.current.map(normaliseRecord), options.owner);
+  const normalise = makeNormaliser();
+  const view = readOwnership(input.current.map(normalise), options.owner);
 
   const desired = new Map<string, { record: RecordSet; reason: ChangeReason }>();
   for (const d of input.desired) {
-    const record = normaliseRecord(d.record);
-    const key = keyId(record);
+    const record = normalise(d.record);
+    const key = normKey(record);
     if (desired.has(key)) {
       throw new UsageError(`record ${key} is desired twice in ${zone}`, {
         zone,
@@ -62,7 +62,7 @@ export function planZone(input: PlanZoneInput): ZonePlan {
   // ones too, so the plan shows what adopting would do; the ownership verdict refuses it).
   const names = new Set([...view.ourMarkers.keys(), ...desiredNames]);
   const current = new Map<string, RecordSet>();
-  for (const name of names) for (const r of view.byName.get(name) ?? []) current.set(keyId(r), r);
+  for (const name of names) for (const r of view.byName.get(name) ?? []) current.set(normKey(r), r);
 
   const deletes: Keyed[] = [];
   const updates: Keyed[] = [];
@@ -70,7 +70,7 @@ export function planZone(input: PlanZoneInput): ZonePlan {
   for (const [key, d] of desired) {
     const before = current.get(key);
     if (!before) creates.push({ key, change: { kind: 'create', after: d.record, reason: d.reason } });
-    else if (!sameRecord(before, d.record)) {
+    else if (!samePublished(before, d.record)) {
       updates.push({ key, change: { kind: 'update', before, after: d.record, reason: d.reason } });
     }
   }
@@ -88,7 +88,7 @@ export function planZone(input: PlanZoneInput): ZonePlan {
     if (view.ourMarkers.has(name) || view.otherOwners.has(name)) continue;
     const after = normaliseRecord(markerRecord(name, options.owner));
     creates.push({
-      key: keyId(after),
+      key: normKey(after),
       change: {
         kind: 'create',
         after,
@@ -99,7 +99,7 @@ export function planZone(input: PlanZoneInput): ZonePlan {
   for (const [name, marker] of view.ourMarkers) {
     if (desiredNames.has(name)) continue;
     deletes.push({
-      key: keyId(marker),
+      key: normKey(marker),
       change: {
         kind: 'delete',
         before: marker,

@@ -12,6 +12,7 @@ import {
   type RecordSet,
   sortRecords,
 } from '../../../src/model/index.ts';
+import { makeNormaliser } from '../../../src/plan/fast.ts';
 import { assemblePlan, planChecksum, planZone } from '../../../src/plan/index.ts';
 import { OWNER, owned, SAFETY, want, ZONE } from './helpers.ts';
 
@@ -202,6 +203,23 @@ describe('checksum (property)', () => {
         expect(planChecksum([...cs.slice(0, -1), changed])).not.toBe(planChecksum(cs));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('the planner’s normalisation fast path (property)', () => {
+  it('gives what the model’s normaliseRecord gives, for normal and odd spellings alike', () => {
+    const odd = fc.tuple(record, fc.boolean(), fc.boolean()).map(([r, upper, reverse]) => {
+      const x: RecordSet = { ...r, values: reverse ? [...r.values].reverse() : r.values };
+      if (upper) x.name = x.name.toUpperCase();
+      return x;
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(odd, odd.map(normaliseRecord)), { maxLength: 20 }), (rs) => {
+        const fast = makeNormaliser();
+        for (const r of rs) expect(fast(r)).toEqual(normaliseRecord(r));
+      }),
+      { numRuns: 300 },
     );
   });
 });
