@@ -45,8 +45,7 @@ export async function planFromFile(req: PlanRequest): Promise<Planned> {
 export function refusalMessage(plan: Plan, command: 'plan' | 'apply'): string {
   const lines = ['refused by the safety gate: nothing was applied.'];
   for (const z of plan.zones.filter((zp) => !zp.allowed)) {
-    for (const v of z.safety.filter((s) => !s.ok))
-      lines.push(`  ${z.zone} (${z.provider}): ${v.check}: ${v.message}`);
+    for (const v of z.safety.filter((s) => !s.ok)) lines.push(`  ${v.check}: ${v.message}`); // the message names the zone and provider
   }
   const ownership = plan.zones.some(
     (z) => !z.allowed && z.safety.some((v) => v.check === 'ownership' && !v.ok),
