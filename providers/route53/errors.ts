@@ -14,6 +14,8 @@ interface SdkError {
   name?: string;
   message?: string;
   messages?: unknown;
+  /** Present when Route 53 answered with its own <InvalidChangeBatch><Messages> body (see below). */
+  Messages?: { Message?: unknown };
   $metadata?: { httpStatusCode?: number };
 }
 
@@ -31,6 +33,8 @@ const CONFLICT = /but it was not found|do not match the current values|but it al
 
 /** Every message Route 53 put in the error (InvalidChangeBatch carries a list, sometimes in brackets). */
 export function errorMessages(err: SdkError): string[] {
+  const raw = err.Messages?.Message;
+  if (raw !== undefined) return (Array.isArray(raw) ? raw : [raw]).map(String);
   const list = Array.isArray(err.messages) ? err.messages.map(String) : [];
   if (list.length > 0) return list;
   const m = (err.message ?? '').trim();
@@ -71,7 +75,10 @@ export function mapError(
   const where = `route53 provider ${scope.provider}, zone ${scope.zone} (hosted zone ${scope.hostedZoneId})`;
   const tail = scope.note ? ` (${scope.note})` : '';
   const ctx = { provider: scope.provider, zone: scope.zone, cause: err };
-  const name = e.name ?? 'Error';
+  // Route 53 sends InvalidChangeBatch as a root <InvalidChangeBatch><Messages> document, not an
+  // <ErrorResponse>; SDK v3 then finds no error code and throws "Unknown" with the Messages attached
+  // (the Go SDKs carry a customisation for exactly this). Recognise it by its Messages.
+  const name = e.Messages?.Message !== undefined ? 'InvalidChangeBatch' : (e.name ?? 'Error');
   if (name === 'NoSuchHostedZone' || (name === 'NotFound' && scope.operation !== 'get-change'))
     return new ProviderError(`${where}: the hosted zone does not exist or these credentials cannot see it`, {
       ...ctx,
