@@ -18,6 +18,7 @@ import { createRouterServer, type Route } from '../server/router.ts';
 import type { StatusDoc } from '../server/status-types.ts';
 import { DrainStore } from './drain-store.ts';
 import { EventLog } from './event-log.ts';
+import { Notifier } from './notifier.ts';
 import { closeProviders, openProviders } from './reconcile.ts';
 import { ReconcileScheduler } from './scheduler.ts';
 import { buildStatus } from './status-view.ts';
@@ -90,6 +91,18 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const metrics = new ControllerMetrics();
   const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
   const drainStore = new DrainStore(stateDir);
+  // Notifications ride on the audit trail: every appended event is offered to the notifier's queue.
+  const notifier =
+    config.notifications.length > 0
+      ? new Notifier({
+          owner: config.owner,
+          hooks: config.notifications,
+          env,
+          metrics,
+          logger: logger.child({ component: 'notify' }),
+        })
+      : undefined;
+  if (notifier) events.on('event', (e) => notifier.handle(e));
   const engine = new HealthEngine(config);
   const restored = drainStore.load();
   engine.restore(
@@ -354,6 +367,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       for (const c of closers) await c().catch(() => undefined);
       await dns?.close().catch(() => undefined);
       await closeOwnProviders();
+      await notifier?.drain(2000);
+      notifier?.close();
       events.append('controller-stopped', { replica });
       events.close();
       logger.info({ replica }, 'controller stopped');

@@ -1,0 +1,210 @@
+// Webhook notifications (issue 6): failover, failback, drain, apply-error, fail-static. Each event is
+// sent once per webhook from a queue (a reconcile never waits for it), retried with backoff, and
+// carries an id the receiver can deduplicate on. Bodies hold the event's facts, never a secret.
+import type { NotificationConfig } from '../config/index.ts';
+import { secretFromEnv } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { ControllerMetrics } from '../server/metrics.ts';
+import type { StoredEvent } from './event-log.ts';
+
+export type NotifyKind = NotificationConfig['events'][number];
+
+export interface Notification {
+  id: string;
+  kind: NotifyKind;
+  at: string;
+  message: string;
+  region?: string;
+  zone?: string;
+  owner: string;
+  details: Record<string, unknown>;
+}
+
+/** Which notification an audit event is, if any. */
+export function classify(e: StoredEvent): NotifyKind | undefined {
+  switch (e.type) {
+    case 'region-transition':
+      if (e.to === 'down' && e.from === 'up') return 'failover';
+      if (e.to === 'up' && e.from === 'down') return 'failback';
+      return undefined;
+    case 'drain':
+    case 'undrain':
+      return 'drain';
+    case 'apply-error':
+    case 'plan-refused':
+    case 'propagation-failed':
+      return 'apply-error';
+    case 'fail-static':
+      return 'fail-static';
+    default:
+      return undefined;
+  }
+}
+
+function messageOf(kind: NotifyKind, e: StoredEvent): string {
+  const region = typeof e.region === 'string' ? e.region : undefined;
+  switch (kind) {
+    case 'failover':
+      return `region ${region} is DOWN: traffic moves to the next healthy region`;
+    case 'failback':
+      return `region ${region} is UP again: traffic returns to it`;
+    case 'drain':
+      return e.type === 'drain'
+        ? `region ${region} drained${typeof (e.evidence as { reason?: string })?.reason === 'string' ? `: ${(e.evidence as { reason: string }).reason}` : ''}`
+        : `region ${region} undrained`;
+    case 'apply-error':
+      return `zone ${String(e.zone ?? '?')}: ${e.type === 'plan-refused' ? 'plan refused by the safety gate' : e.type === 'propagation-failed' ? 'change not visible on the nameservers' : 'DNS update failed'}: ${String(e.message ?? (e.refusals as string[] | undefined)?.join('; ') ?? '')}`;
+    case 'fail-static':
+      return e.to === 'on'
+        ? 'fail static: too few probers are fresh; DNS is held as it is'
+        : 'fail static ended: enough probers are fresh again';
+  }
+}
+
+export function toNotification(owner: string, kind: NotifyKind, e: StoredEvent): Notification {
+  const { seq, at, type, ...rest } = e;
+  return {
+    id: `${owner}-${seq}`,
+    kind,
+    at,
+    message: messageOf(kind, e),
+    ...(typeof e.region === 'string' ? { region: e.region } : {}),
+    ...(typeof e.zone === 'string' ? { zone: e.zone } : {}),
+    owner,
+    details: { event: type, seq, ...rest },
+  };
+}
+
+function body(format: NotificationConfig['format'], n: Notification): string {
+  if (format === 'slack') {
+    const icon =
+      n.kind === 'failback'
+        ? ':white_check_mark:'
+        : n.kind === 'drain'
+          ? ':construction:'
+          : ':rotating_light:';
+    return JSON.stringify({ text: `${icon} geofailover (${n.owner}): ${n.message} (${n.at})` });
+  }
+  return JSON.stringify({ version: 1, ...n });
+}
+
+export interface NotifierOptions {
+  owner: string;
+  hooks: readonly NotificationConfig[];
+  env: NodeJS.ProcessEnv;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  /** Attempts per notification (first try included). */
+  attempts?: number;
+  /** First retry delay; doubles each time, with jitter. */
+  backoffMs?: number;
+  timeoutMs?: number;
+}
+
+interface Job {
+  hook: NotificationConfig;
+  token: string | undefined;
+  n: Notification;
+}
+
+export class Notifier {
+  private readonly queue: Job[] = [];
+  private running = 0;
+  private readonly tokens: (string | undefined)[];
+  private idle: (() => void)[] = [];
+  private closed = false;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly o: NotifierOptions) {
+    // Resolve secrets at start: a missing token is a startup error, not a silent failure at 3 a.m.
+    this.tokens = o.hooks.map((h, i) =>
+      h.tokenEnv ? secretFromEnv(h.tokenEnv, `notifications[${i}].tokenEnv`, o.env) : undefined,
+    );
+    this.attempts = o.attempts ?? 5;
+    this.backoffMs = o.backoffMs ?? 500;
+    this.timeoutMs = o.timeoutMs ?? 5000;
+  }
+
+  /** Queue an audit event for every webhook that wants its kind. Never throws, never waits. */
+  handle(e: StoredEvent): void {
+    if (this.closed) return;
+    const kind = classify(e);
+    if (!kind) return;
+    const n = toNotification(this.o.owner, kind, e);
+    this.o.hooks.forEach((hook, i) => {
+      if (hook.events.includes(kind)) this.queue.push({ hook, token: this.tokens[i], n });
+    });
+    this.pump();
+  }
+
+  private pump(): void {
+    // A few in flight at once; each job retries on its own schedule.
+    while (this.running < 4 && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.running++;
+      void this.deliver(job).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) for (const f of this.idle.splice(0)) f();
+      });
+    }
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    const url = new URL(job.hook.url);
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'geofailover',
+            'x-geofailover-event': job.n.kind,
+            'x-geofailover-event-id': job.n.id,
+            ...(job.token ? { authorization: `Bearer ${job.token}` } : {}),
+          },
+          body: body(job.hook.format, job.n),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.ok) {
+          this.o.metrics.notificationsSent.inc({ event: job.n.kind });
+          return;
+        }
+        lastError = `HTTP ${res.status}`;
+        // A 4xx other than 408/429 will not get better by retrying.
+        if (res.status < 500 && res.status !== 408 && res.status !== 429) break;
+      } catch (err) {
+        lastError = (err as Error).message;
+      }
+      if (attempt < this.attempts && !this.closed) {
+        const cap = this.backoffMs * 2 ** (attempt - 1);
+        await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+      }
+    }
+    this.o.metrics.notificationsFailed.inc({ event: job.n.kind });
+    this.o.logger.warn(
+      { webhook: url.origin, kind: job.n.kind, id: job.n.id, error: lastError },
+      'notification not delivered',
+    );
+  }
+
+  /** Resolves when nothing is queued or in flight (tests, shutdown). */
+  drain(timeoutMs = 5000): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
