@@ -72,13 +72,14 @@ export function allDownAnswer(
 }
 
 /**
- * A failback: the first region answers again while the published record still holds only addresses
- * of the regions after it (an answer an earlier failover produced). Such a change is a health
- * transition, exempt from the safety fractions like the failover itself.
+ * A recovery: the published answer differs from the one we now want, yet holds only addresses of
+ * this record's own candidate regions, so an earlier health decision produced it (a failover to a
+ * later region, a fail-open, endpoints left out). Going back is a health transition, exempt from the
+ * safety fractions like the failover itself: a failback must never be blocked by the gate. (A pure
+ * reorder of regions in config looks the same and is exempt too; there is no history to tell them apart.)
  */
-function isFailback(
-  chosen: RegionView,
-  others: readonly RegionView[],
+export function isRecovery(
+  views: readonly RegionView[],
   type: ManagedRecordType,
   values: readonly string[],
   current: RecordSet | undefined,
@@ -87,9 +88,8 @@ function isFailback(
   const norm = (a: string) => normaliseValue(type, a);
   const want = new Set(values.map(norm));
   if (current.values.length === want.size && current.values.every((v) => want.has(norm(v)))) return false;
-  const mine = new Set(chosen.all.map(norm));
-  const theirs = new Set(others.flatMap((v) => v.all).map(norm));
-  return current.values.every((v) => theirs.has(norm(v)) && !mine.has(norm(v)));
+  const candidates = new Set(views.flatMap((v) => v.all).map(norm));
+  return current.values.every((v) => candidates.has(norm(v)));
 }
 
 /** The first serving region of `views` answers; see the file comment for the rest. */
@@ -112,7 +112,7 @@ export function orderedAnswer(
   else {
     reason =
       partialReason(chosen) ??
-      (isFailback(chosen, views.slice(1), type, values, current)
+      (isRecovery(views, type, values, current)
         ? { code: 'region-up', region: chosen.id, detail: `${chosen.id} is UP again` }
         : { code: 'config', region: chosen.id, detail: `${chosen.id} is UP, first ${scope}` });
   }

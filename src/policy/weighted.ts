@@ -3,7 +3,7 @@
 // its addresses (a record set is never empty). When no region with a weight serves, whenAllDown decides.
 import type { PolicyConfig, RecordConfig } from '../config/index.ts';
 import type { ChangeReason, ManagedRecordType, RecordSet } from '../model/index.ts';
-import { type Answer, allDownAnswer } from './answer.ts';
+import { type Answer, allDownAnswer, isRecovery } from './answer.ts';
 import {
   describeRegion,
   partialReason,
@@ -17,8 +17,10 @@ import type { DesiredRecord } from './types.ts';
 type WeightedPolicy = Extract<PolicyConfig, { kind: 'weighted' }>;
 
 function servingAnswer(v: RegionView, type: ManagedRecordType, weight: number, current?: RecordSet): Answer {
-  // Back from weight 0 to a configured weight: the region came back, a health transition.
-  const cameBack = current?.weight === 0 && weight > 0;
+  // Back from weight 0, or endpoints back in the set: the region recovered, a health transition.
+  const cameBack =
+    (current?.weight === 0 && weight > 0) ||
+    (current?.weight === weight && isRecovery([v], type, pickValues(type, v.up), current));
   const reason: ChangeReason =
     partialReason(v) ??
     (cameBack

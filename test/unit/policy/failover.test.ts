@@ -142,6 +142,26 @@ describe('failover policy: endpoints, states and explanations', () => {
     const [edited] = desiredRecords(config, zone, new Map(), [{ ...current[0]!, values: ['10.0.0.1'] }]);
     expect(edited!.reason.code).toBe('config');
   });
+  it('calls any return from an answer made of its own regions a recovery: fail-open, lost endpoints', () => {
+    const failOpen: RecordSet[] = [
+      {
+        name: 'app.example.com',
+        type: 'A',
+        ttl: 30,
+        values: [...V4['us-east']!, ...V4['eu-west']!, ...V4['ap-south']!],
+      },
+    ];
+    const [d] = desiredRecords(config, zone, new Map(), failOpen);
+    expect(d!.reason).toMatchObject({ code: 'region-up', region: 'us-east', detail: 'us-east is UP again' });
+    const partial: RecordSet[] = [{ name: 'app.example.com', type: 'A', ttl: 30, values: ['192.0.2.11'] }];
+    const [e] = desiredRecords(config, zone, new Map(), partial);
+    expect(e!.reason.code).toBe('region-up');
+    // A TTL edit with the same answer is config, not health.
+    const [t] = desiredRecords(config, zone, new Map(), [
+      { ...partial[0]!, ttl: 60, values: V4['us-east']! },
+    ]);
+    expect(t!.reason.code).toBe('config');
+  });
 });
 
 describe('failover policy: whenAllDown keep-last', () => {
