@@ -6,6 +6,7 @@ import { register as demo } from './commands/demo.ts';
 import { register as dnsServer } from './commands/dns-server.ts';
 import { register as drain } from './commands/drain.ts';
 import { register as events } from './commands/events.ts';
+import { register as explain } from './commands/explain.ts';
 import { register as plan } from './commands/plan.ts';
 import { register as probe } from './commands/probe.ts';
 import { register as status } from './commands/status.ts';
@@ -26,6 +27,7 @@ const registrations: Register[] = [
   events,
   drain,
   dnsServer,
+  explain,
 ];
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {

@@ -18,6 +18,7 @@ import { createRouterServer, type Route } from '../server/router.ts';
 import type { StatusDoc } from '../server/status-types.ts';
 import { DrainStore } from './drain-store.ts';
 import { EventLog } from './event-log.ts';
+import { explain, UnknownRecordError } from './explain.ts';
 import { Notifier } from './notifier.ts';
 import { closeProviders, openProviders } from './reconcile.ts';
 import { ReconcileScheduler } from './scheduler.ts';
@@ -311,6 +312,22 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       body: await metrics.registry.metrics(),
     }),
     reports: reportHandler,
+    explain: (name, type) => {
+      try {
+        return explain({
+          config,
+          name,
+          ...(type ? { type } : {}),
+          snapshot: engine.snapshot(),
+          states: engine.regionStates(),
+          published: [...reconcilers.values()].flatMap((r) => r.view().records),
+          events: events.since(undefined, 10_000, ['region-transition']),
+        });
+      } catch (err) {
+        if (err instanceof UnknownRecordError) throw new HttpError(404, err.message, 'unknown-record');
+        throw err;
+      }
+    },
     healthy: () => ({ ok: true, detail: `up since ${new Date(startedAt).toISOString()}` }),
   };
 

@@ -16,6 +16,8 @@ export interface ControllerApi {
   metrics(): Promise<{ contentType: string; body: string }>;
   reports(req: IncomingMessage, res: ServerResponse): void;
   healthy(): { ok: boolean; detail: string };
+  /** Throws HttpError(404) for a name the controller does not manage. */
+  explain(name: string, type: string | undefined): unknown;
 }
 
 function query(req: IncomingMessage): URLSearchParams {
@@ -99,6 +101,16 @@ export function apiRoutes(api: ControllerApi): Route[] {
       },
     },
     { method: 'POST', path: /^\/v1\/reports$/, handler: (req, res) => api.reports(req, res) },
+    {
+      method: 'GET',
+      path: /^\/v1\/explain$/,
+      handler: (req, res) => {
+        const q = query(req);
+        const name = q.get('name');
+        if (!name) throw new HttpError(400, 'explain needs ?name=RECORD', 'bad-request');
+        sendJson(res, 200, api.explain(name, q.get('type') ?? undefined));
+      },
+    },
     {
       method: 'GET',
       path: /^\/metrics$/,

@@ -1,0 +1,22 @@
+// `geofailover explain NAME --controller URL`: why a record answers what it answers now.
+import type { Command } from 'commander';
+import { type ExplainDoc, renderExplain } from '../../controller/explain.ts';
+import type { Register } from '../commands.ts';
+import { callController } from '../controller-client.ts';
+
+export const register: Register = (program: Command) => {
+  program
+    .command('explain')
+    .description('why a record answers what it answers: answer, rule, region states, votes, thresholds')
+    .argument('<name>', 'a managed record name, e.g. app.example.com')
+    .requiredOption('--controller <url>', 'controller URL')
+    .option('--type <type>', 'record type when a name has several (A, AAAA, CNAME)')
+    .option('--output <format>', 'text or json', 'text')
+    .action(async (name: string, opts: { controller: string; type?: string; output: string }) => {
+      const q = new URLSearchParams({ name, ...(opts.type ? { type: opts.type } : {}) });
+      const doc = (await callController(opts, 'GET', `/v1/explain?${q}`)) as ExplainDoc;
+      process.stdout.write(
+        opts.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `${renderExplain(doc)}\n`,
+      );
+    });
+};

@@ -1,0 +1,234 @@
+// `explain`: why a record answers what it answers now, as a chain from the published answer to the
+// policy rule that chose it, the region states it depends on, and the votes and thresholds behind
+// each region's last transition (from the event log). A pure function of what the controller holds.
+import type { Config, RecordConfig, ZoneConfig } from '../config/index.ts';
+import type { HealthSnapshot } from '../health/index.ts';
+import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
+import { desiredRecords } from '../policy/index.ts';
+import type { StoredEvent } from './event-log.ts';
+
+export interface ExplainDoc {
+  version: 1;
+  name: string;
+  type: string;
+  zone: string;
+  provider: string;
+  policy: RecordConfig['policy'];
+  sets: {
+    setId?: string;
+    geo?: RecordSet['geo'];
+    weight?: number;
+    /** What the provider serves now (as last read by the controller). */
+    published: string[];
+    /** What policy wants from the current region states. */
+    desired: string[];
+    inSync: boolean;
+    explanation: string;
+    reason: { code: string; region?: string; detail?: string };
+  }[];
+  regions: {
+    id: string;
+    status: string;
+    since?: string;
+    reason?: string;
+    holdingFailback: boolean;
+    failbackAt?: string;
+    drain?: { reason: string; author: string; at: string; until?: string };
+    endpoints: {
+      id: string;
+      state: string;
+      votes: {
+        prober: string;
+        vote: string;
+        fresh: boolean;
+        impaired: boolean;
+        counted: boolean;
+        lastAt?: string;
+      }[];
+    }[];
+    lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
+  }[];
+  thresholds: Pick<
+    Config['health'],
+    'fall' | 'rise' | 'quorum' | 'minProbers' | 'staleAfter' | 'failbackAfter' | 'minHealthy'
+  >;
+  failStatic: boolean;
+}
+
+export class UnknownRecordError extends Error {}
+
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+
+function regionsOf(rec: RecordConfig): string[] {
+  const p = rec.policy;
+  const ids =
+    p.kind === 'failover'
+      ? p.order
+      : p.kind === 'weighted'
+        ? Object.keys(p.weights)
+        : p.rules.flatMap((r) => r.regions);
+  return [...new Set(ids)];
+}
+
+export function findRecord(
+  config: Config,
+  name: string,
+  type?: string,
+): { zone: ZoneConfig; record: RecordConfig } {
+  const n = normaliseName(name);
+  for (const zone of config.zones) {
+    for (const record of zone.records) {
+      if (normaliseName(record.name) === n && (type === undefined || record.type === type.toUpperCase()))
+        return { zone, record };
+    }
+  }
+  const known = config.zones.flatMap((z) => z.records.map((r) => `${r.name} ${r.type}`));
+  throw new UnknownRecordError(
+    `no managed record ${name}${type ? ` ${type}` : ''}; managed: ${known.join(', ') || '(none)'}`,
+  );
+}
+
+export function explain(input: {
+  config: Config;
+  name: string;
+  type?: string;
+  snapshot: HealthSnapshot;
+  states: RegionStates;
+  published: readonly RecordSet[];
+  events: readonly StoredEvent[];
+}): ExplainDoc {
+  const { config, snapshot } = input;
+  const { zone, record } = findRecord(config, input.name, input.type);
+  const name = normaliseName(record.name);
+  const mine = input.published.filter((r) => r.name === name && r.type === record.type);
+  const desired = desiredRecords(config, { ...zone, records: [record] }, input.states, mine);
+  const sets = desired.map((d) => {
+    const pub = mine.find((p) => (p.setId ?? '') === (d.record.setId ?? ''));
+    const published = pub?.values ?? [];
+    return {
+      ...(d.record.setId === undefined ? {} : { setId: d.record.setId }),
+      ...(d.record.geo === undefined ? {} : { geo: d.record.geo }),
+      ...(d.record.weight === undefined ? {} : { weight: pub?.weight ?? d.record.weight }),
+      published,
+      desired: d.record.values,
+      inSync:
+        published.join() === d.record.values.join() && (pub?.weight ?? d.record.weight) === d.record.weight,
+      explanation: d.explanation,
+      reason: d.reason,
+    };
+  });
+  const regions = regionsOf(record).map((id) => {
+    const r = snapshot.regions.find((x) => x.id === id);
+    const last = [...input.events].reverse().find((e) => e.type === 'region-transition' && e.region === id);
+    return {
+      id,
+      status: r?.status ?? 'unknown',
+      ...(iso(r?.since) ? { since: iso(r?.since) } : {}),
+      ...(r?.reason ? { reason: r.reason } : {}),
+      holdingFailback: r?.holdingFailback ?? false,
+      ...(iso(r?.failbackAt) ? { failbackAt: iso(r?.failbackAt) } : {}),
+      ...(r?.drain
+        ? {
+            drain: {
+              reason: r.drain.reason,
+              author: r.drain.author,
+              at: iso(r.drain.at)!,
+              ...(r.drain.until ? { until: iso(r.drain.until) } : {}),
+            },
+          }
+        : {}),
+      endpoints: snapshot.endpoints
+        .filter((e) => e.region === id)
+        .map((e) => ({
+          id: e.id,
+          state: e.state,
+          votes: e.votes.map((v) => ({
+            prober: v.prober,
+            vote: v.vote,
+            fresh: v.fresh,
+            impaired: v.impaired,
+            counted: v.counted,
+            ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+          })),
+        })),
+      ...(last
+        ? {
+            lastTransition: {
+              seq: last.seq,
+              at: String(last.at_engine ?? last.at),
+              from: last.from,
+              to: last.to,
+              evidence: last.evidence,
+            },
+          }
+        : {}),
+    };
+  });
+  const h = config.health;
+  return {
+    version: 1,
+    name,
+    type: record.type,
+    zone: normaliseName(zone.name),
+    provider: zone.provider,
+    policy: record.policy,
+    sets,
+    regions,
+    thresholds: {
+      fall: h.fall,
+      rise: h.rise,
+      quorum: h.quorum,
+      minProbers: h.minProbers,
+      staleAfter: h.staleAfter,
+      failbackAfter: h.failbackAfter,
+      minHealthy: h.minHealthy,
+    },
+    failStatic: snapshot.failStatic,
+  };
+}
+
+/** The chain as text, for the CLI. */
+export function renderExplain(d: ExplainDoc): string {
+  const out: string[] = [];
+  out.push(`${d.name} ${d.type} (zone ${d.zone}, provider ${d.provider}) · ${d.policy.kind} policy`);
+  if (d.failStatic) out.push('  FAIL STATIC: too few fresh probers; DNS is held as it is');
+  for (const s of d.sets) {
+    const label = s.setId
+      ? `set ${s.setId}${s.weight === undefined ? '' : ` (weight ${s.weight})`}`
+      : 'answer';
+    out.push(
+      `  ${label}: ${s.published.join(', ') || '(not published)'}${s.inSync ? '' : `  (pending -> ${s.desired.join(', ')})`}`,
+    );
+    out.push(`    because ${s.explanation}`);
+  }
+  out.push('  regions:');
+  for (const r of d.regions) {
+    const drain = r.drain
+      ? ` · drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` until ${r.drain.until}` : ''}`
+      : '';
+    const hold = r.holdingFailback ? ` · recovered, failback at ${r.failbackAt ?? '?'}` : '';
+    out.push(`    ${r.id}: ${r.status.toUpperCase()}${r.since ? ` since ${r.since}` : ''}${drain}${hold}`);
+    if (r.lastTransition) {
+      out.push(
+        `      last transition #${r.lastTransition.seq} at ${r.lastTransition.at}: ${String(r.lastTransition.from)} -> ${String(r.lastTransition.to)}`,
+      );
+      const ev = r.lastTransition.evidence as Record<string, unknown> | undefined;
+      if (ev?.trigger) out.push(`      trigger: ${String(ev.trigger)}`);
+    }
+    for (const e of r.endpoints) {
+      const votes = e.votes
+        .map(
+          (v) =>
+            `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}`,
+        )
+        .join(' ');
+      out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
+    }
+  }
+  const t = d.thresholds;
+  out.push(
+    `  thresholds: fall ${t.fall}, rise ${t.rise}, quorum ${t.quorum}, minProbers ${t.minProbers}, staleAfter ${t.staleAfter} ms, failbackAfter ${t.failbackAfter} ms, minHealthy ${t.minHealthy}`,
+  );
+  return out.join('\n');
+}
