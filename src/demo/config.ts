@@ -62,6 +62,8 @@ export interface DemoConfigOptions {
   stateDir: string;
   /** Duration string; the demo default is 10s so a failback can be watched. */
   failbackAfter?: string;
+  /** Cap of the flap-lengthened failback wait (default 2m); the failover bench sets it to failbackAfter. */
+  maxFailbackAfter?: string;
   layout?: readonly DemoRegionLayout[];
 }
 
@@ -100,7 +102,7 @@ export function demoConfig(o: DemoConfigOptions): ConfigInput {
       staleAfter: '5s',
       minHealthy: 1,
       failbackAfter: o.failbackAfter ?? '10s',
-      maxFailbackAfter: '2m',
+      maxFailbackAfter: o.maxFailbackAfter ?? '2m',
     },
     providers: { demo: { kind: 'builtin', listen: `127.0.0.1:${o.dnsPort}` } },
     zones: [

@@ -33,6 +33,8 @@ export interface DemoOptions {
   stateDir?: string;
   /** Default 10s. */
   failbackAfter?: string;
+  /** Cap of the flap-lengthened failback wait (default 2m). */
+  maxFailbackAfter?: string;
   /** Where the banner and the running commentary go (default stdout). */
   print?: (text: string) => void;
   /** Status poll interval for the commentary (default 250 ms); 0 turns it off. */
