@@ -163,6 +163,15 @@ export class ZoneStore {
       return data.serial >= this.current.serial ? data : this.thaw();
     } catch (err) {
       if (err instanceof ZoneStoreError && err.problem === 'missing') return this.thaw();
+      // A file that turned bad after we held good data: our copy is the last good state, and writing
+      // it repairs the file. Without good data of our own, refuse rather than drop other zones.
+      if (err instanceof ZoneStoreError && err.problem === 'invalid' && this.loaded) {
+        this.logger?.warn(
+          { file: this.file, err: err.message },
+          'zone store file was invalid; rewriting it from the last good data',
+        );
+        return this.thaw();
+      }
       throw err;
     }
   }

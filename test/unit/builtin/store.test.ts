@@ -72,6 +72,18 @@ describe('ZoneStore file', () => {
     expect(readStoreFile(file).serial).toBe(2);
   });
 
+  it('a writer that held good data repairs a file that turned bad; a fresh one refuses', async () => {
+    const store = new ZoneStore(file);
+    store.loadOrEmpty();
+    await store.update(() => ({ 'example.com.': [rec('a.example.com.', '192.0.2.1')] }));
+    writeFileSync(file, '{"version":1,');
+    const fresh = new ZoneStore(file);
+    await expect(fresh.update((d) => d.zones)).rejects.toBeInstanceOf(ZoneStoreError);
+    await store.update((d) => d.zones);
+    expect(readStoreFile(file).zones['example.com.']).toEqual([rec('a.example.com.', '192.0.2.1')]);
+    expect(readStoreFile(file).serial).toBe(2);
+  });
+
   it('concurrent readers never see a partial file', async () => {
     const store = new ZoneStore(file);
     store.loadOrEmpty();
