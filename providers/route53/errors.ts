@@ -65,6 +65,22 @@ export function recordOfValue(message: string, batch: readonly WireChange[]): st
   return rr ? [rr.Name, rr.Type, rr.SetIdentifier].filter(Boolean).join(' ') : undefined;
 }
 
+/**
+ * The SDK error without its raw HTTP exchange: `$response` holds the signed request headers and the
+ * socket, which must not reach logs (and make a test failure print 60 kB).
+ */
+export function slimCause(err: unknown): Error {
+  const e = (err ?? {}) as SdkError & { $metadata?: { requestId?: string } };
+  const out = new Error(e.message ?? String(err));
+  out.name = e.name ?? 'Error';
+  Object.assign(out, {
+    httpStatusCode: e.$metadata?.httpStatusCode,
+    requestId: e.$metadata?.requestId,
+    ...(e.Messages?.Message !== undefined ? { messages: errorMessages(e) } : {}),
+  });
+  return out;
+}
+
 export function mapError(
   err: unknown,
   scope: ErrorScope,
@@ -74,7 +90,7 @@ export function mapError(
   const e = (err ?? {}) as SdkError;
   const where = `route53 provider ${scope.provider}, zone ${scope.zone} (hosted zone ${scope.hostedZoneId})`;
   const tail = scope.note ? ` (${scope.note})` : '';
-  const ctx = { provider: scope.provider, zone: scope.zone, cause: err };
+  const ctx = { provider: scope.provider, zone: scope.zone, cause: slimCause(err) };
   // Route 53 sends InvalidChangeBatch as a root <InvalidChangeBatch><Messages> document, not an
   // <ErrorResponse>; SDK v3 then finds no error code and throws "Unknown" with the Messages attached
   // (the Go SDKs carry a customisation for exactly this). Recognise it by its Messages.

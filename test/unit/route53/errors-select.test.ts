@@ -107,3 +107,21 @@ describe('route53 records() selection', () => {
     );
   });
 });
+
+describe('route53 error mapping: Route 53 own InvalidChangeBatch body', () => {
+  it('recognises an "Unknown" SDK error carrying Messages as InvalidChangeBatch, and drops the raw response', () => {
+    const raw = sdk('Unknown', 'UnknownError', {
+      Messages: {
+        Message: "Tried to delete resource record set [name='a.example.com.', type='A'] but it was not found",
+      },
+      $response: { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/secret-ish' } },
+      $metadata: { httpStatusCode: 400, requestId: 'r1' },
+    });
+    const e = mapError(raw, scope);
+    expect(e).toBeInstanceOf(ConflictError);
+    expect(e.context.record).toBe('a.example.com. A');
+    expect(JSON.stringify(e.context.cause, Object.getOwnPropertyNames(e.context.cause))).not.toContain(
+      'AWS4-HMAC',
+    );
+  });
+});
