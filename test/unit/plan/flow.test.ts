@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
 import type { RegionStatus } from '../../../src/model/index.ts';
-import { planZone, type ZonePlan } from '../../../src/plan/index.ts';
+import { assemblePlan, planZone, renderText, type ZonePlan } from '../../../src/plan/index.ts';
 import { assumeStates, desiredRecords } from '../../../src/policy/index.ts';
 import { makeConfig } from '../policy/config.ts';
 
@@ -92,5 +92,50 @@ describe('a zone through failover and recovery', () => {
     const refused = await step(provider, edited, {});
     expect(refused.allowed).toBe(false);
     expect(refused.safety.find((v) => v.check === 'update-fraction')!.ok).toBe(false);
+  });
+});
+
+describe('plan text for a what-if (plan --assume eu-west=down)', () => {
+  it('names the region and its state on each moved record', async () => {
+    const config = makeConfig([
+      {
+        name: 'app.example.com',
+        type: 'A',
+        ttl: 30,
+        policy: { kind: 'failover', order: ['eu-west', 'us-east'] },
+      },
+      {
+        name: 'api.example.com',
+        type: 'A',
+        ttl: 30,
+        policy: { kind: 'weighted', weights: { 'us-east': 70, 'eu-west': 30 } },
+      },
+      {
+        name: 'www.example.com',
+        type: 'A',
+        ttl: 30,
+        policy: {
+          kind: 'geo',
+          rules: [
+            { match: { continent: 'EU' }, regions: ['eu-west', 'us-east'] },
+            { match: 'default', regions: ['us-east'] },
+          ],
+        },
+      },
+    ]);
+    const provider = new MemoryProvider('mem', config.owner);
+    await step(provider, config, {});
+    const plan = await step(provider, config, { 'eu-west': 'down' });
+    const lines = renderText(assemblePlan(config.owner, [plan])).split('\n');
+    expect(lines).toContain(
+      '  ~ update app.example.com. A  198.51.100.10 -> 192.0.2.10, 192.0.2.11  because eu-west is DOWN',
+    );
+    expect(lines).toContain(
+      '  ~ update api.example.com. A [eu-west]  198.51.100.10 -> 198.51.100.10 (weight 30 -> 0)  because eu-west is DOWN',
+    );
+    expect(lines).toContain(
+      '  ~ update www.example.com. A [continent-eu]  198.51.100.10 -> 192.0.2.10, 192.0.2.11 (geo continent=EU)  because eu-west is DOWN',
+    );
+    expect(lines).toContain('  0 to create, 3 to update, 0 to delete; 5 owned record(s) before');
   });
 });
