@@ -1,0 +1,185 @@
+// The etcd coordinator (`coordination: {kind: etcd}`): the election with self-fencing, drains and
+// decisions shared under one key prefix, one watch on that prefix to react at once, and a shutdown
+// that never waits longer than its timeout.
+//
+// Keys under the prefix (default /geofailover/<owner>/):
+//   leader            JSON {replica, at}, bound to the leader's lease
+//   drains/<region>   JSON DrainRecord (no lease: a drain survives every replica)
+//   events/<t>-<replica>-<seq>   shared decisions (bounded history), see shared-events.ts
+import type { Watcher } from 'etcd3';
+import type { DrainRecord } from '../controller/drain-store.ts';
+import { Election, type Transition } from './election.ts';
+import { createEtcdClient } from './etcd-client.ts';
+import { SharedDrains } from './shared-drains.ts';
+import { SharedEvents } from './shared-events.ts';
+import { defaultPrefix, leaseTiming, normalisePrefix } from './timing.ts';
+import type { CoordinationView, Coordinator, CoordinatorHooks } from './types.ts';
+
+export interface EtcdCoordinationConfig {
+  endpoints: readonly string[];
+  /** Milliseconds; etcd rounds lease TTLs up to whole seconds. */
+  leaseTtl: number;
+  prefix?: string;
+}
+
+const DRAIN_RESYNC_MS = 5000;
+
+export function etcdCoordinator(
+  cfg: EtcdCoordinationConfig,
+  owner: string,
+  hooks: CoordinatorHooks,
+): Coordinator {
+  const timing = leaseTiming(cfg.leaseTtl);
+  const prefix = normalisePrefix(cfg.prefix ?? defaultPrefix(owner));
+  const logger = hooks.logger.child({ component: 'coordination' });
+  const client = createEtcdClient(cfg.endpoints, timing.opTimeoutMs);
+  let stopped = false;
+  let watcher: Watcher | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
+
+  const view = (): CoordinationView => {
+    const s = election.state();
+    return {
+      kind: 'etcd',
+      role: s.leading ? 'leader' : 'follower',
+      ...(s.leader ? { leader: s.leader } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+      ...(s.reachable === undefined ? {} : { etcd: s.reachable ? 'connected' : 'unreachable' }),
+      leaseTtlMs: timing.ttlMs,
+      ...(s.lastAckAgeMs === undefined ? {} : { lastKeepaliveAgeMs: s.lastAckAgeMs }),
+      ...(s.term ? { term: s.term } : {}),
+    };
+  };
+
+  const onTransition = (t: Transition) => {
+    if (stopped) return;
+    switch (t.kind) {
+      case 'elected':
+        hooks.events.append('leader-elected', {
+          replica: hooks.replica,
+          term: t.term,
+          leaseTtlMs: timing.ttlMs,
+        });
+        logger.info({ replica: hooks.replica, term: t.term }, 'this replica is the leader');
+        hooks.onChange(view(), true);
+        return;
+      case 'lost':
+        hooks.events.append('leadership-lost', { replica: hooks.replica, reason: t.reason });
+        hooks.onChange(view(), false);
+        return;
+      case 'leader-changed':
+        hooks.events.append('leader-changed', {
+          replica: hooks.replica,
+          ...(t.from ? { from: t.from } : {}),
+          ...(t.to ? { to: t.to } : {}),
+        });
+        hooks.onChange(view(), false);
+        return;
+      case 'reachability':
+        if (t.reachable) {
+          logger.info('etcd reachable');
+          void drains.sync();
+        } else logger.warn({ detail: t.detail }, 'etcd unreachable');
+        hooks.onChange(view(), false);
+        return;
+    }
+  };
+
+  const election = new Election({
+    client,
+    key: `${prefix}leader`,
+    replica: hooks.replica,
+    timing,
+    logger,
+    onTransition,
+  });
+  const drains = new SharedDrains({
+    client,
+    prefix: `${prefix}drains/`,
+    opTimeoutMs: timing.opTimeoutMs,
+    endpoints: cfg.endpoints,
+    logger,
+    localDrains: hooks.localDrains,
+    applyDrain: hooks.applyDrain,
+  });
+  const shared = new SharedEvents({
+    client,
+    prefix: `${prefix}events/`,
+    replica: hooks.replica,
+    events: hooks.events,
+    opTimeoutMs: timing.opTimeoutMs,
+    logger,
+  });
+
+  const onKey = (key: string, value: string | undefined) => {
+    if (stopped) return;
+    if (key === `${prefix}leader`) election.nudge();
+    else if (key.startsWith(`${prefix}drains/`)) void drains.sync();
+    else if (key.startsWith(`${prefix}events/`) && value !== undefined) shared.mirror(value);
+  };
+
+  const watch = async () => {
+    try {
+      const w = await client.watch().prefix(prefix).create();
+      if (stopped) {
+        await w.cancel().catch(() => undefined);
+        return;
+      }
+      watcher = w;
+      w.on('put', (kv) => onKey(kv.key.toString(), kv.value.toString()));
+      w.on('delete', (kv) => onKey(kv.key.toString(), undefined));
+      w.on('error', (err) => logger.debug({ err }, 'etcd watch error'));
+      // After a reconnect, changes made meanwhile may not be replayed: re-read what matters.
+      w.on('connected', () => {
+        election.nudge();
+        void drains.sync();
+      });
+    } catch (err) {
+      logger.debug({ err }, 'etcd watch not established; polling only');
+    }
+  };
+
+  const halt = () => {
+    stopped = true;
+    clearInterval(resyncTimer);
+    shared.stop();
+    const w = watcher;
+    watcher = undefined;
+    void w?.cancel().catch(() => undefined);
+  };
+
+  return {
+    kind: 'etcd',
+    async start() {
+      shared.start();
+      void watch();
+      resyncTimer = setInterval(() => void drains.sync(), DRAIN_RESYNC_MS);
+      resyncTimer.unref();
+      await Promise.all([election.start(), drains.sync()]);
+      hooks.onChange(view(), false);
+    },
+    canWrite: () => election.canWrite(),
+    view,
+    publishDrain: (d: DrainRecord) => drains.publish(d),
+    publishUndrain: (region: string) => drains.unpublish(region),
+    abandon() {
+      if (stopped) return;
+      halt();
+      election.abandon();
+      client.close();
+    },
+    async stop(timeoutMs = 2000) {
+      if (stopped) return;
+      halt();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        election.resign(),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The contract between the controller runtime and its coordination backend: who may write DNS now,
+// who leads, and how drains and decisions are shared between replicas.
+import type { DrainRecord } from '../controller/drain-store.ts';
+import type { EventLog } from '../controller/event-log.ts';
+import type { Logger } from '../log/index.ts';
+
+export type Role = 'single' | 'leader' | 'follower';
+
+/** What status, metrics and the dashboard show about coordination. */
+export interface CoordinationView {
+  kind: 'none' | 'etcd';
+  role: Role;
+  /** The replica that leads, as last seen (this one when role is leader or single). */
+  leader?: string;
+  /** Why this replica may not write DNS now, when it may not. */
+  reason?: string;
+  /** etcd reachability as this replica saw it on its last attempt. */
+  etcd?: 'connected' | 'unreachable';
+  leaseTtlMs?: number;
+  /** Age of the last keepalive etcd acknowledged (measured from when it was sent). */
+  lastKeepaliveAgeMs?: number;
+  /** The leader key's create revision: grows with every election (a fencing token). */
+  term?: string;
+}
+
+export interface WriteCheck {
+  ok: boolean;
+  reason?: string;
+}
+
+export interface CoordinatorHooks {
+  replica: string;
+  logger: Logger;
+  /** The audit trail: the coordinator appends leadership events and shares decisions from it. */
+  events: EventLog;
+  /** Role or leader changed; `gained` is true when this replica has just become the leader. */
+  onChange(view: CoordinationView, gained: boolean): void;
+  /** Drains as this replica's health engine holds them now. */
+  localDrains(): DrainRecord[];
+  /** Put a drain (record) or lift it (undefined) on this replica's health engine. */
+  applyDrain(region: string, drain: DrainRecord | undefined): void;
+}
+
+export interface Coordinator {
+  readonly kind: 'none' | 'etcd';
+  /** Begin taking part (election, watches); resolves quickly even when etcd is unreachable. */
+  start(): Promise<void>;
+  /** Cheap and synchronous: may this replica write DNS at this instant? */
+  canWrite(): WriteCheck;
+  view(): CoordinationView;
+  /** Make a drain (or lift one) on every replica; rejects with CoordinationError when it cannot be shared. */
+  publishDrain(drain: DrainRecord): Promise<void>;
+  publishUndrain(region: string, author: string): Promise<void>;
+  /** Stop at once as if the process had died: no resign, the lease simply runs out (tests, fatal errors). */
+  abandon(): void;
+  /** Resign and disconnect, never taking longer than `timeoutMs` (resign hangs while etcd is frozen). */
+  stop(timeoutMs?: number): Promise<void>;
+}
