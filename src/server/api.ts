@@ -1,6 +1,7 @@
 // The controller's HTTP API routes (DESIGN.md; issue 5): status, events, drains, reconcile, metrics,
 // health, and the probe report intake. Mutating calls need the bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dashboardPage } from './dashboard/page.ts';
 import { checkBearer, HttpError, readJson, sendJson, sendText } from './http-util.ts';
 import type { Route } from './router.ts';
 import type { StatusDoc } from './status-types.ts';
@@ -49,6 +50,16 @@ export function apiRoutes(api: ControllerApi): Route[] {
       handler: (_req, res) => {
         const h = api.healthy();
         sendJson(res, h.ok ? 200 : 503, { ok: h.ok, detail: h.detail });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/$/,
+      handler: (_req, res) => {
+        const { html, csp } = dashboardPage();
+        res.setHeader('content-security-policy', csp);
+        res.setHeader('x-content-type-options', 'nosniff');
+        sendText(res, 200, html, 'text/html; charset=utf-8');
       },
     },
     { method: 'GET', path: /^\/v1\/status$/, handler: (_req, res) => sendJson(res, 200, api.status()) },
