@@ -100,6 +100,25 @@ describe('cloudflare load-balancer mode', () => {
     expect((await plan(config, p)).changes).toEqual([]);
   });
 
+  it('converges in every region-state combination, one after another', async () => {
+    const config = makeConfig({ baseURL: fake.url, mode: 'load-balancer', records: records() });
+    const p = provider(config);
+    const scenarios = [
+      {},
+      { 'eu-west': 'down' },
+      { 'ap-south': 'down' },
+      { 'us-east': 'drained' },
+      { 'us-east': 'down', 'ap-south': 'down' },
+      { 'us-east': 'down', 'eu-west': 'down', 'ap-south': 'down' },
+      {},
+    ] as const;
+    for (const s of scenarios) {
+      const { outcome } = await converge(config, p, s);
+      expect(outcome.status === 'no-changes' || outcome.verified === true).toBe(true);
+      expect((await plan(config, p, s)).changes).toEqual([]);
+    }
+  });
+
   it('switches a down endpoint origin off (read-modify-write keeps other origin fields)', async () => {
     const config = makeConfig({ baseURL: fake.url, mode: 'load-balancer', records: records() });
     const p = provider(config);

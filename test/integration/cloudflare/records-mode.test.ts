@@ -61,6 +61,38 @@ describe('cloudflare records mode', () => {
     expect((await plan(config, p)).changes).toEqual([]);
   });
 
+  it('converges in every region-state combination, one after another', async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    const scenarios = [
+      {},
+      { 'eu-west': 'down' },
+      { 'us-east': 'drained' },
+      { 'us-east': 'down', 'eu-west': 'down' },
+      { 'us-east': 'down' },
+      {},
+    ] as const;
+    for (const s of scenarios) {
+      const { outcome } = await converge(config, p, s);
+      expect(outcome.status === 'no-changes' || outcome.verified === true).toBe(true);
+      expect((await plan(config, p, s)).changes).toEqual([]);
+    }
+  });
+
+  it('fixes a proxied flag changed by hand without churning afterwards', async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    const zone = [...fake.zones.values()][0]!;
+    const www = [...zone.records.values()].find((r) => r.name === 'www.example.com')!;
+    zone.patch(www.id, { proxied: false, ttl: 300 });
+    const drift = await plan(config, p);
+    expect(drift.changes).toHaveLength(1);
+    await converge(config, p);
+    expect([...zone.records.values()].find((r) => r.id === www.id)?.proxied).toBe(true);
+    expect((await plan(config, p)).changes).toEqual([]);
+  });
+
   it('refuses a hand-made record at a managed name unless adopting, then tags it', async () => {
     const zone = [...fake.zones.values()][0]!;
     zone.create({ name: 'app.example.com', type: 'A', content: '192.0.2.99', ttl: 300, tags: ['team:web'] });
