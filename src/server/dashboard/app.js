@@ -149,7 +149,8 @@
   function renderTimeline(s) {
     const now = Date.now();
     const first = events.length ? Date.parse(events[0].at) : now;
-    const start = Math.max(now - WINDOW_MS, Math.min(first, now - 10 * 60 * 1000));
+    // From the first event we know of (at least two minutes back), at most the last three hours.
+    const start = Math.max(now - WINDOW_MS, Math.min(first, now - 2 * 60 * 1000));
     const width = Math.max(600, Math.min(1400, document.body.clientWidth - 40));
     const left = 90;
     const rowH = 26;
@@ -209,7 +210,7 @@
               y,
               width: w,
               height: rowH - 8,
-              fill: fill[st] || 'var(--unknown)',
+              fill: fill[st] || 'var(--line)',
               opacity: st === 'up' ? 0.75 : 1,
             },
             svg('title', {}, `${id} ${String(st).toUpperCase()} from ${time(a)} to ${time(b)}`),
@@ -221,7 +222,9 @@
     root.append(svg('line', { class: 'axis', x1: left, y1: axisY, x2: width - 10, y2: axisY }));
     for (let k = 0; k <= 4; k++) {
       const t = start + ((now - start) * k) / 4;
-      root.append(svg('text', { x: x(t) - 25, y: axisY + 28 }, time(t)));
+      root.append(
+        svg('text', { x: Math.min(Math.max(x(t) - 25, left - 20), width - 70), y: axisY + 28 }, time(t)),
+      );
     }
     for (const e of events.filter((ev) => ev.type === 'apply' && Date.parse(ev.at) >= start)) {
       const t = Date.parse(e.at);
