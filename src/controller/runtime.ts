@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { DnsProvider } from '../../providers/index.ts';
 import { type Config, proberKeys, secretFromEnv } from '../config/index.ts';
+import { CoordinationError, type Coordinator, createCoordinator } from '../coordination/index.ts';
 import { HealthEngine, type HealthEvent } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../model/index.ts';
@@ -46,6 +47,8 @@ export interface RunningController {
   engine: HealthEngine;
   events: EventLog;
   metrics: ControllerMetrics;
+  /** Leadership among replicas (kind none: always this one). */
+  coordinator: Coordinator;
   status(): StatusDoc;
   reconcileNow(): Promise<void>;
   stop(): Promise<void>;
@@ -103,7 +106,11 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
           logger: logger.child({ component: 'notify' }),
         })
       : undefined;
-  if (notifier) events.on('event', (e) => notifier.handle(e));
+  // With replicas only the leader notifies, and events mirrored from another replica are not re-sent.
+  if (notifier)
+    events.on('event', (e) => {
+      if (e.origin === undefined && coordinator.view().role !== 'follower') notifier.handle(e);
+    });
   const engine = new HealthEngine(config);
   const restored = drainStore.load();
   engine.restore(
@@ -115,6 +122,35 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       ...(d.until ? { until: Date.parse(d.until) } : {}),
     })),
   );
+  // Coordination (issue 9): who may write DNS, drains and decisions shared between replicas. The hooks
+  // run only after coordinator.start(), once everything they use exists.
+  const coordinator = createCoordinator(config, {
+    replica,
+    logger,
+    events,
+    onChange: (view, gained) => {
+      metrics.leader.set(view.role === 'follower' ? 0 : 1);
+      if (gained) void scheduler?.trigger({ kind: 'leadership' });
+    },
+    localDrains: () =>
+      engine.drains().map((d) => ({
+        region: d.region,
+        reason: d.reason,
+        author: d.author,
+        at: new Date(d.at).toISOString(),
+        ...(d.until === undefined ? {} : { until: new Date(d.until).toISOString() }),
+      })),
+    applyDrain: (region, d) =>
+      onHealthEvents([
+        d
+          ? engine.drain(region, {
+              reason: d.reason,
+              author: d.author,
+              ...(d.until ? { until: Date.parse(d.until) } : {}),
+            })
+          : engine.undrain(region, 'etcd'),
+      ]),
+  });
   const errors: StatusDoc['errors'] = [];
   const pushError = (message: string, zone?: string) => {
     errors.push({ at: new Date().toISOString(), ...(zone ? { zone } : {}), message });
@@ -181,7 +217,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         metrics,
         logger: logger.child({ zone: name }),
         nameservers: nameserversFor(name, provider),
-        canWrite: () => ({ ok: true }),
+        canWrite: () => coordinator.canWrite(),
         retry: (delayMs) => {
           const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [name]), delayMs);
           t.unref();
@@ -261,9 +297,22 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       zones: [...reconcilers.values()].map((r) => r.view()),
       replica,
       startedAt,
-      role: 'single',
+      role: coordinator.view().role,
+      ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
+      coordination: coordinator.view(),
       errors: [...errors],
     });
+
+  // A drain holds on every replica or nowhere: refused (503) when it cannot be shared through etcd.
+  const shared = async (op: () => Promise<void>) => {
+    try {
+      await op();
+    } catch (err) {
+      if (err instanceof CoordinationError)
+        throw new HttpError(503, err.describe(), 'coordination-unavailable');
+      throw err;
+    }
+  };
 
   const regionIds = new Set(config.regions.map((r) => r.id));
   const api: ControllerApi = {
@@ -278,6 +327,15 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
           'unknown-region',
         );
       const until = body.forMs === undefined ? undefined : Date.now() + body.forMs;
+      await shared(() =>
+        coordinator.publishDrain({
+          region,
+          reason: body.reason,
+          author: body.author,
+          at: new Date().toISOString(),
+          ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
+        }),
+      );
       const e = engine.drain(region, {
         reason: body.reason,
         author: body.author,
@@ -299,6 +357,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
           `unknown region "${region}"; known: ${[...regionIds].join(', ')}`,
           'unknown-region',
         );
+      await shared(() => coordinator.publishUndrain(region, author ?? 'unknown'));
       const e = engine.undrain(region, author);
       onHealthEvents([e]);
       return { region, drained: false };
@@ -366,6 +425,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     drainsRestored: restored.length,
   });
   logger.info({ url, dns: dns?.addresses, mode: config.controller.mode, replica }, 'controller started');
+  await coordinator.start();
+  metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
   scheduler.start();
   updateGauges();
   // A first pass shows what is served; it changes nothing until health has been decided.
@@ -381,6 +442,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       });
       // Finish the apply in flight (never cut a provider write in half), then close.
       await scheduler!.stop();
+      // Then resign, so another replica takes over at once (bounded: resign hangs while etcd is frozen).
+      await coordinator.stop(2000);
       for (const c of closers) await c().catch(() => undefined);
       await dns?.close().catch(() => undefined);
       await closeOwnProviders();
@@ -400,6 +463,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     engine,
     events,
     metrics,
+    coordinator,
     status,
     reconcileNow: () => scheduler!.trigger({ kind: 'api' }),
     stop,

@@ -15,6 +15,7 @@ export interface StatusInputs {
   startedAt: number;
   role: StatusDoc['role'];
   leader?: string;
+  coordination?: StatusDoc['coordination'];
   errors: StatusDoc['errors'];
 }
 
@@ -65,6 +66,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     mode: config.controller.mode,
     role: i.role,
     ...(i.leader ? { leader: i.leader } : {}),
+    ...(i.coordination ? { coordination: i.coordination } : {}),
     replica: i.replica,
     now: new Date(snapshot.at).toISOString(),
     startedAt: new Date(i.startedAt).toISOString(),

@@ -75,12 +75,27 @@ export interface ZoneView {
   error?: { at: string; message: string; retryAt?: string };
 }
 
+/** Leadership among controller replicas (coordination none: role single, always the writer). */
+export interface CoordinationStatus {
+  kind: 'none' | 'etcd';
+  role: 'single' | 'leader' | 'follower';
+  leader?: string;
+  /** Why this replica may not write DNS now (a follower, fenced, etcd unreachable). */
+  reason?: string;
+  etcd?: 'connected' | 'unreachable';
+  leaseTtlMs?: number;
+  lastKeepaliveAgeMs?: number;
+  /** Create revision of the leader key: grows with every election. */
+  term?: string;
+}
+
 export interface StatusDoc {
   version: 1;
   owner: string;
   mode: 'apply' | 'dry-run';
   role: 'single' | 'leader' | 'follower';
   leader?: string;
+  coordination?: CoordinationStatus;
   replica: string;
   now: string;
   startedAt: string;
