@@ -5,7 +5,7 @@
 // A sliding-window log rather than a refilling bucket: a bucket of capacity C refilled at C per
 // window admits up to 2C in one window, which is exactly what the server punishes.
 import { createHash } from 'node:crypto';
-import { Gauge } from 'prom-client';
+import { Gauge, register as globalRegistry, type Registry } from 'prom-client';
 
 export interface BudgetOptions {
   /** Requests allowed per window. */
@@ -98,7 +98,7 @@ export class RequestBudget {
   }
 }
 
-const registry = new Map<string, RequestBudget>();
+const byToken = new Map<string, RequestBudget>();
 
 /** A stable, non-reversible key for a token: the registry and metrics never hold the token. */
 export function tokenKey(token: string): string {
@@ -108,30 +108,39 @@ export function tokenKey(token: string): string {
 /** The budget shared by every client of this token (created with `options` on first use). */
 export function budgetFor(token: string, options: BudgetOptions): RequestBudget {
   const key = tokenKey(token);
-  let b = registry.get(key);
+  let b = byToken.get(key);
   if (!b || b.limit !== options.limit || b.windowMs !== options.windowMs) {
     b = new RequestBudget(options);
-    registry.set(key, b);
+    byToken.set(key, b);
   }
   return b;
 }
 
 /** Budgets by token key, for status output and metrics. */
 export function budgets(): ReadonlyMap<string, RequestBudget> {
-  return registry;
+  return byToken;
 }
 
-let gauge: Gauge | undefined;
+const gauges = new WeakMap<Registry, Gauge>();
 
-/** Registers (once) the gauge `geofailover_cloudflare_budget_remaining{token}` on the default registry. */
-export function registerBudgetGauge(): Gauge {
-  gauge ??= new Gauge({
-    name: 'geofailover_cloudflare_budget_remaining',
-    help: 'Cloudflare API requests left in the current 5-minute window, per API token (hashed)',
-    labelNames: ['token'],
-    collect() {
-      for (const [key, b] of registry) this.set({ token: key }, b.remaining);
-    },
-  });
+/**
+ * Registers (once per registry) the gauge `geofailover_cloudflare_budget_remaining{token}`: requests
+ * left in the current window for each API token, labelled by the token's hash. The controller passes
+ * its own registry (src/server/metrics.ts); the default is prom-client's global one.
+ */
+export function registerBudgetGauge(registry: Registry = globalRegistry): Gauge {
+  let gauge = gauges.get(registry);
+  if (!gauge) {
+    gauge = new Gauge({
+      name: 'geofailover_cloudflare_budget_remaining',
+      help: 'Cloudflare API requests left in the current 5-minute window, per API token (hashed)',
+      labelNames: ['token'],
+      registers: [registry],
+      collect() {
+        for (const [key, b] of byToken) this.set({ token: key }, b.remaining);
+      },
+    });
+    gauges.set(registry, gauge);
+  }
   return gauge;
 }

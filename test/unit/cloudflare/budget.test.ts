@@ -1,5 +1,5 @@
 // The shared request budget: sliding window, server blocks, one budget per token, token never kept.
-import { register } from 'prom-client';
+import { Registry, register } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import {
   budgetFor,
@@ -69,5 +69,11 @@ describe('budget registry', () => {
     const text = await register.getSingleMetricAsString('geofailover_cloudflare_budget_remaining');
     expect(text).toContain(`token="${tokenKey('gauge-token')}"} 50`);
     expect(text).not.toContain('gauge-token');
+  });
+
+  it('registers on a given registry (the controller has its own)', async () => {
+    const own = new Registry();
+    registerBudgetGauge(own);
+    expect(await own.getSingleMetricAsString('geofailover_cloudflare_budget_remaining')).toContain('token="');
   });
 });
