@@ -229,45 +229,40 @@ export function applyBatch(zone: FakeZone, changes: readonly ParsedChange[]): vo
       else next.set(key, rr);
     } else next.set(key, rr);
   }
-  // The state after the batch must be consistent per name and type.
-  const groups = new Map<string, FakeRRSet[]>();
+  // The state after the batch must be consistent at every name it touched, per name and type.
+  const touchedNames = new Set(changes.map((c) => c.rr.name));
+  const byName = new Map<string, FakeRRSet[]>();
   for (const r of next.values())
-    groups.set(`${r.name} ${r.type}`, [...(groups.get(`${r.name} ${r.type}`) ?? []), r]);
-  const touched = new Set(changes.map((c) => `${c.rr.name} ${c.rr.type}`));
-  for (const [k, group] of groups) {
-    if (!touched.has(k)) continue;
-    const g0 = group[0]!;
-    const kinds = new Set(
-      group.map((r) => (r.weight !== undefined ? 'weighted' : r.geo ? 'geo' : r.setId ? 'other' : 'simple')),
-    );
-    if (kinds.size > 1)
+    if (touchedNames.has(r.name)) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  for (const [name, recs] of byName) {
+    const types = new Set(recs.map((r) => r.type));
+    if (types.has('CNAME') && types.size > 1)
       problems.push(
-        `RRSet with DNS name ${g0.name} and type ${g0.type} cannot be created because a non-${[...kinds][0]} set exists with the same name and type`,
+        `RRSet of type CNAME with DNS name ${name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
       );
-    if (group.filter((r) => r.weight !== undefined).length > LIMITS.weightedPerName)
-      problems.push(
-        `Maximum number of weighted resource record sets with DNS name ${g0.name} and type ${g0.type} exceeded`,
+    for (const type of types) {
+      const group = recs.filter((r) => r.type === type);
+      const kinds = new Set(
+        group.map((r) =>
+          r.weight !== undefined ? 'weighted' : r.geo ? 'geo' : r.setId ? 'other' : 'simple',
+        ),
       );
-    if (new Set(group.filter((r) => r.weight !== undefined).map((r) => r.ttl)).size > 1)
-      problems.push(
-        `RRSet with DNS name ${g0.name} and type ${g0.type}: all weighted records must have the same TTL`,
-      );
-  }
-  for (const r of next.values()) {
-    if (
-      r.type !== 'CNAME' ||
-      (!touched.has(`${r.name} CNAME`) && ![...touched].some((t) => t.startsWith(`${r.name} `)))
-    )
-      continue;
-    const other = [...next.values()].find((o) => o.name === r.name && o.type !== 'CNAME');
-    if (other)
-      problems.push(
-        `RRSet of type CNAME with DNS name ${r.name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
-      );
+      if (kinds.size > 1)
+        problems.push(
+          `RRSet with DNS name ${name} and type ${type} cannot be created because a non-${[...kinds][0]} set exists with the same name and type`,
+        );
+      const weighted = group.filter((r) => r.weight !== undefined);
+      if (weighted.length > LIMITS.weightedPerName)
+        problems.push(
+          `Maximum number of weighted resource record sets with DNS name ${name} and type ${type} exceeded`,
+        );
+      if (new Set(weighted.map((r) => r.ttl)).size > 1)
+        problems.push(
+          `RRSet with DNS name ${name} and type ${type}: all weighted records must have the same TTL`,
+        );
+    }
   }
   if (problems.length > 0)
     throw new ApiError(400, 'InvalidChangeBatch', `[${problems.join(', ')}]`, problems);
-  zone.rrsets.clear();
-  for (const [k, v] of next) zone.rrsets.set(k, v);
-  zone.touch();
+  zone.replace(next);
 }

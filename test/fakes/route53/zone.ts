@@ -46,7 +46,7 @@ export function sortKey(name: string, type: string, setId?: string): string {
 }
 
 export class FakeZone {
-  readonly rrsets = new Map<string, FakeRRSet>();
+  rrsets = new Map<string, FakeRRSet>();
   /** Sorted listing, rebuilt after a change (call touch() after mutating rrsets directly). */
   private order: FakeRRSet[] | undefined;
   constructor(
@@ -54,13 +54,20 @@ export class FakeZone {
     readonly name: string,
   ) {}
 
+  /** A copy to apply a batch to; record sets are replaced, never mutated, so a shallow copy will do. */
   clone(): Map<string, FakeRRSet> {
-    return new Map([...this.rrsets].map(([k, v]) => [k, structuredClone(v)]));
+    return new Map(this.rrsets);
   }
 
   put(r: FakeRRSet): void {
     const rec = { ...r, name: plainName(r.name) };
     this.rrsets.set(rrKey(rec), rec);
+    this.touch();
+  }
+
+  /** Commit a batch's result. */
+  replace(next: Map<string, FakeRRSet>): void {
+    this.rrsets = next;
     this.touch();
   }
 
