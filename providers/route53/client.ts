@@ -6,11 +6,30 @@ import type { ProviderConfig } from '../../src/config/index.ts';
 
 export type Route53Config = Extract<ProviderConfig, { kind: 'route53' }>;
 
-export function createClient(cfg: Route53Config): Route53Client {
+/**
+ * `env` is the environment the provider was opened with; when a caller passes one other than
+ * process.env (an embedding, a test) and it holds a key pair, that pair is used; otherwise the SDK's
+ * default chain runs (environment, shared profile, SSO, container and instance roles).
+ */
+export function createClient(cfg: Route53Config, env: NodeJS.ProcessEnv = process.env): Route53Client {
+  // The SDK version is pinned; its notice that *later* versions will need Node 22 would print seven
+  // lines on every command. An operator who sets the variable explicitly keeps their choice.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const explicit =
+    env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
+      : {};
   return new Route53Client({
     region: cfg.region,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
     maxAttempts: 1,
+    ...explicit,
   });
 }
 

@@ -4,7 +4,7 @@ import type { ProviderFactory } from '../factory.ts';
 import { Route53Provider } from './provider.ts';
 
 export const createProvider: ProviderFactory<'route53'> = (id, cfg, ctx) =>
-  new Route53Provider(id, cfg, ctx.owner, ctx.logger ? { logger: ctx.logger } : {});
+  new Route53Provider(id, cfg, ctx.owner, { env: ctx.env, ...(ctx.logger ? { logger: ctx.logger } : {}) });
 
 export { type Batch, planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';
 export { RequestBudget, resetBudgets, sharedBudget } from './budget.ts';

@@ -50,6 +50,8 @@ export interface Route53Options {
   clock?: Clock;
   /** A prepared client (tests add middleware); by default one is built from config. */
   client?: Route53Client;
+  /** The environment the provider was opened with (see createClient). */
+  env?: NodeJS.ProcessEnv;
   logger?: Logger;
 }
 
@@ -90,7 +92,7 @@ export class Route53Provider implements DnsProvider {
     opts: Route53Options = {},
   ) {
     this.hostedZoneId = bareZoneId(cfg.hostedZoneId);
-    this.client = opts.client ?? createClient(cfg);
+    this.client = opts.client ?? createClient(cfg, opts.env);
     this.clock = opts.clock ?? realClock;
     this.retry = { ...DEFAULT_RETRY, clock: this.clock, ...opts.retry };
     this.poll = { ...DEFAULT_POLL, ...opts.poll };
@@ -279,6 +281,10 @@ export class Route53Provider implements DnsProvider {
     const result: ApplyResult = { applied, ids, calls: this.stats.calls - callsBefore };
     if (syncMs !== undefined) result.syncMs = syncMs;
     return result;
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
   }
 
   /**

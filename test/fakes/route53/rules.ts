@@ -183,8 +183,17 @@ function valueProblem(rr: FakeRRSet): string | undefined {
   return undefined;
 }
 
+/** Route 53 compares record data, not its spelling: IPv6 compression, name case and final dot. */
+function canonical(type: string, v: string): string {
+  if (type === 'AAAA' && isIP(v) === 6) return new URL(`http://[${v}]/`).hostname;
+  if (type === 'CNAME' || type === 'NS') return v.toLowerCase().replace(/\.?$/, '.');
+  return v;
+}
+
 const sameData = (a: FakeRRSet, b: FakeRRSet) =>
-  a.ttl === b.ttl && JSON.stringify([...a.values].sort()) === JSON.stringify([...b.values].sort());
+  a.ttl === b.ttl &&
+  JSON.stringify(a.values.map((v) => canonical(a.type, v)).sort()) ===
+    JSON.stringify(b.values.map((v) => canonical(b.type, v)).sort());
 
 /** Validates and applies a batch to a copy of the zone; commits only when every change is valid. */
 export function applyBatch(zone: FakeZone, changes: readonly ParsedChange[]): void {

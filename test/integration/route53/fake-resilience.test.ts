@@ -2,7 +2,7 @@
 // the shared request budget, pagination with identifiers and its cap, slow INSYNC, and bad input
 // (unknown hosted zone, wrong zone, missing credentials, hand-edited records) failing before writes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Route53Provider, resetBudgets } from '../../../providers/route53/index.ts';
+import { createProvider, Route53Provider, resetBudgets } from '../../../providers/route53/index.ts';
 import { ConflictError, ProviderError, UsageError } from '../../../src/model/index.ts';
 import { FakeRoute53, type FakeZone } from '../../fakes/route53/index.ts';
 import {
@@ -206,6 +206,24 @@ describe('route53 adapter: bad input fails before any write', () => {
       expect(err.message).toMatch(/no AWS credentials found/);
       expect(err.context.remedy).toMatch(/AWS_ACCESS_KEY_ID/);
       expect(fake.log).toHaveLength(0);
+    } finally {
+      for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it('the factory builds the adapter from config, taking credentials from the environment it is given', async () => {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      const { config } = setup();
+      const env = { AWS_ACCESS_KEY_ID: 'AKIDFROMCTX', AWS_SECRET_ACCESS_KEY: 'ctx-secret' };
+      const provider = await createProvider('aws', awsConfig(config), { owner: OWNER, config, env });
+      expect(provider.kind).toBe('route53');
+      const { again } = await converge(config, provider);
+      expect(again.changes).toEqual([]);
+      await provider.close?.();
     } finally {
       for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
       Object.assign(process.env, saved);
