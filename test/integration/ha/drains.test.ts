@@ -3,7 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdServer, etcdBinary } from './etcd-server.ts';
-import { ENV, kill, oneLeader, type Replica, reportAll, startReplica, status, until, WriteLog } from './replicas.ts';
+import {
+  ENV,
+  kill,
+  oneLeader,
+  type Replica,
+  reportAll,
+  startReplica,
+  status,
+  until,
+  WriteLog,
+} from './replicas.ts';
 
 const bin = etcdBinary();
 if (!bin) console.warn('skipping HA drain tests: no `etcd` binary (Debian package etcd-server)');

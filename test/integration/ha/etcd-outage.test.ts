@@ -5,7 +5,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/controller/index.ts';
 import { EtcdServer, etcdBinary } from './etcd-server.ts';
-import { ENV, oneLeader, type Replica, reportAll, startReplica, status, until, WriteLog } from './replicas.ts';
+import {
+  ENV,
+  oneLeader,
+  type Replica,
+  reportAll,
+  startReplica,
+  status,
+  until,
+  WriteLog,
+} from './replicas.ts';
 
 const bin = etcdBinary();
 if (!bin) console.warn('skipping HA etcd-outage tests: no `etcd` binary (Debian package etcd-server)');
