@@ -12,6 +12,11 @@ export interface BudgetOptions {
   limit: number;
   /** Window length in milliseconds (Cloudflare: 300,000). */
   windowMs: number;
+  /**
+   * Requests per second. Cloudflare also limits 200/s per client IP, shared by everything on the
+   * address, so we take at most half of it by default.
+   */
+  perSecond?: number;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -31,6 +36,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class RequestBudget {
   readonly limit: number;
   readonly windowMs: number;
+  readonly perSecond: number;
   /** Send times of the requests inside the current window, oldest first. */
   private readonly sent: number[] = [];
   /** Until when the server told us to stop (a 429's retry-after), epoch ms. */
@@ -42,6 +48,7 @@ export class RequestBudget {
   constructor(options: BudgetOptions, now: () => number = Date.now) {
     this.limit = options.limit;
     this.windowMs = options.windowMs;
+    this.perSecond = options.perSecond ?? 100;
     this.now = now;
   }
 
@@ -79,7 +86,10 @@ export class RequestBudget {
     this.prune(at);
     const windowWait =
       this.sent.length < this.limit ? 0 : this.sent[0]! + this.windowMs + this.marginMs - at + 1;
-    return Math.max(windowWait, this.blockedUntil - at, 0);
+    // The per-second limit: the perSecond-th most recent send must be a second old.
+    const nth = this.sent[this.sent.length - this.perSecond];
+    const secondWait = nth === undefined ? 0 : nth + 1000 - at + 1;
+    return Math.max(windowWait, secondWait, this.blockedUntil - at, 0);
   }
 
   /** Wait for a slot and take it. Resolves when the request may be sent. */

@@ -2,6 +2,7 @@
 // SDK retries on (408/409/429/5xx, retry-after honoured) and every HTTP request — retries included —
 // passing through the shared request budget first.
 import Cloudflare from 'cloudflare';
+import type { Logger } from '../../src/log/index.ts';
 import { budgetFor, type RequestBudget } from './budget.ts';
 
 export interface ClientOptions {
@@ -17,6 +18,7 @@ export interface ClientOptions {
   /** Longest server-imposed wait (429 retry-after) we sit through inside one call. */
   maxWaitMs?: number;
   timeoutMs?: number;
+  logger?: Logger;
 }
 
 export interface CfClient {
@@ -71,6 +73,12 @@ export function createClient(o: ClientOptions): CfClient {
     if (res.status === 429) {
       const wait = retryAfterMs(res.headers) ?? 1000;
       budget.block(wait);
+      o.logger?.warn(
+        { provider: o.provider, retryAfterMs: wait, budgetRemaining: budget.remaining },
+        wait > maxWaitMs
+          ? 'cloudflare rate limit (429): blocked longer than we wait in one call; failing this pass'
+          : 'cloudflare rate limit (429): waiting as told',
+      );
       if (wait > maxWaitMs) {
         // Tell the SDK not to sleep through it (x-should-retry is its documented override).
         const headers = new Headers(res.headers);

@@ -42,6 +42,7 @@ export function createCloudflareProvider(
     ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+    ...(ctx.logger === undefined ? {} : { logger: ctx.logger }),
   });
   return cfg.mode === 'load-balancer'
     ? new CloudflareLoadBalancerProvider(id, cfg, ctx, client, options)

@@ -8,6 +8,7 @@ import {
   bareName,
   type Change,
   normaliseName,
+  ProviderError,
   type RecordSet,
 } from '../../src/model/index.ts';
 import type { ProviderContext } from '../factory.ts';
@@ -50,18 +51,30 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
     return this.client.budget.remaining;
   }
 
+  /** Writes that succeeded in the current apply(), to say how far a failed one got. */
+  private writesDone = 0;
+
   private async call<T>(action: string, zone: string, f: () => Promise<T>, write = false): Promise<T> {
     try {
       if (write) this.stats.writes++;
       else this.stats.lists++;
-      return await f();
+      const out = await f();
+      if (write) this.writesDone++;
+      return out;
     } catch (err) {
-      throw translateError(err, {
+      const e = translateError(err, {
         provider: this.id,
         zone,
         zoneId: this.cfg.zoneId,
         action,
         loadBalancing: true,
+      });
+      if (!write || this.writesDone === 0) throw e;
+      // Pools are written before the load balancers that use them, so what is there is consistent.
+      throw new ProviderError(`${e.message}; ${this.writesDone} earlier write(s) of this apply were made`, {
+        ...e.context,
+        retryable: true,
+        remedy: 're-plan: the next reconcile reads the load balancers again and finishes the rest',
       });
     }
   }
@@ -116,6 +129,7 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
       changes,
     });
     let calls = 0;
+    this.writesDone = 0;
     const account_id = this.accountId;
     const zone_id = this.cfg.zoneId;
     const poolIds = new Map<string, string>();

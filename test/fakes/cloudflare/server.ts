@@ -36,10 +36,15 @@ export interface SpyCall {
   at: number;
 }
 
-interface Fault {
+export interface Fault {
   status: number;
   retryAfter?: number;
   times: number;
+  /** Matching requests to let through before failing (e.g. fail the second batch). */
+  skip?: number;
+  /** Error code and message in the body (defaults: 971 for 429, 10001 otherwise). */
+  code?: number;
+  message?: string;
   match?: (method: string, path: string) => boolean;
 }
 
@@ -99,6 +104,16 @@ export class FakeCloudflare {
         (filter.path === undefined || filter.path.test(c.path)) &&
         (filter.mutating === undefined || (c.method !== 'GET') === filter.mutating),
     ).length;
+  }
+
+  /** Request counts by method and path shape (ids replaced by :id), e.g. "POST /zones/:id/dns_records/batch". */
+  byRoute(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.calls) {
+      const k = `${c.method} ${c.path.replace(/\/[0-9a-f]{32}(?=\/|$)/g, '/:id')}`;
+      out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
   }
 
   resetCalls(): void {
@@ -162,17 +177,19 @@ export class FakeCloudflare {
         );
       }
       const fault = this.faults.find((f) => f.times > 0 && (!f.match || f.match(method, path)));
-      if (fault) {
+      if (fault && (fault.skip ?? 0) > 0) fault.skip!--;
+      else if (fault) {
         fault.times--;
         throw new CfHttpError(
           fault.status,
           [
             {
-              code: fault.status === 429 ? 971 : 10001,
+              code: fault.code ?? (fault.status === 429 ? 971 : 10001),
               message:
-                fault.status === 429
+                fault.message ??
+                (fault.status === 429
                   ? 'Please wait and consider throttling your request speed'
-                  : 'Internal server error',
+                  : 'Internal server error'),
             },
           ],
           fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },

@@ -234,4 +234,24 @@ describe('cloudflare load-balancer mode', () => {
     expect(() => provider(config)).toThrow(UsageError);
     expect(() => provider(config)).toThrow(/subdivision/);
   });
+
+  it('a failed write after others says how far it got; the next pass finishes', async () => {
+    const config = makeConfig({ baseURL: fake.url, mode: 'load-balancer', records: records() });
+    const p = provider(config);
+    // pools are created first; the first load balancer create is refused
+    fake.inject({
+      status: 400,
+      code: 1002,
+      message: 'refused by test',
+      times: 1,
+      match: (m, path) => m === 'POST' && path.endsWith('/load_balancers'),
+    });
+    const zp = await plan(config, p);
+    const err = await p.apply('example.com', zp.changes).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as Error).message).toMatch(/3 earlier write\(s\) of this apply were made/);
+    const { outcome } = await converge(config, p);
+    expect(outcome.verified).toBe(true);
+    expect(lbs()).toHaveLength(3);
+  });
 });

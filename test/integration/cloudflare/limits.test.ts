@@ -124,4 +124,38 @@ describe('cloudflare limits and faults', () => {
     expect(JSON.stringify([...zone.records.values()])).toBe(after);
     expect(after).not.toBe(snapshot);
   });
+
+  it('a failure after some batches says how far it got, and the next pass finishes', async () => {
+    fake = await startFake();
+    const config = makeConfig({ baseURL: fake.url, records: names(3), provider: { batchSize: 2 } });
+    const p = provider(config);
+    await converge(config, p);
+    // 3 names x 2 values = 6 patches = 3 batches; the second one is refused
+    fake.inject({
+      status: 400,
+      code: 9999,
+      message: 'refused by test',
+      times: 1,
+      skip: 1,
+      match: (m, path) => m === 'POST' && path.endsWith('/batch'),
+    });
+    const zp = await plan(config, p, { 'us-east': 'down' });
+    const err = await p.apply('example.com', zp.changes).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/batches 1-1 of 3 were applied/);
+    expect((err as ProviderError).retryable).toBe(true);
+    const { outcome } = await converge(config, p, { 'us-east': 'down' });
+    expect(outcome.verified).toBe(true);
+    expect((await plan(config, p, { 'us-east': 'down' })).changes).toEqual([]);
+  });
+
+  it('the spy counts requests by route', async () => {
+    fake = await startFake();
+    const config = makeConfig({ baseURL: fake.url, records: names(2) });
+    await converge(config, provider(config));
+    expect(fake.byRoute()).toMatchObject({
+      'GET /zones/:id': 1,
+      'POST /zones/:id/dns_records/batch': 1,
+    });
+    expect(fake.byRoute()['GET /zones/:id/dns_records']).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -24,6 +24,16 @@ describe('RequestBudget', () => {
     expect(b.waitMs()).toBe(0);
   });
 
+  it('also keeps under the per-second limit', async () => {
+    let now = 0;
+    const b = new RequestBudget({ limit: 1200, windowMs: 300_000, perSecond: 2 }, () => now);
+    await b.take();
+    await b.take();
+    expect(b.waitMs()).toBe(1001);
+    now = 1001;
+    expect(b.waitMs()).toBe(0);
+  });
+
   it('a 429 blocks every caller until retry-after has passed', () => {
     let now = 0;
     const b = new RequestBudget({ limit: 100, windowMs: 1000 }, () => now);

@@ -129,6 +129,19 @@ describe('recordOps', () => {
     expect(o!.posts[0]).toMatchObject({ ttl: 1, proxied: true });
   });
 
+  it('writes a CNAME target without its trailing dot and compares it normalised', () => {
+    const cname = { name: 'a.example.com.', type: 'CNAME' as const, ttl: 60, values: ['b.example.net.'] };
+    const [o] = ops([{ kind: 'create', after: cname, reason: { code: 'config' } }], []);
+    expect(o!.posts[0]).toMatchObject({ type: 'CNAME', content: 'b.example.net' });
+    const cur = [rec('a.example.com', 'b.example.net', { type: 'CNAME' })];
+    const same = ops(
+      [{ kind: 'update', before: cname, after: { ...cname, values: ['c.example.net.'] }, reason }],
+      cur,
+    );
+    expect(same[0]!.patches).toHaveLength(1);
+    expect(same[0]!.patches[0]!.content).toBe('c.example.net');
+  });
+
   it('refuses a DNS-only ttl below minTtl before sending anything', () => {
     expect(() =>
       ops(
