@@ -1,6 +1,6 @@
-// The answer cache: encoded answer variants per (type, name) and, for answers that depend on where
+// The answer cache: encoded answer variants per (name, type) and, for answers that depend on where
 // the client is, per location key. Cleared whenever the zones change; bounded in size so random
-// names (a scan, a fuzzer) cannot grow it without limit.
+// names (a scan, a fuzzer) cannot grow it without limit. Nested maps: no key strings per query.
 import type { EncodedVariant } from './encode.ts';
 
 export interface CachedAnswer {
@@ -11,44 +11,48 @@ export interface CachedAnswer {
   cumulative: number[];
 }
 
-const GEO = Symbol('geo');
+/** A location-dependent answer: one CachedAnswer per location key. */
+export type GeoAnswers = Map<string, CachedAnswer>;
 
 export class AnswerCache {
-  private map = new Map<string, CachedAnswer | typeof GEO>();
+  private byName = new Map<string, Map<number, CachedAnswer | GeoAnswers>>();
+  private entries = 0;
   hits = 0;
   misses = 0;
 
   constructor(private readonly maxEntries = 20_000) {}
 
-  /** The cached answer, or undefined. `locationKey` is asked for only when the name is location-dependent. */
-  get(type: number, name: string, locationKey: () => string): CachedAnswer | undefined {
-    const k = `${type}|${name}`;
-    const e = this.map.get(k);
-    const found = e === GEO ? this.map.get(`${k}|${locationKey()}`) : e;
-    if (found && found !== GEO) {
-      this.hits++;
-      return found;
-    }
-    this.misses++;
-    return undefined;
+  /** The answer, a per-location map (ask it with the client's location key), or undefined. */
+  lookup(name: string, type: number): CachedAnswer | GeoAnswers | undefined {
+    return this.byName.get(name)?.get(type);
   }
 
-  set(type: number, name: string, answer: CachedAnswer, locationKey: string | undefined): void {
-    if (this.map.size >= this.maxEntries) this.map.clear();
-    const k = `${type}|${name}`;
-    if (answer.geo) {
-      this.map.set(k, GEO);
-      this.map.set(`${k}|${locationKey ?? '-'}`, answer);
-    } else {
-      this.map.set(k, answer);
+  set(name: string, type: number, answer: CachedAnswer, locationKey: string | undefined): void {
+    if (this.entries >= this.maxEntries) this.clear();
+    let types = this.byName.get(name);
+    if (!types) {
+      types = new Map();
+      this.byName.set(name, types);
     }
+    if (answer.geo) {
+      let geo = types.get(type);
+      if (!(geo instanceof Map)) {
+        geo = new Map();
+        types.set(type, geo);
+      }
+      geo.set(locationKey ?? '-', answer);
+    } else {
+      types.set(type, answer);
+    }
+    this.entries++;
   }
 
   clear(): void {
-    this.map = new Map();
+    this.byName = new Map();
+    this.entries = 0;
   }
 
   get size(): number {
-    return this.map.size;
+    return this.entries;
   }
 }

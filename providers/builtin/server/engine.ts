@@ -161,14 +161,21 @@ export class DnsEngine {
     }
 
     let located: Located | undefined;
-    const locate = (): Located => {
-      if (located) return located;
-      if (ecs && ecs.sourcePrefix > 0) located = this.geo.locate(ecs.family as 1 | 2, ecs.address);
-      else located = this.locatePeer(peer);
-      return located;
-    };
-    let cached = this.cache.get(question.type, question.name, () => locate().key);
-    if (!cached) {
+    const found = this.cache.lookup(question.name, question.type);
+    let cached: CachedAnswer | undefined;
+    if (found instanceof Map) {
+      located = this.locate(q, peer);
+      cached = found.get(located.key);
+    } else {
+      cached = found;
+    }
+    if (cached) this.cache.hits++;
+    else {
+      this.cache.misses++;
+      const locate = (): Located => {
+        located ??= this.locate(q, peer);
+        return located;
+      };
       const res = resolve(this.zones, question.name, question.type, locate);
       const variants = res.variants.map((v) => encodeVariant(question.wire, question.labels, v));
       const cumulative: number[] = [];
@@ -180,7 +187,7 @@ export class DnsEngine {
       if (sum > 0) for (let i = 0; i < cumulative.length; i++) cumulative[i]! /= sum;
       cached = { aa: res.aa, geo: res.geo, variants, cumulative } satisfies CachedAnswer;
       // REFUSED answers are cheap to rebuild and would let a scan of random names churn the cache.
-      if (res.aa) this.cache.set(question.type, question.name, cached, res.geo ? locate().key : undefined);
+      if (res.aa) this.cache.set(question.name, question.type, cached, res.geo ? locate().key : undefined);
     }
     const v =
       cached.variants.length === 1
@@ -191,7 +198,7 @@ export class DnsEngine {
     // ECS scope: the matched network's prefix for a location-dependent answer, 0 when it holds everywhere.
     let ecsScope: number | undefined;
     if (ecs) {
-      const l = cached.geo && ecs.sourcePrefix > 0 ? locate() : undefined;
+      const l = cached.geo && ecs.sourcePrefix > 0 ? (located ?? this.locate(q, peer)) : undefined;
       // Unmatched clients got the default answer, but only for their own subnet: other subnets may match.
       ecsScope = l ? (l.location ? l.prefix : ecs.sourcePrefix) : 0;
     }
@@ -202,6 +209,13 @@ export class DnsEngine {
       return assemble(q, { ...parts, tc: true });
     }
     return out;
+  }
+
+  /** The client's location: from its ECS subnet when it sent one (not /0), else its source address. */
+  private locate(q: Query, peer: string): Located {
+    const ecs = q.edns?.ecs;
+    if (ecs && ecs.sourcePrefix > 0) return this.geo.locate(ecs.family as 1 | 2, ecs.address);
+    return this.locatePeer(peer);
   }
 
   private locatePeer(peer: string): Located {

@@ -32,12 +32,18 @@ export const UNKNOWN: Located = Object.freeze({ location: undefined, prefix: 0, 
 interface Table {
   /** Prefix lengths present, longest first. */
   lengths: number[];
-  /** `${length}/${hex of the masked address}` → location. */
-  nets: Map<string, Location>;
+  /** `${length}/${hex of the masked address}` → the answer for that network (IPv6). */
+  nets: Map<string, Located>;
+}
+
+/** IPv4 networks by prefix length, keyed by the masked address as an integer: no strings per query. */
+interface Table4 {
+  lengths: number[];
+  byLength: Map<number, Located>[];
 }
 
 export class GeoLocator {
-  private readonly v4: Table = { lengths: [], nets: new Map() };
+  private readonly v4: Table4 = { lengths: [], byLength: [] };
   private readonly v6: Table = { lengths: [], nets: new Map() };
   private readonly mmdb: Reader<Response> | undefined;
 
@@ -47,18 +53,30 @@ export class GeoLocator {
       const len = Number(lenText);
       const bytes = ipBytes(ip ?? '');
       if (!bytes) throw new Error(`geoip.networks: ${n.cidr} is not a CIDR`);
-      const table = bytes.length === 4 ? this.v4 : this.v6;
-      if (!(len >= 0 && len <= bytes.length * 8))
+      if (!(len >= 0 && len <= bytes.length * 8)) {
         throw new Error(`geoip.networks: ${n.cidr} has a bad prefix length`);
+      }
       const location: Location = {};
       const continent = n.continent ?? (n.country ? continentOf(n.country) : undefined);
       if (continent) location.continent = continent;
       if (n.country) location.country = n.country;
       if (n.subdivision) location.subdivision = n.subdivision;
-      const key = maskedKey(bytes, len);
+      const located: Located = Object.freeze({ location, prefix: len, key: locationKey(location) });
       // The first entry for a network wins, as in a routing table built from config order.
-      if (!table.nets.has(key)) table.nets.set(key, location);
-      if (!table.lengths.includes(len)) table.lengths.push(len);
+      if (bytes.length === 4) {
+        let map = this.v4.byLength[len];
+        if (!map) {
+          map = new Map();
+          this.v4.byLength[len] = map;
+        }
+        const key = mask4(bytes.readUInt32BE(0), len);
+        if (!map.has(key)) map.set(key, located);
+        if (!this.v4.lengths.includes(len)) this.v4.lengths.push(len);
+      } else {
+        const key = maskedKey(bytes, len);
+        if (!this.v6.nets.has(key)) this.v6.nets.set(key, located);
+        if (!this.v6.lengths.includes(len)) this.v6.lengths.push(len);
+      }
     }
     this.v4.lengths.sort((a, b) => b - a);
     this.v6.lengths.sort((a, b) => b - a);
@@ -67,21 +85,28 @@ export class GeoLocator {
 
   /** Locate an address given as bytes (4 or 16; shorter means zero-padded, as in ECS). */
   locate(family: 1 | 2, address: Buffer): Located {
-    const size = family === 1 ? 4 : 16;
+    if (family === 1) {
+      // The ECS address may be shorter than 4 octets: read what is there, zero the rest.
+      let ip = 0;
+      for (let i = 0; i < 4; i++) ip = ip * 256 + (address[i] ?? 0);
+      for (const len of this.v4.lengths) {
+        const found = this.v4.byLength[len]!.get(mask4(ip, len));
+        if (found) return found;
+      }
+      return this.mmdb ? this.fromMmdb(1, address) : UNKNOWN;
+    }
     let bytes = address;
-    if (bytes.length < size) {
-      bytes = Buffer.alloc(size);
+    if (bytes.length < 16) {
+      bytes = Buffer.alloc(16);
       address.copy(bytes);
     }
     // IPv4-mapped IPv6 (::ffff:a.b.c.d) is an IPv4 client.
-    if (family === 2 && isMapped(bytes)) return this.locate(1, bytes.subarray(12));
-    const table = family === 1 ? this.v4 : this.v6;
-    for (const len of table.lengths) {
-      const location = table.nets.get(maskedKey(bytes, len));
-      if (location) return { location, prefix: len, key: locationKey(location) };
+    if (isMapped(bytes)) return this.locate(1, bytes.subarray(12));
+    for (const len of this.v6.lengths) {
+      const found = this.v6.nets.get(maskedKey(bytes, len));
+      if (found) return found;
     }
-    if (this.mmdb) return this.fromMmdb(family, bytes);
-    return UNKNOWN;
+    return this.mmdb ? this.fromMmdb(2, bytes) : UNKNOWN;
   }
 
   /** Locate a textual address (a UDP/TCP peer). */
@@ -92,7 +117,7 @@ export class GeoLocator {
   }
 
   private fromMmdb(family: 1 | 2, bytes: Buffer): Located {
-    const text = family === 1 ? [...bytes].join('.') : ipv6Text(bytes);
+    const text = family === 1 ? [0, 1, 2, 3].map((i) => bytes[i] ?? 0).join('.') : ipv6Text(bytes);
     let found: [Response | null, number];
     try {
       found = this.mmdb!.getWithPrefixLength(text);
@@ -130,6 +155,10 @@ function fromRecord(r: Record<string, unknown>): Location | undefined {
 
 export function locationKey(l: Location): string {
   return `${l.continent ?? ''}/${l.country ?? ''}/${l.subdivision ?? ''}`;
+}
+
+function mask4(ip: number, len: number): number {
+  return len === 0 ? 0 : ip >>> (32 - len);
 }
 
 function maskedKey(bytes: Buffer, len: number): string {

@@ -9,20 +9,32 @@ function lowerByte(b: number): number {
  * Read an uncompressed name at `offset`; returns the offset after it and the lower-cased labels, or
  * undefined when the name is compressed, too long or runs past the buffer (the caller falls back).
  */
-export function readPlainName(buf: Buffer, offset: number): { end: number; labels: string[] } | undefined {
+export function readPlainName(
+  buf: Buffer,
+  offset: number,
+): { end: number; labels: string[]; name: string } | undefined {
   const labels: string[] = [];
+  let name = '';
   let pos = offset;
   let total = 1;
   for (;;) {
     if (pos >= buf.length) return undefined;
     const len = buf[pos]!;
-    if (len === 0) return { end: pos + 1, labels };
+    if (len === 0) return { end: pos + 1, labels, name: name === '' ? '.' : name };
     if (len > 63) return undefined; // a pointer or a reserved label type
     total += len + 1;
     if (total > 255 || pos + 1 + len > buf.length) return undefined;
     let label = '';
-    for (let i = pos + 1; i <= pos + len; i++) label += String.fromCharCode(lowerByte(buf[i]!));
+    let plain = true;
+    for (let i = pos + 1; i <= pos + len; i++) {
+      const c = lowerByte(buf[i]!);
+      // [a-z0-9_*-]: the characters a label may hold without escaping (see plainLabel)
+      if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2a))
+        plain = false;
+      label += String.fromCharCode(c);
+    }
     labels.push(label);
+    name += `${plain ? label : escapeLabel(label)}.`;
     pos += len + 1;
   }
 }

@@ -1,7 +1,7 @@
 // The fast query decoder: a strict, allocation-light reader for the shape nearly every query has
 // (one uncompressed question, at most one OPT record). Anything else returns undefined and goes to
 // dns2's full Packet.parse (decode-slow.ts), so this only has to be right, not complete.
-import { labelsToName, readPlainName } from './names.ts';
+import { readPlainName } from './names.ts';
 import { type ClientSubnet, type Edns, OPTION_ECS, type Query, TYPE } from './query.ts';
 
 export function scanQuery(buf: Buffer): Query | undefined {
@@ -23,7 +23,7 @@ export function scanQuery(buf: Buffer): Query | undefined {
     cd: (flags & 0x0010) !== 0,
     question: {
       wire: buf.subarray(12, qend),
-      name: labelsToName(name.labels),
+      name: name.name,
       labels: name.labels,
       type: buf.readUInt16BE(name.end),
       qclass: buf.readUInt16BE(name.end + 2),
@@ -72,7 +72,8 @@ export function readClientSubnet(buf: Buffer, at: number, len: number): ClientSu
   if (scopePrefix !== 0) return 'client subnet scope prefix must be 0 in a query';
   const octets = Math.ceil(sourcePrefix / 8);
   if (len - 4 !== octets) return 'client subnet address length does not match its prefix';
-  const address = Buffer.from(buf.subarray(at + 4, at + 4 + octets));
+  // A view, not a copy: the query lives only while it is being answered.
+  const address = buf.subarray(at + 4, at + 4 + octets);
   // Bits beyond the source prefix must be zero (RFC 7871 §6).
   if (sourcePrefix % 8 !== 0 && octets > 0) {
     const mask = 0xff >>> (sourcePrefix % 8);
