@@ -20,7 +20,7 @@ export function leaseTiming(leaseTtlMs: number): LeaseTiming {
   const ttlSec = Math.max(1, Math.ceil(leaseTtlMs / 1000));
   const ttlMs = ttlSec * 1000;
   const tickMs = clamp(Math.round(ttlMs / 6), 100, 1000);
-  const guardMs = Math.max(Math.round(ttlMs / 3), 2 * tickMs);
+  const guardMs = Math.max(Math.ceil(ttlMs / 3), 2 * tickMs);
   const opTimeoutMs = clamp(Math.round(ttlMs / 4), 250, 2000);
   return { ttlSec, ttlMs, tickMs, guardMs, opTimeoutMs };
 }
