@@ -96,11 +96,14 @@ export function mapError(
   // (the Go SDKs carry a customisation for exactly this). Recognise it by its Messages.
   const name = e.Messages?.Message !== undefined ? 'InvalidChangeBatch' : (e.name ?? 'Error');
   if (name === 'NoSuchHostedZone' || (name === 'NotFound' && scope.operation !== 'get-change'))
-    return new ProviderError(`${where}: the hosted zone does not exist or these credentials cannot see it`, {
-      ...ctx,
-      value: scope.hostedZoneId,
-      remedy: `check providers.${scope.provider}.hostedZoneId and that the credentials belong to the account owning it`,
-    });
+    return new ProviderError(
+      `${where}: the hosted zone does not exist or these credentials cannot see it; nothing was written${tail}`,
+      {
+        ...ctx,
+        value: scope.hostedZoneId,
+        remedy: `check providers.${scope.provider}.hostedZoneId and that the credentials belong to the account owning it`,
+      },
+    );
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? ''))
     return new ProviderError(`${where}: no AWS credentials found; nothing was read or written`, {
       ...ctx,
