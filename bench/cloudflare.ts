@@ -3,6 +3,7 @@
 //    octoDNS does on Cloudflare) measured in the same run on the same fake;
 //  - a steady-state reconcile (records() + plan, nothing to do) -> list calls per page and writes,
 //    beside the SDK's auto-pagination (one extra empty page per list) measured in the same run.
+//  - load-balancer mode: the same failover as pool writes (one PATCH moves every name).
 // Run: node bin/run-ts.js bench/cloudflare.ts [names]   -> bench/results/cloudflare.json
 import { mkdirSync, writeFileSync } from 'node:fs';
 import Cloudflare from 'cloudflare';
@@ -102,6 +103,73 @@ const paged = await measure(() => ours100.records('example.com', { names: [] }))
 const pages = Math.ceil(N / 100);
 await fake.stop();
 
+// Load-balancer mode: the same N failover names as load balancers; a region failover is pool writes.
+const ACCOUNT = '01a7362d577a6c3019a474fd6f485823';
+const lbFake = new FakeCloudflare({
+  token: TOKEN,
+  zones: [{ id: ZONE_ID, name: 'example.com', accountId: ACCOUNT }],
+  accounts: [{ id: ACCOUNT, loadBalancing: true }],
+});
+await lbFake.start();
+const lbConfig = parseConfig(
+  JSON.stringify({
+    owner: config.owner,
+    regions: [
+      { id: 'us-east', endpoints: [{ id: 'use-a', address: '192.0.2.10', check: tcp }] },
+      { id: 'eu-west', endpoints: [{ id: 'euw-a', address: '198.51.100.10', check: tcp }] },
+    ],
+    providers: {
+      cf: {
+        kind: 'cloudflare',
+        mode: 'load-balancer',
+        accountId: ACCOUNT,
+        zoneId: ZONE_ID,
+        apiTokenEnv: 'CF_BENCH_TOKEN',
+        baseURL: lbFake.url,
+      },
+    },
+    zones: [
+      {
+        ...zoneCfg,
+        records: zoneCfg.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, policy: r.policy })),
+      },
+    ],
+    health: { minProbers: 1 },
+    safety: { minExisting: 1_000_000 },
+  }),
+);
+const lbCfg = lbConfig.providers.cf;
+if (lbCfg?.kind !== 'cloudflare') throw new Error('bench config has no cloudflare provider');
+const lbProvider = createCloudflareProvider('cf', lbCfg, {
+  owner: lbConfig.owner,
+  config: lbConfig,
+  env: ctx.env,
+});
+const lbReconcile = async (assume: Record<string, RegionStatus>) => {
+  const plan = await planZoneOf(
+    lbConfig,
+    lbConfig.zones[0]!,
+    lbProvider,
+    assumeStates(lbConfig, new Map(Object.entries(assume))),
+  );
+  await applyZonePlan(plan, lbProvider, { mode: 'apply' });
+  return plan.changes.length;
+};
+const lbCreate = await (async () => {
+  lbFake.resetCalls();
+  await lbReconcile({});
+  return lbFake.count({ mutating: true });
+})();
+lbFake.resetCalls();
+const lbT0 = performance.now();
+const lbChanges = await lbReconcile({ 'us-east': 'down' });
+const lbFailover = {
+  writes: lbFake.count({ mutating: true }),
+  requests: lbFake.calls.length,
+  ms: performance.now() - lbT0,
+};
+await lbFake.stop();
+
 const out = {
   names: N,
   batchSize: cfg.batchSize,
@@ -114,6 +182,13 @@ const out = {
     ms: Math.round(steady.ms),
   },
   pagination: { pages, oursListCalls: paged.lists, sdkAutoPaginationListCalls: autoPaged.lists },
+  loadBalancerMode: {
+    createWrites: lbCreate,
+    failoverChanges: lbChanges,
+    failoverWriteCalls: lbFailover.writes,
+    failoverRequests: lbFailover.requests,
+    ms: Math.round(lbFailover.ms),
+  },
   limits: { failoverWriteCallsMax: 3, steadyStateWritesMax: 0 },
   ok: failover.writes <= 3 && steady.writes === 0 && steady.lists <= 1 && paged.lists === pages,
 };
@@ -128,6 +203,11 @@ console.log(
 );
 console.log(
   `  pagination at 100/page (${pages} pages): ours ${paged.lists} list calls, SDK auto-pagination ${autoPaged.lists} (ratio ${(autoPaged.lists / paged.lists).toFixed(2)})`,
+);
+console.log(
+  `  load-balancer mode: ${N} names created with ${lbCreate} writes; failover (${lbChanges} record changes) = ` +
+    `${lbFailover.writes} write call(s), ${lbFailover.requests} requests in ${lbFailover.ms.toFixed(0)} ms   ` +
+    `peer one-call-per-record: ${N} (ratio ${(N / Math.max(1, lbFailover.writes)).toFixed(0)}x)`,
 );
 console.log(
   `  limits (<= 3 write calls, 0 steady-state writes, 1 list call per page): ${out.ok ? 'met' : 'NOT met'}`,
