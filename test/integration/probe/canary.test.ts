@@ -56,7 +56,7 @@ describe('canary self-check', () => {
       ],
       probers: [{ id: 'a', keyEnv: 'KA', canaries }],
       controllers: [`http://127.0.0.1:${port}`],
-      health: { interval: '150ms', timeout: '100ms', staleAfter: '2s', minProbers: 1 },
+      health: { interval: '400ms', timeout: '350ms', staleAfter: '2s', minProbers: 1 },
       providers: { m: { kind: 'memory' } },
     });
     const handler = createReportHandler({
