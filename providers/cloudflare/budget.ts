@@ -34,9 +34,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export class RequestBudget {
-  readonly limit: number;
-  readonly windowMs: number;
-  readonly perSecond: number;
+  limit: number;
+  windowMs: number;
+  perSecond: number;
   /** Send times of the requests inside the current window, oldest first. */
   private readonly sent: number[] = [];
   /** Until when the server told us to stop (a 429's retry-after), epoch ms. */
@@ -62,6 +62,13 @@ export class RequestBudget {
 
   private prune(at: number): void {
     while (this.sent.length > 0 && this.sent[0]! <= at - this.windowMs - this.marginMs) this.sent.shift();
+  }
+
+  /** Another client of the same token asked for a stricter budget: the stricter one holds for all. */
+  tighten(options: BudgetOptions): void {
+    this.limit = Math.min(this.limit, options.limit);
+    this.windowMs = Math.max(this.windowMs, options.windowMs);
+    this.perSecond = Math.min(this.perSecond, options.perSecond ?? this.perSecond);
   }
 
   /** Requests still allowed in the current window. */
@@ -115,15 +122,20 @@ export function tokenKey(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
-/** The budget shared by every client of this token (created with `options` on first use). */
+/**
+ * The budget shared by every client of this token. The first client creates it; a later one with a
+ * stricter limit tightens it (clients keep a reference, so it is never replaced).
+ */
 export function budgetFor(token: string, options: BudgetOptions): RequestBudget {
   const key = tokenKey(token);
-  let b = byToken.get(key);
-  if (!b || b.limit !== options.limit || b.windowMs !== options.windowMs) {
-    b = new RequestBudget(options);
-    byToken.set(key, b);
+  const b = byToken.get(key);
+  if (b) {
+    b.tighten(options);
+    return b;
   }
-  return b;
+  const created = new RequestBudget(options);
+  byToken.set(key, created);
+  return created;
 }
 
 /** Budgets by token key, for status output and metrics. */

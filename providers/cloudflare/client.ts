@@ -50,12 +50,19 @@ export function createClient(o: ClientOptions): CfClient {
     const signal = init?.signal ?? undefined;
     // A long server block: fail fast (retryable) rather than hold a reconcile for minutes; the
     // controller keeps serving status and the next pass tries again once the block is over.
-    if (budget.blockedForMs > maxWaitMs) {
-      // Answered locally, not sent: a synthetic 429 the SDK will not retry (x-should-retry: false).
-      const seconds = Math.ceil(budget.blockedForMs / 1000);
+    // Longer than we may wait inside one call (a server block, or the budget spent): answer locally
+    // with a 429 the SDK will not retry (x-should-retry: false); the next reconcile tries again and
+    // the controller keeps serving status meanwhile.
+    const wait = budget.waitMs();
+    if (wait > maxWaitMs) {
+      const seconds = Math.ceil(wait / 1000);
+      const why =
+        budget.blockedForMs > 0
+          ? `blocked by Cloudflare for another ${seconds} s after a 429`
+          : `request budget (${budget.limit} per ${budget.windowMs / 1000} s) spent; next slot in ${seconds} s`;
       const body = {
         success: false,
-        errors: [{ code: 971, message: `blocked for another ${seconds} s after a 429; not sent` }],
+        errors: [{ code: 971, message: `${why}; not sent` }],
         messages: [],
         result: null,
       };
@@ -94,7 +101,8 @@ export function createClient(o: ClientOptions): CfClient {
     apiVersion: o.apiVersion,
     ...(o.baseURL === undefined ? {} : { baseURL: o.baseURL }),
     maxRetries: o.maxRetries ?? 4,
-    timeout: o.timeoutMs ?? 30_000,
+    // The SDK's timeout covers our wait for a budget slot inside fetch, so it includes maxWaitMs.
+    timeout: (o.timeoutMs ?? 30_000) + maxWaitMs,
     fetch: budgetedFetch,
     // The SDK's own logger prints request lines to the console; ours is pino.
     logLevel: 'off',

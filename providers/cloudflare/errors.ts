@@ -93,7 +93,7 @@ export function translateError(err: unknown, where: ErrorWhere): GeofailoverErro
     });
   }
   if (err.status === 429) {
-    return new ProviderError(`cloudflare ${where.action}: rate limited by Cloudflare (${d})${rolledBack}`, {
+    return new ProviderError(`cloudflare ${where.action}: rate limited (${d})${rolledBack}`, {
       ...ctx,
       retryable: true,
       remedy: 'wait for the block to end (the next reconcile retries); lower requestBudget if this repeats',

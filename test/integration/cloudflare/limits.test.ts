@@ -61,6 +61,18 @@ describe('cloudflare limits and faults', () => {
     expect(fake.calls.length).toBe(before);
   });
 
+  it('a spent budget fails fast (retryable) without sending', async () => {
+    fake = await startFake({ token: 'spent-token' });
+    const config = makeConfig({ baseURL: fake.url, records: names(1), provider: { requestBudget: 3 } });
+    const p = provider(config, { budgetWindowMs: 60_000, maxWaitMs: 500 }, 'spent-token');
+    await p.records('example.com', {}); // zone check + one list
+    await p.records('example.com', {}); // one list
+    const err = await p.records('example.com', {}).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/request budget \(3 per 60 s\) spent/);
+    expect((err as ProviderError).retryable).toBe(true);
+    expect(fake.calls).toHaveLength(3);
+  });
+
   it('retries 5xx', async () => {
     fake = await startFake();
     const config = makeConfig({ baseURL: fake.url, records: names(1) });
