@@ -7,6 +7,7 @@ export {
   type DnsServerHandle,
   type DnsServerOptions,
   type DnsStats,
+  registerDnsMetrics,
   startDnsServer,
 } from './server/index.ts';
 export { type StoreListener, type StoreSnapshot, ZoneStore, type ZoneStoreOptions } from './store.ts';

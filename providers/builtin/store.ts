@@ -139,15 +139,16 @@ export class ZoneStore {
     this.lastStat = stat;
     try {
       const data = readStoreFile(this.file);
+      const recovered = this.lastProblem !== '';
       this.lastProblem = '';
       if (data.serial === this.current.serial && this.loaded && this.sameZones(data)) return;
       this.loaded = true;
       this.replace(data);
-      this.logger?.info({ file: this.file, serial: data.serial }, 'zone store reloaded');
+      this.logger?.info({ file: this.file, serial: data.serial, recovered }, 'zone store reloaded');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      // One line per distinct problem, not one per poll.
-      if (message !== this.lastProblem) {
+      // One line per bad spell (a non-atomic writer shows several broken states in a row), not per poll.
+      if (this.lastProblem === '') {
         this.lastProblem = message;
         this.logger?.error(
           { file: this.file, err: message, serial: this.current.serial },

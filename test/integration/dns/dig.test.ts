@@ -1,8 +1,10 @@
 // The builtin server checked with real clients (dig from bind9-dnsutils, kdig from knot-dnsutils):
 // sections, flags, TTLs, NXDOMAIN vs NODATA, CNAME, REFUSED, TC over UDP and full over TCP, EDNS,
 // BADVERS, ECS geo answers (also after a COOKIE option), and updates answered without restart.
+import { Packet } from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dig, type Fixture, has, startFixture } from './fixture.ts';
+import { query } from '../../unit/builtin/packets.ts';
+import { askUdp, dig, type Fixture, has, startFixture } from './fixture.ts';
 
 const hasDig = has('dig');
 const hasKdig = has('kdig');
@@ -188,12 +190,15 @@ describe.skipIf(!hasDig)('authoritative answers (dig)', () => {
     await fx.provider.apply('example.com', [
       { kind: 'update', before, after, reason: { code: 'region-down' } },
     ]);
+    // The server swaps its data synchronously inside apply(): the very next query gets the new answer.
     const applied = performance.now();
+    const reply = Packet.parse(await askUdp(fx.port, query('app.example.com')));
+    const ms = performance.now() - applied;
+    console.log(`update → new answer over UDP in ${ms.toFixed(2)} ms (in-process store)`);
+    expect(reply.answers.map((a) => (a as { address?: string }).address)).toEqual(['192.0.2.99']);
+    expect(ms).toBeLessThan(1_000); // generous: only catches a hang; the figure is printed above
     const r = await dig('dig', fx.port, ['app.example.com', 'A']);
     expect(r.answer.map((l) => l[4])).toEqual(['192.0.2.99']);
-    // The server swaps its data synchronously inside apply(); the query above was sent after that.
-    expect(fx.server.stats().received).toBeGreaterThan(0);
-    expect(performance.now() - applied).toBeLessThan(5_000);
     const soa = await dig('dig', fx.port, ['example.com', 'SOA']);
     expect(soa.answer[0]?.[6]).toBe('2');
     await fx.provider.apply('example.com', [

@@ -2,6 +2,7 @@
 // failover, weighted, geo, CNAME and TXT records, a server on an ephemeral loopback port, and
 // helpers that run real dig/kdig and read what they print.
 import { execFile, execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,4 +166,21 @@ export function parseDig(raw: string): DigResult {
     opt,
     raw,
   };
+}
+
+/** One UDP query to 127.0.0.1:port, its raw response. */
+export async function askUdp(port: number, q: Buffer): Promise<Buffer> {
+  const sock = createSocket('udp4');
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no answer')), 3000);
+      sock.once('message', (m) => {
+        clearTimeout(t);
+        resolve(m);
+      });
+      sock.send(q, port, '127.0.0.1');
+    });
+  } finally {
+    sock.close();
+  }
 }
