@@ -111,7 +111,7 @@ describe('geofailover validate', () => {
       PROBER_MUMBAI_KEY: '',
       GEOFAILOVER_API_TOKEN: '',
     });
-    expect(unset.code).toBe(2);
+    expect(unset.code, unset.stderr).toBe(2);
     expect(unset.stderr).toContain('environment variable PROBER_MUMBAI_KEY is not set');
     const secret = 's3cret-value-xyz';
     const set = await run(['validate', '--config', file, '--check-env'], {
@@ -120,7 +120,7 @@ describe('geofailover validate', () => {
       PROBER_MUMBAI_KEY: secret,
       GEOFAILOVER_API_TOKEN: secret,
     });
-    expect(set.code).toBe(0);
+    expect(set.code, set.stderr).toBe(0);
     expect(set.stdout + set.stderr).not.toContain(secret);
   });
 });
