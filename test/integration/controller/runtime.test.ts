@@ -128,6 +128,31 @@ describe('controller runtime', () => {
     expect(onDisk).toContain('"type":"apply"');
   });
 
+  it('in dry-run mode logs the plans and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
+    const mem = new MemoryProvider('mem', 'test-owner');
+    const cfg = config(dir);
+    cfg.controller.mode = 'dry-run';
+    const ctl = await startController({
+      config: cfg,
+      env: ENV,
+      logger: silentLogger(),
+      providers: new Map([['mem', mem]]),
+    });
+    running.push(ctl);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
+    await ctl.reconcileNow();
+    const s = await status(ctl.url);
+    expect(s.mode).toBe('dry-run');
+    expect(s.zones[0]!.lastReconcile).toMatchObject({ result: 'dry-run' });
+    expect(s.zones[0]!.lastReconcile!.changes).toBeGreaterThan(0);
+    expect(mem.applyCalls).toBe(0);
+    expect(mem.all('example.com.')).toEqual([]);
+    const plans = ctl.events.since(0, 100, ['plan']);
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans[0]).toMatchObject({ mode: 'dry-run', zone: 'example.com.' });
+  });
+
   it('refuses mutating calls without the right token and 404s unknown regions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
     const ctl = await start(dir, new MemoryProvider('mem', 'test-owner'));
