@@ -135,7 +135,13 @@ export function buildLbView(
   // moving from records mode keeps its names; apply replaces their records with load balancers).
   const plain = state.dns.filter((r) => !lbByName.has(normaliseName(r.name)));
   const rv = buildRecordsView(plain, owner, queryNames, lookup);
-  sets.push(...rv.sets);
+  // Plain records where config wants a load balancer are never the desired state, even when they
+  // answer the same: report them with ttl 0 so the plan carries an update and apply builds it.
+  sets.push(
+    ...rv.sets.map((r) =>
+      r.type !== 'TXT' && lookup.atName(r.name).length > 0 ? { ...r, ttl: SPEC_MISMATCH_TTL } : r,
+    ),
+  );
   const dnsByName = new Map<string, CfRecord[]>();
   for (const r of state.dns) {
     if (!['A', 'AAAA', 'CNAME'].includes(r.type)) continue;

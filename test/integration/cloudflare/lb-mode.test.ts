@@ -14,6 +14,7 @@ const records = () => [
     name: 'api.example.com',
     type: 'A',
     ttl: 60,
+    proxied: true,
     policy: { kind: 'weighted', weights: { 'us-east': 70, 'eu-west': 30 } },
   },
   {
@@ -65,6 +66,7 @@ describe('cloudflare load-balancer mode', () => {
     expect(app.ttl).toBe(60);
     const api = lb('api.example.com');
     expect(api.steering_policy).toBe('random');
+    expect(api.proxied).toBe(true);
     expect(api.random_steering?.pool_weights).toEqual({
       [pool('us-east').id]: 0.2745,
       [pool('eu-west').id]: 0.1176,
@@ -253,5 +255,20 @@ describe('cloudflare load-balancer mode', () => {
     const { outcome } = await converge(config, p);
     expect(outcome.verified).toBe(true);
     expect(lbs()).toHaveLength(3);
+  });
+
+  it('takes over a zone managed in records mode: load balancers replace our records', async () => {
+    const recs = records().slice(0, 2);
+    const before = makeConfig({ baseURL: fake.url, records: recs });
+    await converge(before, provider(before));
+    const zone = fake.zones.get(ZONE_ID)!;
+    expect(zone.records.size).toBe(3);
+    const config = makeConfig({ baseURL: fake.url, mode: 'load-balancer', records: recs });
+    const p = provider(config);
+    const { outcome } = await converge(config, p);
+    expect(outcome.verified).toBe(true);
+    expect(zone.records.size).toBe(0);
+    expect(lb('app.example.com')).toBeDefined();
+    expect((await plan(config, p)).changes).toEqual([]);
   });
 });
