@@ -1,5 +1,6 @@
 // Pure checks of a change set against a zone's records: strict create/update/delete semantics
 // (compare-and-swap on `before`) and the shape rules a real authoritative server needs.
+import { isIPv4, isIPv6 } from 'node:net';
 import {
   type Change,
   ConflictError,
@@ -89,6 +90,12 @@ function checkRecord(apex: string, r: RecordSet, where: string, provider: string
   if (!inZone(r.name, apex)) {
     throw invalid(`${where}: ${r.name} is outside zone ${apex}`, apex, provider, id);
   }
+  const badName = nameProblem(r.name);
+  if (badName) throw invalid(`${where}: ${id}: ${badName}`, apex, provider, id);
+  for (const v of r.values) {
+    const bad = valueProblem(r.type, v);
+    if (bad) throw invalid(`${where}: ${id}: value ${JSON.stringify(v)} ${bad}`, apex, provider, id);
+  }
   if (r.type === 'NS' || r.type === 'SOA') {
     throw invalid(
       `${where}: ${id}: the builtin server synthesises NS and SOA; they cannot be changed`,
@@ -156,6 +163,37 @@ function checkZoneShape(apex: string, records: readonly RecordSet[], provider: s
         throw invalid(`${name} would hold two CNAME records`, apex, provider, name);
       }
     }
+  }
+}
+
+/** DNS wire limits (RFC 1035 §2.3.4): labels of 1-63 octets, 255 octets in all. */
+function nameProblem(name: string): string | undefined {
+  const labels = name.split('.').filter((l) => l.length > 0);
+  if (labels.some((l) => Buffer.byteLength(l) > 63)) return 'has a label longer than 63 octets';
+  if (labels.reduce((n, l) => n + Buffer.byteLength(l) + 1, 1) > 255) return 'is longer than 255 octets';
+  if (
+    name
+      .split('.')
+      .slice(0, -1)
+      .some((l) => l.length === 0)
+  )
+    return 'has an empty label';
+  return undefined;
+}
+
+/** What the server could not put on the wire: an A that is not IPv4, an AAAA that is not IPv6, ... */
+function valueProblem(type: RecordSet['type'], v: string): string | undefined {
+  switch (type) {
+    case 'A':
+      return isIPv4(v) ? undefined : 'is not an IPv4 address';
+    case 'AAAA':
+      return isIPv6(v) ? undefined : 'is not an IPv6 address';
+    case 'CNAME':
+      return nameProblem(v);
+    case 'TXT':
+      return Buffer.byteLength(v) > 4000 ? 'is longer than 4,000 octets' : undefined;
+    default:
+      return undefined;
   }
 }
 

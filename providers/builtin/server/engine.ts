@@ -129,15 +129,16 @@ export class DnsEngine {
   private answer(q: Query, transport: Transport, peer: string): Buffer {
     const c = this.counters;
     const payload = this.payload;
-    if (q.formerr !== undefined || (!q.question && q.opcode === 0)) {
+    // Opcodes other than QUERY (NOTIFY, UPDATE, DSO...) are not implemented, whatever their body holds.
+    if (q.opcode !== 0) {
+      c.notimp++;
+      return assemble(q, { rcode: RCODE.NOTIMP, aa: false, payload });
+    }
+    if (q.formerr !== undefined || !q.question) {
       c.malformed++;
       c.formerr++;
       // Echo no client subnet in a FORMERR: the option itself may be what was wrong.
       return assemble(q, { rcode: RCODE.FORMERR, aa: false, payload });
-    }
-    if (q.opcode !== 0) {
-      c.notimp++;
-      return assemble({ ...q, question: undefined }, { rcode: RCODE.NOTIMP, aa: false, payload });
     }
     if (q.edns && q.edns.version > 0) {
       c.badvers++;

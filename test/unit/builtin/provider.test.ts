@@ -92,6 +92,12 @@ describe('BuiltinProvider', () => {
         InvalidChangeError,
       ],
       [[create({ name: 'e.example.com.', type: 'A', ttl: 30, values: [] })], InvalidChangeError],
+      [[create(a('bad-a.example.com.', '300.1.2.3'))], InvalidChangeError],
+      [
+        [create({ name: 'bad6.example.com.', type: 'AAAA', ttl: 30, values: ['192.0.2.1'] })],
+        InvalidChangeError,
+      ],
+      [[create(a(`${'x'.repeat(64)}.example.com.`, '192.0.2.1'))], InvalidChangeError],
     ];
     for (const [changes, type] of cases) {
       await expect(provider.apply(Z, changes)).rejects.toBeInstanceOf(type);
