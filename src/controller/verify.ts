@@ -32,17 +32,35 @@ export interface VerifyResult {
 
 export type GeoNetwork = { cidr: string; country?: string; continent?: string; subdivision?: string };
 
-/** A subnet from the geoip table that locates a client exactly where `geo` matches, if any. */
-export function subnetFor(geo: RecordSet['geo'], networks: readonly GeoNetwork[]): string | undefined {
-  if (geo === undefined || geo === 'default') return undefined;
-  const hit = networks.find((n) =>
-    geo.subdivision !== undefined
-      ? n.country === geo.country && n.subdivision === geo.subdivision
-      : geo.country !== undefined
-        ? n.country === geo.country && n.subdivision === undefined
-        : n.continent === geo.continent && n.country === undefined,
+type Geo = Exclude<RecordSet['geo'], undefined | 'default'>;
+
+/** The record of a geo group a client located at `n` gets: most specific match wins (Route 53). */
+function selects(group: readonly RecordSet[], n: GeoNetwork): RecordSet | undefined {
+  const geo = (r: RecordSet) => (r.geo === 'default' ? undefined : (r.geo as Geo | undefined));
+  return (
+    group.find(
+      (r) =>
+        geo(r)?.subdivision !== undefined &&
+        geo(r)?.country === n.country &&
+        geo(r)?.subdivision === n.subdivision,
+    ) ??
+    group.find(
+      (r) =>
+        geo(r)?.country !== undefined && geo(r)?.subdivision === undefined && geo(r)?.country === n.country,
+    ) ??
+    group.find((r) => geo(r)?.continent !== undefined && geo(r)?.continent === n.continent) ??
+    group.find((r) => r.geo === 'default')
   );
-  return hit?.cidr;
+}
+
+/** A subnet from the geoip table whose clients get `record` from its geo group, if any. */
+export function subnetFor(
+  record: RecordSet,
+  group: readonly RecordSet[],
+  networks: readonly GeoNetwork[],
+): string | undefined {
+  if (record.geo === undefined || record.geo === 'default') return undefined;
+  return networks.find((n) => selects(group, n) === record)?.cidr;
 }
 
 /**
@@ -81,7 +99,7 @@ export function expectationsFor(
           expectations.push({ name: r.name, type, acceptable: [r.values], label });
           continue;
         }
-        const subnet = subnetFor(r.geo, networks);
+        const subnet = subnetFor(r, group, networks);
         if (subnet === undefined) unchecked.push(label);
         else expectations.push({ name: r.name, type, acceptable: [r.values], clientSubnet: subnet, label });
       }
