@@ -205,7 +205,8 @@ export class DnsEngine {
     }
     const parts = { rcode: v.rcode, aa: cached.aa, body: v.body, an: v.an, ns: v.ns, ecsScope, payload };
     const out = assemble(q, parts);
-    if (transport === 'udp' && out.length > udpLimit(q, payload)) {
+    // TCP carries at most 65,535 octets per message (its length prefix); beyond that TC is all we can say.
+    if (out.length > (transport === 'udp' ? udpLimit(q, payload) : 0xffff)) {
       c.truncated++;
       return assemble(q, { ...parts, tc: true });
     }

@@ -60,7 +60,13 @@ function bindUdp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise
     socket.once('error', onError);
     socket.on('message', (msg, rinfo) => {
       const out = engine.handle(msg, 'udp', rinfo.address);
-      if (out) socket.send(out, rinfo.port, rinfo.address, noop);
+      if (!out) return;
+      try {
+        // send() throws synchronously on a bad destination (a spoofed source port 0): never crash on it.
+        socket.send(out, rinfo.port, rinfo.address, noop);
+      } catch {
+        /* unanswerable source */
+      }
     });
     socket.bind(addr.port, addr.host, () => {
       socket.off('error', onError);
@@ -109,6 +115,13 @@ function serveTcp(socket: Socket, engine: DnsEngine): void {
   socket.on('error', noop);
   socket.on('drain', () => socket.resume());
   socket.on('data', (chunk: Buffer) => {
+    try {
+      onData(chunk);
+    } catch {
+      socket.destroy(); // nothing here should throw; if it does, drop this client, keep the server
+    }
+  });
+  const onData = (chunk: Buffer): void => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= 2) {
       const len = pending.readUInt16BE(0);
@@ -124,7 +137,7 @@ function serveTcp(socket: Socket, engine: DnsEngine): void {
     }
     // Keep only the unread tail, not the whole chunk it came in.
     if (pending.length > 0 && pending.byteOffset > 0) pending = Buffer.from(pending);
-  });
+  };
 }
 
 function noop(): void {}
