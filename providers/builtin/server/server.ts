@@ -138,10 +138,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   timer.unref();
 
   const addresses = bound.map((b) => ({ host: b.host, port: b.port, family: b.family }));
-  logger?.info(
-    { provider: providerId, addresses, zones: apexes, serial: store.snapshot().serial },
-    'dns server listening',
-  );
+  logger?.info({ addresses, zones: apexes, serial: store.snapshot().serial }, 'dns server listening');
   let closed = false;
   return {
     addresses,
