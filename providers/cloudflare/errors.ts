@@ -30,6 +30,8 @@ export interface ErrorWhere {
   loadBalancing?: boolean;
   /** Set when a batch call failed: the batch was rolled back as a whole. */
   batch?: boolean;
+  /** The environment variable the token came from (named in the remedy; the token never is). */
+  tokenEnv?: string;
 }
 
 function codes(err: APIError): number[] {
@@ -61,7 +63,7 @@ export function translateError(err: unknown, where: ErrorWhere): GeofailoverErro
     return new ProviderError(`cloudflare ${where.action}: the API token was rejected (${d})${rolledBack}`, {
       ...ctx,
       remedy:
-        'set the provider apiTokenEnv variable to a valid API token with Zone:DNS:Edit on this zone' +
+        `set ${where.tokenEnv ?? "the provider's apiTokenEnv variable"} to a valid API token with Zone:DNS:Edit on this zone` +
         (where.loadBalancing ? ' and Load Balancing: Edit on the account' : ''),
     });
   }

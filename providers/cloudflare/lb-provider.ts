@@ -66,6 +66,7 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
         provider: this.id,
         zone,
         zoneId: this.cfg.zoneId,
+        tokenEnv: this.cfg.apiTokenEnv,
         action,
         loadBalancing: true,
       });
@@ -83,7 +84,7 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
     const opts = signal ? { signal } : undefined;
     if (!this.zoneChecked) {
       this.stats.zoneChecks++;
-      await checkZone(this.client.sdk, this.id, this.cfg.zoneId, zone, signal);
+      await checkZone(this.client.sdk, this.id, this.cfg.zoneId, zone, signal, this.cfg.apiTokenEnv);
       this.zoneChecked = true;
     }
     // Pools first: an account without Load Balancing fails here, before anything else.

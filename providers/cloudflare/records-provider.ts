@@ -68,7 +68,7 @@ export class CloudflareRecordsProvider implements DnsProvider {
   private async ensureZone(zone: string, signal?: AbortSignal): Promise<void> {
     if (this.zoneChecked) return;
     this.stats.zoneChecks++;
-    await checkZone(this.client.sdk, this.id, this.cfg.zoneId, zone, signal);
+    await checkZone(this.client.sdk, this.id, this.cfg.zoneId, zone, signal, this.cfg.apiTokenEnv);
     this.zoneChecked = true;
   }
 
@@ -88,6 +88,7 @@ export class CloudflareRecordsProvider implements DnsProvider {
         provider: this.id,
         zone,
         zoneId: this.cfg.zoneId,
+        tokenEnv: this.cfg.apiTokenEnv,
         action: 'list DNS records',
       });
     }
@@ -135,6 +136,7 @@ export class CloudflareRecordsProvider implements DnsProvider {
           provider: this.id,
           zone,
           zoneId: this.cfg.zoneId,
+          tokenEnv: this.cfg.apiTokenEnv,
           action: `apply batch ${i + 1}/${batches.length} (${batch
             .map((n) => n.name)
             .join(', ')

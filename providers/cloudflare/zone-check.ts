@@ -10,12 +10,19 @@ export async function checkZone(
   zoneId: string,
   zone: string,
   signal?: AbortSignal,
+  tokenEnv?: string,
 ): Promise<void> {
   let name: string;
   try {
     name = (await sdk.zones.get({ zone_id: zoneId }, { signal })).name;
   } catch (err) {
-    throw translateError(err, { provider, zone, zoneId, action: `read zone ${zoneId}` });
+    throw translateError(err, {
+      provider,
+      zone,
+      zoneId,
+      action: `read zone ${zoneId}`,
+      ...(tokenEnv === undefined ? {} : { tokenEnv }),
+    });
   }
   if (normaliseName(name) !== normaliseName(zone)) {
     throw new UsageError(`cloudflare provider "${provider}": zone id ${zoneId} is ${name}, not ${zone}`, {

@@ -100,7 +100,7 @@ describe('cloudflare limits and faults', () => {
     const err = await plan(config, p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as Error).message).toMatch(/API token was rejected/);
-    expect((err as ProviderError).context.remedy).toMatch(/apiTokenEnv/);
+    expect((err as ProviderError).context.remedy).toMatch(/CF_TEST_TOKEN/);
     expect((err as Error).message).not.toContain('wrong-token');
     expect(fake.count({ mutating: true })).toBe(0);
   });
