@@ -165,11 +165,12 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
       if (l.existing && specMatches(l.existing, spec)) continue;
       calls++;
       if (l.existing) {
+        // PATCH, not PUT: fields we do not manage (session affinity, rules) are the owner's to keep.
         const id = l.existing.id;
         await this.call(
           `update load balancer ${spec.name}`,
           zone,
-          () => this.client.sdk.loadBalancers.update(id, { zone_id, ...spec } as never, opts),
+          () => this.client.sdk.loadBalancers.edit(id, { zone_id, ...spec } as never, opts),
           true,
         );
       } else {

@@ -271,4 +271,24 @@ describe('cloudflare load-balancer mode', () => {
     expect(lb('app.example.com')).toBeDefined();
     expect((await plan(config, p)).changes).toEqual([]);
   });
+
+  it('repairs a load balancer edited by hand, keeping fields it does not manage', async () => {
+    const config = makeConfig({ baseURL: fake.url, mode: 'load-balancer', records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    const app = lb('app.example.com');
+    app.default_pools = [...app.default_pools].reverse();
+    app.session_affinity = 'cookie';
+    const drift = await plan(config, p);
+    expect(drift.changes.map((c) => `${c.kind} ${c.after?.name} ${c.after?.type}`)).toEqual([
+      'update app.example.com. A',
+      'update app.example.com. AAAA',
+    ]);
+    fake.resetCalls();
+    await converge(config, p);
+    expect(fake.count({ method: 'PATCH', path: /load_balancers\// })).toBe(1);
+    expect(lb('app.example.com').default_pools).toEqual([pool('us-east').id, pool('eu-west').id]);
+    expect(lb('app.example.com').session_affinity).toBe('cookie');
+    expect((await plan(config, p)).changes).toEqual([]);
+  });
 });
