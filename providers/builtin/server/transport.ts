@@ -63,7 +63,8 @@ function bindUdp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise
       if (!out) return;
       try {
         // send() throws synchronously on a bad destination (a spoofed source port 0): never crash on it.
-        socket.send(out, rinfo.port, rinfo.address, noop);
+        // No callback: asynchronous send errors go to the socket's 'error' listener (a no-op).
+        socket.send(out, rinfo.port, rinfo.address);
       } catch {
         /* unanswerable source */
       }
