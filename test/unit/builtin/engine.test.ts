@@ -226,3 +226,36 @@ describe('DnsEngine', () => {
     expect(addrs(parse(engine().handle(junk, 'udp', '')))).toEqual(['192.0.2.1']);
   });
 });
+
+describe('DnsEngine under mutated input', () => {
+  it('every answer to 20,000 mutated queries is a well-formed response with the query id', () => {
+    const e = engine();
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    const bases = [
+      query('www.example.com', { edns: { options: [cookieOption(), ecsOption('81.2.3.0', 24)] } }),
+      query('api.example.com'),
+      query('big.example.com', { type: 16, edns: {} }),
+      query('nx.example.com', { type: 255 }),
+    ];
+    let answered = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const b = Buffer.from(bases[i % bases.length]!);
+      const flips = 1 + Math.floor(rnd() * 4);
+      for (let f = 0; f < flips; f++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      const out = e.handle(b, i % 2 ? 'udp' : 'tcp', '192.0.2.1');
+      if (!out) continue;
+      answered++;
+      const p = Packet.parse(out);
+      expect(p.errors).toEqual([]);
+      expect(p.header.id).toBe(b.readUInt16BE(0));
+      expect(p.header.qr).toBe(1);
+      if (i % 2) expect(out.length).toBeLessThanOrEqual(1232);
+    }
+    expect(answered).toBeGreaterThan(15_000);
+    expect(e.stats().servfail).toBe(0);
+  });
+});
