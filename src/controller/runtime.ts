@@ -159,6 +159,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 
   const injected = opts.providers !== undefined;
   const providers = opts.providers ?? (await openProviders(config, { env, logger }));
+  if ([...providers.values()].some((p) => p.kind === 'cloudflare')) {
+    // The Cloudflare request budget left, per token (hashed), next to the controller's own metrics.
+    (await import('../../providers/cloudflare/index.ts')).registerBudgetGauge(metrics.registry);
+  }
   const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
   let dns: DnsServerHandle | undefined;
   const closers: (() => Promise<void>)[] = [];
@@ -217,7 +221,9 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         metrics,
         logger: logger.child({ zone: name }),
         nameservers: nameserversFor(name, provider),
-        canWrite: () => coordinator.canWrite(),
+        // A builtin zone is served by each replica from its own store (each is one of the zone's
+        // nameservers), so every replica writes its own copy; shared providers only through the leader.
+        canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
         retry: (delayMs) => {
           const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [name]), delayMs);
           t.unref();
