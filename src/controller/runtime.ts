@@ -167,7 +167,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   let dns: DnsServerHandle | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
-    dns = await startEmbeddedDns(config, logger);
+    dns = await startEmbeddedDns(config, logger, metrics);
   } catch (err) {
     await closeOwnProviders();
     events.close();
@@ -477,14 +477,22 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 }
 
 /** Start the builtin DNS server in-process for each builtin provider a zone uses that has `listen`. */
-async function startEmbeddedDns(config: Config, logger: Logger): Promise<DnsServerHandle | undefined> {
+async function startEmbeddedDns(
+  config: Config,
+  logger: Logger,
+  metrics: ControllerMetrics,
+): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
       p.kind === 'builtin' && p.listen !== undefined && config.zones.some((z) => z.provider === id),
   );
   if (wanted.length === 0) return undefined;
   const builtin = await import('../../providers/builtin/index.ts');
-  const handles: { addresses: string[]; close(): Promise<void> }[] = [];
+  const handles: {
+    addresses: string[];
+    close(): Promise<void>;
+    stats: () => import('../../providers/builtin/index.ts').DnsStats;
+  }[] = [];
   try {
     for (const [providerId, cfg] of wanted) {
       if (cfg.kind !== 'builtin') continue;
@@ -503,12 +511,15 @@ async function startEmbeddedDns(config: Config, logger: Logger): Promise<DnsServ
           a.family === 'IPv6' ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`,
         ),
         close: () => h.close(),
+        stats: () => h.stats(),
       });
     }
   } catch (err) {
     await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
     throw err;
   }
+  // Queries, answers by rcode, malformed packets and cache hits of the embedded server(s).
+  builtin.registerDnsMetrics(metrics.registry, () => handles.map((h) => h.stats));
   return {
     addresses: handles.flatMap((h) => h.addresses),
     close: async () => {
