@@ -91,13 +91,17 @@ function configOf(s: Service): { file: string; config: Config } | undefined {
   return { file, config: loadConfig(file) };
 }
 
+/** Services started by a plain `docker compose up` (no profile), and those built from our image. */
+const base = services.filter(([, s]) => !s.profiles);
+const ours = services.filter(([, s]) => s.build !== undefined);
+
 const portOf = (hostPort: string) => Number(hostPort.split(':').at(-1));
 const hostOf = (hostPort: string) => hostPort.slice(0, hostPort.lastIndexOf(':'));
 const role = (s: Service) => s.command?.[0];
 
 describe('docker-compose.yml', () => {
   it('has the controller, three probe agents and three demo backends', () => {
-    const roles = services.map(([, s]) => role(s));
+    const roles = base.map(([, s]) => role(s));
     expect(roles.filter((r) => r === 'controller').length).toBeGreaterThanOrEqual(1);
     expect(roles.filter((r) => r === 'probe')).toHaveLength(3);
     expect(roles.filter((r) => r === 'demo-backend')).toHaveLength(3);
@@ -136,7 +140,7 @@ describe('docker-compose.yml', () => {
   it('runs only subcommands and options the CLI has', () => {
     const program = new Command('geofailover');
     registerCommands(program, () => undefined);
-    for (const [name, s] of services) {
+    for (const [name, s] of ours) {
       const [sub, ...args] = s.command ?? [];
       const cmd = program.commands.find((c) => c.name() === sub);
       expect(cmd, `${name}: subcommand ${sub}`).toBeDefined();
@@ -201,7 +205,9 @@ describe('docker-compose.yml', () => {
     const controllers = services.filter(([, s]) => role(s) === 'controller');
     for (const [name, s] of services.filter(([, s]) => role(s) === 'probe')) {
       const { config } = configOf(s)!;
-      const ids = services.filter(([, x]) => role(x) === 'probe').map(([, x]) => argOf(x, '--prober'));
+      const ids = services
+        .filter(([, x]) => role(x) === 'probe' && argOf(x, '--config') === argOf(s, '--config'))
+        .map(([, x]) => argOf(x, '--prober'));
       expect(ids.sort()).toEqual(config.probers.map((p) => p.id).sort());
       expect(config.controllers.length, `${name}: controllers`).toBeGreaterThan(0);
       for (const u of config.controllers) {
@@ -237,6 +243,47 @@ describe('docker-compose.yml', () => {
         expect(e.address, `endpoint ${e.id} publishes its backend's address`).toBe(url.hostname);
         expect(e.address.startsWith(`${prefix}.`), `${e.address} in ${subnet}`).toBe(true);
       }
+    }
+  });
+});
+
+describe('docker-compose.yml `ha` profile', () => {
+  const ha = services.filter(([, s]) => s.profiles?.includes('ha'));
+  const etcd = ha.find(([, s]) => s.image?.includes('etcd'));
+  const controllers = ha.filter(([, s]) => role(s) === 'controller');
+
+  it('adds a pinned etcd and two controller replicas coordinated through it', () => {
+    expect(etcd, 'an etcd service').toBeDefined();
+    expect(etcd![1].image).toMatch(/:v\d+\.\d+\.\d+$/);
+    const listen = etcd![1].command?.find((a) => a.startsWith('--listen-client-urls='));
+    const etcdPort = new URL(listen!.split('=')[1]!).port;
+    expect(controllers).toHaveLength(2);
+    const states = new Set<string>();
+    for (const [name, s] of controllers) {
+      const { config } = configOf(s)!;
+      const c = config.controller.coordination;
+      expect(c.kind, `${name}: coordination`).toBe('etcd');
+      if (c.kind !== 'etcd') continue;
+      for (const e of c.endpoints) {
+        expect(new URL(e).hostname, `${name}: ${e} names the etcd service`).toBe(etcd![0]);
+        expect(new URL(e).port).toBe(etcdPort);
+      }
+      // Each replica keeps its own state (drains cache, event log, builtin zone store).
+      const state = (s.volumes ?? []).find((v) => v.endsWith(`:${config.controller.stateDir}`));
+      expect(state, `${name}: a volume at ${config.controller.stateDir}`).toBeDefined();
+      states.add(state!.split(':')[0]!);
+    }
+    expect(states.size).toBe(2);
+  });
+
+  it('has probe agents that report to both replicas', () => {
+    const probes = ha.filter(([, s]) => role(s) === 'probe');
+    expect(probes.length).toBeGreaterThan(0);
+    for (const [name, s] of probes) {
+      const hosts = configOf(s)!
+        .config.controllers.map((u) => new URL(u).hostname)
+        .sort();
+      expect(hosts, name).toEqual(controllers.map(([n]) => n).sort());
     }
   });
 });
