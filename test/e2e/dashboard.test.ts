@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The dashboard in a real headless Chromium against a running controller fed with real signed reports:
 // the matrix, region states, answers and timeline show the real data and update after a region fails,
 // without a reload. Screenshots (laptop and phone) are saved under test-artifacts/.
@@ -7,16 +8,16 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../providers/memory/index.ts';
-import { parseConfig } from '../../src/config/index.ts';
 import { type RunningController, startController } from '../../src/controller/index.ts';
 import { silentLogger } from '../../src/log/index.ts';
+import { controllerConfig, FAILOVER_3, KEY_ENV, KEYS, WEIGHTED } from '../helpers/controller-config.ts';
 import { round } from '../helpers/reports.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!hasChromium)
+  console.warn(`dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
-const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
 const ENDPOINTS = ['use-a', 'euw-a', 'aps-a'];
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
@@ -30,32 +31,28 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const dir = mkdtempSync(join(tmpdir(), 'gf-dash-'));
     ctl = await startController({
-      config: parseConfig(`
-owner: dash-test
-regions:
-  - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
-  - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
-  - { id: ap-south, endpoints: [{ id: aps-a, address: 203.0.113.10, check: { kind: tcp, port: 80 } }] }
-probers: [{ id: p1, keyEnv: K1 }, { id: p2, keyEnv: K2 }, { id: p3, keyEnv: K3 }]
-health: { interval: 1s, timeout: 500ms, fall: 2, rise: 2, minProbers: 2, staleAfter: 30s, failbackAfter: 60s }
-providers: { mem: { kind: memory } }
-zones:
-  - name: example.com
-    provider: mem
-    records:
-      - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west, ap-south] } }
-      - { name: api.example.com, type: A, ttl: 30, policy: { kind: weighted, weights: { us-east: 70, eu-west: 30 } } }
-controller: { listen: "127.0.0.1:0", schedule: "0 0 1 1 *", stateDir: ${dir} }
-`),
-      env: { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3 },
+      config: controllerConfig({
+        owner: 'dash-test',
+        stateDir: dir,
+        regions: 3,
+        records: [FAILOVER_3, WEIGHTED],
+      }),
+      env: KEY_ENV,
       logger: silentLogger(),
-      providers: new Map([['mem', new MemoryProvider('mem', 'dash-test')]]),
+      providers: new Map([['p', new MemoryProvider('p', 'dash-test')]]),
     });
     for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
     await ctl.reconcileNow();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
@@ -72,8 +69,12 @@ controller: { listen: "127.0.0.1:0", schedule: "0 0 1 1 *", stateDir: ${dir} }
     await expect(page.locator('[data-region="us-east"] .state').textContent()).resolves.toBe('UP');
     const cell = page.locator('tr[data-endpoint="use-a"] td[data-prober="p2"]');
     await expect(cell.textContent()).resolves.toBe('UP');
-    await expect(page.locator('tr[data-record="app.example.com. A"] .answer').textContent()).resolves.toBe('192.0.2.10');
-    await expect(page.locator('tr[data-record="api.example.com. A eu-west"] td').nth(3).textContent()).resolves.toBe('30');
+    await expect(page.locator('tr[data-record="app.example.com. A"] .answer').textContent()).resolves.toBe(
+      '192.0.2.10',
+    );
+    await expect(
+      page.locator('tr[data-record="api.example.com. A eu-west"] td').nth(3).textContent(),
+    ).resolves.toBe('30');
     expect(await page.locator('#timeline rect.band[data-region="us-east"]').count()).toBeGreaterThan(0);
     expect(await page.locator('#timeline path.mark').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-healthy.png'), fullPage: true });
@@ -89,11 +90,15 @@ controller: { listen: "127.0.0.1:0", schedule: "0 0 1 1 *", stateDir: ${dir} }
       { timeout: 10_000 },
     );
     await page.waitForFunction(
-      () => document.querySelector('tr[data-record="app.example.com. A"] .answer')?.textContent === '198.51.100.10',
+      () =>
+        document.querySelector('tr[data-record="app.example.com. A"] .answer')?.textContent ===
+        '198.51.100.10',
       undefined,
       { timeout: 10_000 },
     );
-    await expect(page.locator('tr[data-endpoint="use-a"] td[data-prober="p1"]').textContent()).resolves.toBe('DOWN');
+    await expect(page.locator('tr[data-endpoint="use-a"] td[data-prober="p1"]').textContent()).resolves.toBe(
+      'DOWN',
+    );
     await page.waitForSelector('#timeline rect.band[data-region="us-east"][data-state="down"]');
     expect(navigations).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-failover.png'), fullPage: true });

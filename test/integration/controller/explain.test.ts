@@ -7,15 +7,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
-import { parseConfig } from '../../../src/config/index.ts';
 import type { ExplainDoc } from '../../../src/controller/explain.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
+import { controllerConfig, FAILOVER_2, GEO, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 
 const run = promisify(execFile);
-const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
-const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3 };
 const ENDPOINTS = ['use-a', 'euw-a'];
 let ctl: RunningController;
 let failoverAt = 0;
@@ -24,28 +22,15 @@ let failbackAt = 0;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gf-explain-'));
   ctl = await startController({
-    config: parseConfig(`
-owner: explain-test
-regions:
-  - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
-  - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
-probers: [{ id: p1, keyEnv: K1 }, { id: p2, keyEnv: K2 }, { id: p3, keyEnv: K3 }]
-health: { interval: 1s, timeout: 500ms, fall: 2, rise: 2, minProbers: 2, staleAfter: 60s, failbackAfter: 1s }
-providers: { mem: { kind: memory } }
-zones:
-  - name: example.com
-    provider: mem
-    records:
-      - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west] } }
-      - name: www.example.com
-        type: A
-        ttl: 30
-        policy: { kind: geo, rules: [{ match: { continent: EU }, regions: [eu-west, us-east] }, { match: default, regions: [us-east, eu-west] }] }
-controller: { listen: "127.0.0.1:0", schedule: "0 0 1 1 *", stateDir: ${dir} }
-`),
-    env: ENV,
+    config: controllerConfig({
+      owner: 'explain-test',
+      stateDir: dir,
+      records: [FAILOVER_2, GEO],
+      health: { staleAfter: '60s', failbackAfter: '1s' },
+    }),
+    env: KEY_ENV,
     logger: silentLogger(),
-    providers: new Map([['mem', new MemoryProvider('mem', 'explain-test')]]),
+    providers: new Map([['p', new MemoryProvider('p', 'explain-test')]]),
   });
   for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
   failoverAt = Date.now();

@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
-import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
+import { controllerConfig, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 
-const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
-const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3, HOOK_TOKEN: 'hook-secret-123' };
+const ENV = { ...KEY_ENV, HOOK_TOKEN: 'hook-secret-123' };
 const ENDPOINTS = ['use-a', 'euw-a'];
 
 interface Received {
@@ -48,23 +47,13 @@ async function receiver(
 }
 
 function config(dir: string, hookUrl: string, format = 'json') {
-  return parseConfig(`
-owner: notify-test
-regions:
-  - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
-  - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
-probers: [{ id: p1, keyEnv: K1 }, { id: p2, keyEnv: K2 }, { id: p3, keyEnv: K3 }]
-health: { interval: 1s, timeout: 500ms, fall: 2, rise: 2, minProbers: 2, staleAfter: 5s, failbackAfter: 1s }
-providers: { mem: { kind: memory } }
-zones:
-  - name: example.com
-    provider: mem
-    records:
-      - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west] } }
-controller: { listen: "127.0.0.1:0", schedule: "0 0 1 1 *", stateDir: ${dir} }
-notifications:
-  - { kind: webhook, url: "${hookUrl}", events: [failover, failback], format: ${format}, tokenEnv: HOOK_TOKEN }
-`);
+  return controllerConfig({
+    owner: 'notify-test',
+    stateDir: dir,
+    health: { staleAfter: '5s', failbackAfter: '1s' },
+    extra: `notifications:
+  - { kind: webhook, url: "${hookUrl}", events: [failover, failback], format: ${format}, tokenEnv: HOOK_TOKEN }`,
+  });
 }
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -88,7 +77,7 @@ async function run(failFirst: number, format = 'json') {
     config: config(dir, hook.url, format),
     env: ENV,
     logger: silentLogger(),
-    providers: new Map([['mem', new MemoryProvider('mem', 'notify-test')]]),
+    providers: new Map([['p', new MemoryProvider('p', 'notify-test')]]),
   });
   cleanup.push(() => ctl.stop());
   return { hook, ctl };

@@ -10,32 +10,18 @@ import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { StatusDoc } from '../../../src/server/index.ts';
+import { controllerYaml, FAILOVER_2, GEO, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 
-const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
-const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3 };
-
-const yaml = (dir: string, builtin: string, verify: string) => `
-owner: verify-test
-regions:
-  - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
-  - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
-probers: [{ id: p1, keyEnv: K1 }, { id: p2, keyEnv: K2 }, { id: p3, keyEnv: K3 }]
-health: { interval: 1s, timeout: 500ms, fall: 2, rise: 2, minProbers: 2, staleAfter: 30s }
-providers: { local: ${builtin} }
-zones:
-  - name: example.com
-    provider: local
-    records:
-      - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west] } }
-      - name: www.example.com
-        type: A
-        ttl: 30
-        policy: { kind: geo, rules: [{ match: { continent: EU }, regions: [eu-west, us-east] }, { match: default, regions: [us-east, eu-west] }] }
-controller: { listen: "127.0.0.1:0", schedule: "0 0 1 1 *", stateDir: ${dir} }
-verify: ${verify}
-geoip: { networks: [{ cidr: 81.0.0.0/8, country: DE, continent: EU }] }
-`;
+const yaml = (dir: string, builtin: string, verify: string) =>
+  controllerYaml({
+    owner: 'verify-test',
+    stateDir: dir,
+    provider: builtin,
+    records: [FAILOVER_2, GEO],
+    extra: `verify: ${verify}
+geoip: { networks: [{ cidr: 81.0.0.0/8, country: DE, continent: EU }] }`,
+  });
 
 const running: RunningController[] = [];
 afterEach(async () => {
@@ -59,7 +45,7 @@ describe('confirmed propagation', () => {
       config: parseConfig(
         yaml(dir, '{ kind: builtin, listen: "127.0.0.1:0" }', '{ nameservers: [], timeout: 5s }'),
       ),
-      env: ENV,
+      env: KEY_ENV,
       logger: silentLogger(),
     });
     running.push(ctl);
@@ -86,7 +72,7 @@ describe('confirmed propagation', () => {
         config: parseConfig(
           yaml(dir, '{ kind: builtin }', `{ nameservers: ["127.0.0.1:${port}"], timeout: 1s }`),
         ),
-        env: ENV,
+        env: KEY_ENV,
         logger: silentLogger(),
       });
       running.push(ctl);

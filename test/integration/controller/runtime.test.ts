@@ -6,44 +6,32 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
-import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { Change, RecordSet } from '../../../src/model/index.ts';
 import type { StatusDoc } from '../../../src/server/index.ts';
+import {
+  controllerConfig,
+  ENDPOINTS,
+  FAILOVER_3,
+  KEY_ENV,
+  KEYS,
+  WEIGHTED,
+} from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 
-const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
-const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3, API_TOKEN: 'secret-token-xyz' };
-const ENDPOINTS = ['use-a', 'euw-a', 'aps-a'];
+const ENV = { ...KEY_ENV, API_TOKEN: 'secret-token-xyz' };
+const ENDPOINT_IDS = Object.values(ENDPOINTS);
 
-function config(stateDir: string, extra = '', quorum = 'majority') {
-  return parseConfig(`
-owner: test-owner
-regions:
-  - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
-  - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
-  - { id: ap-south, endpoints: [{ id: aps-a, address: 203.0.113.10, check: { kind: tcp, port: 80 } }] }
-probers:
-  - { id: p1, keyEnv: K1 }
-  - { id: p2, keyEnv: K2 }
-  - { id: p3, keyEnv: K3 }
-health: { interval: 1s, timeout: 500ms, fall: 2, rise: 2, minProbers: 2, quorum: ${quorum}, staleAfter: 5s, failbackAfter: 60s }
-providers:
-  mem: { kind: memory }
-zones:
-  - name: example.com
-    provider: mem
-    records:
-      - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west, ap-south] } }
-      - { name: api.example.com, type: A, ttl: 30, policy: { kind: weighted, weights: { us-east: 70, eu-west: 30 } } }
-controller:
-  listen: "127.0.0.1:0"
-  schedule: "0 0 1 1 *"
-  stateDir: ${stateDir}
-  tokenEnv: API_TOKEN
-${extra}
-`);
+function config(stateDir: string, quorum = 'majority') {
+  return controllerConfig({
+    owner: 'test-owner',
+    stateDir,
+    regions: 3,
+    records: [FAILOVER_3, WEIGHTED],
+    health: { quorum, staleAfter: '5s' },
+    controller: { tokenEnv: 'API_TOKEN' },
+  });
 }
 
 const running: RunningController[] = [];
@@ -53,10 +41,10 @@ afterEach(async () => {
 
 async function start(stateDir: string, provider: DnsProvider, quorum = 'majority') {
   const ctl = await startController({
-    config: config(stateDir, '', quorum),
+    config: config(stateDir, quorum),
     env: ENV,
     logger: silentLogger(),
-    providers: new Map([['mem', provider]]),
+    providers: new Map([['p', provider]]),
   });
   running.push(ctl);
   return ctl;
@@ -83,7 +71,7 @@ const appValues = (p: MemoryProvider) =>
 describe('controller runtime', () => {
   it('holds DNS until fresh reports decide, then publishes, then fails over on a quorum', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
-    const mem = new MemoryProvider('mem', 'test-owner');
+    const mem = new MemoryProvider('p', 'test-owner');
     const ctl = await start(dir, mem);
     await ctl.reconcileNow();
     expect(mem.applyCalls).toBe(0);
@@ -91,7 +79,7 @@ describe('controller runtime', () => {
     expect(held.zones[0]!.lastReconcile?.result).toBe('skipped');
     expect(held.regions.every((r) => !r.decided)).toBe(true);
 
-    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINT_IDS);
     await until(
       () => appValues(mem),
       (v) => v?.join() === '192.0.2.10',
@@ -99,14 +87,14 @@ describe('controller runtime', () => {
 
     // One prober alone saying us-east is down changes nothing.
     for (let i = 0; i < 3; i++) {
-      await round(ctl.url, { p1: KEYS.p1 }, ENDPOINTS, new Set(['use-a']));
-      await round(ctl.url, { p2: KEYS.p2, p3: KEYS.p3 }, ENDPOINTS);
+      await round(ctl.url, { p1: KEYS.p1 }, ENDPOINT_IDS, new Set(['use-a']));
+      await round(ctl.url, { p2: KEYS.p2, p3: KEYS.p3 }, ENDPOINT_IDS);
     }
     await ctl.reconcileNow();
     expect(appValues(mem)).toEqual(['192.0.2.10']);
 
     // A majority for `fall` rounds moves the failover record to the next region.
-    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS, new Set(['use-a']));
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINT_IDS, new Set(['use-a']));
     await until(
       () => appValues(mem),
       (v) => v?.join() === '198.51.100.10',
@@ -130,17 +118,17 @@ describe('controller runtime', () => {
 
   it('in dry-run mode logs the plans and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
-    const mem = new MemoryProvider('mem', 'test-owner');
+    const mem = new MemoryProvider('p', 'test-owner');
     const cfg = config(dir);
     cfg.controller.mode = 'dry-run';
     const ctl = await startController({
       config: cfg,
       env: ENV,
       logger: silentLogger(),
-      providers: new Map([['mem', mem]]),
+      providers: new Map([['p', mem]]),
     });
     running.push(ctl);
-    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINT_IDS);
     await ctl.reconcileNow();
     const s = await status(ctl.url);
     expect(s.mode).toBe('dry-run');
@@ -155,7 +143,7 @@ describe('controller runtime', () => {
 
   it('refuses mutating calls without the right token and 404s unknown regions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
-    const ctl = await start(dir, new MemoryProvider('mem', 'test-owner'));
+    const ctl = await start(dir, new MemoryProvider('p', 'test-owner'));
     const put = (auth?: string, region = 'eu-west') =>
       fetch(`${ctl.url}/v1/drains/${region}`, {
         method: 'PUT',
@@ -182,7 +170,7 @@ describe('controller runtime', () => {
       config: cfg,
       env: ENV,
       logger: silentLogger(),
-      providers: new Map([['mem', new MemoryProvider('mem', 'test-owner')]]),
+      providers: new Map([['p', new MemoryProvider('p', 'test-owner')]]),
     });
     running.push(ctl);
     const res = await fetch(`${ctl.url}/v1/reconcile`, {
@@ -194,9 +182,9 @@ describe('controller runtime', () => {
 
   it('keeps a drain across a restart and does not flap DNS on restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
-    const mem = new MemoryProvider('mem', 'test-owner');
+    const mem = new MemoryProvider('p', 'test-owner');
     const ctl = await start(dir, mem);
-    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINT_IDS);
     await until(
       () => appValues(mem),
       (v) => v?.join() === '192.0.2.10',
@@ -225,7 +213,7 @@ describe('controller runtime', () => {
     // Undecided after restart: nothing written, the answer stays where it was.
     expect(mem.applyCalls).toBe(callsBefore);
     expect(appValues(mem)).toEqual(['198.51.100.10']);
-    for (let i = 0; i < 2; i++) await round(again.url, KEYS, ENDPOINTS);
+    for (let i = 0; i < 2; i++) await round(again.url, KEYS, ENDPOINT_IDS);
     await again.reconcileNow();
     expect(appValues(mem)).toEqual(['198.51.100.10']);
     expect(mem.applyCalls).toBe(callsBefore);
@@ -233,10 +221,10 @@ describe('controller runtime', () => {
 
   it('retries a provider that throws, shows the error in status, and recovers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
-    const mem = new MemoryProvider('mem', 'test-owner');
+    const mem = new MemoryProvider('p', 'test-owner');
     let failures = 2;
     const flaky: DnsProvider = {
-      id: 'mem',
+      id: 'p',
       kind: 'memory',
       capabilities: mem.capabilities,
       records: (z, q, s) => mem.records(z, q, s),
@@ -246,14 +234,14 @@ describe('controller runtime', () => {
       },
     };
     const ctl = await start(dir, flaky);
-    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINT_IDS);
     const failing = await until(
       () => status(ctl.url),
       (s) => s.zones[0]?.error?.message.includes('provider exploded') === true,
     );
     expect(failing.zones[0]!.lastReconcile?.result).toBe('error');
     const metrics = await (await fetch(`${ctl.url}/metrics`)).text();
-    expect(metrics).toMatch(/geofailover_provider_errors_total\{provider="mem",zone="example.com."\} [1-9]/);
+    expect(metrics).toMatch(/geofailover_provider_errors_total\{provider="p",zone="example.com."\} [1-9]/);
     // Backoff retries without any new trigger until the provider works again.
     await until(
       () => appValues(mem),
@@ -269,10 +257,10 @@ describe('controller runtime', () => {
 
   it('fails static when too few probers are fresh: no change although the last reports said down', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-ctl-'));
-    const mem = new MemoryProvider('mem', 'test-owner');
+    const mem = new MemoryProvider('p', 'test-owner');
     // quorum 1: a single fresh prober's DOWN would move traffic, were it not for minProbers.
     const ctl = await start(dir, mem, '1');
-    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINT_IDS);
     await until(
       () => appValues(mem),
       (v) => v?.join() === '192.0.2.10',
@@ -280,7 +268,7 @@ describe('controller runtime', () => {
     // Only one prober keeps reporting (the others went silent): fewer than minProbers=2 fresh.
     const end = Date.now() + 6500;
     while (Date.now() < end) {
-      await round(ctl.url, { p1: KEYS.p1 }, ENDPOINTS, new Set(['use-a']));
+      await round(ctl.url, { p1: KEYS.p1 }, ENDPOINT_IDS, new Set(['use-a']));
       await new Promise((r) => setTimeout(r, 300));
     }
     const s = await status(ctl.url);

@@ -10,26 +10,11 @@ import { MemoryProvider } from '../../../providers/memory/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import { startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
+import { controllerYaml, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 
-const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
-const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3 };
-
-const yaml = (dir: string, provider: string, listen = '127.0.0.1:0') => `
-owner: shutdown-test
-regions:
-  - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
-  - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
-probers: [{ id: p1, keyEnv: K1 }, { id: p2, keyEnv: K2 }, { id: p3, keyEnv: K3 }]
-health: { interval: 1s, timeout: 500ms, fall: 2, rise: 2, minProbers: 2, staleAfter: 30s }
-providers: { p: ${provider} }
-zones:
-  - name: example.com
-    provider: p
-    records:
-      - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west] } }
-controller: { listen: "${listen}", schedule: "0 0 1 1 *", stateDir: ${dir} }
-`;
+const yaml = (dir: string, provider: string) =>
+  controllerYaml({ owner: 'shutdown-test', stateDir: dir, provider });
 
 const events = (dir: string) =>
   readFileSync(join(dir, 'events.jsonl'), 'utf8')
@@ -58,7 +43,7 @@ describe('graceful shutdown', () => {
     };
     const ctl = await startController({
       config: parseConfig(yaml(dir, '{ kind: memory }')),
-      env: ENV,
+      env: KEY_ENV,
       logger: silentLogger(),
       providers: new Map([['p', slow]]),
     });
@@ -79,7 +64,7 @@ describe('graceful shutdown', () => {
     const file = join(dir, 'config.yaml');
     writeFileSync(file, yaml(dir, '{ kind: builtin }'));
     const child = spawn('node', ['bin/geofailover.js', 'controller', '--config', file], {
-      env: { ...process.env, ...ENV, GEOFAILOVER_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...KEY_ENV, GEOFAILOVER_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
