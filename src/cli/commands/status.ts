@@ -9,6 +9,10 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
   const out: string[] = [];
   const role = s.role === 'single' ? '' : ` · ${s.role}${s.leader ? ` (leader ${s.leader})` : ''}`;
   out.push(`controller ${s.replica} · owner ${s.owner} · mode ${s.mode}${role}`);
+  // Replicas: say why this one does not write when no leader is known to it (etcd cut off, fenced).
+  const c = s.coordination;
+  if (c?.kind === 'etcd' && c.role !== 'leader' && (c.etcd === 'unreachable' || !s.leader))
+    out.push(`NOT WRITING: ${c.reason ?? 'etcd unreachable'}`);
   out.push(
     s.failStatic
       ? `FAIL STATIC: ${s.failStaticReason ?? `${s.freshProbers} of ${s.minProbers} required probers fresh`}; DNS is held as it is`

@@ -3,6 +3,7 @@
 // rather than made on one replica only. etcd back: one leader again, the pending failover applied once.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { renderStatus } from '../../../src/cli/commands/status.ts';
 import type { StoredEvent } from '../../../src/controller/index.ts';
 import { EtcdServer, etcdBinary } from './etcd-server.ts';
 import {
@@ -74,6 +75,7 @@ describe.skipIf(!bin)('HA controllers: etcd outage', () => {
       expect(s.coordination?.reason).toMatch(/no keepalive acknowledged by etcd/);
       expect(s.zones[0]!.lastReconcile?.result).toBe('skipped');
       expect(s.zones[0]!.lastReconcile?.message).toMatch(/not the leader/);
+      expect(renderStatus(s)).toMatch(/NOT WRITING: not the leader: no keepalive acknowledged by etcd/);
       const lost = (leader.ctl.events.since(0, 1000) as StoredEvent[]).find(
         (e) => e.type === 'leadership-lost',
       );
