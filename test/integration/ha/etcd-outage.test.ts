@@ -108,4 +108,15 @@ describe.skipIf(!bin)('HA controllers: etcd outage', () => {
       ]);
     },
   );
+
+  it('stops within its shutdown timeout while etcd is frozen (resign would hang)', async () => {
+    const log = new WriteLog();
+    const r = await startReplica('s1', log, etcd.endpoint, { prefix: `/gf-test/${randomUUID()}/` });
+    replicas.push(r);
+    await oneLeader([r]);
+    etcd.freeze();
+    const t0 = performance.now();
+    await r.ctl.stop();
+    expect(performance.now() - t0).toBeLessThan(4000);
+  });
 });
