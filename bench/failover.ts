@@ -61,11 +61,14 @@ async function until(
   timeoutMs = 60_000,
 ): Promise<number> {
   const deadline = performance.now() + timeoutMs;
+  let last: string[] | undefined;
   while (performance.now() < deadline) {
-    if (ok(await answer())) return performance.now();
+    last = await answer();
+    if (ok(last)) return performance.now();
     await sleep(POLL_MS);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const status = await fetch(`${demo.controllerUrl}/v1/status`).then((r) => r.text(), String);
+  throw new Error(`timed out waiting for ${what}; last answer ${JSON.stringify(last)}; status ${status}`);
 }
 
 interface ApplyEvent {
@@ -98,7 +101,14 @@ async function settled(): Promise<boolean> {
 }
 
 const backends = demo.backends.get('us-east')!;
-const trials: { failoverMs: number; shareMs: number[]; applyMs: number[]; visibleMs: number[] }[] = [];
+const trials: {
+  failoverMs: number;
+  shareMs: number[];
+  applyMs: number[];
+  visibleMs: number[];
+  /** sinceCauseMs minus apply, visibility check and debounce: scheduling, read and plan. */
+  restMs: number[];
+}[] = [];
 const debounceMs = loadConfig(demo.configFile).controller.debounce;
 try {
   await until('the first answer (us-east)', (a) => same(a, US_EAST));
@@ -126,6 +136,13 @@ try {
       shareMs: applies.map((e) => e.sinceCauseMs!),
       applyMs: applies.map((e) => e.applyMs ?? Number.NaN),
       visibleMs: applies.flatMap((e) => (e.visible ?? []).map((v) => v.visibleMs ?? Number.NaN)),
+      restMs: applies.map(
+        (e) =>
+          e.sinceCauseMs! -
+          (e.applyMs ?? 0) -
+          Math.max(0, ...(e.visible ?? []).map((v) => v.visibleMs ?? 0)) -
+          debounceMs,
+      ),
     });
     process.stderr.write(
       `trial ${i + 1}/${TRIALS}: ${Math.round(t1 - t0)} ms; controller share ${applies.map((e) => e.sinceCauseMs).join(', ')} ms\n`,
@@ -184,6 +201,13 @@ const result = {
         50,
       ),
     ),
+    restMsP50: r1(
+      pct(
+        trials.flatMap((t) => t.restMs),
+        50,
+      ),
+    ),
+    samplesMs: share.map(r1),
     target: { p99Ms: TARGET_SHARE_P99_MS },
     pass: pct(work, 99) < TARGET_SHARE_P99_MS,
   },
@@ -195,9 +219,12 @@ console.log(`failover (backend down -> new answer on the builtin server), ${TRIA
 console.log(
   `  p50 ${f.p50Ms} ms, max ${f.maxMs} ms, min ${f.minMs} ms   floor (fall*interval + debounce) ${floorMs} ms   p50/floor ${f.p50OverFloor}x   target p50<=${TARGET_P50_MS} max<=${TARGET_MAX_MS}: ${f.pass ? 'PASS' : 'FAIL'}`,
 );
+console.log(
+  `  (the first failed check lands anywhere in the interval after the failure, so single trials can beat the floor by up to ${INTERVAL_MS} ms)`,
+);
 console.log(`controller share (deciding report received -> applied and visible), ${c.samples} applies:`);
 console.log(
-  `  p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, max ${c.maxMs} ms (incl. debounce ${debounceMs} ms)   without debounce: p50 ${c.withoutDebounce.p50Ms} ms, p99 ${c.withoutDebounce.p99Ms} ms   apply p50 ${c.applyMsP50} ms, visible p50 ${c.visibleMsP50} ms   target p99<${TARGET_SHARE_P99_MS}: ${c.pass ? 'PASS' : 'FAIL'}`,
+  `  p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, max ${c.maxMs} ms (incl. debounce ${debounceMs} ms)   without debounce: p50 ${c.withoutDebounce.p50Ms} ms, p99 ${c.withoutDebounce.p99Ms} ms   apply p50 ${c.applyMsP50} ms, visible p50 ${c.visibleMsP50} ms, rest (schedule, read, plan) p50 ${c.restMsP50} ms   target p99<${TARGET_SHARE_P99_MS}: ${c.pass ? 'PASS' : 'FAIL'}`,
 );
 console.log(`  (load average ${result.machine.loadavg1m} on ${result.machine.cpus} CPUs)`);
 mkdirSync('bench/results', { recursive: true });

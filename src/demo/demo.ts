@@ -105,6 +105,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<RunningDemo> {
       dnsPort: dns.port,
       stateDir,
       failbackAfter,
+      ...(options.maxFailbackAfter === undefined ? {} : { maxFailbackAfter: options.maxFailbackAfter }),
     });
     writeFileSync(configFile, yaml);
     const config = parseConfig(yaml, configFile);
