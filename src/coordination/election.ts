@@ -129,17 +129,21 @@ export class Election {
         this.leaseId = await lease.grant();
         this.lease = lease;
       } else {
-        await this.lease.keepaliveOnce(within(timing.opTimeoutMs));
+        const lease = this.lease;
+        await this.call(() => lease.keepaliveOnce(within(timing.opTimeoutMs)));
       }
       if (this.stopped) return;
       // 2. Claim the key if free, else read who holds it.
       const value = JSON.stringify({ replica: this.o.replica, at: new Date().toISOString() });
-      const res = await client
-        .if(key, 'Create', '==', 0)
-        .then(client.put(key).value(value).lease(this.leaseId))
-        .else(client.get(key))
-        .options(within(timing.opTimeoutMs))
-        .commit();
+      const leaseId = this.leaseId;
+      const res = await this.call(() =>
+        client
+          .if(key, 'Create', '==', 0)
+          .then(client.put(key).value(value).lease(leaseId))
+          .else(client.get(key))
+          .options(within(timing.opTimeoutMs))
+          .commit(),
+      );
       if (this.stopped) return;
       this.reach(true);
       let holder: string | undefined;
@@ -187,6 +191,19 @@ export class Election {
       if (this.lease === undefined) this.leaseId = undefined;
       this.reach(false, message(err));
       // Leadership ends by the fence timer, not here: a single failed call is no proof of loss.
+    }
+  }
+
+  /**
+   * One retry on a transport failure: with several etcd members the failed one is skipped for a
+   * moment (etcd-client.ts), so the retry reaches another. Never retried: a lease etcd says is gone.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof EtcdLeaseInvalidError || this.stopped) throw err;
+      return fn();
     }
   }
 

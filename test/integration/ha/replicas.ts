@@ -16,7 +16,12 @@ export const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'k
 export const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3, API_TOKEN: 'secret-token-xyz' };
 export const ENDPOINTS = ['use-a', 'euw-a', 'aps-a'];
 
-export function haConfig(stateDir: string, etcd: string, leaseTtl: string, prefix: string) {
+export function haConfig(
+  stateDir: string,
+  etcd: string | readonly string[],
+  leaseTtl: string,
+  prefix: string,
+) {
   return parseConfig(`
 owner: ha-owner
 regions:
@@ -40,7 +45,7 @@ controller:
   schedule: "0 0 1 1 *"
   stateDir: ${stateDir}
   tokenEnv: API_TOKEN
-  coordination: { kind: etcd, endpoints: ["${etcd}"], leaseTtl: ${leaseTtl}, prefix: "${prefix}" }
+  coordination: { kind: etcd, endpoints: ${JSON.stringify([etcd].flat())}, leaseTtl: ${leaseTtl}, prefix: "${prefix}" }
 `);
 }
 
@@ -89,7 +94,7 @@ export interface Replica {
 export async function startReplica(
   id: string,
   log: WriteLog,
-  etcd: string,
+  etcd: string | readonly string[],
   opts: { leaseTtl?: string; prefix: string; dir?: string },
 ): Promise<Replica> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `gf-ha-${id}-`));
