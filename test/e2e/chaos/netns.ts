@@ -1,0 +1,208 @@
+// The chaos suite's network: one Linux network namespace per host, each joined by a veth pair to a
+// bridge in a dedicated "core" namespace, addresses only from 198.18.0.0/15 (the benchmarking range),
+// and the faults the scenarios inject (link down, blackhole routes, nftables packet loss). Every
+// namespace carries the PREFIX so a crashed run's leftovers are found and removed on the next start.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** Every namespace this suite creates starts with this; nothing else on the machine may use it. */
+export const PREFIX = 'gfochaos-';
+export const CORE = `${PREFIX}core`;
+export const SUBNET_BITS = 24;
+
+export interface Host {
+  /** Short name (also the namespace suffix). */
+  name: string;
+  /** 198.18.0.x */
+  address: string;
+}
+
+export const ns = (host: string) => `${PREFIX}${host}`;
+
+function ip(args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Run `ip` and ignore failure (teardown paths). */
+function ipQuiet(args: string[]): void {
+  spawnSync('ip', args, { stdio: 'ignore' });
+}
+
+export function listOurNamespaces(): string[] {
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((n) => n.startsWith(PREFIX));
+}
+
+/** Pids of processes inside a namespace (`ip netns pids`). */
+export function pidsIn(namespace: string): number[] {
+  const r = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/**
+ * Kill every process inside our namespaces, then delete the namespaces (their veths and the bridge go
+ * with them). Synchronous, so it also works from a process 'exit' handler. Safe to call repeatedly.
+ */
+export function teardownAll(): string[] {
+  const names = listOurNamespaces();
+  for (const n of names) {
+    for (const pid of pidsIn(n)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const n of names) ipQuiet(['netns', 'del', n]);
+  return names;
+}
+
+/**
+ * Why namespaces cannot be built here, or undefined when they can: needs root, iproute2, and the
+ * kernel's permission to create a namespace and a veth pair (a container may refuse either).
+ */
+export function cannotBuildReason(): string | undefined {
+  if (process.platform !== 'linux') return `network namespaces need Linux (this is ${process.platform})`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'network namespaces need root (run the chaos suite as root, as CI does)';
+  if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) return 'iproute2 (`ip`) is not installed';
+  const probe = `${PREFIX}probe`;
+  ipQuiet(['netns', 'del', probe]);
+  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
+  if (add.status !== 0) return `cannot create a network namespace: ${add.stderr.trim()}`;
+  try {
+    const veth = spawnSync(
+      'ip',
+      ['-n', probe, 'link', 'add', 'a0', 'type', 'veth', 'peer', 'name', 'b0', 'netns', probe],
+      { encoding: 'utf8' },
+    );
+    if (veth.status !== 0) return `cannot create a veth pair: ${veth.stderr.trim()}`;
+    const br = spawnSync('ip', ['-n', probe, 'link', 'add', 'br0', 'type', 'bridge'], { encoding: 'utf8' });
+    if (br.status !== 0) return `cannot create a bridge: ${br.stderr.trim()}`;
+  } finally {
+    ipQuiet(['netns', 'del', probe]);
+  }
+  return undefined;
+}
+
+/** Build the core bridge and one namespace per host, each with eth0 on the bridge and lo up. */
+export function buildTopology(hosts: readonly Host[]): void {
+  ip(['netns', 'add', CORE]);
+  ip(['-n', CORE, 'link', 'add', 'br0', 'type', 'bridge']);
+  ip(['-n', CORE, 'link', 'set', 'br0', 'up']);
+  for (const h of hosts) {
+    const n = ns(h.name);
+    ip(['netns', 'add', n]);
+    ip(['-n', n, 'link', 'set', 'lo', 'up']);
+    // Created inside the namespaces directly: no interface ever appears in the machine's own namespace.
+    ip(['-n', CORE, 'link', 'add', `v-${h.name}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
+    ip(['-n', CORE, 'link', 'set', `v-${h.name}`, 'master', 'br0', 'up']);
+    ip(['-n', n, 'addr', 'add', `${h.address}/${SUBNET_BITS}`, 'dev', 'eth0']);
+    ip(['-n', n, 'link', 'set', 'eth0', 'up']);
+  }
+}
+
+// ---- faults -----------------------------------------------------------------------------------
+
+/** Link down/up on a host's only interface: the host drops off the network (and comes back). */
+export function setLink(host: string, up: boolean): void {
+  ip(['-n', ns(host), 'link', 'set', 'eth0', up ? 'up' : 'down']);
+}
+
+/**
+ * A partition: blackhole routes in `host` to every address in `peers`, and in each peer back to
+ * `host` (both directions, so neither a request nor a reply crosses). `heal` removes them.
+ */
+export function partition(host: Host, peers: readonly Host[]): void {
+  for (const p of peers) {
+    ip(['-n', ns(host.name), 'route', 'add', 'blackhole', `${p.address}/32`]);
+    ip(['-n', ns(p.name), 'route', 'add', 'blackhole', `${host.address}/32`]);
+  }
+}
+
+export function heal(host: Host, peers: readonly Host[]): void {
+  for (const p of peers) {
+    ipQuiet(['-n', ns(host.name), 'route', 'del', 'blackhole', `${p.address}/32`]);
+    ipQuiet(['-n', ns(p.name), 'route', 'del', 'blackhole', `${host.address}/32`]);
+  }
+}
+
+/** Is `tc qdisc ... netem` usable in this kernel? (Containers often lack sch_netem.) */
+export function hasNetem(host: string): boolean {
+  const r = spawnSync('tc', ['-n', ns(host), 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '1%'], {
+    stdio: 'ignore',
+  });
+  if (r.status !== 0) return false;
+  spawnSync('tc', ['-n', ns(host), 'qdisc', 'del', 'dev', 'lo', 'root'], { stdio: 'ignore' });
+  return true;
+}
+
+export function hasNft(host: string): boolean {
+  const table = 'gfochaos_probe';
+  const r = spawnSync('ip', ['netns', 'exec', ns(host), 'nft', 'add', 'table', 'inet', table], {
+    stdio: 'ignore',
+  });
+  if (r.status !== 0) return false;
+  spawnSync('ip', ['netns', 'exec', ns(host), 'nft', 'delete', 'table', 'inet', table], { stdio: 'ignore' });
+  return true;
+}
+
+export type LossMechanism = 'netem' | 'nftables';
+
+/**
+ * Random packet loss of `percent` on a host's eth0, both directions: tc netem when the kernel has it,
+ * else nftables `numgen random` drops. Returns the mechanism used.
+ */
+export function addLoss(host: string, percent: number, mechanism: LossMechanism): void {
+  const n = ns(host);
+  if (mechanism === 'netem') {
+    // netem shapes egress only: once on the host's eth0 (outgoing), once on the bridge side (incoming).
+    execFileSync('tc', ['-n', n, 'qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'loss', `${percent}%`]);
+    execFileSync('tc', [
+      '-n',
+      CORE,
+      'qdisc',
+      'add',
+      'dev',
+      `v-${host}`,
+      'root',
+      'netem',
+      'loss',
+      `${percent}%`,
+    ]);
+    return;
+  }
+  const rules = [
+    'table inet gfochaos_loss {',
+    '  chain in {',
+    '    type filter hook input priority 0;',
+    `    iifname "eth0" numgen random mod 100 < ${percent} drop`,
+    '  }',
+    '  chain out {',
+    '    type filter hook output priority 0;',
+    `    oifname "eth0" numgen random mod 100 < ${percent} drop`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  execFileSync('ip', ['netns', 'exec', n, 'nft', '-f', '-'], { input: rules });
+}
+
+export function removeLoss(host: string, mechanism: LossMechanism): void {
+  const n = ns(host);
+  if (mechanism === 'netem') {
+    spawnSync('tc', ['-n', n, 'qdisc', 'del', 'dev', 'eth0', 'root'], { stdio: 'ignore' });
+    spawnSync('tc', ['-n', CORE, 'qdisc', 'del', 'dev', `v-${host}`, 'root'], { stdio: 'ignore' });
+  } else
+    spawnSync('ip', ['netns', 'exec', n, 'nft', 'delete', 'table', 'inet', 'gfochaos_loss'], {
+      stdio: 'ignore',
+    });
+}

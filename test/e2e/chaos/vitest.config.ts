@@ -1,0 +1,18 @@
+// The chaos suite's own runner config (`npm run test:chaos`): one file, one worker, long timeouts,
+// and vitest's JSON report for .ci/run when CI is set. The main config excludes this folder.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: new URL('../../..', import.meta.url).pathname,
+    include: ['test/e2e/chaos/**/*.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.vitest-chaos-report.json' }]]
+      : ['default'],
+  },
+});
