@@ -1,7 +1,7 @@
 // The live demo as a user runs it (`geofailover demo`, what `npm start` runs): dig the failover name,
 // break the serving region through the demo route, time the move to the next region with the real
 // dig, heal it and prove traffic returns only after failbackAfter, then SIGTERM: exit 0, no child left.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,5 +146,14 @@ describe.skipIf(!hasDig)('live demo end to end', { timeout: 90_000 }, () => {
       5000,
       50,
     );
+  });
+
+  it("never printed or logged the API token (it is only in the state directory's api-token file)", () => {
+    const token = readFileSync(join(stateDir, 'api-token'), 'utf8').trim();
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(demo.output()).not.toContain(token);
+    for (const f of readdirSync(stateDir).filter((n) => n.endsWith('.log') || n.endsWith('.yaml'))) {
+      expect(readFileSync(join(stateDir, f), 'utf8'), f).not.toContain(token);
+    }
   });
 });
