@@ -12,7 +12,7 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
     reporters: process.env.CI
-      ? ['default', ['json', { outputFile: '.vitest-chaos-report.json' }]]
+      ? ['default', ['json', { outputFile: 'test-artifacts/vitest-chaos-report.json' }]]
       : ['default'],
   },
 });
