@@ -52,7 +52,7 @@ export class SharedEvents {
     if (e.origin !== undefined || !SHARED_TYPES.includes(e.type)) return;
     // While etcd is unreachable, do not pile up calls: the local log keeps the event regardless.
     if (this.pending > 50) return;
-    const key = `${this.o.prefix}${String(Date.parse(e.at)).padStart(15, '0')}-${this.o.replica}-${e.seq}`;
+    const key = `${this.o.prefix}${String(Date.parse(e.at)).padStart(15, '0')}-${this.o.replica}-${String(e.seq).padStart(12, '0')}`;
     this.pending++;
     void this.o.client
       .put(key)
