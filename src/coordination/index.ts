@@ -9,7 +9,7 @@ export { drainActions, sameDrain } from './drain-diff.ts';
 export { CoordinationError } from './errors.ts';
 export { type EtcdCoordinationConfig, etcdCoordinator } from './etcd.ts';
 export { noneCoordinator } from './none.ts';
-export { SHARED_TYPES } from './shared-events.ts';
+export { SHARED_TYPES, SharedEvents, type SharedEventsOptions } from './shared-events.ts';
 export { defaultPrefix, type LeaseTiming, leaseTiming, writableUntil } from './timing.ts';
 export type { CoordinationView, Coordinator, CoordinatorHooks, Role, WriteCheck } from './types.ts';
 

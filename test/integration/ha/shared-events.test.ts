@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog } from '../../../src/controller/index.ts';
-import { SharedEvents } from '../../../src/coordination/shared-events.ts';
+import { SharedEvents } from '../../../src/coordination/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import { EtcdServer, etcdBinary } from './etcd-server.ts';
 import { until } from './replicas.ts';
