@@ -1,12 +1,15 @@
-// Child processes of the demo (the probe agents): spawned with `geofailover <args>`, their output sent
-// to a log file, and stopped together — SIGTERM, then SIGKILL after a grace period — so a stopped
-// demo leaves no process behind.
+// Child processes of the demo (the probe agents): `geofailover <args>` run through child-entry.ts (which
+// ends the child if the demo dies), output sent to a log file, and stopped together — SIGTERM, then
+// SIGKILL after a grace period — so a stopped demo leaves no process behind.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** bin/geofailover.js of this checkout. */
 export const GEOFAILOVER_BIN = fileURLToPath(new URL('../../bin/geofailover.js', import.meta.url));
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
+/** Runs `geofailover <args>` and exits when its parent is gone (see child-entry.ts). */
+const CHILD_ENTRY = fileURLToPath(new URL('./child-entry.ts', import.meta.url));
 
 export interface ChildSpec {
   name: string;
@@ -33,8 +36,8 @@ export class ChildGroup {
 
   spawn(spec: ChildSpec): ChildProcess {
     const fd = spec.logFile ? openSync(spec.logFile, 'a') : 'ignore';
-    const child = spawn(process.execPath, [GEOFAILOVER_BIN, ...spec.args], {
-      env: { ...process.env, ...spec.env },
+    const child = spawn(process.execPath, [RUN_TS, CHILD_ENTRY, ...spec.args], {
+      env: { ...process.env, ...spec.env, GEOFAILOVER_DEMO_PID: String(process.pid) },
       stdio: ['ignore', fd, fd],
     });
     if (typeof fd === 'number') closeSync(fd);
