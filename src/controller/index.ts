@@ -8,6 +8,7 @@ export {
   applyZonePlan,
   NotConvergedError,
 } from './applier.ts';
+export type { DrainRecord } from './drain-store.ts';
 export { EventLog, type StoredEvent } from './event-log.ts';
 export {
   type ApplyPlanOptions,

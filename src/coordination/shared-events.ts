@@ -5,7 +5,7 @@
 // events put while a replica was down are in etcd (read them with etcdctl) but not copied on restart.
 import type { Etcd3 } from 'etcd3';
 import { Range } from 'etcd3';
-import type { EventLog, StoredEvent } from '../controller/event-log.ts';
+import type { EventLog, StoredEvent } from '../controller/index.ts';
 import type { Logger } from '../log/index.ts';
 import { within } from './etcd-client.ts';
 

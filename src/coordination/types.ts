@@ -1,7 +1,6 @@
 // The contract between the controller runtime and its coordination backend: who may write DNS now,
 // who leads, and how drains and decisions are shared between replicas.
-import type { DrainRecord } from '../controller/drain-store.ts';
-import type { EventLog } from '../controller/event-log.ts';
+import type { DrainRecord, EventLog } from '../controller/index.ts';
 import type { Logger } from '../log/index.ts';
 
 export type Role = 'single' | 'leader' | 'follower';

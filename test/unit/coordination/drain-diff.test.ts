@@ -1,6 +1,6 @@
 // Matching local drains to the drains etcd holds (etcd is the source of truth).
 import { describe, expect, it } from 'vitest';
-import type { DrainRecord } from '../../../src/controller/drain-store.ts';
+import type { DrainRecord } from '../../../src/controller/index.ts';
 import { drainActions, sameDrain } from '../../../src/coordination/index.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
