@@ -112,6 +112,15 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await phone.close();
   });
 
+  it('marks leadership hand-overs on the timeline', async () => {
+    // As the etcd coordinator records them (see src/coordination); a single controller has none.
+    ctl.events.append('leader-elected', { replica: 'replica-b', term: 2 });
+    await page.waitForSelector('#timeline path.mark.leadership.leader-elected', { timeout: 10_000 });
+    const label = await page.locator('#timeline path.mark.leadership').first().getAttribute('aria-label');
+    expect(label).toContain('leader-elected');
+    expect(label).toContain('replica-b');
+  });
+
   it('is keyboard reachable and never asks another host for anything', async () => {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);

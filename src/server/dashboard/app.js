@@ -4,7 +4,9 @@
 (() => {
   const REFRESH_MS = 2000;
   const WINDOW_MS = 3 * 3600 * 1000;
-  const TIMELINE_TYPES = 'region-transition,apply,drain,undrain,controller-started';
+  const TIMELINE_TYPES =
+    'region-transition,apply,drain,undrain,controller-started,leader-elected,leadership-lost,leader-changed';
+  const LEADERSHIP = ['leader-elected', 'leadership-lost', 'leader-changed'];
   const $ = (id) => document.getElementById(id);
   const NS = 'http://www.w3.org/2000/svg';
   let paused = false;
@@ -155,7 +157,8 @@
     const left = 90;
     const rowH = 26;
     const regions = s.regions.map((r) => r.id);
-    const height = 30 + regions.length * rowH + 40;
+    const leadership = events.filter((e) => LEADERSHIP.includes(e.type) && Date.parse(e.at) >= start);
+    const height = 30 + regions.length * rowH + 40 + (leadership.length ? rowH : 0);
     const x = (t) => left + ((t - start) / (now - start)) * (width - left - 10);
     const root = $('timeline');
     const title = root.querySelector('title');
@@ -225,6 +228,29 @@
       root.append(
         svg('text', { x: Math.min(Math.max(x(t) - 25, left - 20), width - 70), y: axisY + 28 }, time(t)),
       );
+    }
+    if (leadership.length) {
+      const y = axisY + 40;
+      root.append(svg('text', { x: 4, y: y + 4 }, 'leader'));
+      for (const e of leadership) {
+        const t = Date.parse(e.at);
+        const who = e.type === 'leader-changed' ? `${e.from || '?'} -> ${e.to || '(none)'}` : e.replica;
+        const label = `${e.type} at ${time(t)}: ${who}${e.reason ? ` (${e.reason})` : ''}`;
+        root.append(
+          svg(
+            'path',
+            {
+              class: `mark leadership ${e.type}`,
+              tabindex: 0,
+              role: 'img',
+              'aria-label': label,
+              d: `M ${x(t)} ${y - 6} L ${x(t) + 6} ${y} L ${x(t)} ${y + 6} L ${x(t) - 6} ${y} Z`,
+              fill: e.type === 'leadership-lost' ? 'var(--down)' : 'var(--fg)',
+            },
+            svg('title', {}, label),
+          ),
+        );
+      }
     }
     for (const e of events.filter((ev) => ev.type === 'apply' && Date.parse(ev.at) >= start)) {
       const t = Date.parse(e.at);
