@@ -97,7 +97,8 @@ describe.skipIf(!hasDig)('live demo end to end', { timeout: 90_000 }, () => {
     const ms = moved.at - t0;
     console.log(`[measure] demo failover us-east -> eu-west visible in dig after ${Math.round(ms)} ms`);
     // Only us-east (possibly one endpoint before the other) or eu-west: never empty, never ap-south.
-    const odd = seen.filter((a) => !usEast(a) && !same(a, EU_WEST));
+    // (A dig that timed out on a loaded machine is no answer, so it is not counted.)
+    const odd = seen.filter((a) => a !== undefined && !usEast(a) && !same(a, EU_WEST));
     expect(odd).toEqual([]);
     expect(ms).toBeLessThan(20_000);
   });
@@ -110,8 +111,9 @@ describe.skipIf(!hasDig)('live demo end to end', { timeout: 90_000 }, () => {
       'failback to us-east',
       async () => {
         const a = await dig(dnsPort, APP);
-        if (!usEast(a) && !same(a, EU_WEST)) throw new Error(`unexpected answer ${JSON.stringify(a)}`);
-        if (!sawHolding && !usEast(a)) {
+        if (a !== undefined && !usEast(a) && !same(a, EU_WEST))
+          throw new Error(`unexpected answer ${JSON.stringify(a)}`);
+        if (!sawHolding && a !== undefined && !usEast(a)) {
           const s = (await (await fetch(`${url}/v1/status`)).json()) as {
             regions: { id: string; holdingFailback?: boolean }[];
           };
