@@ -80,6 +80,7 @@ describe.skipIf(!hasDig)('live demo end to end', { timeout: 90_000 }, () => {
 
   it('moves the failover name to eu-west when us-east fails (measured with dig)', async () => {
     const t0 = performance.now();
+    const wall0 = Date.now();
     const res = await fetch(`${url}/demo/regions/us-east/fail`, { method: 'POST' });
     expect(res.status).toBe(200);
     const seen: (string[] | undefined)[] = [];
@@ -96,6 +97,21 @@ describe.skipIf(!hasDig)('live demo end to end', { timeout: 90_000 }, () => {
     );
     const ms = moved.at - t0;
     console.log(`[measure] demo failover us-east -> eu-west visible in dig after ${Math.round(ms)} ms`);
+    // The controller's own share of it, from its audit trail (report received -> visible on the builtin server).
+    const applies = await waitFor(
+      'the apply event',
+      async () =>
+        (
+          (await (await fetch(`${url}/v1/events?type=apply&limit=10000`)).json()) as {
+            events: { at: string; sinceCauseMs?: number }[];
+          }
+        ).events.filter((e) => Date.parse(e.at) >= wall0 && e.sinceCauseMs !== undefined),
+      (l) => l.length > 0,
+      10_000,
+      100,
+    );
+    const share = applies.value.at(-1)!.sinceCauseMs;
+    console.log(`[measure] controller share of the last apply: ${share} ms (deciding report -> visible)`);
     // Only us-east (possibly one endpoint before the other) or eu-west: never empty, never ap-south.
     // (A dig that timed out on a loaded machine is no answer, so it is not counted.)
     const odd = seen.filter((a) => a !== undefined && !usEast(a) && !same(a, EU_WEST));
