@@ -152,6 +152,7 @@ try {
   }
 } finally {
   await demo.stop();
+  rmSync(stateDir, { recursive: true, force: true });
 }
 
 const failover = trials.map((t) => t.failoverMs);
@@ -230,4 +231,3 @@ console.log(`  (load average ${result.machine.loadavg1m} on ${result.machine.cpu
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/failover.json', `${JSON.stringify(result, null, 2)}\n`);
 console.log('wrote bench/results/failover.json');
-rmSync(stateDir, { recursive: true, force: true });
