@@ -91,10 +91,12 @@ function readJson(file: string): unknown {
 
 function latestChaos(): string | undefined {
   if (!existsSync(RESULTS)) return undefined;
+  // Full runs are chaos-<date>.json (newest last by name); a partial run only when there is none.
   const files = readdirSync(RESULTS)
-    .filter((f) => /^chaos-.*\.json$/.test(f))
+    .filter((f) => /^chaos-\d{4}-\d{2}-\d{2}\.json$/.test(f))
     .sort();
-  return files.length > 0 ? join(RESULTS, files[files.length - 1]!) : undefined;
+  if (files.length > 0) return join(RESULTS, files[files.length - 1]!);
+  return existsSync(join(RESULTS, 'chaos-partial.json')) ? join(RESULTS, 'chaos-partial.json') : undefined;
 }
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

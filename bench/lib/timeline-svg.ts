@@ -47,7 +47,7 @@ export function renderTimelineSvg(t: FailoverTimeline): string {
   const width = 960;
   const laneH = 22;
   const gap = 6;
-  const top = 54;
+  const top = 70;
   const plotW = width - left - right;
   const span = Math.max(1, t.end - t.start);
   const x = (ms: number) => left + ((Math.min(t.end, Math.max(t.start, ms)) - t.start) / span) * plotW;
@@ -125,7 +125,12 @@ export function renderTimelineSvg(t: FailoverTimeline): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     '<style>.lane{font-size:12px;fill:#222}.tick{font-size:11px;fill:#555}.mark{font-size:11px;fill:#222}.in{font-size:11px;fill:#fff}.title{font-size:14px;font-weight:bold;fill:#222}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="10" y="18" class="title">${escapeXml(t.title)}</text>`,
+    ...t.title
+      .split(' — ')
+      .map(
+        (line, i) =>
+          `<text x="10" y="${18 + i * 16}" class="${i === 0 ? 'title' : 'tick'}">${escapeXml(line)}</text>`,
+      ),
     ...ticks,
     ...parts,
     ...marks,

@@ -30,6 +30,8 @@ export interface ChaosRun {
   settings: Record<string, unknown>;
   mechanisms: Record<string, string>;
   skipped?: string;
+  /** Only some scenarios ran (CHAOS_ONLY). */
+  partial?: boolean;
   scenarios: ScenarioRow[];
   failover?: { samplesMs: number[]; p50Ms: number; maxMs: number; faults: string[] };
   failback?: { samplesMs: number[]; failbackAfterMs: number };
@@ -53,8 +55,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** A full run is chaos-<date>.json; a run of some scenarios (CHAOS_ONLY) never replaces it. */
 export function resultFile(run: ChaosRun): string {
-  return join(BENCH_DIR, 'results', `chaos-${run.startedAt.slice(0, 10)}.json`);
+  const name = run.partial ? 'chaos-partial.json' : `chaos-${run.startedAt.slice(0, 10)}.json`;
+  return join(BENCH_DIR, 'results', name);
 }
 
 /** Write the JSON (and the SVG when a timeline was recorded); returns the JSON path. */
@@ -64,7 +68,9 @@ export function writeRun(run: ChaosRun): string {
   const file = resultFile(run);
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
-  if (run.timeline) writeFileSync(join(BENCH_DIR, 'failover-timeline.svg'), renderTimelineSvg(run.timeline));
+  // The chart comes from full runs only (a partial one may have run scenario 1 briefly).
+  if (run.timeline && !run.partial)
+    writeFileSync(join(BENCH_DIR, 'failover-timeline.svg'), renderTimelineSvg(run.timeline));
   return file;
 }
 
