@@ -38,6 +38,19 @@ function benchmarks(): string[] {
     .sort();
 }
 
+/** The running benchmark's process group, killed with us on Ctrl-C (it runs detached). */
+let current: number | undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    if (current !== undefined)
+      try {
+        process.kill(-current, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    process.exit(130);
+  });
+
 function runOne(name: string, argv: string[], env: Record<string, string> = {}): Promise<RunOutcome> {
   return new Promise((done) => {
     const t0 = performance.now();
@@ -47,6 +60,7 @@ function runOne(name: string, argv: string[], env: Record<string, string> = {}):
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    current = child.pid;
     let tail = '';
     const keep = (d: Buffer) => {
       process.stdout.write(d);
@@ -66,6 +80,7 @@ function runOne(name: string, argv: string[], env: Record<string, string> = {}):
     }, TIMEOUT_MS);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      current = undefined;
       const seconds = Math.round((performance.now() - t0) / 100) / 10;
       const last = tail.trim().split('\n').slice(-1)[0]?.slice(0, 200);
       if (timedOut) done({ name, status: 'timed out', seconds, detail: `after ${TIMEOUT_MS / 1000} s` });

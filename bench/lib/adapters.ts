@@ -57,7 +57,7 @@ const met = (ok: unknown, text: string) => (ok === true ? `${text} ✓` : ok ===
 
 /** Keep only rows whose value was present. */
 const rows = (list: (Figure | undefined)[]) =>
-  list.filter((f): f is Figure => f !== undefined && f.value !== '—');
+  list.filter((f): f is Figure => f !== undefined && !f.value.startsWith('—'));
 
 export const benchAdapters: Adapter[] = [
   {
