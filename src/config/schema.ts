@@ -259,7 +259,7 @@ const controllerSchema = z.strictObject({
   stateDir: z.string().default('./state'),
   tokenEnv: envName.optional(),
   coordination: coordinationSchema.default({ kind: 'none' }),
-  /** Coalescing window for health-triggered reconciles. */
+  /** Wait after a pass before the follow-up pass for health changes that arrived during it. */
   debounce: duration.default(5),
   /** Event log rotation size in bytes. */
   eventLogMaxBytes: z

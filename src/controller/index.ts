@@ -8,7 +8,6 @@ export {
   applyZonePlan,
   NotConvergedError,
 } from './applier.ts';
-export type { DrainRecord } from './drain-store.ts';
 export { EventLog, type StoredEvent } from './event-log.ts';
 export {
   type ApplyPlanOptions,
@@ -22,3 +21,4 @@ export {
 } from './reconcile.ts';
 export { type ControllerOptions, type RunningController, startController } from './runtime.ts';
 export { ReconcileScheduler, type Trigger } from './scheduler.ts';
+export type { DrainRecord } from './state-store.ts';

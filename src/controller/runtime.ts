@@ -17,12 +17,12 @@ import { createReportHandler } from '../server/index.ts';
 import { ControllerMetrics } from '../server/metrics.ts';
 import { createRouterServer, type Route } from '../server/router.ts';
 import type { StatusDoc } from '../server/status-types.ts';
-import { DrainStore } from './drain-store.ts';
 import { EventLog } from './event-log.ts';
 import { explain, UnknownRecordError } from './explain.ts';
 import { Notifier } from './notifier.ts';
 import { closeProviders, openProviders } from './reconcile.ts';
 import { ReconcileScheduler } from './scheduler.ts';
+import { DrainStore, HealthMemoryStore } from './state-store.ts';
 import { buildStatus } from './status-view.ts';
 import { ZoneReconciler } from './zone-reconciler.ts';
 
@@ -113,6 +113,11 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
   const engine = new HealthEngine(config);
   const restored = drainStore.load();
+  // The engine's memory of each region from the last run: a restart continues a failback hold-down.
+  const healthStore = new HealthMemoryStore(stateDir);
+  const remembered = healthStore.load();
+  if (remembered.problem) logger.warn(remembered.problem);
+  engine.restoreHistory(remembered.memory);
   engine.restore(
     restored.map((d) => ({
       region: d.region,
@@ -241,10 +246,14 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   // Health events: audit, metrics, and an immediate (debounced) reconcile when policy input moved.
   const onHealthEvents = (list: readonly HealthEvent[], cause?: number) => {
     let reconcile = false;
+    let rememberHealth = false;
     for (const e of list) {
       events.append(e.type, auditOf(e));
       if (e.type === 'region-transition') metrics.regionTransitions.inc({ region: e.region ?? '', to: e.to });
       if (e.type === 'drain' || e.type === 'undrain') saveDrains();
+      if (e.type === 'region-transition' || e.type === 'failback-hold' || e.type === 'failback-aborted') {
+        rememberHealth = true;
+      }
       if (e.type !== 'vote-transition' && e.type !== 'prober-impaired') reconcile = true;
       if (e.type === 'fail-static') {
         const msg =
@@ -253,8 +262,11 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         if (e.to === 'on') pushError(msg);
       }
     }
-    updateGauges();
     if (reconcile) void scheduler!.trigger({ kind: 'health', ...(cause === undefined ? {} : { at: cause }) });
+    // Off the failover's path: the write goes to the thread pool, the newest memory wins.
+    if (rememberHealth)
+      healthStore.saveSoon(engine.history(), (err) => logger.error({ err }, 'cannot save health memory'));
+    updateGauges();
   };
 
   const updateGauges = () => {
@@ -455,6 +467,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       await closeOwnProviders();
       await notifier?.drain(2000);
       notifier?.close();
+      await healthStore.flush();
       events.append('controller-stopped', { replica });
       events.close();
       logger.info({ replica }, 'controller stopped');

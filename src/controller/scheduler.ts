@@ -1,5 +1,5 @@
-// When reconcile runs: at once when health changes (debounced and coalesced per zone, at most one
-// pass in flight per zone), on the cron schedule to repair drift, and on request through the API.
+// When reconcile runs: at once when health changes (coalesced per zone, at most one pass in flight
+// per zone, follow-ups debounced), on the cron schedule to repair drift, and on request through the API.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log/index.ts';
 
@@ -58,14 +58,15 @@ export class ReconcileScheduler {
   }
 
   /**
-   * Ask for a pass over `zones` (default: all). Health triggers wait `debounceMs` so a burst of
-   * transitions becomes one pass; others start at once. Resolves when a pass that began after this
-   * call has finished for every zone named.
+   * Ask for a pass over `zones` (default: all). An idle zone starts its pass on the next turn of the
+   * event loop, so triggers made in the same turn share it and a failover waits for nothing. Triggers
+   * that arrive while a pass runs are coalesced into one more pass, which health triggers start
+   * `debounceMs` after the running one ends. Resolves when a pass that began after this call has
+   * finished for every zone named.
    */
   trigger(trigger: Trigger, zones?: readonly string[]): Promise<void> {
     if (this.stopped) return Promise.resolve();
     const names = zones ?? [...this.slots.keys()];
-    const delay = trigger.kind === 'health' ? this.options.debounceMs : 0;
     return Promise.all(
       names.map((zone) => {
         const slot = this.slots.get(zone);
@@ -73,7 +74,7 @@ export class ReconcileScheduler {
         slot.queued.push(trigger);
         const done = new Promise<void>((resolve) => slot.waiters.push(resolve));
         if (!slot.timer && !slot.inFlight) {
-          slot.timer = setTimeout(() => this.run(zone), delay);
+          slot.timer = setTimeout(() => this.run(zone), 0);
         }
         return done;
       }),

@@ -1,2 +1,2 @@
 // File helpers shared by the stores that must never leave a half-written file.
-export { atomicWriteFileSync } from './atomic-write.ts';
+export { atomicWriteFile, atomicWriteFileSync } from './atomic-write.ts';

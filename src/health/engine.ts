@@ -12,6 +12,7 @@ import type {
   EndpointSnapshot,
   HealthEvent,
   HealthSnapshot,
+  RegionMemory,
   RegionSnapshot,
   VoteEvidence,
 } from './types.ts';
@@ -53,6 +54,8 @@ interface RegionRuntime {
   /** Times of recent down transitions (and aborted failbacks): they lengthen the next hold-down. */
   flaps: number[];
   drain?: Drain;
+  /** What a previous run had decided (restored after a restart), consulted by the first decision. */
+  prior?: RegionMemory;
 }
 
 export interface HealthEngineOptions {
@@ -241,6 +244,40 @@ export class HealthEngine {
   /** Lifts a drain; the region returns to its health status at once (an operator's call, no hold-down). */
   undrain(region: string, author = 'unknown'): HealthEvent {
     return this.lift(this.region(region), author, this.now(), 'undrained by operator');
+  }
+
+  /**
+   * Re-installs what a previous run had decided, so a restart cannot cut a failback hold-down short
+   * or forget recent flaps. The regions still count as undecided until fresh reports decide them;
+   * the first decision then continues from this memory instead of starting clean.
+   */
+  restoreHistory(memory: readonly RegionMemory[]): void {
+    for (const m of memory) {
+      const r = this.regions.get(m.region);
+      if (r && r.health === undefined) r.prior = { ...m, flaps: [...m.flaps] };
+    }
+  }
+
+  /** What to persist so a restarted engine can continue (see restoreHistory). Decided regions only. */
+  history(): RegionMemory[] {
+    return [...this.regions.values()].flatMap((r) =>
+      r.health === undefined
+        ? r.prior
+          ? [r.prior]
+          : []
+        : [
+            {
+              region: r.id,
+              health: r.health,
+              since: r.since ?? 0,
+              flaps: [...r.flaps],
+              holdingFailback: r.holdingFailback,
+              ...(r.upSince === undefined ? {} : { upSince: r.upSince }),
+              ...(r.failbackAt === undefined ? {} : { failbackAt: r.failbackAt }),
+              ...(r.holdMs === undefined ? {} : { holdMs: r.holdMs }),
+            },
+          ],
+    );
   }
 
   /** Re-installs persisted drains after a restart (no events; expired ones lift on the next tick). */
@@ -447,10 +484,53 @@ export class HealthEngine {
     });
     const from = r.health ?? 'unknown';
     if (r.health === undefined) {
+      const prior = r.prior;
+      r.prior = undefined;
+      if (prior?.health === 'down' && raw === 'up') {
+        // Down before a restart and up now: this is a recovery, not a fresh start. Continue the
+        // failback hold-down the previous run had started (or start one), as if never restarted.
+        r.health = 'down';
+        r.since = prior.since;
+        r.flaps = prior.flaps;
+        r.reason = `first decision after restart: was down since ${new Date(prior.since).toISOString()}; ${up} of ${r.endpoints.length} endpoints up now`;
+        events.push(
+          this.regionEvent(r, from, now, { trigger: 'first decision (restored: was down)', ...evidence() }),
+        );
+        if (prior.holdingFailback && prior.failbackAt !== undefined && prior.upSince !== undefined) {
+          r.holdingFailback = true;
+          r.upSince = prior.upSince;
+          r.failbackAt = prior.failbackAt;
+          r.holdMs = prior.holdMs ?? prior.failbackAt - prior.upSince;
+          r.reason = `recovered; failback hold-down until ${new Date(prior.failbackAt).toISOString()} (continued after restart)`;
+          events.push({
+            type: 'failback-hold',
+            at: now,
+            region: r.id,
+            from: 'down',
+            to: 'holding',
+            evidence: {
+              holdDownMs: r.holdMs,
+              failbackAt: r.failbackAt,
+              restored: true,
+              recentFlaps: r.flaps.length,
+              ...evidence(),
+            },
+          });
+          return;
+        }
+        this.evaluateRegion(r, now, events);
+        return;
+      }
       r.health = raw;
-      r.since = now;
+      r.since = prior?.health === raw ? prior.since : now;
+      if (prior) r.flaps = prior.flaps;
       r.reason = `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
-      events.push(this.regionEvent(r, from, now, { trigger: 'first decision', ...evidence() }));
+      events.push(
+        this.regionEvent(r, from, now, {
+          trigger: prior ? 'first decision (restored)' : 'first decision',
+          ...evidence(),
+        }),
+      );
       return;
     }
     if (raw === 'down') {

@@ -5,6 +5,20 @@ import type { Health, RegionStatus } from '../model/index.ts';
 /** One prober's opinion of one endpoint after hysteresis. */
 export type Vote = 'up' | 'down' | 'unknown';
 
+/** What the engine had decided about a region, persisted so a restart continues from it. */
+export interface RegionMemory {
+  region: string;
+  health: 'up' | 'down';
+  /** When it entered that health (epoch ms). */
+  since: number;
+  /** Recent down transitions (epoch ms): they lengthen the next failback hold-down. */
+  flaps: number[];
+  holdingFailback: boolean;
+  upSince?: number;
+  failbackAt?: number;
+  holdMs?: number;
+}
+
 /** An operator's drain of a region. */
 export interface Drain {
   region: string;

@@ -134,10 +134,8 @@ describe.skipIf(!hasDig)('controller restart mid-run', { timeout: 120_000 }, () 
     expect(s.regions.find((r) => r.id === 'us-east')?.status).toBe('down');
   });
 
-  // KNOWN BUG (reported to the lead, issue 5): the restarted controller's health engine starts with no
-  // failback hold-down, decides the recovered region UP from fresh reports and moves traffic back at
-  // once, seconds before failbackAfter. `it.fails` keeps this visible; make it `it` once fixed.
-  it.fails('a restart while a recovered region waits for failback does not bring traffic back early', async () => {
+  // The health engine's memory (state/health.json) carries the hold-down across the restart.
+  it('a restart while a recovered region waits for failback does not bring traffic back early', async () => {
     const healedAt = performance.now();
     await setRegion('us-east', 'healthy');
     await waitFor(
