@@ -1,10 +1,10 @@
 // The zone store file format ({version: 1, serial, zones}) and its atomic read/write. A reader never
 // sees half a file: writes go to a temp file in the same directory, are fsynced, then renamed.
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
+import { atomicWriteFile, atomicWriteFileSync } from '../../src/fsutil/index.ts';
 import { normaliseName, normaliseRecord, RECORD_TYPES, type RecordSet } from '../../src/model/index.ts';
 import { ZoneStoreError } from './errors.ts';
 
@@ -112,21 +112,10 @@ export function serialiseStore(data: StoreData): string {
 
 /** Atomic replace: temp file in the same directory, fsync, rename over, fsync the directory. */
 export async function writeStoreFile(file: string, data: StoreData): Promise<void> {
-  const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await mkdir(dir, { recursive: true });
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(serialiseStore(data), 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    await fsyncDir(dir);
+    await mkdir(dirname(file), { recursive: true });
+    await atomicWriteFile(file, serialiseStore(data));
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => {});
     throw new ZoneStoreError(`cannot write zone store ${file}: ${(err as Error).message}`, file, 'write', {
       cause: err,
       retryable: true,
@@ -137,35 +126,11 @@ export async function writeStoreFile(file: string, data: StoreData): Promise<voi
 
 /** Synchronous variant for tests and tools that must not yield mid-write. */
 export function writeStoreFileSync(file: string, data: StoreData): void {
-  const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      writeSync(fd, serialiseStore(data));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    atomicWriteFileSync(file, serialiseStore(data));
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw new ZoneStoreError(`cannot write zone store ${file}: ${(err as Error).message}`, file, 'write', {
       cause: err,
     });
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Makes the rename durable; some filesystems refuse fsync on a directory, which is harmless here.
-  try {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    /* not supported on this filesystem */
   }
 }

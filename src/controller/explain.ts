@@ -4,7 +4,7 @@
 import type { Config, RecordConfig, ZoneConfig } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
 import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
-import { desiredRecords } from '../policy/index.ts';
+import { desiredRecords, policyRegions } from '../policy/index.ts';
 import type { StoredEvent } from './event-log.ts';
 
 export interface ExplainDoc {
@@ -60,17 +60,6 @@ export class UnknownRecordError extends Error {}
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
 
-function regionsOf(rec: RecordConfig): string[] {
-  const p = rec.policy;
-  const ids =
-    p.kind === 'failover'
-      ? p.order
-      : p.kind === 'weighted'
-        ? Object.keys(p.weights)
-        : p.rules.flatMap((r) => r.regions);
-  return [...new Set(ids)];
-}
-
 export function findRecord(
   config: Config,
   name: string,
@@ -118,7 +107,7 @@ export function explain(input: {
       reason: d.reason,
     };
   });
-  const regions = regionsOf(record).map((id) => {
+  const regions = policyRegions(record.policy).map((id) => {
     const r = snapshot.regions.find((x) => x.id === id);
     const last = [...input.events].reverse().find((e) => e.type === 'region-transition' && e.region === id);
     return {

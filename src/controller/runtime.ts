@@ -112,6 +112,15 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       if (e.origin === undefined && coordinator.view().role !== 'follower') notifier.handle(e);
     });
   const engine = new HealthEngine(config);
+  /** The engine's drains as persisted and shared (ISO times). */
+  const drainRecords = () =>
+    engine.drains().map((d) => ({
+      region: d.region,
+      reason: d.reason,
+      author: d.author,
+      at: new Date(d.at).toISOString(),
+      ...(d.until === undefined ? {} : { until: new Date(d.until).toISOString() }),
+    }));
   const restored = drainStore.load();
   // The engine's memory of each region from the last run: a restart continues a failback hold-down.
   const healthStore = new HealthMemoryStore(stateDir);
@@ -137,14 +146,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       metrics.leader.set(view.role === 'follower' ? 0 : 1);
       if (gained) void scheduler?.trigger({ kind: 'leadership' });
     },
-    localDrains: () =>
-      engine.drains().map((d) => ({
-        region: d.region,
-        reason: d.reason,
-        author: d.author,
-        at: new Date(d.at).toISOString(),
-        ...(d.until === undefined ? {} : { until: new Date(d.until).toISOString() }),
-      })),
+    localDrains: () => drainRecords(),
     applyDrain: (region, d) =>
       onHealthEvents([
         d
@@ -179,16 +181,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     throw err;
   }
 
-  const saveDrains = () =>
-    drainStore.save(
-      engine.drains().map((d) => ({
-        region: d.region,
-        reason: d.reason,
-        author: d.author,
-        at: new Date(d.at).toISOString(),
-        ...(d.until === undefined ? {} : { until: new Date(d.until).toISOString() }),
-      })),
-    );
+  const saveDrains = () => drainStore.save(drainRecords());
 
   // Zones and their reconcilers.
   const nsCache = new Map<string, { at: number; list: string[] }>();

@@ -17,6 +17,7 @@ import {
 } from '../model/index.ts';
 import type { ZonePlan } from '../plan/index.ts';
 import { assemblePlan, renderText } from '../plan/index.ts';
+import { policyRegions } from '../policy/index.ts';
 import type { ControllerMetrics } from '../server/metrics.ts';
 import type { ReconcileView, ZoneView } from '../server/status-types.ts';
 import { applyZonePlan } from './applier.ts';
@@ -79,18 +80,7 @@ export class ZoneReconciler {
 
   /** The regions this zone's records depend on. */
   private regions(): string[] {
-    const out = new Set<string>();
-    for (const r of this.d.zone.records) {
-      const p = r.policy;
-      const ids =
-        p.kind === 'failover'
-          ? p.order
-          : p.kind === 'weighted'
-            ? Object.keys(p.weights)
-            : p.rules.flatMap((x) => x.regions);
-      for (const id of ids) out.add(id);
-    }
-    return [...out];
+    return [...new Set(this.d.zone.records.flatMap((r) => policyRegions(r.policy)))];
   }
 
   /** Why this pass must not change DNS, or undefined when it may. */

@@ -2,5 +2,5 @@
 export { assumeStates } from './assume.ts';
 export { desiredRecords } from './desired.ts';
 export { geoLocation, geoSetId } from './geo.ts';
-export { usableFor } from './regions.ts';
+export { policyRegions, usableFor } from './regions.ts';
 export type { DesiredRecord } from './types.ts';
