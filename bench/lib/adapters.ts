@@ -354,7 +354,7 @@ export const benchAdapters: Adapter[] = [
       const h = d.settings?.health ?? {};
       const detectFloor = (Number.parseFloat(h.interval ?? '1') || 1) * 1000 * (num(h.fall) ?? 2);
       const scen = (id: string) => ((d.scenarios ?? []) as J[]).find((s) => s.id === id);
-      const zero = ['3', '3b', '4', '8']
+      const zero = ['3', '3b', '4', '4b', '8']
         .map(scen)
         .filter(Boolean)
         .map((s: J) => ({

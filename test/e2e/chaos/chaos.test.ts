@@ -29,6 +29,7 @@ import {
 } from './layout.ts';
 import {
   addLoss,
+  addNetemDelay,
   buildTopology,
   cannotBuildReason,
   type Host,
@@ -37,11 +38,14 @@ import {
   heal,
   type LossMechanism,
   partition,
+  proxySourceAddress,
+  redirectToProxy,
   removeLoss,
+  removeRedirect,
   setLink,
   teardownAll,
 } from './netns.ts';
-import { sleep, waitFor } from './procs.ts';
+import { NsProcess, sleep, waitFor } from './procs.ts';
 import { type ChaosRun, formatTable, newRun, percentile, type ScenarioRow, writeRun } from './report.ts';
 import { answerChanges, answerSequence, type Sample } from './sampler.ts';
 import { buildTimeline } from './timeline.ts';
@@ -117,6 +121,7 @@ describe.skipIf(skipReason !== undefined)('chaos: real processes on a namespace 
       heal(p, REGION_HOSTS);
       heal(HOSTS.ctrl, [p]);
       removeLoss(p.name, lossMech === 'none' ? 'nftables' : lossMech);
+      removeRedirect(p);
     }
   };
 
@@ -205,7 +210,9 @@ describe.skipIf(skipReason !== undefined)('chaos: real processes on a namespace 
       delay:
         lossMech === 'netem'
           ? 'tc netem'
-          : 'not injected at the network layer (no sch_netem); slowness is the backend slow mode (5 s answers vs 500 ms timeout)',
+          : lossMech === 'nftables'
+            ? 'a fault-injecting TCP proxy in the prober namespace, put in the path by an nftables redirect (no sch_netem)'
+            : 'none available',
     };
     world = new World(dir, secrets());
     world.writeConfigs({ timing: TIMING, controllers: [HOSTS.ctrl] }, 'single');
@@ -438,6 +445,65 @@ describe.skipIf(skipReason !== undefined)('chaos: real processes on a namespace 
       await zeroChanges(row, t0, `${lossMech} loss; ${p2.name} vote went down ${downVotes} times`);
     },
     () => (lossMech === 'none' ? 'no packet-loss mechanism (no sch_netem, no nftables)' : undefined),
+  );
+
+  // ---- 4b: one prober's paths to the regions delayed ---------------------------------------------
+
+  const DELAY_MS = 400;
+  scenario(
+    '4b',
+    `one prober's paths to the regions delayed ${DELAY_MS} ms each way`,
+    `0 DNS changes over ${WINDOW_MS / 2000} s (its checks exceed the 500 ms timeout; the other two decide)`,
+    WINDOW_MS / 2 + 120_000,
+    async (row) => {
+      await steady();
+      const p2 = HOSTS.p2;
+      const t0 = Date.now();
+      let proxy: NsProcess | undefined;
+      if (lossMech === 'netem') addNetemDelay(p2.name, DELAY_MS);
+      else {
+        // No sch_netem: a fault-injecting TCP proxy in the prober's namespace, put in the path by an
+        // nftables redirect of its connections to the regions.
+        const routes = redirectToProxy(p2, REGION_HOSTS, 80, 18_000);
+        proxy = new NsProcess(
+          'delay-proxy',
+          p2.name,
+          [
+            process.execPath,
+            join(import.meta.dirname, 'delay-proxy.mjs'),
+            String(DELAY_MS),
+            proxySourceAddress(p2),
+            ...routes,
+          ],
+          {},
+          join(world.logDir, 'delay-proxy.log'),
+        );
+        await proxy.waitForOutput(new RegExp(`(ready[\\s\\S]*){${routes.length}}`), 20_000);
+      }
+      try {
+        await sleep(WINDOW_MS / 2);
+      } finally {
+        if (lossMech === 'netem') removeLoss(p2.name, 'netem');
+        else {
+          removeRedirect(p2);
+          await proxy?.kill();
+        }
+      }
+      const downVotes = ofType(world.events(), 'vote-transition', t0).filter(
+        (e) => e.prober === p2.name && e.to === 'down',
+      ).length;
+      await zeroChanges(
+        row,
+        t0,
+        `${lossMech === 'netem' ? 'tc netem delay' : 'TCP delay proxy (nftables redirect)'}; ${p2.name} voted down on ${downVotes}/3 endpoints`,
+      );
+      // The delay did bite: the slowed prober's checks timed out.
+      expect(downVotes).toBeGreaterThanOrEqual(1);
+    },
+    () =>
+      lossMech === 'none'
+        ? 'no way to delay: neither sch_netem nor nftables (for the proxy redirect)'
+        : undefined,
   );
 
   // ---- 5: a backend flapping every 2 s for the window ---------------------------------------------

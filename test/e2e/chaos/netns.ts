@@ -206,3 +206,75 @@ export function removeLoss(host: string, mechanism: LossMechanism): void {
       stdio: 'ignore',
     });
 }
+
+/** The second address a host's delay proxy sends from (so the redirect does not catch it again). */
+export function proxySourceAddress(host: Host): string {
+  const last = Number(host.address.split('.').pop());
+  return `198.18.0.${last + 100}`;
+}
+
+/**
+ * Redirect a host's TCP connections to `targets` (port `port`) into a local delay proxy listening on
+ * 127.0.0.1:(basePort + i), with nftables; the proxy's own upstream connections leave from
+ * proxySourceAddress() and pass. Returns the proxy's LISTEN=TARGET routes.
+ */
+export function redirectToProxy(
+  host: Host,
+  targets: readonly Host[],
+  port: number,
+  basePort: number,
+): string[] {
+  const n = ns(host.name);
+  const src = proxySourceAddress(host);
+  ip(['-n', n, 'addr', 'add', `${src}/${SUBNET_BITS}`, 'dev', 'eth0']);
+  const rules = targets.map(
+    (t, i) => `    ip daddr ${t.address} tcp dport ${port} ip saddr != ${src} redirect to :${basePort + i}`,
+  );
+  const table = [
+    'table ip gfochaos_delay {',
+    '  chain out {',
+    '    type nat hook output priority -100;',
+    ...rules,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  execFileSync('ip', ['netns', 'exec', n, 'nft', '-f', '-'], { input: table });
+  return targets.map((t, i) => `127.0.0.1:${basePort + i}=${t.address}:${port}`);
+}
+
+export function removeRedirect(host: Host): void {
+  const n = ns(host.name);
+  spawnSync('ip', ['netns', 'exec', n, 'nft', 'delete', 'table', 'ip', 'gfochaos_delay'], {
+    stdio: 'ignore',
+  });
+  ipQuiet(['-n', n, 'addr', 'del', `${proxySourceAddress(host)}/${SUBNET_BITS}`, 'dev', 'eth0']);
+}
+
+/** netem delay both ways on a host's link (kernels with sch_netem only); removeLoss(host, 'netem') undoes it. */
+export function addNetemDelay(host: string, delayMs: number): void {
+  execFileSync('tc', [
+    '-n',
+    ns(host),
+    'qdisc',
+    'add',
+    'dev',
+    'eth0',
+    'root',
+    'netem',
+    'delay',
+    `${delayMs}ms`,
+  ]);
+  execFileSync('tc', [
+    '-n',
+    CORE,
+    'qdisc',
+    'add',
+    'dev',
+    `v-${host}`,
+    'root',
+    'netem',
+    'delay',
+    `${delayMs}ms`,
+  ]);
+}
