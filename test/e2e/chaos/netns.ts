@@ -240,6 +240,11 @@ export function redirectToProxy(
     '',
   ].join('\n');
   execFileSync('ip', ['netns', 'exec', n, 'nft', '-f', '-'], { input: table });
+  // NAT applies to new connections only: close the kept-alive ones so every check goes through the proxy.
+  for (const t of targets)
+    spawnSync('ip', ['netns', 'exec', n, 'ss', '-K', 'dst', t.address, 'dport', '=', String(port)], {
+      stdio: 'ignore',
+    });
   return targets.map((t, i) => `127.0.0.1:${basePort + i}=${t.address}:${port}`);
 }
 
