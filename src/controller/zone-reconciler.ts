@@ -1,7 +1,7 @@
 // One zone's reconcile pass inside the running controller: hold when health cannot be trusted (fail
 // static, undecided after a restart, not the leader), otherwise read → plan → gate → apply → confirm
 // propagation, recording every step in the event log and metrics. Provider errors are retried with
-// exponential backoff and full jitter; they never escape the pass.
+// exponential backoff and jitter; they never escape the pass.
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config, ZoneConfig } from '../config/index.ts';
 import type { HealthEngine } from '../health/index.ts';
@@ -246,10 +246,12 @@ export class ZoneReconciler {
   ) {
     this.failures++;
     const conflict = err instanceof ConflictError;
-    // Full jitter: a random delay up to an exponentially growing cap (1 s … 60 s); a lost
-    // compare-and-swap is re-read and re-planned almost at once.
-    const cap = conflict ? 200 : Math.min(60_000, 1000 * 2 ** Math.min(this.failures - 1, 6));
-    const delay = Math.round(conflict ? 50 + Math.random() * cap : cap / 2 + Math.random() * (cap / 2));
+    // Exponential backoff with jitter (between half and all of a cap that doubles: 1 s … 60 s). A lost
+    // compare-and-swap starts at 100 ms (a quick re-read and re-plan), but conflicts that keep coming
+    // (another writer) back off too, so they cannot eat the provider's request budget.
+    const exp = (base: number, max: number) => Math.min(max, base * 2 ** Math.min(this.failures - 1, 10));
+    const cap = conflict ? exp(100, 30_000) : exp(1000, 60_000);
+    const delay = Math.round(cap / 2 + Math.random() * (cap / 2));
     const message =
       err instanceof GeofailoverError ? err.describe() : err instanceof Error ? err.message : String(err);
     this.d.metrics.providerErrors.inc({ provider: this.d.provider.id, zone: this.zone });
