@@ -305,7 +305,7 @@ export const benchAdapters: Adapter[] = [
           area: 'failover (loopback demo)',
           figure: `fault → DNS answer moved, p50 of ${fmt(d.setup?.trials, '', 0)}`,
           value: fmt(d.failover?.p50Ms, ' ms'),
-          peer: 'floor: fall × interval + debounce',
+          peer: 'floor: fall × interval',
           peerValue: fmt(d.failover?.floorMs, ' ms'),
           ratio: ratio(d.failover?.p50Ms, d.failover?.floorMs),
           target: met(d.failover?.pass, 'p50 <= 3 s, max <= 4 s'),
