@@ -122,7 +122,8 @@ export function renderTimelineSvg(t: FailoverTimeline): string {
   });
   const height = bottom + 50;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img">`,
+    `<title>${escapeXml(t.title)}</title>`,
     '<style>.lane{font-size:12px;fill:#222}.tick{font-size:11px;fill:#555}.mark{font-size:11px;fill:#222}.in{font-size:11px;fill:#fff}.title{font-size:14px;font-weight:bold;fill:#222}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     ...t.title

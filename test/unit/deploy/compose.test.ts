@@ -300,7 +300,7 @@ describe('Dockerfile', () => {
   });
 
   it('runs as a non-root user in the final stage', () => {
-    const lastFrom = lines.findIndex((l) => l === froms.at(-1));
+    const lastFrom = lines.indexOf(froms.at(-1)!);
     const users = lines.slice(lastFrom).filter((l) => /^USER\s/i.test(l));
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)!.split(/\s+/)[1]).not.toMatch(/^(root|0)(:.*)?$/);
