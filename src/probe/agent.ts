@@ -74,6 +74,9 @@ export class ProbeAgent {
           prober: proberId,
           key: opts.key,
           bufferSize: config.health.bufferSize,
+          // Results older than staleAfter no longer vote, so waiting longer than a fraction of it to
+          // retry only delays the controller's return from fail static after a partition heals.
+          maxBackoffMs: Math.max(1000, Math.min(30_000, Math.floor(config.health.staleAfter / 3))),
           nextSeq: () => ++this.seq,
           impaired: () => this.impairedNow,
           logger: opts.logger,
