@@ -6,7 +6,7 @@
 import type { DnsProvider } from '../../providers/index.ts';
 import type { ApplyResult } from '../model/index.ts';
 import { type Change, ProviderError } from '../model/index.ts';
-import type { ZonePlan } from '../plan/types.ts';
+import type { ZonePlan } from '../plan/index.ts';
 
 export type ApplyMode = 'apply' | 'dry-run';
 

@@ -9,6 +9,7 @@ export {
   NotConvergedError,
 } from './applier.ts';
 export { EventLog, type StoredEvent } from './event-log.ts';
+export { type ExplainDoc, explain, renderExplain } from './explain.ts';
 export {
   type ApplyPlanOptions,
   applyPlan,

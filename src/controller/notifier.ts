@@ -4,7 +4,7 @@
 import type { NotificationConfig } from '../config/index.ts';
 import { secretFromEnv } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { ControllerMetrics } from '../server/metrics.ts';
+import type { ControllerMetrics } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
 
 export type NotifyKind = NotificationConfig['events'][number];

@@ -11,12 +11,16 @@ import { CoordinationError, type Coordinator, createCoordinator } from '../coord
 import { HealthEngine, type HealthEvent } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../model/index.ts';
-import { apiRoutes, type ControllerApi } from '../server/api.ts';
-import { HttpError } from '../server/http-util.ts';
-import { createReportHandler } from '../server/index.ts';
-import { ControllerMetrics } from '../server/metrics.ts';
-import { createRouterServer, type Route } from '../server/router.ts';
-import type { StatusDoc } from '../server/status-types.ts';
+import type { StatusDoc } from '../server/index.ts';
+import {
+  apiRoutes,
+  type ControllerApi,
+  ControllerMetrics,
+  createReportHandler,
+  createRouterServer,
+  HttpError,
+  type Route,
+} from '../server/index.ts';
 import { EventLog } from './event-log.ts';
 import { explain, UnknownRecordError } from './explain.ts';
 import { Notifier } from './notifier.ts';

@@ -2,7 +2,7 @@
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
-import type { RegionView, StatusDoc, ZoneView } from '../server/status-types.ts';
+import type { RegionView, StatusDoc, ZoneView } from '../server/index.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();

@@ -18,8 +18,7 @@ import {
 import type { ZonePlan } from '../plan/index.ts';
 import { assemblePlan, renderText } from '../plan/index.ts';
 import { policyRegions } from '../policy/index.ts';
-import type { ControllerMetrics } from '../server/metrics.ts';
-import type { ReconcileView, ZoneView } from '../server/status-types.ts';
+import type { ControllerMetrics, ReconcileView, ZoneView } from '../server/index.ts';
 import { applyZonePlan } from './applier.ts';
 import type { EventLog } from './event-log.ts';
 import { planZoneOf } from './reconcile.ts';

@@ -3,7 +3,7 @@
 //   GET  /demo/regions                           each region's backends and modes
 // Loopback-only demo, so no token: breaking a demo region is the point.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../server/http-util.ts';
+import { sendJson } from '../server/index.ts';
 import type { BackendMode, DemoBackend } from './backend.ts';
 
 /** Structurally the controller's Route (src/server). */

@@ -2,7 +2,7 @@
 // server when configured). SIGTERM/SIGINT finish the apply in flight, flush the event log, exit 0.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
-import { startController } from '../../controller/runtime.ts';
+import { startController } from '../../controller/index.ts';
 import { createLogger } from '../../log/index.ts';
 import type { Register } from '../commands.ts';
 

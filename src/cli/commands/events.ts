@@ -1,6 +1,6 @@
 // `geofailover events --controller URL [--since SEQ|ISO] [--type T]`: the audit trail.
 import type { Command } from 'commander';
-import type { StoredEvent } from '../../controller/event-log.ts';
+import type { StoredEvent } from '../../controller/index.ts';
 import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
 

@@ -1,6 +1,6 @@
 // `geofailover explain NAME --controller URL`: why a record answers what it answers now.
 import type { Command } from 'commander';
-import { type ExplainDoc, renderExplain } from '../../controller/explain.ts';
+import { type ExplainDoc, renderExplain } from '../../controller/index.ts';
 import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
 

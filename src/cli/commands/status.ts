@@ -1,6 +1,6 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
-import type { StatusDoc } from '../../server/status-types.ts';
+import type { StatusDoc } from '../../server/index.ts';
 import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
 import { age, table } from '../table.ts';
