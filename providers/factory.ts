@@ -1,24 +1,9 @@
-// Builds the provider adapter named in config. Adapters are imported lazily, so a command that uses
-// only the builtin server never loads the AWS or Cloudflare SDKs.
-import type { Config, ProviderConfig } from '../src/config/index.ts';
-import type { Logger } from '../src/log/index.ts';
+// Builds the provider adapter named in config. The adapter module is providers/<kind>/index.ts,
+// imported only now (so a command that uses only the builtin server never loads the AWS or
+// Cloudflare SDKs, and the config schema, built from the light definitions, never reaches an SDK).
 import { UsageError } from '../src/model/index.ts';
-import type { DnsProvider } from './provider.ts';
-
-export interface ProviderContext {
-  /** Ownership id (config.owner): adapters use it to recognise their markers. */
-  owner: string;
-  config: Config;
-  env: NodeJS.ProcessEnv;
-  logger?: Logger;
-}
-
-/** Every adapter module (providers/<kind>/index.ts) exports a function of this shape named `createProvider`. */
-export type ProviderFactory<K extends ProviderConfig['kind']> = (
-  id: string,
-  cfg: Extract<ProviderConfig, { kind: K }>,
-  ctx: ProviderContext,
-) => DnsProvider | Promise<DnsProvider>;
+import type { DnsProvider, ProviderContext, ProviderFactory } from './provider.ts';
+import { definitionOf } from './registry/index.ts';
 
 export async function createProvider(id: string, ctx: ProviderContext): Promise<DnsProvider> {
   const cfg = ctx.config.providers[id];
@@ -27,14 +12,7 @@ export async function createProvider(id: string, ctx: ProviderContext): Promise<
       provider: id,
       remedy: 'name a provider from `providers:`',
     });
-  switch (cfg.kind) {
-    case 'memory':
-      return (await import('./memory/index.ts')).createProvider(id, cfg, ctx);
-    case 'builtin':
-      return (await import('./builtin/index.ts')).createProvider(id, cfg, ctx);
-    case 'route53':
-      return (await import('./route53/index.ts')).createProvider(id, cfg, ctx);
-    case 'cloudflare':
-      return (await import('./cloudflare/index.ts')).createProvider(id, cfg, ctx);
-  }
+  const kind = definitionOf(cfg.kind).kind;
+  const adapter = (await import(`./${kind}/index.ts`)) as { createProvider: ProviderFactory<never> };
+  return adapter.createProvider(id, cfg as never, ctx);
 }

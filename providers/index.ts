@@ -1,3 +1,21 @@
-// Provider adapters' public face: the contract and the factory that builds one from config.
-export { createProvider, type ProviderContext, type ProviderFactory } from './factory.ts';
-export type { DnsProvider, ProviderCapabilities, RecordsQuery } from './provider.ts';
+// Provider adapters' public face: the contract, the factory that builds one from config, and the
+// registry of kinds (each kind's config schema and validate checks).
+
+export { createProvider } from './factory.ts';
+export type {
+  DnsProvider,
+  ProviderCapabilities,
+  ProviderContext,
+  ProviderFactory,
+  RecordsQuery,
+} from './provider.ts';
+export {
+  type DefinitionProblem,
+  type DefinitionSecret,
+  definitionOf,
+  definitions,
+  type ProviderDefinition,
+  type ProviderKind,
+  providerSchemas,
+  type RecordUnderCheck,
+} from './registry/index.ts';

@@ -1,5 +1,7 @@
 // The DnsProvider contract every adapter implements. Adapters read and write; they never decide
 // (no dry-run flag here: only the applier in src/controller calls apply()).
+import type { Config } from '../src/config/index.ts';
+import type { Logger } from '../src/log/index.ts';
 import type { ApplyResult, Change, RecordSet } from '../src/model/index.ts';
 
 export interface ProviderCapabilities {
@@ -39,3 +41,18 @@ export interface DnsProvider {
   /** Optional: release sockets, timers. */
   close?(): Promise<void>;
 }
+
+export interface ProviderContext {
+  /** Ownership id (config.owner): adapters use it to recognise their markers. */
+  owner: string;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/** Every adapter module (providers/<kind>/index.ts) exports a function of this shape named `createProvider`. */
+export type ProviderFactory<C> = (
+  id: string,
+  cfg: C,
+  ctx: ProviderContext,
+) => DnsProvider | Promise<DnsProvider>;

@@ -1,6 +1,7 @@
 // BuiltinProvider: the DnsProvider over the zone store. Reads follow the records() contract of
 // providers/provider.ts; apply() is strict and atomic (all changes or none) and bumps the serial.
 import { join, resolve } from 'node:path';
+import type { z } from 'zod';
 import type { Config } from '../../src/config/index.ts';
 import type { Logger } from '../../src/log/index.ts';
 import {
@@ -13,12 +14,12 @@ import {
   type RecordSet,
   sortRecords,
 } from '../../src/model/index.ts';
-import type { ProviderFactory } from '../factory.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import type { DnsProvider, ProviderCapabilities, ProviderFactory, RecordsQuery } from '../provider.ts';
+import type { builtinSchema } from './definition.ts';
 import { ZoneStore } from './store.ts';
 import { applyChanges } from './validate.ts';
 
-type BuiltinConfig = Extract<Config['providers'][string], { kind: 'builtin' }>;
+export type BuiltinConfig = z.output<typeof builtinSchema>;
 
 /** The store file of a builtin provider: its `storeFile`, else <controller.stateDir>/zones.json. */
 export function storeFileOf(cfg: BuiltinConfig, config: Config): string {
@@ -95,7 +96,7 @@ export class BuiltinProvider implements DnsProvider {
   async close(): Promise<void> {}
 }
 
-export const createProvider: ProviderFactory<'builtin'> = (id, cfg, ctx) => {
+export const createProvider: ProviderFactory<BuiltinConfig> = (id, cfg, ctx) => {
   const store = sharedZoneStore(storeFileOf(cfg, ctx.config), ctx.logger);
   return new BuiltinProvider(id, ctx.owner, store);
 };

@@ -1,8 +1,7 @@
 // The Cloudflare adapter's public face: `createProvider` for the factory, plus the pieces other parts
 // may want (the shared request budget, for status and metrics). See README.md for the two modes.
 import { secretFromEnv } from '../../src/config/index.ts';
-import type { ProviderContext, ProviderFactory } from '../factory.ts';
-import type { DnsProvider } from '../provider.ts';
+import type { DnsProvider, ProviderContext, ProviderFactory } from '../provider.ts';
 import { budgets, type RequestBudget, registerBudgetGauge } from './budget.ts';
 import { createClient } from './client.ts';
 import { CloudflareLoadBalancerProvider } from './lb-provider.ts';
@@ -49,5 +48,5 @@ export function createCloudflareProvider(
     : new CloudflareRecordsProvider(id, cfg, ctx, client, options);
 }
 
-export const createProvider: ProviderFactory<'cloudflare'> = (id, cfg, ctx): DnsProvider =>
+export const createProvider: ProviderFactory<CloudflareConfig> = (id, cfg, ctx): DnsProvider =>
   createCloudflareProvider(id, cfg, ctx);

@@ -11,8 +11,7 @@ import {
   ProviderError,
   type RecordSet,
 } from '../../src/model/index.ts';
-import type { ProviderContext } from '../factory.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import type { DnsProvider, ProviderCapabilities, ProviderContext, RecordsQuery } from '../provider.ts';
 import type { CfClient } from './client.ts';
 import { translateError } from './errors.ts';
 import { type CfLoadBalancer, type CfPool, poolName } from './lb-model.ts';

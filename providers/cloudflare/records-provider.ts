@@ -1,7 +1,7 @@
 // Records mode: a managed name is a set of A/AAAA (or one CNAME) Cloudflare records, one per value,
 // changed through POST /zones/{id}/dns_records/batch so that a failover replaces a name's records in
 // one all-or-nothing call. Reads list the zone once per page and keep what they saw for apply().
-import type { ProviderConfig } from '../../src/config/index.ts';
+import type { z } from 'zod';
 import {
   type ApplyResult,
   type Change,
@@ -9,9 +9,9 @@ import {
   ProviderError,
   type RecordSet,
 } from '../../src/model/index.ts';
-import type { ProviderContext } from '../factory.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import type { DnsProvider, ProviderCapabilities, ProviderContext, RecordsQuery } from '../provider.ts';
 import type { CfClient } from './client.ts';
+import type { cloudflareSchema } from './definition.ts';
 import { translateError } from './errors.ts';
 import { type CfRecord, listDnsRecords } from './list.ts';
 import { type NameOps, packBatches, recordOps } from './records-ops.ts';
@@ -19,7 +19,7 @@ import { buildRecordsView } from './records-view.ts';
 import { checkZone } from './zone-check.ts';
 import { type ZoneLookup, zoneLookup } from './zone-config.ts';
 
-export type CloudflareConfig = Extract<ProviderConfig, { kind: 'cloudflare' }>;
+export type CloudflareConfig = z.output<typeof cloudflareSchema>;
 
 export interface AdapterOptions {
   /** Page size for DNS record lists (tests use small pages to exercise pagination). */

@@ -1,6 +1,6 @@
 // The memory provider: a strict in-process zone store for tests, plans and demos.
 import type { RecordSet } from '../../src/model/index.ts';
-import type { ProviderFactory } from '../factory.ts';
+import type { ProviderFactory } from '../provider.ts';
 import { MemoryProvider } from './store.ts';
 
 export { MemoryProvider };
@@ -8,7 +8,7 @@ export { MemoryProvider };
 /** One store per provider id per process, shared by every instance built for that id (one "account"). */
 const stores = new Map<string, Map<string, RecordSet>>();
 
-export const createProvider: ProviderFactory<'memory'> = (id, _cfg, ctx) => {
+export const createProvider: ProviderFactory<unknown> = (id, _cfg, ctx) => {
   let store = stores.get(id);
   if (!store) {
     store = new Map();

@@ -2,9 +2,10 @@
 // container and instance roles), region and endpoint from config, and the SDK's retries OFF
 // (maxAttempts 1) so retry.ts owns the policy and every attempt is counted against the budget.
 import { Route53Client } from '@aws-sdk/client-route-53';
-import type { ProviderConfig } from '../../src/config/index.ts';
+import type { z } from 'zod';
+import type { route53Schema } from './definition.ts';
 
-export type Route53Config = Extract<ProviderConfig, { kind: 'route53' }>;
+export type Route53Config = z.output<typeof route53Schema>;
 
 /**
  * `env` is the environment the provider was opened with; when a caller passes one other than

@@ -1,9 +1,10 @@
 // The Route 53 adapter's public face: the factory the provider registry calls, and the pieces other
 // parts (validation, benchmarks, tests) may use directly.
-import type { ProviderFactory } from '../factory.ts';
+import type { ProviderFactory } from '../provider.ts';
+import type { Route53Config } from './client.ts';
 import { Route53Provider } from './provider.ts';
 
-export const createProvider: ProviderFactory<'route53'> = (id, cfg, ctx) =>
+export const createProvider: ProviderFactory<Route53Config> = (id, cfg, ctx) =>
   new Route53Provider(id, cfg, ctx.owner, { env: ctx.env, ...(ctx.logger ? { logger: ctx.logger } : {}) });
 
 export { type Batch, planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';

@@ -1,11 +1,16 @@
 // Checks that span parts of the config: ids that must exist, be unique or agree with each other,
 // and policies a zone's provider cannot express (octoDNS "strict supports": an error, never a degrade).
 import { isIP } from 'node:net';
+import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
 import type { ConfigProblem } from './errors.ts';
-import type { Config, PolicyConfig, ProviderConfig } from './schema.ts';
+import type { Config, PolicyConfig } from './schema.ts';
 
-type Problem = Omit<ConfigProblem, 'line'> & { at: (string | number)[] };
+/** A problem found across parts; warnings are printed by validate but leave the config valid. */
+export type Problem = Omit<ConfigProblem, 'line'> & {
+  at: (string | number)[];
+  severity?: 'error' | 'warning';
+};
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, number[]> {
   const seen = new Map<string, number[]>();
@@ -26,13 +31,6 @@ function policyRegions(p: PolicyConfig): { at: (string | number)[]; region: stri
         rule.regions.map((r, j) => ({ at: ['rules', i, 'regions', j], region: r })),
       );
   }
-}
-
-function providerSupport(provider: ProviderConfig, policy: PolicyConfig): string | undefined {
-  if (provider.kind === 'cloudflare' && provider.mode === 'records' && policy.kind !== 'failover') {
-    return `a ${policy.kind} policy cannot be expressed by Cloudflare DNS records (no weights or geography); set the provider's \`mode: load-balancer\` or put this zone on another provider`;
-  }
-  return undefined;
 }
 
 const TTL_MIN = 1;
@@ -164,32 +162,20 @@ export function crossCheck(config: Config): Problem[] {
           if (seen.has(k)) add([...at, 'policy', 'rules', i, 'match'], `duplicate geo match ${k}`);
           seen.add(k);
         });
-        if (provider?.kind === 'route53') {
-          policy.rules.forEach((rule, i) => {
-            if (
-              rule.match !== 'default' &&
-              rule.match.subdivision !== undefined &&
-              rule.match.country !== 'US'
-            ) {
-              add(
-                [...at, 'policy', 'rules', i, 'match'],
-                'Route 53 supports subdivisions only for country US',
-              );
-            }
-          });
-        }
       }
       if (provider) {
-        const unsupported = providerSupport(provider, policy);
-        if (unsupported) add([...at, 'policy', 'kind'], unsupported);
-        if (rec.proxied !== undefined && provider.kind !== 'cloudflare') {
+        // What this provider kind cannot express comes from its definition (providers/<kind>/definition.ts).
+        const def = definitionOf(provider.kind);
+        if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
           add([...at, 'proxied'], '`proxied` applies only to Cloudflare zones');
         }
-        if (provider.kind === 'cloudflare' && !rec.proxied && rec.ttl !== 1 && rec.ttl < provider.minTtl) {
-          add(
-            [...at, 'ttl'],
-            `ttl ${rec.ttl} is below Cloudflare's minimum ${provider.minTtl} for DNS-only records (1 means Auto)`,
-          );
+        for (const p of def.checkRecord?.(provider, rec, zone) ?? []) {
+          problems.push({
+            at: [...at, ...p.at],
+            path: '',
+            message: p.message,
+            severity: p.severity ?? 'error',
+          });
         }
       }
     });

@@ -77,7 +77,7 @@ export function parseConfig(text: string, file = '<config>'): Config {
     });
     throw new ConfigError(file, problems);
   }
-  const cross = crossCheck(parsed.data);
+  const cross = crossCheck(parsed.data).filter((p) => p.severity !== 'warning');
   if (cross.length > 0) {
     throw new ConfigError(
       file,

@@ -1,29 +1,10 @@
 // The zod schema of the whole config (DESIGN.md "Config"). config/schema.json is generated from it.
 // Shapes only; relations between parts (unknown regions, providers, zones) are checked in crossref.ts.
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration.ts';
+import { providerSchemas } from '../../providers/registry/index.ts';
+import { duration, envName, hostPort, id, url } from './fields/index.ts';
 
-/** A duration string, parsed to milliseconds. */
-export const duration = z
-  .string({ error: 'must be a duration with a unit, such as 500ms, 5s, 2m or 1h' })
-  .regex(DURATION_PATTERN, 'must be a duration such as 500ms, 5s, 2m or 1h')
-  .transform((s) => parseDuration(s)!)
-  .describe('A duration: a number followed by ms, s, m, h or d.');
-
-const id = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower case letters, digits and dashes (1-63)')
-  .describe('An identifier: lower case letters, digits and dashes.');
-
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not the secret itself');
-
-const hostPort = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be HOST:PORT (IPv6 as [::1]:PORT)');
-
-const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+export { duration };
 
 // ---- checks ------------------------------------------------------------------------------------
 
@@ -126,59 +107,8 @@ const healthSchema = z.strictObject({
 
 // ---- providers ---------------------------------------------------------------------------------
 
-const builtinProvider = z.strictObject({
-  kind: z.literal('builtin'),
-  /** Addresses the DNS server listens on (UDP and TCP), HOST:PORT. */
-  listen: z.union([hostPort, z.array(hostPort).min(1)]).optional(),
-  /** Zone store file; defaults to <controller.stateDir>/zones.json. */
-  storeFile: z.string().min(1).optional(),
-  /** Nameserver names published as the zones' NS set and in the SOA. */
-  nameservers: z.array(z.string().min(1)).default([]),
-  /** EDNS UDP payload size we advertise and honour. */
-  udpPayloadSize: z.number().int().min(512).max(4096).default(1232),
-});
-
-const route53Provider = z.strictObject({
-  kind: z.literal('route53'),
-  hostedZoneId: z
-    .string()
-    .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z0123456789'),
-  region: z.string().default('us-east-1'),
-  /** API endpoint override (tests, other partitions). */
-  endpoint: url.optional(),
-  /** Client-side request budget shared by every zone of the account. */
-  requestsPerSecond: z.number().positive().default(5),
-  /** Hard cap on ListResourceRecordSets pages per read. */
-  maxPages: z.number().int().min(1).default(100),
-  /** Upper bound for waiting on GetChange INSYNC. */
-  syncTimeout: duration.default(120_000),
-});
-
-const cloudflareProvider = z.strictObject({
-  kind: z.literal('cloudflare'),
-  zoneId: z.string().regex(/^[0-9a-f]{32}$|^[0-9a-zA-Z]{4,64}$/, 'must be a Cloudflare zone id'),
-  accountId: z.string().min(1).optional(),
-  apiTokenEnv: envName,
-  mode: z.enum(['records', 'load-balancer']).default('records'),
-  baseURL: url.optional(),
-  /** Pinned API version header (the SDK otherwise sends today's date). */
-  apiVersion: z.string().default('2024-09-01'),
-  /** Operations per dns_records/batch call (Free plan: 200). */
-  batchSize: z.number().int().min(1).max(3500).default(200),
-  /** Requests per 5 minutes per token. */
-  requestBudget: z.number().int().min(1).default(1200),
-  /** Smallest DNS-only TTL the plan allows (60; 30 on Enterprise). */
-  minTtl: z.number().int().min(30).default(60),
-});
-
-const memoryProvider = z.strictObject({ kind: z.literal('memory') });
-
-export const providerSchema = z.discriminatedUnion('kind', [
-  builtinProvider,
-  route53Provider,
-  cloudflareProvider,
-  memoryProvider,
-]);
+/** Each kind's schema comes from its definition in providers/ (providers/kinds.ts lists them). */
+export const providerSchema = z.discriminatedUnion('kind', providerSchemas);
 
 // ---- zones, records, policies ------------------------------------------------------------------
 
@@ -342,8 +272,10 @@ export type CheckConfig = z.output<typeof checkSchema>;
 export type ProberConfig = Config['probers'][number];
 export type HealthConfig = Config['health'];
 export type ProviderConfig = z.output<typeof providerSchema>;
-export type ZoneConfig = Config['zones'][number];
-export type RecordConfig = ZoneConfig['records'][number];
+// From their own schemas, not from Config: provider definitions check records, and Config's type
+// includes the provider schemas.
+export type ZoneConfig = z.output<typeof zoneSchema>;
+export type RecordConfig = z.output<typeof recordSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type GeoRuleConfig = Extract<PolicyConfig, { kind: 'geo' }>['rules'][number];
 export type ControllerConfig = Config['controller'];

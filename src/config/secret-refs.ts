@@ -1,5 +1,6 @@
 // Where a config names its secrets (`…Env` keys), so `validate` can tell which are unset in the
 // environment without ever reading or printing a value.
+import { definitionOf } from '../../providers/registry/index.ts';
 import { type ConfigProblem, formatPath } from './errors.ts';
 import { lineIn } from './load.ts';
 import type { Config } from './schema.ts';
@@ -19,8 +20,8 @@ export function secretRefs(config: Config): SecretRef[] {
       refs.push({ at: ['probers', i, 'keyEnv'], envVar: p.keyEnv, usedBy: `prober ${p.id}` });
   });
   for (const [id, p] of Object.entries(config.providers)) {
-    if (p.kind === 'cloudflare')
-      refs.push({ at: ['providers', id, 'apiTokenEnv'], envVar: p.apiTokenEnv, usedBy: `provider ${id}` });
+    for (const s of definitionOf(p.kind).secrets?.(p) ?? [])
+      refs.push({ at: ['providers', id, ...s.at], envVar: s.envVar, usedBy: `provider ${id}` });
   }
   if (config.controller.tokenEnv !== undefined)
     refs.push({

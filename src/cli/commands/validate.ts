@@ -3,7 +3,7 @@
 // with --check-env (run that where the controller runs; CI usually has no secrets).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Config, ConfigError, loadConfig, secretProblems } from '../../config/index.ts';
+import { type Config, ConfigError, configWarnings, loadConfig, secretProblems } from '../../config/index.ts';
 import type { Register } from '../commands.ts';
 
 export function summarise(config: Config): string {
@@ -23,9 +23,10 @@ export const register: Register = (program: Command) => {
     .option('--check-env', 'also fail when an environment variable a secret comes from is unset')
     .action((opts: { config: string; checkEnv?: boolean }) => {
       const config = loadConfig(opts.config);
-      const missing = secretProblems(config, readFileSync(opts.config, 'utf8'));
+      const text = readFileSync(opts.config, 'utf8');
+      const missing = secretProblems(config, text);
       if (missing.length > 0 && opts.checkEnv) throw new ConfigError(opts.config, missing);
-      for (const p of missing) {
+      for (const p of [...configWarnings(config, text), ...missing]) {
         process.stderr.write(`warning: ${opts.config}:${p.line ?? '?'}: ${p.path}: ${p.message}\n`);
       }
       process.stdout.write(`${opts.config}: valid: ${summarise(config)}\n`);

@@ -1,0 +1,45 @@
+// The Cloudflare provider kind: its config schema, its secret, and what validate checks for records on
+// it (records mode has no weights or geography; DNS-only TTL minimum).
+import { z } from 'zod';
+import { envName, url } from '../../src/config/fields/index.ts';
+import { type DefinitionProblem, defineProvider } from '../definition.ts';
+
+export const cloudflareSchema = z.strictObject({
+  kind: z.literal('cloudflare'),
+  zoneId: z.string().regex(/^[0-9a-f]{32}$|^[0-9a-zA-Z]{4,64}$/, 'must be a Cloudflare zone id'),
+  accountId: z.string().min(1).optional(),
+  apiTokenEnv: envName,
+  mode: z.enum(['records', 'load-balancer']).default('records'),
+  baseURL: url.optional(),
+  /** Pinned API version header (the SDK otherwise sends today's date). */
+  apiVersion: z.string().default('2024-09-01'),
+  /** Operations per dns_records/batch call (Free plan: 200). */
+  batchSize: z.number().int().min(1).max(3500).default(200),
+  /** Requests per 5 minutes per token. */
+  requestBudget: z.number().int().min(1).default(1200),
+  /** Smallest DNS-only TTL the plan allows (60; 30 on Enterprise). */
+  minTtl: z.number().int().min(30).default(60),
+});
+
+export const definition = defineProvider({
+  kind: 'cloudflare',
+  schema: cloudflareSchema,
+  recordOptions: ['proxied'],
+  secrets: (cfg) => [{ at: ['apiTokenEnv'], envVar: cfg.apiTokenEnv }],
+  checkRecord(cfg, record) {
+    const problems: DefinitionProblem[] = [];
+    if (cfg.mode === 'records' && record.policy.kind !== 'failover') {
+      problems.push({
+        at: ['policy', 'kind'],
+        message: `a ${record.policy.kind} policy cannot be expressed by Cloudflare DNS records (no weights or geography); set the provider's \`mode: load-balancer\` or put this zone on another provider`,
+      });
+    }
+    if (!record.proxied && record.ttl !== 1 && record.ttl < cfg.minTtl) {
+      problems.push({
+        at: ['ttl'],
+        message: `ttl ${record.ttl} is below Cloudflare's minimum ${cfg.minTtl} for DNS-only records (1 means Auto)`,
+      });
+    }
+    return problems;
+  },
+});

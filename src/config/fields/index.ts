@@ -1,0 +1,27 @@
+// The small field schemas that the config schema and every provider's definition share (durations,
+// ids, env variable names, HOST:PORT, URLs). Kept apart from schema.ts so a provider definition can
+// use them without importing the whole config (which imports the provider registry).
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../duration.ts';
+
+/** A duration string, parsed to milliseconds. */
+export const duration = z
+  .string({ error: 'must be a duration with a unit, such as 500ms, 5s, 2m or 1h' })
+  .regex(DURATION_PATTERN, 'must be a duration such as 500ms, 5s, 2m or 1h')
+  .transform((s) => parseDuration(s)!)
+  .describe('A duration: a number followed by ms, s, m, h or d.');
+
+export const id = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower case letters, digits and dashes (1-63)')
+  .describe('An identifier: lower case letters, digits and dashes.');
+
+export const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not the secret itself');
+
+export const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be HOST:PORT (IPv6 as [::1]:PORT)');
+
+export const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
