@@ -16,15 +16,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { StoredEvent } from '../model/index.ts';
 
-export interface StoredEvent {
-  /** Monotonic across restarts and rotations. */
-  seq: number;
-  /** ISO 8601 time of the append. */
-  at: string;
-  type: string;
-  [field: string]: unknown;
-}
+export type { StoredEvent };
 
 export interface EventLogOptions {
   maxBytes?: number;

@@ -1,8 +1,8 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
 import type { StatusDoc } from '../../server/index.ts';
-import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
+import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
 
 export function renderStatus(s: StatusDoc, now = Date.now()): string {
