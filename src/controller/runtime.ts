@@ -76,6 +76,12 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const metrics = new ControllerMetrics();
   const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
   opened.add('event log', () => events.close());
+  if (events.tornTailBytes > 0) {
+    metrics.eventLogTornTails.inc();
+    const message = `event log: cut off a partial last line of ${events.tornTailBytes} bytes (a crash mid-write); every complete event is kept`;
+    logger.warn({ bytes: events.tornTailBytes }, message);
+    events.append('event-log-repaired', { bytes: events.tornTailBytes, message });
+  }
   const drainStore = new DrainStore(stateDir);
   const notifier = wireNotifier({ config, env, metrics, logger, events, coordinator: () => coordinator });
 
