@@ -16,9 +16,10 @@ import {
   apiRoutes,
   type ControllerApi,
   ControllerMetrics,
+  createListener,
   createReportHandler,
-  createRouterServer,
   HttpError,
+  loadListenerTls,
   type Route,
 } from '../server/index.ts';
 import { EventLog } from './event-log.ts';
@@ -95,6 +96,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const token = config.controller.tokenEnv
     ? secretFromEnv(config.controller.tokenEnv, 'controller.tokenEnv', env)
     : undefined;
+  // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
+  const listenerTls = loadListenerTls(config.controller.tls);
 
   const metrics = new ControllerMetrics();
   const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
@@ -406,7 +409,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   };
 
   const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
-  const server = createRouterServer(() => routes, logger);
+  const server = createListener(() => routes, logger, listenerTls, metrics);
   const { host, port } = splitListen(opts.listen ?? config.controller.listen);
   try {
     await new Promise<void>((resolveListen, reject) => {
@@ -431,7 +434,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     );
   }
   const addr = server.address() as AddressInfo;
-  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const url = `${listenerTls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   events.append('controller-started', {
     replica,
     url,
