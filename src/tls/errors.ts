@@ -6,10 +6,13 @@ export class TlsFileError extends UsageError {
   readonly file: string;
   /** Where the file is configured: `controller.tls.certFile`, `controllers[0].ca`, `--ca`. */
   readonly where: string;
+  /** What is wrong with the file, in words. */
+  readonly problem: string;
 
   constructor(where: string, file: string, problem: string, remedy: string) {
     super(`${where}: ${file}: ${problem}`, { value: file, remedy });
     this.file = file;
     this.where = where;
+    this.problem = problem;
   }
 }

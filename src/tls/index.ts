@@ -4,6 +4,8 @@
 //   const files = serverTlsFiles(config.controller.tls)      // throws TlsFileError naming the file
 //   files.poll() → unchanged | reloaded (new material) | failed (old one kept)
 //   new HttpsClient({ ca, cert, key }, { trustRemedy, clientCertRemedy }).request(url, init)
+
+export { tlsFileProblems } from './check.ts';
 export {
   type ClientTlsOptions,
   type ClientTlsRefs,
