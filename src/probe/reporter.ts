@@ -135,7 +135,7 @@ export class Reporter {
           this.stats.lastError = `HTTP ${status} ${text.slice(0, 200)}`;
           this.opts.logger?.error(
             { controller: this.opts.controller, status, response: text.slice(0, 200) },
-            'controller refused a report; dropping it (check the prober key and clocks)',
+            'controller refused a report; dropping it (the response says why: prober key, clock, client certificate)',
           );
           continue;
         }
