@@ -51,7 +51,7 @@ describe.skipIf(!HAVE_OPENSSL)('bad certificate files', () => {
     expect(r.stderr).toContain(`error: controller.tls.certFile: ${dir}/nowhere.pem: file not found`);
     expect(r.stderr).toContain('remedy: put the PEM file there');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, 30_000);
+  }, 60_000);
 
   it('a key that does not match the certificate, and a client CA that is not PEM, are startup errors', async () => {
     const mismatch = startTlsController(
@@ -93,7 +93,7 @@ describe.skipIf(!HAVE_OPENSSL)('bad certificate files', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`controllers[0].ca: ${dir}/not-pem.txt: is not a PEM certificate file`);
     expect(r.stderr).toContain('remedy: give the CA certificate(s) in PEM form');
-  }, 30_000);
+  }, 60_000);
 
   it('validate warns about TLS files, and --check-env fails naming each with its line', async () => {
     const file = write(
@@ -114,7 +114,7 @@ describe.skipIf(!HAVE_OPENSSL)('bad certificate files', () => {
     expect(strict.stderr).toMatch(
       /validate\.yaml:7: controllers\[0\]\.ca: .*nowhere-ca\.pem: file not found/,
     );
-  }, 30_000);
+  }, 60_000);
 
   it('the schema refuses half a client certificate, TLS files on an http:// URL, and requireClientCert without a CA', () => {
     expect(() =>

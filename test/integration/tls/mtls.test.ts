@@ -191,5 +191,5 @@ describe.skipIf(!HAVE_OPENSSL)('client certificates (mTLS) beside the HMAC', () 
     expect(badCa.stderr).toContain(
       `--ca: ${client.key}: is not a PEM certificate file (it holds a private key)`,
     );
-  }, 60_000);
+  }, 120_000);
 });
