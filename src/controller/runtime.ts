@@ -11,7 +11,13 @@ import { type Coordinator, createCoordinator } from '../coordination/index.ts';
 import { HealthEngine } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
 import type { StatusDoc } from '../server/index.ts';
-import { apiRoutes, ControllerMetrics, createRouterServer, type Route } from '../server/index.ts';
+import {
+  apiRoutes,
+  ControllerMetrics,
+  createListener,
+  loadListenerTls,
+  type Route,
+} from '../server/index.ts';
 import { controllerApi } from './controller-api.ts';
 import { applySharedDrain, drainOf, drainRecordsOf } from './drain-records.ts';
 import { type DnsServerHandle, startEmbeddedDns } from './embedded-dns.ts';
@@ -70,6 +76,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const token = config.controller.tokenEnv
     ? secretFromEnv(config.controller.tokenEnv, 'controller.tokenEnv', env)
     : undefined;
+  // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
+  const listenerTls = loadListenerTls(config.controller.tls);
 
   // What is opened from here on is closed in reverse if a later step fails.
   const opened = new OpenedResources();
@@ -185,7 +193,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     startedAt,
   });
   const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
-  const server = createRouterServer(() => routes, logger);
+  const server = createListener(() => routes, logger, listenerTls, metrics);
   const { host, port } = splitListen(opts.listen ?? config.controller.listen);
   try {
     await listen(server, host, port);
@@ -193,7 +201,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     await opened.closeAll();
     throw listenError(err, host, port);
   }
-  const url = urlOf(server);
+  const url = urlOf(server, listenerTls ? 'https' : 'http');
   events.append('controller-started', {
     replica,
     url,

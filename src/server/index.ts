@@ -14,3 +14,4 @@ export {
 } from './reports.ts';
 export { createRouterServer, type Route } from './router.ts';
 export type * from './status-types.ts';
+export { createListener, type ListenerTls, loadListenerTls } from './tls.ts';
