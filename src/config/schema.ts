@@ -96,6 +96,8 @@ const healthSchema = z.strictObject({
   quorum: z.union([z.literal('majority'), z.number().int().min(1)]).default('majority'),
   minProbers: z.number().int().min(1).default(2),
   staleAfter: duration.default(15_000),
+  /** How far a report's sentAt may be from the controller's clock, either way; beyond it the report is refused. */
+  maxClockSkew: duration.default(30_000),
   minHealthy: z.number().int().min(1).default(1),
   failbackAfter: duration.default(60_000),
   /** Upper bound for the failback hold-down as flapping lengthens it. */
