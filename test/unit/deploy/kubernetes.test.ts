@@ -3,7 +3,9 @@
 // @kubernetes-models/prometheus-operator for ServiceMonitor and PrometheusRule), and the invariants
 // an operator relies on hold: no secret in a ConfigMap, every container non-root and read-only, the
 // CronJob runs `apply`, every role runs the same image, and each config is a valid geofailover config.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -19,6 +21,7 @@ import {
   LAYOUTS,
   type Layout,
   mountedFile,
+  ROOT,
   render,
   type Workload,
   workloads,
@@ -106,6 +109,61 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
     r.spec.groups[0].rules[0].for = 'one minute';
     expect(() => new PrometheusRule(r as never).validate()).toThrow(/for must match pattern/);
   });
+
+  it('no object has an unknown field: each type-checks as a literal of its kubernetes-models interface', () => {
+    // kubernetes-models' validators allow unknown properties (as the OpenAPI schemas do), so a typo
+    // such as `readinesProbe` would pass them and be refused only by the API server. TypeScript's
+    // excess property check on the same models catches it offline.
+    mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, 'node_modules/.cache/geofailover-k8s-typecheck-'));
+    try {
+      const tsc = (objects: K8sObject[]) => {
+        const imports: string[] = [];
+        const decls: string[] = [];
+        objects.forEach((o, i) => {
+          imports.push(`import type { I${o.kind} as T${i} } from '${schemaModule(o.apiVersion)}';`);
+          decls.push(`export const o${i}: T${i} = ${JSON.stringify(o)};`);
+        });
+        writeFileSync(join(dir, 'manifests.ts'), `${imports.join('\n')}\n${decls.join('\n')}\n`);
+        writeFileSync(
+          join(dir, 'tsconfig.json'),
+          JSON.stringify({
+            compilerOptions: {
+              target: 'ES2023',
+              module: 'NodeNext',
+              moduleResolution: 'NodeNext',
+              strict: true,
+              noEmit: true,
+              skipLibCheck: true,
+              types: [],
+            },
+            files: ['manifests.ts'],
+          }),
+        );
+        return spawnSync(
+          process.execPath,
+          [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')],
+          {
+            encoding: 'utf8',
+          },
+        );
+      };
+      const everything = all().map(({ o }) => o);
+      const ok = tsc(everything);
+      expect(ok.stdout + ok.stderr).toBe('');
+      expect(ok.status).toBe(0);
+      // The check bites: a misspelt field is an error naming it.
+      const typo = structuredClone(rendered.get('base')!.find((o) => o.kind === 'Deployment')!);
+      const c = typo.spec.template.spec.containers[0];
+      c.readinesProbe = c.readinessProbe;
+      delete c.readinessProbe;
+      const bad = tsc([typo]);
+      expect(bad.status).not.toBe(0);
+      expect(bad.stdout).toMatch(/'"?readinesProbe"?' does not exist in type 'IContainer'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('ships no Secret, and no ConfigMap holds a secret value', () => {
     const secretKey = /(key|token|secret|password|credential)s?$/i;
