@@ -1,4 +1,4 @@
-// Writes deploy/kubernetes/base/prometheusrule.yaml from deploy/prometheus/rules.yaml.
+// Writes deploy/kubernetes/components/monitoring/prometheusrule.yaml from deploy/prometheus/rules.yaml.
 // `node bin/run-ts.js scripts/gen-prometheusrule.ts`
 import { writeFileSync } from 'node:fs';
 import { PROMETHEUSRULE_FILE, renderPrometheusRule } from './prometheusrule-yaml.ts';

@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../src/cli/commands.ts';
 import { type Config, loadConfig } from '../../../src/config/index.ts';
+import { kubectlMissing, render, workloads } from '../../unit/deploy/kustomize.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const DIR = join(ROOT, 'deploy/systemd');
@@ -180,6 +181,18 @@ describe('deploy/systemd', () => {
     expect(probe.args[probe.args.indexOf('--prober') + 1]).toBe(PROBER); // %i
     expect(commandLines.some((l) => l.args.includes('--force'))).toBe(false);
   }, 180_000);
+
+  it.skipIf(kubectlMissing !== undefined)(
+    "the timer's apply is the CronJob's command line (whose exit 3 on a refused plan kubernetes-start.test.ts runs)",
+    () => {
+      const cron = workloads(render('overlays/scheduled'))[0]!;
+      const k8s = [...cron.pod.initContainers, ...cron.pod.containers].map((c: { args: string[] }) => c.args);
+      const unit = commandLines
+        .filter((l) => l.file === 'geofailover-apply.service')
+        .map((l) => l.args.slice(2));
+      expect(unit).toEqual(k8s);
+    },
+  );
 
   it('is sandboxed: dynamic user, strict read-only system, no new privileges, state where the config keeps it', () => {
     const bindsLowPort = Object.values(config.providers).some(
