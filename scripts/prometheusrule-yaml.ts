@@ -6,7 +6,10 @@ import { parse, stringify } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const RULES_FILE = resolve(ROOT, 'deploy/prometheus/rules.yaml');
-export const PROMETHEUSRULE_FILE = resolve(ROOT, 'deploy/kubernetes/components/monitoring/prometheusrule.yaml');
+export const PROMETHEUSRULE_FILE = resolve(
+  ROOT,
+  'deploy/kubernetes/components/monitoring/prometheusrule.yaml',
+);
 
 export function renderPrometheusRule(rulesYaml = readFileSync(RULES_FILE, 'utf8')): string {
   const { groups } = parse(rulesYaml) as { groups: unknown[] };
