@@ -10,13 +10,20 @@ export const K8S = join(ROOT, 'deploy/kubernetes');
 export const LAYOUTS = ['base', 'overlays/ha', 'overlays/probe-agent', 'overlays/scheduled'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
+/** Why the manifests cannot be rendered here, or undefined. They use Kustomize components and
+ * `labels`, so kubectl's built-in Kustomize must be v5 or later (Debian 12's kubernetes-client, kubectl
+ * 1.20, embeds v2 and does not say its version). */
 export const kubectlMissing = (() => {
+  let out: string;
   try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return undefined;
+    out = execFileSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
   } catch {
-    return 'kubectl is not installed (apt-get install kubectl), so deploy/kubernetes cannot be rendered';
+    return 'kubectl is not installed (kubectl v1.27 or later), so deploy/kubernetes cannot be rendered';
   }
+  const major = Number(/Kustomize Version: v(\d+)/.exec(out)?.[1] ?? 0);
+  return major >= 5
+    ? undefined
+    : `kubectl's built-in Kustomize is older than v5 (${out.trim().split('\n').join('; ')}); install kubectl v1.27 or later`;
 })();
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped YAML, checked field by field
