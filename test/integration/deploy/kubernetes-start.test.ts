@@ -128,7 +128,7 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes pods at start, 
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toContain('valid: owner shop-prod');
       for (const v of Object.values(CONTROLLER_SECRETS)) expect(ok.stdout + ok.stderr).not.toContain(v);
-    });
+    }, 180_000);
   }
 
   it('probe-agent: without its Secret, or without its key, the agent exits 2 saying what is missing', async () => {
@@ -146,7 +146,7 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes pods at start, 
     expect(noKey.stderr).toContain(
       'probers[1] (frankfurt).keyEnv: environment variable PROBER_FRANKFURT_KEY is not set',
     );
-  });
+  }, 120_000);
 
   describe.skipIf(motoMissing !== undefined)('scheduled: the apply CronJob on Route 53 (moto_server)', () => {
     let moto: ChildProcess;
