@@ -218,8 +218,15 @@ describe('deploy/systemd', () => {
       // A missing secrets file must reach geofailover's own error, not systemd's.
       for (const f of u.get('Service')?.get('EnvironmentFile') ?? [])
         expect(f.startsWith('-'), `${file}: ${f}`).toBe(true);
-      if (s('Restart'))
+      if (s('Restart')) {
         expect(s('RestartPreventExitStatus'), `${file}: no restart loop on a config error`).toBe('2');
+        // RestartPreventExitStatus covers the main process only; a failing ExecStartPre is bounded by
+        // the start limit instead.
+        if (u.get('Service')?.has('ExecStartPre')) {
+          expect(Number(one(u, 'Unit', 'StartLimitBurst')), `${file} StartLimitBurst`).toBeGreaterThan(0);
+          expect(one(u, 'Unit', 'StartLimitIntervalSec'), `${file} StartLimitIntervalSec`).toBeDefined();
+        }
+      }
     }
   });
 
