@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { inZone, normaliseName } from '../model/index.ts';
 import type { ConfigProblem } from './errors.ts';
 import type { Config, PolicyConfig, ProviderConfig } from './schema.ts';
+import { transferChecks } from './transfer-checks.ts';
 
 type Problem = Omit<ConfigProblem, 'line'> & { at: (string | number)[] };
 
@@ -199,5 +200,6 @@ export function crossCheck(config: Config): Problem[] {
     if (p.keyEnv !== undefined && p.keyFile !== undefined)
       add(['probers', i], 'give keyEnv or keyFile, not both');
   });
+  problems.push(...transferChecks(config));
   return problems;
 }

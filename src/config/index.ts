@@ -5,3 +5,4 @@ export { lineIn, loadConfig, parseConfig } from './load.ts';
 export * from './schema.ts';
 export * from './secret-refs.ts';
 export * from './secrets.ts';
+export { transferWarnings } from './transfer-checks.ts';

@@ -21,6 +21,15 @@ export function secretRefs(config: Config): SecretRef[] {
   for (const [id, p] of Object.entries(config.providers)) {
     if (p.kind === 'cloudflare')
       refs.push({ at: ['providers', id, 'apiTokenEnv'], envVar: p.apiTokenEnv, usedBy: `provider ${id}` });
+    if (p.kind === 'builtin')
+      p.tsigKeys.forEach((k, i) => {
+        if (k.secretEnv !== undefined)
+          refs.push({
+            at: ['providers', id, 'tsigKeys', i, 'secretEnv'],
+            envVar: k.secretEnv,
+            usedBy: `TSIG key ${k.name} of provider ${id}`,
+          });
+      });
   }
   if (config.controller.tokenEnv !== undefined)
     refs.push({

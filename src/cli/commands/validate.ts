@@ -3,7 +3,13 @@
 // with --check-env (run that where the controller runs; CI usually has no secrets).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Config, ConfigError, loadConfig, secretProblems } from '../../config/index.ts';
+import {
+  type Config,
+  ConfigError,
+  loadConfig,
+  secretProblems,
+  transferWarnings,
+} from '../../config/index.ts';
 import type { Register } from '../commands.ts';
 
 export function summarise(config: Config): string {
@@ -25,7 +31,8 @@ export const register: Register = (program: Command) => {
       const config = loadConfig(opts.config);
       const missing = secretProblems(config, readFileSync(opts.config, 'utf8'));
       if (missing.length > 0 && opts.checkEnv) throw new ConfigError(opts.config, missing);
-      for (const p of missing) {
+      const text = readFileSync(opts.config, 'utf8');
+      for (const p of [...missing, ...transferWarnings(config, text)]) {
         process.stderr.write(`warning: ${opts.config}:${p.line ?? '?'}: ${p.path}: ${p.message}\n`);
       }
       process.stdout.write(`${opts.config}: valid: ${summarise(config)}\n`);
