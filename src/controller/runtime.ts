@@ -178,7 +178,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   let dns: DnsServerHandle | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
-    dns = await startEmbeddedDns(config, logger, metrics);
+    dns = await startEmbeddedDns(config, logger, metrics, env);
   } catch (err) {
     await closeOwnProviders();
     events.close();
@@ -223,6 +223,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         metrics,
         logger: logger.child({ zone: name }),
         nameservers: nameserversFor(name, provider),
+        secondaries: () => secondariesOf(config, provider),
         // A builtin zone is served by each replica from its own store (each is one of the zone's
         // nameservers), so every replica writes its own copy; shared providers only through the leader.
         canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
@@ -487,10 +488,18 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 }
 
 /** Start the builtin DNS server in-process for each builtin provider a zone uses that has `listen`. */
+/** A builtin hidden primary's secondaries are nameservers of its zones too (unless verify.nameservers is set). */
+function secondariesOf(config: Config, provider: DnsProvider): string[] {
+  const cfg = config.providers[provider.id];
+  if (config.verify.nameservers.length > 0 || cfg?.kind !== 'builtin') return [];
+  return cfg.secondaries;
+}
+
 async function startEmbeddedDns(
   config: Config,
   logger: Logger,
   metrics: ControllerMetrics,
+  env: NodeJS.ProcessEnv,
 ): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
@@ -515,6 +524,7 @@ async function startEmbeddedDns(
         providerId,
         store,
         logger: logger.child({ component: 'dns', provider: providerId }),
+        env, // TSIG key secrets of a hidden primary
       });
       handles.push({
         addresses: h.addresses.map((a) =>
