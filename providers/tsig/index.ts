@@ -17,6 +17,7 @@ export {
   TsigStreamVerifier,
   tsigErrorName,
   tsigKey,
+  tsigRecordSize,
   unsignedError,
   type VerifyOutcome,
   verify,

@@ -369,6 +369,17 @@ export function canonicalText(name: string): string {
   return n.endsWith('.') ? n : `${n}.`;
 }
 
+/** Octets the TSIG record of a message signed with `key` adds (no Other Data). */
+export function tsigRecordSize(key: TsigKey): number {
+  return (
+    canonicalName(key.name).length +
+    10 +
+    canonicalName(key.algorithm).length +
+    16 +
+    DIGEST[key.algorithm].size
+  );
+}
+
 /** A key from its configured parts; the secret is base64 text (as in Knot and BIND configs). */
 export function tsigKey(name: string, algorithm: TsigAlgorithm, secretBase64: string): TsigKey {
   const text = secretBase64.trim();

@@ -14,6 +14,7 @@ import {
   type TsigKey,
   type TsigRecord,
   tsigErrorName,
+  tsigRecordSize,
   unsignedError,
   verify,
 } from '../../tsig/index.ts';
@@ -326,7 +327,8 @@ export class TransferService {
     let msgs: Buffer[];
     if (transport === 'udp') {
       // RFC 1995 §2: what does not fit in one datagram is answered with our SOA alone (go to TCP).
-      const limit = Math.max(512, edns ? this.o.udpPayloadSize : 512) - 400;
+      const tsigRoom = key ? tsigRecordSize(key) : 0;
+      const limit = (edns ? Math.max(512, this.o.udpPayloadSize) : 512) - tsigRoom;
       const one = packMessages(head, records, Number.MAX_SAFE_INTEGER);
       msgs = one[0]!.length <= limit ? one : packMessages(head, [current.soa]);
     } else {
