@@ -178,7 +178,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   let dns: DnsServerHandle | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
-    dns = await startEmbeddedDns(config, logger, metrics, env);
+    // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).
+    dns = await startEmbeddedDns(config, logger, metrics, env, (o) => {
+      if (!o.ok) events.append('notify-failed', { ...o });
+    });
   } catch (err) {
     await closeOwnProviders();
     events.close();
@@ -500,6 +503,7 @@ async function startEmbeddedDns(
   logger: Logger,
   metrics: ControllerMetrics,
   env: NodeJS.ProcessEnv,
+  onNotify: (o: import('../../providers/builtin/index.ts').NotifyOutcome) => void,
 ): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
@@ -525,6 +529,7 @@ async function startEmbeddedDns(
         store,
         logger: logger.child({ component: 'dns', provider: providerId }),
         env, // TSIG key secrets of a hidden primary
+        onNotify,
       });
       handles.push({
         addresses: h.addresses.map((a) =>

@@ -1,8 +1,11 @@
 // Confirmed propagation covers a hidden primary's secondaries: the controller asks the Knot
 // secondary too (for the flattened answer it can serve) and records its time to visible.
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import dnsPacket from 'dns-packet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
@@ -68,4 +71,47 @@ geoip: { networks: [{ cidr: 81.0.0.0/8, country: DE, continent: EU }] }`,
     expect(await knot.answer('www.example.com', 'A')).toEqual(['192.0.2.10']);
     console.log(`time to visible: ${visible.map((v) => `${v.nameserver} ${v.visibleMs} ms`).join(', ')}`);
   }, 40_000);
+});
+
+describe('a secondary that refuses NOTIFY', () => {
+  it('is one notify-failed event naming the secondary, the zone and what to check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gf-xfr-ctl-'));
+    // A "secondary" that answers every NOTIFY with REFUSED.
+    const sec = createSocket('udp4');
+    sec.on('message', (m, r) => {
+      const p = dnsPacket.decode(m);
+      sec.send(
+        dnsPacket.encode({ type: 'response', id: p.id, flags: (4 << 11) | 5, questions: p.questions }),
+        r.port,
+        r.address,
+      );
+    });
+    await new Promise<void>((r) => sec.bind(0, '127.0.0.1', r));
+    const addr = `127.0.0.1:${(sec.address() as AddressInfo).port}`;
+    const provider = `{ kind: builtin, listen: "127.0.0.1:0", allowTransfer: [{ address: 127.0.0.1 }], secondaries: ["${addr}"] }`;
+    const ctl = await startController({
+      config: parseConfig(
+        controllerYaml({ owner: 'xfr-test', stateDir: dir, provider, extra: 'verify: { timeout: 1s }' }),
+      ),
+      env: KEY_ENV,
+      logger: silentLogger(),
+    });
+    try {
+      const end = Date.now() + 10_000;
+      let events = ctl.events.since(0, 100, ['notify-failed']);
+      while (events.length === 0 && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 20));
+        events = ctl.events.since(0, 100, ['notify-failed']);
+      }
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ zone: 'example.com.', secondary: addr, ok: false, attempts: 1 });
+      expect(String(events[0]!.detail)).toMatch(
+        /answered REFUSED \(check the secondary's ACL for NOTIFY from us\)/,
+      );
+    } finally {
+      await ctl.stop();
+      sec.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
