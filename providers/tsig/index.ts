@@ -3,6 +3,7 @@
 export {
   canonicalText,
   DEFAULT_FUDGE,
+  isSigned,
   RCODE_NOTAUTH,
   readTsig,
   type SignOptions,

@@ -45,15 +45,25 @@ export function tsigErrorName(code: number): string {
   return hit ? hit[0] : `TSIG error ${code}`;
 }
 
+/** Whether the message ends with a TSIG record (cheap: no allocation; false when malformed). */
+export function isSigned(msg: Buffer): boolean {
+  if (msg.length < HEADER || msg.readUInt16BE(10) === 0) return false;
+  try {
+    const last = layout(msg).lastRecord!;
+    return msg.readUInt16BE(skipNameAt(msg, last)) === TSIG_TYPE;
+  } catch {
+    return false;
+  }
+}
+
 /** The TSIG record of a message (its last additional record), or undefined if it has none. */
 export function readTsig(msg: Buffer): TsigRecord | undefined {
   const l = layout(msg);
   if (l.lastRecord === undefined) return undefined;
   const at = l.lastRecord;
-  let off = at;
-  const keyName = readName(msg, off);
-  off = skipNameAt(msg, off);
+  let off = skipNameAt(msg, at);
   if (msg.readUInt16BE(off) !== TSIG_TYPE) return undefined;
+  const keyName = readName(msg, at);
   const rdlen = msg.readUInt16BE(off + 8);
   const rdata = off + 10;
   const end = rdata + rdlen;

@@ -5,12 +5,14 @@
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../../../src/log/index.ts';
 import {
+  isSigned,
   RCODE_NOTAUTH,
   readTsig,
   sign,
   signNext,
   skipName,
   TSIG_ERROR,
+  TSIG_TYPE,
   type TsigKey,
   type TsigRecord,
   tsigErrorName,
@@ -145,7 +147,7 @@ export class TransferService {
       return undefined;
     }
     const isXfr = qtype === TYPE_AXFR || qtype === TYPE_IXFR;
-    if (!isXfr && msg.readUInt16BE(10) === 0) return undefined;
+    if (!isXfr && !signedQuery(msg, qend)) return undefined; // the hot path: an ordinary query
     let tsig: TsigRecord | undefined;
     try {
       tsig = readTsig(msg);
@@ -397,6 +399,22 @@ export class TransferService {
     this.lastLog = line;
     this.o.logger?.[level]({ provider: this.o.providerId, ...fields }, message);
   }
+}
+
+/** Does a query end with a TSIG record? Ordinary queries (no record, or one OPT) are told cheaply. */
+function signedQuery(msg: Buffer, qend: number): boolean {
+  const ar = msg.readUInt16BE(10);
+  if (ar === 0) return false;
+  if (ar === 1 && msg.readUInt16BE(6) === 0 && msg.readUInt16BE(8) === 0) {
+    // One additional record right after the question: an OPT (root name, type 41) or a TSIG.
+    try {
+      const type = skipName(msg, qend);
+      return type + 2 <= msg.length && msg.readUInt16BE(type) === TSIG_TYPE;
+    } catch {
+      return false;
+    }
+  }
+  return isSigned(msg);
 }
 
 function normalise(name: string): string {
