@@ -27,6 +27,12 @@ export function transferChecks(config: Config): Problem[] {
           message: `unknown TSIG key "${e.key}"; ${known}`,
         });
     });
+    if (p.secondaries.length > 0 && p.allowTransfer.length === 0)
+      problems.push({
+        at: [...at, 'secondaries'],
+        path: '',
+        message: `secondaries are told of changes but allowTransfer is empty, so they cannot transfer the zones; add their addresses or a key they sign with to providers.${id}.allowTransfer`,
+      });
     if (p.notifyKey !== undefined && !names.includes(canonical(p.notifyKey)))
       problems.push({
         at: [...at, 'notifyKey'],
