@@ -15,7 +15,7 @@ import { controllerYaml, FAILOVER_2, GEO, KEY_ENV, KEYS } from '../../helpers/co
 import { round } from '../../helpers/reports.ts';
 import { has } from '../dns/fixture.ts';
 import { KEY_NAME, SECRET } from './fixture.ts';
-import { freePort, type KnotSecondary, startKnotSecondary } from './knot-secondary.ts';
+import { freePort, type Secondary, startKnotSecondary } from './knot-secondary.ts';
 
 const hasKnot = has('knotd') && has('kdig');
 if (!hasKnot) console.warn('skipping controller/secondary test: knotd/kdig not installed');
@@ -32,7 +32,7 @@ async function waitStatus(url: string, ok: (s: StatusDoc) => boolean, ms = 20_00
 
 describe.skipIf(!hasKnot)('confirmed propagation with secondaries', () => {
   let ctl: RunningController | undefined;
-  let knot: KnotSecondary | undefined;
+  let knot: Secondary | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'gf-xfr-ctl-'));
   afterAll(async () => {
     await ctl?.stop();

@@ -20,7 +20,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface KnotSecondary {
+export interface Secondary {
   port: number;
   log(): string;
   /** kdig against the secondary: the answer's record data (last field of each line), sorted. */
@@ -34,7 +34,7 @@ export async function startKnotSecondary(options: {
   primaryPort: number;
   keyName: string;
   secret: string;
-}): Promise<KnotSecondary> {
+}): Promise<Secondary> {
   const dir = mkdtempSync(join(tmpdir(), 'gf-knot-'));
   const conf = join(dir, 'knot.conf');
   writeFileSync(
