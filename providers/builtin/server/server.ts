@@ -27,8 +27,11 @@ export interface DnsServerOptions {
   watch?: boolean;
   /** Seconds between summary log lines about malformed packets and internal errors (default 60). */
   summaryEvery?: number;
-  /** Hidden primary: send NOTIFY from this process (default true), and hear how each one went. */
+  /** Hidden primary: send NOTIFY from this process (default true), and hear how each one went. With
+   *  several worker processes, one sends (notify: false elsewhere), after notifyDelayMs so that the
+   *  other workers have loaded the new store version when the secondary asks for the SOA. */
   notify?: boolean;
+  notifyDelayMs?: number;
   onNotify?: (outcome: NotifyOutcome) => void;
   /** Where TSIG key secrets (secretEnv) are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -89,6 +92,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     ...(logger ? { logger } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.notifyDelayMs === undefined ? {} : { notifyDelayMs: options.notifyDelayMs }),
     ...(options.onNotify ? { onNotify: options.onNotify } : {}),
   });
   const load = (snap: StoreSnapshot) => {

@@ -30,8 +30,8 @@ afterEach(async () => {
 });
 
 /** A UDP "secondary" that records what it got and answers with `reply` (undefined: silence). */
-async function secondary(reply: Reply): Promise<{ addr: string; got: Buffer[] }> {
-  const s = createSocket('udp4');
+async function secondary(reply: Reply, v6 = false): Promise<{ addr: string; got: Buffer[] }> {
+  const s = createSocket(v6 ? 'udp6' : 'udp4');
   sockets.push(s);
   const got: Buffer[] = [];
   s.on('message', (msg, rinfo) => {
@@ -39,8 +39,9 @@ async function secondary(reply: Reply): Promise<{ addr: string; got: Buffer[] }>
     const out = reply(msg, got.length);
     if (out) s.send(out, rinfo.port, rinfo.address);
   });
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  return { addr: `127.0.0.1:${(s.address() as AddressInfo).port}`, got };
+  await new Promise<void>((r) => s.bind(0, v6 ? '::1' : '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  return { addr: v6 ? `[::1]:${port}` : `127.0.0.1:${port}`, got };
 }
 
 function ack(msg: Buffer, rcode = 0): Buffer {
@@ -98,6 +99,14 @@ describe('NOTIFY', () => {
     n.update(snap(6));
     await new Promise((r) => setTimeout(r, 100));
     expect(sec.got).toHaveLength(1);
+  });
+
+  it('reaches a secondary on IPv6', async () => {
+    const sec = await secondary((m) => ack(m), true);
+    const { n, outcomes } = run([sec.addr]);
+    n.update(snap(4));
+    await until(() => outcomes.length === 1);
+    expect(outcomes[0]).toMatchObject({ ok: true, secondary: '[::1]:' + sec.addr.split(':').pop() });
   });
 
   it('retries until acknowledged', async () => {
