@@ -490,7 +490,6 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   };
 }
 
-/** Start the builtin DNS server in-process for each builtin provider a zone uses that has `listen`. */
 /** A builtin hidden primary's secondaries are nameservers of its zones too (unless verify.nameservers is set). */
 function secondariesOf(config: Config, provider: DnsProvider): string[] {
   const cfg = config.providers[provider.id];
@@ -498,6 +497,7 @@ function secondariesOf(config: Config, provider: DnsProvider): string[] {
   return cfg.secondaries;
 }
 
+/** Start the builtin DNS server in-process for each builtin provider a zone uses that has `listen`. */
 async function startEmbeddedDns(
   config: Config,
   logger: Logger,
