@@ -40,6 +40,7 @@ import { buildZoneIndex } from './zones.ts';
 const TYPE_IXFR = 251;
 const TYPE_AXFR = 252;
 const TYPE_OPT = 41;
+const CLASS_IN = 1;
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, REFUSED: 5 } as const;
 
 export interface TransferServiceOptions {
@@ -264,6 +265,10 @@ export class TransferService {
 
     const kind = qtype === TYPE_AXFR ? 'AXFR' : 'IXFR';
     const snap = this.snapshot;
+    if (msg.readUInt16BE(qend - 2) !== CLASS_IN) {
+      this.counters.refused++;
+      return signAll([errorResponse(head, RCODE.REFUSED)]); // we serve class IN zones only
+    }
     if (!this.apexes.has(qname) || !snap) {
       this.counters.refused++;
       this.log(
