@@ -49,7 +49,8 @@ const storeSchema = z.object({
   version: z.literal(STORE_VERSION),
   serial: serialSchema,
   zones: z.record(z.string(), z.array(recordSchema)),
-  journal: journalSchema.optional(),
+  // Checked on its own below: a bad journal only costs IXFR (AXFR still works), never the records.
+  journal: z.unknown().optional(),
 });
 
 export function emptyStore(): StoreData {
@@ -89,7 +90,8 @@ export function parseStore(text: string, file: string): StoreData {
   for (const [zone, records] of Object.entries(parsed.data.zones)) {
     zones[normaliseName(zone)] = records.map((r) => normaliseRecord(r as RecordSet));
   }
-  const journal = parsed.data.journal as JournalEntry[] | undefined;
+  const j = journalSchema.safeParse(parsed.data.journal);
+  const journal = j.success ? (j.data as JournalEntry[] | undefined) : undefined;
   return { version: STORE_VERSION, serial: parsed.data.serial, zones, ...(journal ? { journal } : {}) };
 }
 

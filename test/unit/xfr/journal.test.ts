@@ -106,3 +106,20 @@ describe('serial arithmetic (RFC 1982)', () => {
     expect(serialCompare(0, 2 ** 31)).toBeUndefined();
   });
 });
+
+describe('a damaged journal', () => {
+  it('is dropped (IXFR falls back to AXFR) while the records still load', async () => {
+    const { parseStore } = await import('../../../providers/builtin/index.ts');
+    const data = parseStore(
+      JSON.stringify({
+        version: 1,
+        serial: 2,
+        zones: { [Z]: [A('a.example.com.', ['192.0.2.1'])] },
+        journal: [{ from: 1, to: 'two', zones: {} }],
+      }),
+      'zones.json',
+    );
+    expect(data.zones[Z]).toHaveLength(1);
+    expect(data.journal).toBeUndefined();
+  });
+});

@@ -107,3 +107,55 @@ describe('TransferService', () => {
     expect(rcode(got[0]!.subarray(2))).toBe(0);
   });
 });
+
+describe('TransferService on hostile input', () => {
+  it('never throws: random bytes and mutated signed transfer requests get an answer or are left to the engine', async () => {
+    const fc = (await import('fast-check')).default;
+    const s = service(() => undefined);
+    const seeds = [
+      sign(axfr(), KEY, { now: NOW }).message,
+      sign(
+        Buffer.from(
+          dnsPacket.encode({
+            type: 'query',
+            id: 3,
+            questions: [{ name: 'example.com', type: 'IXFR' }],
+            authorities: [
+              {
+                name: 'example.com',
+                type: 'SOA',
+                ttl: 0,
+                data: { mname: 'a.', rname: 'b.', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1 },
+              },
+            ],
+          }),
+        ),
+        KEY,
+        { now: NOW },
+      ).message,
+    ];
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        fc.nat(),
+      )
+      .map(([seed, edits, cut]) => {
+        const b = Buffer.from(seed);
+        for (const [at, v] of edits) b[at % b.length] = v;
+        return b.subarray(0, Math.max(0, b.length - (cut % 40)));
+      });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          mutated,
+          fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+        ),
+        (m) => {
+          for (const t of ['udp', 'tcp'] as const) s.answer(m, t, '192.0.2.1');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
