@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStoreFileSync } from '../../../providers/builtin/store-file.ts';
 import { has } from '../dns/fixture.ts';
 import { startBindSecondary } from './bind-secondary.ts';
 import { KEY_NAME, SECRET, startXfrFixture, type XfrFixture } from './fixture.ts';
@@ -139,5 +140,28 @@ describe.each(SECONDARIES)('hidden primary with a $name secondary', ({ name, bin
     expect(ixfr.map((l) => l.result)).toContain('incremental');
     const acked = logs.lines().filter((l) => l.msg === 'secondary acknowledged NOTIFY');
     expect(acked.some((l) => l.serial === before.serial + 1)).toBe(true);
+  });
+
+  it('converges when the journal cannot answer (a foreign write without one): IXFR gets the whole zone', async () => {
+    const snap = fx.store.snapshot();
+    const zone = snap.zones['example.com.']!.map((r) =>
+      r.name === 'app.example.com.' && r.type === 'A' ? { ...r, values: ['192.0.2.77'] } : r,
+    );
+    // Another writer (an old version, a restore) replaces the file with no journal.
+    writeStoreFileSync(fx.store.file, {
+      version: 1,
+      serial: snap.serial + 1,
+      zones: { 'example.com.': zone },
+    });
+    fx.store.check();
+    await until(
+      `${name} answer`,
+      () => secondary.answer('app.example.com', 'A'),
+      (v) => v.join() === '192.0.2.77',
+    );
+    const full = logs
+      .lines()
+      .filter((l) => l.msg === 'zone transfer' && l.serial === snap.serial + 1 && l.from === snap.serial);
+    expect(full.map((l) => l.result)).toContain('full (the journal does not reach that serial)');
   });
 });
