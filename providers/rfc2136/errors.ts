@@ -15,6 +15,10 @@ export interface ErrorScope {
   operation: string;
   /** Appended: what was or was not written. */
   written: string;
+  /** An UPDATE (not a transfer). */
+  update?: boolean;
+  /** A transfer signed with this key just verified: the key itself is right. */
+  keyProven?: boolean;
 }
 
 function where(s: ErrorScope): string {
@@ -42,6 +46,10 @@ export function mapError(err: unknown, s: ErrorScope): GeofailoverError {
     });
   }
   if (err instanceof TsigError) {
+    // Knot answers an UPDATE its ACL does not allow with NOTAUTH + TSIG BADKEY: when the same key has
+    // just verified a transfer, the key is right and the refusal is the ACL's.
+    if (err.problem === 'server-error' && s.update && s.keyProven && err.serverError !== 'BADTIME')
+      return rcodeError(9, { ...s, operation: `${s.operation} (TSIG ${err.serverError})` }, true);
     if (err.problem === 'server-error')
       return new ProviderError(
         `${where(s)}: the server rejected our TSIG key "${s.keyName}" (${err.serverError}); ${s.written}`,

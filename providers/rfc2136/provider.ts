@@ -115,6 +115,8 @@ export class Rfc2136Provider implements DnsProvider {
     const z = normaliseName(zone);
     if (changes.length === 0) return { applied: 0, ids: [], calls: 0 };
     const snap = this.seen.get(z) ?? (await this.read(z, signal));
+    // The transfer verified with this key; if the UPDATE goes to the same server, the key is right.
+    const keyProven = (this.cfg.transfer ?? this.cfg.server) === this.cfg.server;
     const base = { provider: this.id, zone: z, server: this.cfg.server };
     // Everything that can be refused is refused before the first message.
     const groups = planUpdate(snap, logicalRecords(snap, this.owner), changes, base);
@@ -138,7 +140,7 @@ export class Rfc2136Provider implements DnsProvider {
         msg.flatMap((g) => g.updates),
         this.key,
         this.timeouts,
-        this.scope(z, this.cfg.server, operation, written),
+        { ...this.scope(z, this.cfg.server, operation, written), update: true, keyProven },
         signal,
       );
       done.push(...msg.map((g) => g.name));
