@@ -14,6 +14,7 @@ export {
   canonicalName,
   findTsig,
   signRequest,
+  signResponse,
   type TsigAlgorithm,
   TsigError,
   type TsigKey,
