@@ -7,10 +7,11 @@
 // very same plan as before).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ProviderError } from '../../../src/model/index.ts';
-import { converge, makeConfig, plan, provider, RECORDS } from './helpers.ts';
+import { converge, makeConfig, plan, provider, RECORDS, SECRET_ENV } from './helpers.ts';
 import {
   foreignUpdate,
   hasBinary,
+  KEY_NAME,
   kdigAxfr,
   REFUSED_ZONE,
   type RunningServer,
@@ -48,9 +49,23 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
   });
 
   const both = [RECORDS.failover, RECORDS.weighted];
+  /** A config on this server, with its key's algorithm. */
+  const cfg = (
+    records: readonly object[],
+    over: Record<string, unknown> = {},
+    zone?: string,
+    owner?: string,
+  ) =>
+    makeConfig(
+      server.address,
+      records,
+      { tsig: { name: KEY_NAME, algorithm: server.algorithm, secretEnv: SECRET_ENV }, ...over },
+      zone,
+      owner,
+    );
 
   it.skipIf(skip)('failover and weighted: plan -> apply -> re-plan finds zero changes', async () => {
-    const config = makeConfig(server.address, both);
+    const config = cfg(both);
     const p = provider(config, server.secret);
     const { plan: first, outcome, again } = await converge(config, p);
     expect(first.changes.length).toBe(1 + 3 + 2); // app, api's three sets, two markers
@@ -76,7 +91,7 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
   });
 
   it.skipIf(skip)('a failover of a region moves both answers, and back; each converges', async () => {
-    const config = makeConfig(server.address, both);
+    const config = cfg(both);
     const p = provider(config, server.secret);
     await converge(config, p);
     const down = await converge(config, p, { 'us-east': 'down' });
@@ -94,7 +109,7 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
   it.skipIf(skip)(
     'a concurrent change between plan and apply is detected, not overwritten, and the next plan converges',
     async () => {
-      const config = makeConfig(server.address, both);
+      const config = cfg(both);
       const p = provider(config, server.secret);
       await converge(config, p);
       const planned = await plan(config, p, { 'us-east': 'down' });
@@ -128,7 +143,7 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
     'records we do not own are left alone; foreign records at our names are refused unless adopting',
     async () => {
       const before = (await kdigAxfr(server)).filter((l) => l.startsWith('other.') || l.startsWith('mail.'));
-      const config = makeConfig(server.address, [...both, RECORDS.legacy]);
+      const config = cfg([...both, RECORDS.legacy]);
       const p = provider(config, server.secret);
       const refused = await plan(config, p);
       expect(refused.allowed).toBe(false);
@@ -143,15 +158,32 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
       expect(before.length).toBe(3);
       expect((await plan(config, p)).changes).toEqual([]);
       // Taken out of config again: the adopted name is deleted with its marker, the rest stays.
-      const smaller = makeConfig(server.address, both);
+      const smaller = cfg(both);
       const back = await converge(smaller, provider(smaller, server.secret));
       expect(back.again.changes).toEqual([]);
       expect(await served(server, 'legacy.example.com.', 'A')).toEqual([]);
     },
   );
 
+  it.skipIf(skip)('a hand edit of a weighted RRset is seen as drift and repaired', async () => {
+    const config = cfg(both);
+    const p = provider(config, server.secret);
+    await converge(config, p);
+    await foreignUpdate(server, ['update delete api.example.com. A 198.51.100.10']);
+    const drift = await plan(config, p);
+    expect(drift.changes.length).toBeGreaterThan(0);
+    const fixed = await converge(config, p);
+    expect(fixed.again.changes).toEqual([]);
+    expect(await served(server, 'api.example.com.', 'A')).toEqual([
+      '192.0.2.10',
+      '192.0.2.11',
+      '198.51.100.10',
+    ]);
+    expect((await plan(config, p)).changes).toEqual([]);
+  });
+
   it.skipIf(skip)('a bad TSIG key gives one clear error naming the key, server and zone', async () => {
-    const config = makeConfig(server.address, both);
+    const config = cfg(both);
     const wrong = provider(config, Buffer.alloc(32, 7).toString('base64'));
     const err = await wrong.records('example.com').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
@@ -166,7 +198,7 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
 
   it.skipIf(skip)('a zone without an update ACL: one clear error, nothing written', async () => {
     const record = { ...RECORDS.failover, name: 'app.refused.test' };
-    const config = makeConfig(server.address, [record], {}, 'refused.test');
+    const config = cfg([record], {}, 'refused.test');
     const p = provider(config, server.secret);
     const first = await plan(config, p);
     expect(first.changes.length).toBe(2);
@@ -191,7 +223,7 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
         name: `n${String(i).padStart(2, '0')}.example.com`,
       }));
       // Another owner id, so these names stay out of the other tests' plans.
-      const config = makeConfig(server.address, many, { maxMessageSize: 1024 }, 'example.com', 'bulk');
+      const config = cfg(many, { maxMessageSize: 1024 }, 'example.com', 'bulk');
       const p = provider(config, server.secret);
       const sent = p.stats.updates;
       const { plan: first, again } = await converge(config, p);

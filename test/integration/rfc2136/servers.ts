@@ -53,20 +53,22 @@ export interface RunningServer {
   port: number;
   address: string;
   secret: string;
+  /** The TSIG algorithm of its key: Knot's is hmac-sha512, BIND's hmac-sha256, so both are exercised. */
+  algorithm: 'hmac-sha256' | 'hmac-sha512';
   dir: string;
   /** The tail of the server's own log. */
   log(): string;
   stop(): Promise<void>;
 }
 
-async function waitServing(port: number, secret: string, ms: number, proc: ChildProcess, log: () => string) {
+async function waitServing(port: number, tsig: string, ms: number, proc: ChildProcess, log: () => string) {
   const until = Date.now() + ms;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${log()}`);
     try {
       const { stdout } = await run('kdig', [
         '-y',
-        `hmac-sha256:${KEY_NAME}:${secret}`,
+        tsig,
         '@127.0.0.1',
         '-p',
         String(port),
@@ -111,7 +113,7 @@ export async function startKnot(): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gf-knot-'));
   mkdirSync(join(dir, 'db'));
   const port = await freePort();
-  const secret = randomBytes(32).toString('base64');
+  const secret = randomBytes(64).toString('base64');
   writeFileSync(join(dir, 'example.com.zone'), zoneFile(ZONE));
   writeFileSync(join(dir, 'refused.test.zone'), zoneFile(REFUSED_ZONE));
   writeFileSync(
@@ -126,7 +128,7 @@ database:
     storage: "${dir}/db"
 key:
   - id: ${KEY_NAME}
-    algorithm: hmac-sha256
+    algorithm: hmac-sha512
     secret: ${secret}
 acl:
   - id: gf-update
@@ -150,12 +152,21 @@ zone:
   const { proc, log } = launch('knotd', ['-c', join(dir, 'knot.conf')]);
   const stop = stopper(proc, dir);
   try {
-    await waitServing(port, secret, 20_000, proc, log);
+    await waitServing(port, `hmac-sha512:${KEY_NAME}:${secret}`, 20_000, proc, log);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { kind: 'knot', port, address: `127.0.0.1:${port}`, secret, dir, log, stop };
+  return {
+    kind: 'knot',
+    port,
+    address: `127.0.0.1:${port}`,
+    secret,
+    algorithm: 'hmac-sha512',
+    dir,
+    log,
+    stop,
+  };
 }
 
 export async function startBind(): Promise<RunningServer> {
@@ -196,18 +207,27 @@ zone "refused.test" {
   const { proc, log } = launch('named', ['-g', '-c', join(dir, 'named.conf')]);
   const stop = stopper(proc, dir);
   try {
-    await waitServing(port, secret, 20_000, proc, log);
+    await waitServing(port, `hmac-sha256:${KEY_NAME}:${secret}`, 20_000, proc, log);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { kind: 'bind', port, address: `127.0.0.1:${port}`, secret, dir, log, stop };
+  return {
+    kind: 'bind',
+    port,
+    address: `127.0.0.1:${port}`,
+    secret,
+    algorithm: 'hmac-sha256',
+    dir,
+    log,
+    stop,
+  };
 }
 
 /** A change made by someone else, with nsupdate (BIND's client) signed with the same key. */
 export async function foreignUpdate(server: RunningServer, lines: string[], zone = ZONE): Promise<void> {
   const script = [`server 127.0.0.1 ${server.port}`, `zone ${zone}`, ...lines, 'send', ''].join('\n');
-  const child = execFile('nsupdate', ['-v', '-y', `hmac-sha256:${KEY_NAME}:${server.secret}`]);
+  const child = execFile('nsupdate', ['-v', '-y', `${server.algorithm}:${KEY_NAME}:${server.secret}`]);
   const done = new Promise<void>((resolve, reject) => {
     let err = '';
     child.stderr?.on('data', (d) => {
@@ -225,7 +245,7 @@ export async function foreignUpdate(server: RunningServer, lines: string[], zone
 export async function kdigAxfr(server: RunningServer, zone = ZONE): Promise<string[]> {
   const { stdout } = await run('kdig', [
     '-y',
-    `hmac-sha256:${KEY_NAME}:${server.secret}`,
+    `${server.algorithm}:${KEY_NAME}:${server.secret}`,
     '@127.0.0.1',
     '-p',
     String(server.port),
