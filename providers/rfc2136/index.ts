@@ -20,4 +20,7 @@ export {
   type TsigKey,
   TsigVerifier,
 } from './tsig.ts';
+export { type NameGroup, packGroups, planUpdate } from './update-plan.ts';
 export { decodeSet, encodeSet, publishedValues } from './weighted-state.ts';
+export { buildAxfr, buildUpdate } from './wire.ts';
+export { logicalRecords, selectRecords, snapshotOf } from './zone-view.ts';
