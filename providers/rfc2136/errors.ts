@@ -58,7 +58,7 @@ export function mapError(err: unknown, s: ErrorScope): GeofailoverError {
           remedy:
             err.serverError === 'BADTIME'
               ? 'our clock and the server clock differ by more than the fudge (300 s): fix time synchronisation'
-              : `make providers.${s.provider}.tsig (name, algorithm, secret) match the key configured on the server`,
+              : `make providers.${s.provider}.tsig (name, algorithm, secret) match the key configured on the server, and check that the zone's ACL allows ${s.update ? 'updates' : 'transfers'} with that key (Knot answers a missing ACL entry with BADKEY too)`,
         },
       );
     return new ProviderError(
@@ -109,6 +109,14 @@ export function rcodeError(rcode: number, s: ErrorScope, update: boolean): Geofa
       {
         ...ctx,
         remedy: 'check the zone names in config',
+      },
+    );
+  if (name === 'NOTIMP')
+    return new ProviderError(
+      `${where(s)} failed with NOTIMP: the server does not implement ${update ? 'dynamic UPDATE (RFC 2136)' : 'AXFR'} for ${s.zone}; ${s.written}`,
+      {
+        ...ctx,
+        remedy: `point providers.${s.provider}.${update ? 'server' : 'transfer'} at the zone's primary, with ${update ? 'updates' : 'transfers'} enabled`,
       },
     );
   if (name === 'SERVFAIL')

@@ -129,7 +129,7 @@ export class Rfc2136Provider implements DnsProvider {
       const written =
         i === 0
           ? 'nothing was written'
-          : `${i} earlier UPDATE message(s) were applied (names ${done.join(', ')}); the rest was not written; re-plan to see what is left`;
+          : `${i} earlier UPDATE message(s) were applied (names ${done.length > 5 ? `${done.slice(0, 5).join(', ')} and ${done.length - 5} more` : done.join(', ')}); the rest was not written; re-plan to see what is left`;
       const operation = messages.length > 1 ? `UPDATE message ${i + 1}/${messages.length}` : 'UPDATE';
       calls++;
       this.stats.updates++;
