@@ -236,4 +236,33 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
       expect((await plan(config, p, { 'us-east': 'down' })).changes).toEqual([]);
     },
   );
+
+  it.skipIf(skip)(
+    'a name created by someone else between plan and apply fails its message (YXRRSET); earlier messages stand',
+    async () => {
+      const many = Array.from({ length: 12 }, (_, i) => ({
+        ...RECORDS.failover,
+        name: `m${String(i).padStart(2, '0')}.example.com`,
+      }));
+      const config = cfg(many, { maxMessageSize: 1024 }, 'example.com', 'bulk2');
+      const p = provider(config, server.secret);
+      const planned = await plan(config, p);
+      expect(planned.changes.length).toBe(24);
+      // The last name (in the last message) appears meanwhile.
+      await foreignUpdate(server, ['update add m11.example.com. 60 A 192.0.2.200']);
+      const err = await p.apply(planned.zone, planned.changes).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConflictError);
+      expect((err as Error).message).toMatch(/UPDATE message \d+\/\d+ was refused with YXRRSET/);
+      expect((err as Error).message).toMatch(
+        /earlier UPDATE message\(s\) were applied \(names m00\.example\.com\./,
+      );
+      expect(await served(server, 'm11.example.com.', 'A')).toEqual(['192.0.2.200']);
+      expect(await served(server, 'm00.example.com.', 'A')).toEqual(['192.0.2.10', '192.0.2.11']);
+      // The next plan sees the rest, and the foreign record at m11 as foreign: adopting takes it over.
+      const next = await converge(config, p, {}, { adopt: true });
+      expect(next.again.changes).toEqual([]);
+      expect(await served(server, 'm11.example.com.', 'A')).toEqual(['192.0.2.10', '192.0.2.11']);
+      expect((await plan(config, p)).changes).toEqual([]);
+    },
+  );
 });
