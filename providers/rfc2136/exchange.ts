@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { type ErrorScope, MalformedResponse, mapError, rcodeError } from './errors.ts';
 import { type Endpoint, TcpExchange } from './transport.ts';
 import { signRequest, TsigError, type TsigKey, TsigVerifier } from './tsig.ts';
-import { buildAxfr, buildUpdate, type DecodedRR, decodeMessage, responseHeader } from './wire.ts';
+import { buildAxfr, buildUpdate, type DecodedRR, decodeMessage, rcodeName, responseHeader } from './wire.ts';
 
 export interface Timeouts {
   connect: number;
@@ -25,14 +25,19 @@ function checkHeader(msg: Buffer, id: number, opcode: number): { rcode: number }
 }
 
 /**
- * A response with an error rcode: believed only once its TSIG verifies, except that the server's own
- * TSIG error (BADSIG/BADKEY/BADTIME, sent unsigned by design) is reported as what it is.
+ * Every response must verify before anything in it is believed, its rcode included (BIND and Knot
+ * sign REFUSED, NXRRSET and YXRRSET too); the server's own TSIG error (BADSIG/BADKEY, sent without a
+ * MAC by design) surfaces as what it is.
  */
-function verifyError(verifier: TsigVerifier, msg: Buffer): void {
+function verifyResponse(verifier: TsigVerifier, msg: Buffer, rcode: number): void {
   try {
     verifier.verify(msg);
   } catch (err) {
-    if (err instanceof TsigError && err.problem === 'missing') return; // an unsigned REFUSED/NOTAUTH: rcode stands, untrusted but harmless
+    if (err instanceof TsigError && err.problem === 'missing' && rcode !== 0)
+      throw new TsigError(
+        'missing',
+        `the server answered ${rcodeName(rcode)} without a TSIG signature, so the answer cannot be trusted`,
+      );
     throw err;
   }
 }
@@ -74,11 +79,8 @@ export async function transferZone(
       }
       messages++;
       const { rcode } = checkHeader(msg, id, 0);
-      if (rcode !== 0) {
-        verifyError(verifier, msg);
-        throw rcodeError(rcode, scope, false);
-      }
-      verifier.verify(msg);
+      verifyResponse(verifier, msg, rcode);
+      if (rcode !== 0) throw rcodeError(rcode, scope, false);
       let decoded: ReturnType<typeof decodeMessage>;
       try {
         decoded = decodeMessage(msg);
@@ -126,11 +128,8 @@ export async function sendUpdate(
     const msg = await ex.next(t.response, signal);
     const { rcode } = checkHeader(msg, id, 5);
     const verifier = new TsigVerifier(key, mac);
-    if (rcode !== 0) {
-      verifyError(verifier, msg);
-      throw rcodeError(rcode, scope, true);
-    }
-    verifier.verify(msg);
+    verifyResponse(verifier, msg, rcode);
+    if (rcode !== 0) throw rcodeError(rcode, scope, true);
   } catch (err) {
     throw mapError(err, scope);
   } finally {

@@ -19,7 +19,7 @@ import {
 } from '../../src/model/index.ts';
 import { encodeSet, publishedValues } from './weighted-state.ts';
 import { CLASS, encodeRR, txtData } from './wire.ts';
-import { otherTypesAt, type RawRRset, rrsetKey, type Snapshot } from './zone-view.ts';
+import { otherTypesByName, type RawRRset, rrsetKey, type Snapshot } from './zone-view.ts';
 
 const WRITABLE = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
 
@@ -209,10 +209,17 @@ export function planUpdate(
   scope: Scope,
 ): NameGroup[] {
   const { final, names } = applyChanges(logical, changes, { ...scope, zone: normaliseName(scope.zone) });
-  const records = [...final.values()];
+  // Records by owner name (a marker under its own name), so each touched name looks at its own only.
+  const otherTypes = otherTypesByName(snapshot);
+  const byName = new Map<string, RecordSet[]>();
+  for (const r of final.values()) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   const groups: NameGroup[] = [];
   for (const name of [...names].sort()) {
-    const want = finalRRsets(name, records, scope);
+    const want = finalRRsets(
+      name,
+      [...(byName.get(name) ?? []), ...(byName.get(markerName(name)) ?? [])],
+      scope,
+    );
     const writes: RRsetWrite[] = [];
     for (const slot of [...WRITABLE, 'marker'] as const) {
       const after = want.get(slot);
@@ -225,7 +232,7 @@ export function planUpdate(
     }
     if (writes.length === 0) continue;
     const cnameAfter = want.has('CNAME');
-    const others = otherTypesAt(snapshot, name);
+    const others = otherTypes.get(name) ?? [];
     if (cnameAfter && (want.has('A') || want.has('AAAA') || want.has('TXT') || others.length > 0))
       throw new InvalidChangeError(
         `rfc2136 provider ${scope.provider}, zone ${scope.zone}: ${name} would hold a CNAME beside other data (${[...want.keys(), ...others].filter((t) => t !== 'CNAME' && t !== 'marker').join(', ')}); DNS forbids that and the server would silently ignore the add; nothing was written`,

@@ -119,9 +119,10 @@ export function selectRecords(
   return logical.filter((r) => (isMarkerName(r.name) && r.type === 'TXT') || wanted.has(r.name));
 }
 
-/** Names in the snapshot that hold data of types outside our model (MX, SRV, ...), by name. */
-export function otherTypesAt(snapshot: Snapshot, name: string): string[] {
-  const out: string[] = [];
-  for (const s of snapshot.values()) if (s.name === name && !MODEL_TYPES.has(s.type)) out.push(s.type);
+/** Types outside our model (MX, SRV, ...) by the name holding them. */
+export function otherTypesByName(snapshot: Snapshot): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of snapshot.values())
+    if (!MODEL_TYPES.has(s.type)) out.set(s.name, [...(out.get(s.name) ?? []), s.type]);
   return out;
 }

@@ -180,6 +180,15 @@ describe('rfc2136 adapter against misbehaving servers', () => {
       /carries no TSIG signature.*not trusted/,
     ],
     [
+      'an unsigned NXRRSET to an UPDATE (a spoofed conflict)',
+      (req: Buffer) => {
+        const r = updateResponse(req);
+        r.writeUInt16BE(0x8000 | (5 << 11) | 8, 2);
+        return r;
+      },
+      /answered NXRRSET without a TSIG signature, so the answer cannot be trusted/,
+    ],
+    [
       'a NOERROR to an UPDATE signed with another key',
       (req: Buffer) => {
         return signResponse(updateResponse(req), OTHER, findTsig(req)!.mac).wire;
