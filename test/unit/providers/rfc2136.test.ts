@@ -9,9 +9,10 @@ import {
   signResponse,
   type TsigKey,
   TsigVerifier,
+  txtData,
 } from '../../../providers/rfc2136/index.ts';
 import { packGroups, planUpdate } from '../../../providers/rfc2136/update-plan.ts';
-import { buildAxfr } from '../../../providers/rfc2136/wire.ts';
+import { buildAxfr, txtData } from '../../../providers/rfc2136/wire.ts';
 import { logicalRecords, snapshotOf } from '../../../providers/rfc2136/zone-view.ts';
 import { configWarnings, parseConfig } from '../../../src/config/index.ts';
 import { ConflictError, InvalidChangeError, type RecordSet } from '../../../src/model/index.ts';
@@ -207,6 +208,37 @@ describe('rfc2136 UPDATE planning', () => {
     expect(logicalRecords(edited, 't').filter((r) => r.type === 'A')).toEqual([
       { name: 'api.example.com.', type: 'A', ttl: 30, values: ['192.0.2.9'] },
     ]);
+  });
+
+  it('a marker string longer than 255 bytes is written as several character-strings and read back whole', () => {
+    const values = Array.from(
+      { length: 12 },
+      (_, i) => `2001:db8:ffff:ffff:ffff:ffff:ffff:${(i + 1).toString(16)}`,
+    );
+    const sets: RecordSet[] = [
+      { name: 'v6.example.com.', type: 'AAAA', setId: 'a', weight: 1, ttl: 30, values },
+    ];
+    const empty = snapshotOf([soa]);
+    const changes = [...sets, { ...marker, name: '_geofailover.v6.example.com.' }].map((after) => ({
+      kind: 'create' as const,
+      after,
+      reason: { code: 'config' as const },
+    }));
+    const [group] = planUpdate(empty, logicalRecords(empty, 't'), changes, scope);
+    const state = group!.writes.find((w) => w.type === 'TXT')!.after!.values.find((v) => v.startsWith('w='))!;
+    expect(Buffer.byteLength(state)).toBeGreaterThan(255);
+    const chunks = txtData(state);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((c) => c.length <= 255)).toBe(true);
+    const read = snapshotOf([
+      soa,
+      ...values.map((v) => ({ name: 'v6.example.com', type: 'AAAA', ttl: 30, data: v })),
+      { name: '_geofailover.v6.example.com', type: 'TXT', ttl: 300, data: [Buffer.from('owner=t')] },
+      { name: '_geofailover.v6.example.com', type: 'TXT', ttl: 300, data: chunks },
+    ]);
+    expect(logicalRecords(read, 't').filter((r) => r.type === 'AAAA')).toEqual(
+      sets.map((r) => ({ ...r, values: [...values].sort() })),
+    );
   });
 
   it('refuses a change whose before is not what was read (lost compare-and-swap), before sending anything', () => {
