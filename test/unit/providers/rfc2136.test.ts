@@ -4,16 +4,18 @@
 // splitting). The wire against real servers is covered in test/integration/rfc2136.
 import { describe, expect, it } from 'vitest';
 import {
+  buildAxfr,
   findTsig,
+  logicalRecords,
+  packGroups,
+  planUpdate,
   signRequest,
   signResponse,
+  snapshotOf,
   type TsigKey,
   TsigVerifier,
   txtData,
 } from '../../../providers/rfc2136/index.ts';
-import { packGroups, planUpdate } from '../../../providers/rfc2136/update-plan.ts';
-import { buildAxfr, txtData } from '../../../providers/rfc2136/wire.ts';
-import { logicalRecords, snapshotOf } from '../../../providers/rfc2136/zone-view.ts';
 import { configWarnings, parseConfig } from '../../../src/config/index.ts';
 import { ConflictError, InvalidChangeError, type RecordSet } from '../../../src/model/index.ts';
 
