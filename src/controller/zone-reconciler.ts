@@ -241,13 +241,16 @@ export class ZoneReconciler {
         ? undefined
         : {
             at: new Date().toISOString(),
-            message: `applied, but not visible on ${visible.nameservers
-              .filter((n) => n.visibleMs === null)
-              .map(
-                (n) =>
-                  `${n.nameserver}${n.lastMismatch ? ` (${n.lastMismatch})` : n.error ? ` (${n.error})` : ''}`,
-              )
-              .join(', ')} within ${this.d.config.verify.timeout} ms`,
+            message:
+              visible.nameservers.length === 0
+                ? `applied, but not confirmed: ${visible.unchecked.join('; ') || 'no nameserver to ask'}`
+                : `applied, but not visible on ${visible.nameservers
+                    .filter((n) => n.visibleMs === null)
+                    .map(
+                      (n) =>
+                        `${n.nameserver}${n.lastMismatch ? ` (${n.lastMismatch})` : n.error ? ` (${n.error})` : ''}`,
+                    )
+                    .join(', ')} within ${this.d.config.verify.timeout} ms`,
           };
       if (!visible.ok)
         this.d.events.append('propagation-failed', { zone: this.zone, message: this.error!.message });
