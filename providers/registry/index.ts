@@ -6,10 +6,11 @@ import type { z } from 'zod';
 import { definition as builtin } from '../builtin/definition.ts';
 import { definition as cloudflare } from '../cloudflare/definition.ts';
 import type { ProviderDefinition } from '../definition.ts';
+import { definition as googlecloud } from '../googlecloud/definition.ts';
 import { definition as memory } from '../memory/definition.ts';
 import { definition as route53 } from '../route53/definition.ts';
 
-const kinds = [builtin, route53, cloudflare, memory] as const;
+const kinds = [builtin, route53, cloudflare, memory, googlecloud] as const;
 
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];
