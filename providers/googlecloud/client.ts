@@ -3,6 +3,7 @@
 // token exchange), or else the environment's default credentials; the client's own retries OFF so
 // provider.ts owns the policy; an apiEndpoint override (scheme, host, port) for tests and private access.
 import { readFileSync } from 'node:fs';
+import { util } from '@google-cloud/common';
 import { DNS } from '@google-cloud/dns';
 import { GoogleAuth, JWT } from 'google-auth-library';
 import { ProviderError } from '../../src/model/index.ts';
@@ -94,21 +95,44 @@ function tryServiceAccount(path: string): ServiceAccountKey | undefined {
   }
 }
 
+export interface Client {
+  dns: DNS;
+  /** Resolves the credentials (a missing default credential fails here, before any request). */
+  check(): Promise<void>;
+}
+
 export function createClient(
   cfg: GoogleCloudConfig,
   provider: string,
   env: NodeJS.ProcessEnv = process.env,
-): DNS {
+): Client {
   const endpoint = cfg.apiEndpoint ? new URL(cfg.apiEndpoint) : undefined;
+  const auth = authFor(cfg, provider, env);
   const dns = new DNS({
     projectId: cfg.project,
-    authClient: authFor(cfg, provider, env),
+    authClient: auth,
     ...(endpoint ? { apiEndpoint: endpoint.host } : {}),
+    // Service options the DNS typings leave out: a request that hangs fails after 30 s.
     timeout: 30_000,
-    // provider.ts retries with its own backoff; the client library's retry-request would add 3 more.
-    interceptors_: [{ request: (reqOpts: Record<string, unknown>) => ({ ...reqOpts, maxRetries: 0 }) }],
-  } as ConstructorParameters<typeof DNS>[0]);
+  } as never);
   // The library builds https://<apiEndpoint>/dns/v1; an http endpoint (a local fake) needs the base URL.
   if (endpoint) dns.baseUrl = `${endpoint.origin}/dns/v1`;
-  return dns;
+  // The library's requests retry 429/5xx and, worse, re-send a write whose connection dropped
+  // (noResponseRetries); DNS exposes no option for it, so its authenticated-request function is
+  // rebuilt with autoRetry off and provider.ts owns the policy (a write is never re-sent blind).
+  const request = util.makeAuthenticatedRequestFactory({
+    projectIdRequired: true,
+    projectId: cfg.project,
+    authClient: auth,
+    scopes: SCOPES,
+    autoRetry: false,
+  } as Parameters<typeof util.makeAuthenticatedRequestFactory>[0]);
+  dns.makeAuthenticatedRequest = request;
+  dns.authClient = request.authClient;
+  return {
+    dns,
+    async check() {
+      if (!(auth instanceof JWT)) await auth.getClient();
+    },
+  };
 }

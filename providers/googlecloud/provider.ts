@@ -2,7 +2,7 @@
 // Change whose deletions are the sets exactly as read and whose additions are the sets wanted, so
 // Cloud DNS itself enforces the compare-and-swap (a stale deletion is 412 conditionNotMet); then polls
 // the change until `done`. Throttling and 5xx back off and retry; a write is never retried blind.
-import type { DNS, Zone } from '@google-cloud/dns';
+import type { Zone } from '@google-cloud/dns';
 import type { Config } from '../../src/config/index.ts';
 import type { Logger } from '../../src/log/index.ts';
 import {
@@ -22,7 +22,7 @@ import {
   UsageError,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
-import { createClient } from './client.ts';
+import { type Client, createClient } from './client.ts';
 import type { GoogleCloudConfig } from './definition.ts';
 import { type ErrorScope, isNetwork, isThrottleOr5xx, mapError } from './errors.ts';
 import { type Labels, labelsFor } from './labels.ts';
@@ -36,8 +36,6 @@ export interface GoogleCloudOptions {
   /** Sets per Change (Cloud DNS allows 1000 additions and 1000 deletions; smaller keeps each change quick). */
   maxSetsPerChange?: number;
   pageSize?: number;
-  /** A prepared client (tests); by default one is built from config. */
-  client?: DNS;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
 }
@@ -64,7 +62,7 @@ export class GoogleCloudProvider implements DnsProvider {
   readonly kind = 'googlecloud';
   readonly capabilities = CAPABILITIES;
   readonly stats = { list: 0, change: 0, getChange: 0, getZone: 0, retries: 0, calls: 0 };
-  private client: DNS | undefined;
+  private client: Client | undefined;
   private readonly labels: Labels;
   private ready: Promise<{ zone: Zone; dnsName: string }> | undefined;
   /** The zone's sets as last read, by "name type": deletions are built from these, exactly. */
@@ -135,11 +133,12 @@ export class GoogleCloudProvider implements DnsProvider {
     if (!this.ready) {
       this.ready = (async () => {
         try {
-          this.client ??= this.opts.client ?? createClient(this.cfg, this.id, this.opts.env);
+          this.client ??= createClient(this.cfg, this.id, this.opts.env);
+          await this.client.check();
         } catch (err) {
           throw mapError(err, this.scope(zone, 'credential lookup'));
         }
-        const z = this.client.zone(this.cfg.managedZone);
+        const z = this.client.dns.zone(this.cfg.managedZone);
         const [meta] = await this.call(
           'getZone',
           () => z.getMetadata(),

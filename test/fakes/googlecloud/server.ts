@@ -85,6 +85,10 @@ export class FakeCloudDns {
     this.faults.push({ ...f });
   }
 
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   count(filter: { method?: string; path?: RegExp } = {}): number {
     return this.calls.filter(
       (c) => (!filter.method || c.method === filter.method) && (!filter.path || filter.path.test(c.path)),
