@@ -3,6 +3,7 @@
 // index.ts (the adapter's createProvider, loaded by the factory only when a zone uses that kind),
 // plus one line here. The folder name is the kind.
 import type { z } from 'zod';
+import { definition as azure } from '../azure/definition.ts';
 import { definition as builtin } from '../builtin/definition.ts';
 import { definition as cloudflare } from '../cloudflare/definition.ts';
 import type { ProviderDefinition } from '../definition.ts';
@@ -10,7 +11,7 @@ import { definition as googlecloud } from '../googlecloud/definition.ts';
 import { definition as memory } from '../memory/definition.ts';
 import { definition as route53 } from '../route53/definition.ts';
 
-const kinds = [builtin, route53, cloudflare, memory, googlecloud] as const;
+const kinds = [builtin, route53, cloudflare, memory, googlecloud, azure] as const;
 
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];
