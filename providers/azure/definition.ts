@@ -21,7 +21,12 @@ export const azureSchema = z.strictObject({
   clientSecretEnv: envName.default('AZURE_CLIENT_SECRET'),
   clientSecretFile: z.string().min(1).optional(),
   /** Resource Manager endpoint (sovereign clouds, tests). Must be https: the SDK sends tokens only over TLS. */
-  endpoint: url.default('https://management.azure.com'),
+  endpoint: url
+    .refine(
+      (u) => u.startsWith('https://'),
+      'must be an https:// URL (the Azure SDK sends tokens only over TLS)',
+    )
+    .default('https://management.azure.com'),
   /** Microsoft Entra authority (sovereign clouds, tests). */
   authorityHost: url.optional(),
   /** PEM file of extra CA certificates to trust for the endpoint and authority (private CAs, tests). */

@@ -39,6 +39,7 @@ export function slimCause(err: unknown): Error {
 const CREDENTIAL_ERRORS = new Set([
   'CredentialUnavailableError',
   'AuthenticationError',
+  'AuthenticationRequiredError',
   'AggregateAuthenticationError',
 ]);
 
@@ -52,7 +53,7 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
   const status = e.statusCode;
   if (CREDENTIAL_ERRORS.has(e.name ?? ''))
     return new ProviderError(
-      `${where}: could not get an Azure token (${msg}); nothing was read or written${tail}`,
+      `${where}: could not get an Azure token (${/AADSTS\d+: [^.]*\./.exec(msg)?.[0] ?? msg}); nothing was read or written${tail}`,
       {
         ...ctx,
         remedy: `check providers.${scope.provider}.tenantId, clientId and the client secret (or the managed identity / az login for default credentials)`,
