@@ -74,7 +74,7 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
       {
         ...ctx,
         remedy:
-          'assign the identity "DNS Zone Contributor" on the zone, or a custom role with Microsoft.Network/dnsZones/read and dnsZones/{A,AAAA,CNAME,TXT}/{read,write,delete}',
+          'assign the identity "DNS Zone Contributor" on the zone, or a custom role with Microsoft.Network/dnszones/read, dnszones/recordsets/read and dnszones/{A,AAAA,CNAME,TXT}/{read,write,delete}',
       },
     );
   if (

@@ -115,7 +115,7 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
     return new ProviderError(`${where}: permission denied during ${scope.operation} (${msg})${tail}`, {
       ...ctx,
       remedy:
-        'grant the service account dns.managedZones.get, dns.resourceRecordSets.list, dns.changes.create and dns.changes.get on the project (roles/dns.admin has them, or a custom role)',
+        'grant the service account dns.managedZones.get, dns.resourceRecordSets.list/create/update/delete, dns.changes.create and dns.changes.get on the project (roles/dns.admin has them, or a custom role)',
     });
   if (status === 412 || status === 409 || why.includes('conditionNotMet') || why.includes('alreadyExists'))
     return new ConflictError(
