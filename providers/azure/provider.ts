@@ -65,9 +65,19 @@ export class AzureProvider implements DnsProvider {
   readonly capabilities = CAPABILITIES;
   readonly stats = { list: 0, write: 0, getZone: 0, calls: 0 };
   private client: DnsManagementClient | undefined;
-  private ready: Promise<DnsManagementClient> | undefined;
-  /** Sets as last read, by key: the ETag each write is conditioned on. */
-  private snapshot = new Map<string, Snap>();
+  /** Zone lookups, once per zone (one provider serves every zone of its resource group). */
+  private ready = new Map<string, Promise<DnsManagementClient>>();
+  /** Per zone, the sets as last read, by key: the ETag each write is conditioned on. */
+  private snapshots = new Map<string, Map<string, Snap>>();
+
+  private snap(zone: string): Map<string, Snap> {
+    let s = this.snapshots.get(zone);
+    if (!s) {
+      s = new Map();
+      this.snapshots.set(zone, s);
+    }
+    return s;
+  }
 
   constructor(
     readonly id: string,
@@ -90,8 +100,9 @@ export class AzureProvider implements DnsProvider {
 
   /** Credentials and zone, checked once before the first read or write. */
   private prepare(zone: string, signal?: AbortSignal): Promise<DnsManagementClient> {
-    if (!this.ready) {
-      this.ready = (async () => {
+    let ready = this.ready.get(zone);
+    if (!ready) {
+      ready = (async () => {
         try {
           this.client ??= createClient(
             this.cfg,
@@ -110,11 +121,10 @@ export class AzureProvider implements DnsProvider {
         }
         return this.client;
       })();
-      this.ready.catch(() => {
-        this.ready = undefined;
-      });
+      this.ready.set(zone, ready);
+      ready.catch(() => this.ready.delete(zone));
     }
-    return this.ready;
+    return ready;
   }
 
   async records(zone: string, query: RecordsQuery = {}, signal?: AbortSignal): Promise<RecordSet[]> {
@@ -133,8 +143,9 @@ export class AzureProvider implements DnsProvider {
     } catch (err) {
       throw mapError(err, this.scope(z, 'list'));
     }
-    this.snapshot = new Map(
-      all.flatMap((r) => (r.ok ? [[keyId(r.record), { record: r.record, etag: r.etag }]] : [])),
+    this.snapshots.set(
+      z,
+      new Map(all.flatMap((r) => (r.ok ? [[keyId(r.record), { record: r.record, etag: r.etag }]] : []))),
     );
     return selectRecords(all, this.owner, query.names ?? [], { provider: this.id, zone: z });
   }
@@ -168,11 +179,11 @@ export class AzureProvider implements DnsProvider {
             rel,
             r.type as AzureRecordType,
             {
-              ifMatch: this.snapshot.get(key)!.etag,
+              ifMatch: this.snap(z).get(key)!.etag,
               abortSignal: signal,
             },
           );
-          this.snapshot.delete(key);
+          this.snap(z).delete(key);
         } else {
           const res = await client.recordSets.createOrUpdate(
             this.cfg.resourceGroup,
@@ -182,9 +193,9 @@ export class AzureProvider implements DnsProvider {
             toWire(c.after!),
             c.kind === 'create'
               ? { ifNoneMatch: '*', abortSignal: signal }
-              : { ifMatch: this.snapshot.get(key)!.etag, abortSignal: signal },
+              : { ifMatch: this.snap(z).get(key)!.etag, abortSignal: signal },
           );
-          this.snapshot.set(key, { record: normaliseRecord(c.after!), etag: res.etag ?? '' });
+          this.snap(z).set(key, { record: normaliseRecord(c.after!), etag: res.etag ?? '' });
         }
       } catch (err) {
         // A 412 after the SDK retried a write whose connection dropped may be our own write: read
@@ -229,11 +240,11 @@ export class AzureProvider implements DnsProvider {
       );
       const read = fromWire(now, zone);
       if (!c.after || !read.ok || !sameRecord(read.record, normaliseRecord(c.after))) return false;
-      this.snapshot.set(keyId(read.record), { record: read.record, etag: read.etag });
+      this.snap(zone).set(keyId(read.record), { record: read.record, etag: read.etag });
       return true;
     } catch (err) {
       const gone = (err as { statusCode?: number }).statusCode === 404;
-      if (gone && c.kind === 'delete') this.snapshot.delete(keyId(normaliseRecord(c.before!)));
+      if (gone && c.kind === 'delete') this.snap(zone).delete(keyId(normaliseRecord(c.before!)));
       return gone && c.kind === 'delete';
     }
   }
@@ -258,7 +269,7 @@ export class AzureProvider implements DnsProvider {
         },
       );
     if (c.kind === 'create') return;
-    const snap = this.snapshot.get(key);
+    const snap = this.snap(zone).get(key);
     if (!snap || !c.before || !sameRecord(snap.record, normaliseRecord(c.before)))
       throw new ConflictError(
         `azure provider ${this.id}, zone ${zone}: cannot ${c.kind} ${key}: it is not what was read; nothing was written`,

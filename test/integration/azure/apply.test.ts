@@ -3,7 +3,9 @@
 // a failover, a set changed by someone else after the read refused (412) and not overwritten,
 // foreign sets refused unless adopting, paging. Every test ends by planning again.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planZoneOf } from '../../../src/controller/index.ts';
 import { ConflictError } from '../../../src/model/index.ts';
+import { assumeStates } from '../../../src/policy/index.ts';
 import {
   cert,
   cleanupCert,
@@ -111,6 +113,33 @@ describe.skipIf(!cert)('azure provider', () => {
     expect((await converge(config, p, {}, true)).outcome.verified).toBe(true);
     expect(props('app')).toMatchObject({ TTL: 60 });
     expect((await plan(config, p)).changes).toEqual([]);
+  });
+
+  it('serves two zones of one resource group with one adapter, reads and writes interleaved', async () => {
+    const other = env.fake.addZone('dns-prod', 'example.net');
+    const config = makeConfig(env, records());
+    const first = config.zones[0]!;
+    config.zones.push({
+      ...first,
+      name: 'example.net',
+      records: first.records.map((r) => ({ ...r, name: 'app.example.net' })),
+    });
+    const p = provider(config);
+    const up = assumeStates(config, new Map());
+    const down = assumeStates(config, new Map([['us-east', 'down']]));
+    for (const z of config.zones) await p.apply(z.name, (await planZoneOf(config, z, p, up, {})).changes);
+    // Both zones read, then both written: each write is conditioned on its own zone's ETags.
+    const a = await planZoneOf(config, config.zones[0]!, p, down, {});
+    const b = await planZoneOf(config, config.zones[1]!, p, down, {});
+    await p.apply('example.com', a.changes);
+    await p.apply('example.net', b.changes);
+    expect(other.sets.get('app|A')?.properties).toMatchObject({
+      ARecords: [{ ipv4Address: '198.51.100.20' }],
+    });
+    expect(env.zone.sets.get('app|A')?.properties).toMatchObject({
+      ARecords: [{ ipv4Address: '198.51.100.20' }],
+    });
+    for (const z of config.zones) expect((await planZoneOf(config, z, p, down, {})).changes).toEqual([]);
   });
 
   it('reads a zone over several pages (nextLink)', async () => {
