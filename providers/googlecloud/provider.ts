@@ -229,6 +229,8 @@ export class GoogleCloudProvider implements DnsProvider {
     for (let i = 0; i < writes.length; i += size) batches.push(writes.slice(i, i + size));
     const ids: string[] = [];
     let applied = 0;
+    let synced = true;
+    const started = Date.now();
     for (const [i, batch] of batches.entries()) {
       const note =
         i === 0
@@ -252,13 +254,16 @@ export class GoogleCloudProvider implements DnsProvider {
         if (w.deletion) this.snapshot.delete(setKey(w.deletion.name, w.deletion.type));
         if (w.addition) this.snapshot.set(setKey(w.addition.name, w.addition.type), w.addition);
       }
-      if (resp?.status !== 'done' && resp?.id) await this.waitDone(z, handle, resp.id, signal);
+      if (resp?.status !== 'done' && resp?.id)
+        synced = (await this.waitDone(z, handle, resp.id, signal)) && synced;
     }
     this.opts.logger?.info(
       { provider: this.id, zone: z, applied, changes: batches.length, calls: this.stats.calls - callsBefore },
       'googlecloud changes applied',
     );
-    return { applied, ids, calls: this.stats.calls - callsBefore };
+    const result: ApplyResult = { applied, ids, calls: this.stats.calls - callsBefore };
+    if (synced) result.syncMs = Date.now() - started;
+    return result;
   }
 
   /**
@@ -327,8 +332,11 @@ export class GoogleCloudProvider implements DnsProvider {
     };
   }
 
-  /** Polls the change until `done`, bounded by syncTimeout (a timeout is logged: the change was accepted). */
-  private async waitDone(zoneName: string, zone: Zone, id: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Polls the change until `done` (true), bounded by syncTimeout (false, logged: the change was
+   * accepted and will be done later).
+   */
+  private async waitDone(zoneName: string, zone: Zone, id: string, signal?: AbortSignal): Promise<boolean> {
     const start = Date.now();
     let delay = this.opts.poll?.firstMs ?? 250;
     for (;;) {
@@ -338,13 +346,13 @@ export class GoogleCloudProvider implements DnsProvider {
         this.scope(zoneName, `get-change ${id}`),
         signal,
       )) as unknown as [{ status?: string }];
-      if (meta?.status === 'done') return;
+      if (meta?.status === 'done') return true;
       if (Date.now() - start + delay > this.cfg.syncTimeout) {
         this.opts.logger?.warn(
           { provider: this.id, zone: zoneName, change: id },
           'googlecloud change not done within syncTimeout; it was accepted',
         );
-        return;
+        return false;
       }
       await sleep(delay, signal);
       delay = Math.min(this.opts.poll?.maxMs ?? 5_000, delay * 2);

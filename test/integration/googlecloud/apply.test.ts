@@ -53,6 +53,7 @@ describe('googlecloud provider', () => {
     // All of it went in one Change, polled until done.
     expect(env.fake.count({ method: 'POST', path: /\/changes$/ })).toBe(1);
     expect(env.fake.count({ method: 'GET', path: /\/changes\/\d+$/ })).toBeGreaterThanOrEqual(1);
+    expect(outcome.status === 'applied' && outcome.result?.syncMs).toBeGreaterThanOrEqual(0);
     expect((await plan(config, p)).changes).toEqual([]);
   });
 
