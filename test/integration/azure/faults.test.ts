@@ -2,6 +2,9 @@
 // secret, a token ARM refuses, a zone or resource group that does not exist, policies Azure DNS cannot
 // express and a non-https endpoint (validate), throttling (retried honouring Retry-After, then a clear
 // error), and connections dropped mid-batch (markers first, so the next reconcile converges).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
@@ -15,6 +18,7 @@ import {
   plan,
   provider,
   SECRET_ENV,
+  SP,
   startEnv,
 } from './harness.ts';
 
@@ -56,6 +60,23 @@ describe.skipIf(!cert)('azure provider failures', () => {
       'wrong-secret-xyz',
     );
     expect(arm()).toHaveLength(0);
+  });
+
+  it('reads the client secret from clientSecretFile; a missing file is one clear error naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gf-az-secret-'));
+    try {
+      writeFileSync(join(dir, 'secret'), `${SP.secret}\n`, { mode: 0o600 });
+      const config = makeConfig(env, records(), { clientSecretFile: join(dir, 'secret') });
+      const p = provider(config, {}, {});
+      expect((await converge(config, p)).outcome.verified).toBe(true);
+      expect((await plan(config, p)).changes).toEqual([]);
+      const missing = makeConfig(env, records(), { clientSecretFile: join(dir, 'nope') });
+      await expect(plan(missing, provider(missing, {}, {}))).rejects.toThrow(
+        /cannot read the client secret file .*nope \(ENOENT\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a token ARM does not accept (401) is one clear error', async () => {

@@ -33,6 +33,22 @@ describe('googlecloud provider failures', () => {
     expect(env.fake.calls).toHaveLength(0);
   });
 
+  it('a key file that is not a service-account key is one clear error', async () => {
+    for (const [name, text, why] of [
+      ['garbage.json', 'not json', /is not JSON/],
+      [
+        'user.json',
+        JSON.stringify({ type: 'authorized_user', client_id: 'x' }),
+        /is not a service-account key/,
+      ],
+    ] as const) {
+      writeFileSync(join(env.dir, name), text);
+      const config = makeConfig(env, records(), { keyFile: join(env.dir, name) });
+      await expect(plan(config, provider(config))).rejects.toThrow(why);
+    }
+    expect(env.fake.calls).toHaveLength(0);
+  });
+
   it('a key the API does not know is refused (401) with one clear error; the key never appears in it', async () => {
     const stranger = makeServiceAccount(PROJECT, 'stranger');
     const file = join(env.dir, 'stranger.json');
