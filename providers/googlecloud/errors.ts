@@ -26,6 +26,11 @@ export interface ErrorScope {
   operation: string;
   /** Appended to the message: what earlier changes already wrote. */
   note?: string;
+  /** The Change sent, so an error naming `entity.change.deletions[3]` can name the record. */
+  change?: {
+    additions: readonly { name: string; type: string }[];
+    deletions: readonly { name: string; type: string }[];
+  };
 }
 
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
@@ -73,10 +78,16 @@ export function slimCause(err: unknown): Error {
   return out;
 }
 
-/** The record a Cloud DNS message names (`entity.change.deletions[app.example.com.][A]`), if any. */
-export function namedRecord(message: string): string | undefined {
-  const m = /\[([^\]]+\.)\]\[([A-Z]+)\]/.exec(message) ?? /'([^' ]+\.) \(([A-Z]+)\)'/.exec(message);
-  return m ? `${m[1]} ${m[2]}` : undefined;
+/**
+ * The record a Cloud DNS message names: `'app.example.com. (A)'`, or an index into the Change sent
+ * (`entity.change.deletions[3]`).
+ */
+export function namedRecord(message: string, change?: ErrorScope['change']): string | undefined {
+  const named = /'([^' ]+\.) \(([A-Z]+)\)'/.exec(message);
+  if (named) return `${named[1]} ${named[2]}`;
+  const at = /entity\.change\.(additions|deletions)\[(\d+)\]/.exec(message);
+  const rr = at && change?.[at[1] as 'additions' | 'deletions'][Number(at[2])];
+  return rr ? `${rr.name} ${rr.type}` : undefined;
 }
 
 export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
@@ -88,7 +99,8 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
   const status = statusOf(err);
   const why = reasons(err);
   const msg = e.message ?? String(err);
-  const record = namedRecord(msg);
+  const record = namedRecord(msg, scope.change);
+  const inChange = /entity\.change/.test(msg);
   if (/Could not load the default credentials|Unable to detect a Project Id/i.test(msg))
     return new ProviderError(`${where}: no Google Cloud credentials found; nothing was read or written`, {
       ...ctx,
@@ -102,7 +114,7 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
         remedy: 'check the service-account key (not revoked, of this project) or the default credentials',
       },
     );
-  if (status === 404 && scope.operation !== 'get-change')
+  if (status === 404 && !inChange && scope.operation !== 'get-change')
     return new ProviderError(
       `${where}: the managed zone does not exist or these credentials cannot see it (${msg}); nothing was written${tail}`,
       {
@@ -117,9 +129,15 @@ export function mapError(err: unknown, scope: ErrorScope): GeofailoverError {
       remedy:
         'grant the service account dns.managedZones.get, dns.resourceRecordSets.list/create/update/delete, dns.changes.create and dns.changes.get on the project (roles/dns.admin has them, or a custom role)',
     });
-  if (status === 412 || status === 409 || why.includes('conditionNotMet') || why.includes('alreadyExists'))
+  if (
+    status === 412 ||
+    status === 409 ||
+    (status === 404 && inChange) ||
+    why.includes('conditionNotMet') ||
+    why.includes('alreadyExists')
+  )
     return new ConflictError(
-      `${where}: ${scope.operation} was rejected because the records changed since they were read (${msg}); nothing in this change was written${tail}`,
+      `${where}: ${scope.operation} was rejected because ${record ? `set ${record} changed since it was read` : 'the records changed since they were read'} (${msg}); nothing in this change was written${tail}`,
       {
         ...ctx,
         record,

@@ -58,6 +58,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 const setKey = (name: string, type: string) => `${normaliseName(name)} ${type}`;
 
+/** Sets grouped by type in order of first appearance (stable), as the client library sends them. */
+function byType(sets: readonly WireRrset[]): WireRrset[] {
+  const types = [...new Set(sets.map((s) => s.type))];
+  return types.flatMap((t) => sets.filter((s) => s.type === t));
+}
+
 export class GoogleCloudProvider implements DnsProvider {
   readonly kind = 'googlecloud';
   readonly capabilities = CAPABILITIES;
@@ -236,16 +242,19 @@ export class GoogleCloudProvider implements DnsProvider {
         i === 0
           ? undefined
           : `${i} earlier change${i > 1 ? 's' : ''} with ${applied} record changes were applied; re-plan to see what is left`;
-      const add = batch.flatMap((w) =>
-        w.addition ? [handle.record(w.addition.type.toLowerCase(), w.addition as never)] : [],
-      );
-      const del = batch.flatMap((w) =>
-        w.deletion ? [handle.record(w.deletion.type.toLowerCase(), w.deletion as never)] : [],
-      );
+      // In the order the client library sends them (it groups a Change's sets by type), so an error
+      // naming `entity.change.deletions[3]` can be traced to its set.
+      const additions = byType(batch.flatMap((w) => (w.addition ? [w.addition] : [])));
+      const deletions = byType(batch.flatMap((w) => (w.deletion ? [w.deletion] : [])));
+      const add = additions.map((rr) => handle.record(rr.type.toLowerCase(), rr as never));
+      const del = deletions.map((rr) => handle.record(rr.type.toLowerCase(), rr as never));
       const [, resp] = (await this.call(
         'change',
         () => handle.createChange({ add, delete: del }),
-        this.scope(z, `change ${i + 1}/${batches.length}`, note),
+        {
+          ...this.scope(z, `change ${i + 1}/${batches.length}`, note),
+          change: { additions, deletions },
+        },
         signal,
       )) as unknown as [unknown, { id?: string; status?: string }];
       if (resp?.id) ids.push(resp.id);

@@ -85,9 +85,9 @@ function checkData(type: string, data: string, at: string): void {
   if (type === 'TXT' && !/^("(?:[^"\\]|\\.)*"\s*)+$/.test(data)) throw bad();
 }
 
-/** Checks one addition as Cloud DNS does; `where` is like `additions[app.example.com.][A]`. */
-export function checkAddition(r: Rrset, dnsName: string): void {
-  const base = `entity.change.additions[${r.name}][${r.type}]`;
+/** Checks one addition as Cloud DNS does; messages name it by its index, as the API does. */
+export function checkAddition(r: Rrset, dnsName: string, index = 0): void {
+  const base = `entity.change.additions[${index}]`;
   if (typeof r.name !== 'string' || !r.name.endsWith('.'))
     throw new GcpError(400, 'invalid', `Invalid value for '${base}.name': '${r.name}'`);
   if (r.name !== dnsName && !r.name.endsWith(`.${dnsName}`))

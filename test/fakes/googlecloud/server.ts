@@ -254,7 +254,7 @@ export class FakeCloudDns {
     const additions = body.additions ?? [];
     const deletions = body.deletions ?? [];
     if (additions.length === 0 && deletions.length === 0)
-      throw new GcpError(400, 'required', "Required field 'entity.change' not specified");
+      throw new GcpError(400, 'required', "The 'entity.change' parameter is required but was missing.");
     if (additions.length > 1000 || deletions.length > 1000)
       throw new GcpError(
         403,
@@ -263,52 +263,52 @@ export class FakeCloudDns {
       );
     const next = new Map(zone.rrsets);
     const deleted = new Set<string>();
-    for (const d of deletions) {
+    for (const [i, d] of deletions.entries()) {
       const k = keyOf(d);
       const cur = next.get(k);
       if (deleted.has(k))
         throw new GcpError(
           400,
           'invalid',
-          `Invalid value for 'entity.change.deletions[${d.name}][${d.type}]': duplicate`,
+          `Invalid value for 'entity.change.deletions[${i}]': '${d.name} (${d.type})' is deleted twice`,
         );
       if (!cur)
         throw new GcpError(
           404,
           'notFound',
-          `The 'entity.change.deletions[${d.name}][${d.type}]' resource named '${d.name} (${d.type})' does not exist.`,
+          `The 'entity.change.deletions[${i}]' resource named '${d.name} (${d.type})' does not exist.`,
         );
       if (canonical(cur) !== canonical(d))
         throw new GcpError(
           412,
           'conditionNotMet',
-          `Precondition not met for 'entity.change.deletions[${d.name}][${d.type}]'`,
+          `Precondition not met for 'entity.change.deletions[${i}]'`,
         );
       if (d.type === 'SOA' || (d.type === 'NS' && d.name === zone.dnsName))
         if (!additions.some((a) => keyOf(a) === k))
           throw new GcpError(
             400,
             'invalid',
-            `Invalid value for 'entity.change.deletions[${d.name}][${d.type}]': the apex ${d.type} cannot be deleted`,
+            `Invalid value for 'entity.change.deletions[${i}]': the apex ${d.type} of '${d.name}' cannot be deleted`,
           );
       next.delete(k);
       deleted.add(k);
     }
     const added = new Set<string>();
-    for (const a of additions) {
+    for (const [j, a] of additions.entries()) {
       const k = keyOf(a);
-      checkAddition(a, zone.dnsName);
+      checkAddition(a, zone.dnsName, j);
       if (added.has(k))
         throw new GcpError(
           400,
           'invalid',
-          `Invalid value for 'entity.change.additions[${a.name}][${a.type}]': duplicate`,
+          `Invalid value for 'entity.change.additions[${j}]': '${a.name} (${a.type})' is added twice`,
         );
       if (next.has(k))
         throw new GcpError(
           409,
           'alreadyExists',
-          `The resource 'entity.change.additions[${a.name}][${a.type}]' named '${a.name} (${a.type})' already exists`,
+          `The resource 'entity.change.additions[${j}]' named '${a.name} (${a.type})' already exists`,
         );
       next.set(k, stored(a));
       added.add(k);
@@ -320,7 +320,10 @@ export class FakeCloudDns {
         throw new GcpError(
           400,
           'cnameResourceRecordSetConflict',
-          `The resource 'entity.change.additions[${r.name}][CNAME]' named '${r.name} (CNAME)' is only permitted to have one record`,
+          `The resource 'entity.change.additions[${Math.max(
+            0,
+            additions.findIndex((a) => a.name === r.name),
+          )}]' named '${r.name} (CNAME)' is only permitted to have one record`,
         );
     }
     zone.rrsets.clear();

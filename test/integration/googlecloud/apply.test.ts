@@ -83,12 +83,29 @@ describe('googlecloud provider', () => {
     env.fake.put('example-com', { name: 'app.example.com.', type: 'A', ttl: 60, rrdatas: ['192.0.2.99'] });
     const err = await p.apply('example.com', zp.changes).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
-    expect((err as Error).message).toMatch(/changed since they were read.*Precondition not met/);
+    expect((err as Error).message).toMatch(
+      /set app\.example\.com\. A changed since it was read \(Precondition not met for 'entity\.change\.deletions\[\d+\]'\)/,
+    );
     expect((err as ConflictError).context.provider).toBe('gcp');
     expect(set('app.example.com.')?.rrdatas).toEqual(['192.0.2.99']);
     // The next reconcile reads again, sees the drift and converges.
     await converge(config, p, { 'us-east': 'down' });
     expect(set('app.example.com.')?.rrdatas).toEqual(['198.51.100.20']);
+    expect((await plan(config, p, { 'us-east': 'down' })).changes).toEqual([]);
+  });
+
+  it('a set deleted by someone else after the read is a conflict (404 in the Change), not a missing zone', async () => {
+    const config = makeConfig(env, [failover('app.example.com', ['us-east', 'eu-west'])]);
+    const p = provider(config);
+    await converge(config, p);
+    const zp = await plan(config, p, { 'us-east': 'down' });
+    zone().rrsets.delete('app.example.com.|A');
+    const err = await p.apply('example.com', zp.changes).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as Error).message).toMatch(
+      /set app\.example\.com\. A changed since it was read .*does not exist/,
+    );
+    await converge(config, p, { 'us-east': 'down' });
     expect((await plan(config, p, { 'us-east': 'down' })).changes).toEqual([]);
   });
 
