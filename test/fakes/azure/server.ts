@@ -275,13 +275,13 @@ export class FakeAzure {
           throw new ArmError(
             412,
             'PreconditionFailed',
-            `The Record set ${rel} of type ${type} cannot be updated because the etag '${ifMatch}' does not match the etag '${cur?.etag ?? ''}' of the existing record set.`,
+            `The condition '${ifMatch}' in the If-Match header was not satisfied. The current was '${cur?.etag ?? ''}'.`,
           );
         if (ifNoneMatch === '*' && cur)
           throw new ArmError(
             412,
             'PreconditionFailed',
-            `The Record set ${rel} of type ${type} cannot be created because another record set with the same name and type already exists.`,
+            "The condition '*' in the If-None-Match header was satisfied.",
           );
         let body: unknown;
         try {
@@ -316,7 +316,7 @@ export class FakeAzure {
           throw new ArmError(
             412,
             'PreconditionFailed',
-            `The Record set ${rel} of type ${type} cannot be deleted because the etag '${ifMatch}' does not match the etag '${cur?.etag ?? ''}' of the existing record set.`,
+            `The condition '${ifMatch}' in the If-Match header was not satisfied. The current was '${cur?.etag ?? ''}'.`,
           );
         if (!cur) return this.send(req, res, 204);
         if (rel === '@' && (type === 'NS' || type === 'SOA'))
