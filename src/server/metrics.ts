@@ -27,6 +27,19 @@ export class ControllerMetrics {
     help: 'Probers whose last report is fresh',
     registers: [this.registry],
   });
+  // Per prober, so an alert names which vantage point went quiet or lost its own canaries.
+  readonly proberFresh = new Gauge({
+    name: 'geofailover_prober_fresh',
+    help: 'Prober state: 1 while its last report is within staleAfter, 0 when stale (it has no vote)',
+    labelNames: ['prober'],
+    registers: [this.registry],
+  });
+  readonly proberImpaired = new Gauge({
+    name: 'geofailover_prober_impaired',
+    help: '1 while the prober reports its own canaries failing (its DOWN votes do not count)',
+    labelNames: ['prober'],
+    registers: [this.registry],
+  });
   readonly failStatic = new Gauge({
     name: 'geofailover_fail_static',
     help: '1 while fewer than minProbers probers are fresh and DNS is held as it is',
@@ -67,6 +80,17 @@ export class ControllerMetrics {
   readonly providerErrors = new Counter({
     name: 'geofailover_provider_errors_total',
     help: 'Provider calls that failed, by provider and zone',
+    labelNames: ['provider', 'zone'],
+    registers: [this.registry],
+  });
+  readonly eventLogTornTails = new Counter({
+    name: 'geofailover_event_log_torn_tails_total',
+    help: 'Partial last lines of the event log cut off at startup (a crash mid-write)',
+    registers: [this.registry],
+  });
+  readonly providerFailing = new Gauge({
+    name: 'geofailover_provider_failing',
+    help: "1 while a provider's passes for a zone fail (read or write; DNS may serve an old answer), else 0",
     labelNames: ['provider', 'zone'],
     registers: [this.registry],
   });
