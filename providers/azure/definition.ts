@@ -44,6 +44,22 @@ export const definition = defineProvider({
     cfg.tenantId && cfg.clientId && !cfg.clientSecretFile
       ? [{ at: ['clientSecretEnv'], envVar: cfg.clientSecretEnv }]
       : [],
+  checkProvider(cfg) {
+    const problems: DefinitionProblem[] = [];
+    if ((cfg.tenantId === undefined) !== (cfg.clientId === undefined))
+      problems.push({
+        at: [cfg.tenantId === undefined ? 'tenantId' : 'clientId'],
+        message:
+          'tenantId and clientId go together: set both (a service principal, its secret from clientSecretEnv or clientSecretFile), or neither (DefaultAzureCredential: managed identity, workload identity, az login)',
+      });
+    if (cfg.clientSecretFile !== undefined && cfg.clientId === undefined)
+      problems.push({
+        at: ['clientSecretFile'],
+        message: 'clientSecretFile is used only with tenantId and clientId (a service principal)',
+        severity: 'warning',
+      });
+    return problems;
+  },
   checkRecord(_cfg, record) {
     const problems: DefinitionProblem[] = [];
     if (record.policy.kind !== 'failover')

@@ -115,6 +115,39 @@ export function expectationsFor(
   return { expectations, unchecked };
 }
 
+/**
+ * What a secondary of a builtin hidden primary must serve once `records` are live: the transferred
+ * zone has no geography or weights (providers/builtin/server/xfr-flatten.ts), so a geo group is its
+ * `default` answer, a weighted group every live value in one answer (a CNAME: the heaviest target).
+ */
+export function secondaryExpectations(records: readonly RecordSet[]): Expectation[] {
+  const groups = new Map<string, RecordSet[]>();
+  for (const r of records) {
+    if (r.type !== 'A' && r.type !== 'AAAA' && r.type !== 'CNAME' && r.type !== 'TXT') continue;
+    const k = `${r.name} ${r.type}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const out: Expectation[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const type = first.type as Expectation['type'];
+    let chosen: RecordSet[] = group;
+    if (group.some((r) => r.geo !== undefined)) chosen = group.filter((r) => r.geo === 'default');
+    else if (group.some((r) => r.weight !== undefined)) {
+      const live = group.filter((r) => (r.weight ?? 0) > 0);
+      chosen = live.length > 0 ? live : group;
+      if (type === 'CNAME')
+        chosen = [...chosen]
+          .sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0) || (a.setId ?? '').localeCompare(b.setId ?? ''))
+          .slice(0, 1);
+    }
+    if (chosen.length === 0) continue;
+    const values = [...new Set(chosen.flatMap((r) => r.values))].sort();
+    out.push({ name: first.name, type, acceptable: [values], label: `${first.name} ${type} (secondary)` });
+  }
+  return out;
+}
+
 function answerValues(packet: dns2.Packet, type: Expectation['type']): string[] {
   const code = dns2.Packet.TYPE[type];
   return packet.answers
