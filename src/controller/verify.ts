@@ -65,7 +65,8 @@ export function subnetFor(
 
 /**
  * What the nameservers must serve once `records` (the full desired set at each changed name) is
- * live. Weighted groups accept any set with a non-zero weight (or any set when all are zero); geo
+ * live. Weighted groups accept any set with a non-zero weight (or any set when all are zero), or
+ * their union (what a server without weights publishes); geo
  * sets are asked from a subnet of their location; sets we cannot aim at are returned as unchecked.
  */
 export function expectationsFor(
@@ -85,10 +86,13 @@ export function expectationsFor(
     const type = first.type as Expectation['type'];
     if (group.some((r) => r.weight !== undefined)) {
       const live = group.filter((r) => (r.weight ?? 0) > 0);
+      const sets = (live.length > 0 ? live : group).map((r) => r.values);
+      // A server without weights (RFC 2136) publishes the union of the live sets as one RRset.
+      const union = [...new Set(sets.flat())].sort();
       expectations.push({
         name: first.name,
         type,
-        acceptable: (live.length > 0 ? live : group).map((r) => r.values),
+        acceptable: sets.length > 1 ? [...sets, union] : sets,
         label: `${first.name} ${type} (weighted)`,
       });
     } else if (group.some((r) => r.geo !== undefined)) {
