@@ -32,6 +32,21 @@ export interface DefinitionSecret {
   envVar: string;
 }
 
+/**
+ * Traffic features a kind can express. validate refuses a config that needs one its zone's provider
+ * lacks (naming the alternative). Absent means no: a new kind declares what it can.
+ */
+export interface ProviderFeatures {
+  /** Weighted record sets (weighted policy, and the failback ramp of failover records). */
+  weighted?: boolean;
+  /** Per-endpoint weights inside a region (one weighted set per endpoint, or origin weights). */
+  endpointWeights?: boolean;
+  /** The gradual failback ramp: weights that change step by step after a recovery. */
+  failbackRamp?: boolean;
+  /** A CNAME at the zone apex (CNAME flattening). */
+  apexCname?: boolean;
+}
+
 export interface ProviderDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
   readonly kind: K;
   readonly schema: S;
@@ -39,6 +54,8 @@ export interface ProviderDefinition<K extends string = string, S extends z.ZodTy
   readonly recordOptions?: readonly string[];
   /** Environment variables the config names for secrets (validate warns when unset). */
   secrets?(cfg: z.output<S>): DefinitionSecret[];
+  /** Traffic features this kind can express with this config (see ProviderFeatures). */
+  supports?(cfg: z.output<S>): ProviderFeatures;
   /** Policies and values this kind cannot express: an error naming the alternative, or a warning. */
   checkRecord?(cfg: z.output<S>, record: RecordUnderCheck, zone: { name: string }): DefinitionProblem[];
 }

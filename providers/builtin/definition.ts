@@ -1,4 +1,4 @@
-// The builtin provider kind: its config schema (it can express every policy).
+// The builtin provider kind: its config schema and features (every policy; no CNAME at the apex).
 import { z } from 'zod';
 import { hostPort } from '../../src/config/fields/index.ts';
 import { defineProvider } from '../definition.ts';
@@ -18,4 +18,6 @@ export const builtinSchema = z.strictObject({
 export const definition = defineProvider({
   kind: 'builtin',
   schema: builtinSchema,
+  // The server answers weighted sets itself; a CNAME cannot sit at the apex beside SOA/NS.
+  supports: () => ({ weighted: true, endpointWeights: true, failbackRamp: true, apexCname: false }),
 });

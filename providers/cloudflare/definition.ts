@@ -25,6 +25,14 @@ export const definition = defineProvider({
   kind: 'cloudflare',
   schema: cloudflareSchema,
   recordOptions: ['proxied'],
+  // Records mode: CNAME flattening at the apex, no weights. Load-balancer mode: pool weights per region;
+  // origin weights and a ramp (weights that change with health) are not implemented there yet.
+  supports: (cfg) => ({
+    weighted: cfg.mode === 'load-balancer',
+    endpointWeights: false,
+    failbackRamp: false,
+    apexCname: cfg.mode === 'records',
+  }),
   secrets: (cfg) => [{ at: ['apiTokenEnv'], envVar: cfg.apiTokenEnv }],
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];

@@ -18,6 +18,7 @@ export type {
   DefinitionProblem,
   DefinitionSecret,
   ProviderDefinition,
+  ProviderFeatures,
   RecordUnderCheck,
 } from '../definition.ts';
 

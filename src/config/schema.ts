@@ -59,6 +59,35 @@ const dnsCheck = z.strictObject({
 
 export const checkSchema = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck]);
 
+// ---- failback ramp -----------------------------------------------------------------------------
+
+const failbackRampSchema = z.strictObject({
+  /** Percent of its weight a recovered region gets at each step; increasing, ending at 100. */
+  steps: z
+    .array(z.number().int('must be a whole percent').min(1, 'a step must be at least 1 (%)').max(100))
+    .min(1, 'needs at least one step, e.g. [10, 25, 50, 100]')
+    .superRefine((steps, ctx) => {
+      for (let i = 1; i < steps.length; i++) {
+        if (steps[i]! <= steps[i - 1]!) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `steps must increase: step ${i + 1} (${steps[i]}) is not above step ${i} (${steps[i - 1]}); write e.g. [10, 25, 50, 100]`,
+          });
+          return;
+        }
+      }
+      if (steps.length > 0 && steps[steps.length - 1] !== 100)
+        ctx.addIssue({
+          code: 'custom',
+          path: [steps.length - 1],
+          message: `the last step must be 100 (full weight), not ${steps[steps.length - 1]}; append 100`,
+        });
+    }),
+  /** How long each step lasts before the next (the region must stay up throughout). */
+  stepAfter: duration.refine((ms) => ms > 0, 'must be longer than 0 (e.g. 30s): a 0 step is no ramp'),
+});
+
 // ---- regions, probers --------------------------------------------------------------------------
 
 const endpointSchema = z.strictObject({
@@ -66,6 +95,8 @@ const endpointSchema = z.strictObject({
   /** The address published in DNS: an IPv4 address (A), IPv6 address (AAAA) or host name (CNAME). */
   address: z.string().min(1),
   check: checkSchema,
+  /** Share of its region's traffic in weighted answers, relative to the region's other endpoints. */
+  weight: z.number().int('must be a whole number').min(0).max(255).default(1),
 });
 
 const regionSchema = z.strictObject({
@@ -100,6 +131,8 @@ const healthSchema = z.strictObject({
   failbackAfter: duration.default(60_000),
   /** Upper bound for the failback hold-down as flapping lengthens it. */
   maxFailbackAfter: duration.default(600_000),
+  /** Gradual failback (failback-ramp.ts): after the hold-down, a recovered region climbs these steps. */
+  failbackRamp: failbackRampSchema.optional(),
   /** Probe concurrency per agent. */
   concurrency: z.number().int().min(1).max(4096).default(64),
   /** Max results an agent keeps per controller while it is unreachable. */
@@ -281,6 +314,7 @@ export type EndpointConfig = RegionConfig['endpoints'][number];
 export type CheckConfig = z.output<typeof checkSchema>;
 export type ProberConfig = Config['probers'][number];
 export type HealthConfig = Config['health'];
+export type FailbackRampConfig = NonNullable<HealthConfig['failbackRamp']>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 // From their own schemas, not from Config: provider definitions check records, and Config's type
 // includes the provider schemas.
