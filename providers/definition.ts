@@ -45,6 +45,8 @@ export interface ProviderFeatures {
   failbackRamp?: boolean;
   /** A CNAME at the zone apex (CNAME flattening). */
   apexCname?: boolean;
+  /** Alias records (endpoints[].alias): A/AAAA answers that follow a target name (Route 53). */
+  alias?: boolean;
 }
 
 export interface ProviderDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {

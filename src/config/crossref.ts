@@ -130,9 +130,16 @@ export function crossCheck(config: Config): Problem[] {
           );
           continue;
         }
-        const addrs = regions.get(region)!.endpoints.map((e) => e.address);
-        const fits = addrs.filter((a) =>
-          rec.type === 'A' ? isIP(a) === 4 : rec.type === 'AAAA' ? isIP(a) === 6 : isIP(a) === 0,
+        const eps = regions.get(region)!.endpoints;
+        const addrs = eps.map((e) => e.address);
+        const fits = eps.filter((e) =>
+          e.alias
+            ? rec.type !== 'CNAME'
+            : rec.type === 'A'
+              ? isIP(e.address) === 4
+              : rec.type === 'AAAA'
+                ? isIP(e.address) === 6
+                : isIP(e.address) === 0,
         );
         if (fits.length === 0) {
           add(

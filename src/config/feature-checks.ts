@@ -3,7 +3,7 @@
 // (ProviderFeatures in providers/definition.ts): an error naming what to do instead, never a degrade.
 import { isIP } from 'node:net';
 import type { ProviderFeatures } from '../../providers/registry/index.ts';
-import { normaliseName } from '../model/index.ts';
+import { inZone, normaliseName } from '../model/index.ts';
 import type { Config, RecordConfig, ZoneConfig } from './schema.ts';
 
 const WEIGHTING = 'route53 or builtin';
@@ -47,5 +47,55 @@ export function featureProblems(
       message: `a CNAME cannot sit at the zone apex ${zone.name} on ${where} (it would sit beside the SOA and NS records); use Cloudflare (records mode flattens an apex CNAME), or publish A/AAAA records of the target's addresses, or put the CNAME on a name below the apex (www.${normaliseName(zone.name).replace(/\.$/, '')})`,
     });
   }
+  out.push(...aliasProblems(config, zone, rec, features, where));
   return out;
+}
+
+/** Alias endpoints need a provider that writes aliases; one aimed at the zone's own hosted zone must name a record in it. */
+function aliasProblems(
+  config: Config,
+  zone: ZoneConfig,
+  rec: RecordConfig,
+  features: ProviderFeatures,
+  where: string,
+): { at: (string | number)[]; message: string }[] {
+  const out: { at: (string | number)[]; message: string }[] = [];
+  if (rec.type === 'CNAME') return out;
+  const provider = config.providers[zone.provider];
+  const ownZone =
+    provider && 'hostedZoneId' in provider
+      ? String(provider.hostedZoneId).replace(/^\/hostedzone\//, '')
+      : undefined;
+  for (const region of policyRegionIds(rec)) {
+    const r = config.regions.find((x) => x.id === region);
+    for (const e of r?.endpoints ?? []) {
+      if (!e.alias) continue;
+      const at = ['policy', 'kind'];
+      if (!features.alias) {
+        out.push({
+          at,
+          message: `endpoint "${e.id}" of region "${region}" is an alias (to ${e.address}), but ${where} cannot publish alias records; put zone ${zone.name} on route53, or publish the target as a CNAME on a name below the apex (or, at the apex, Cloudflare's CNAME flattening)`,
+        });
+        return out;
+      }
+      if (e.alias.hostedZoneId === ownZone && !inZone(e.address, zone.name)) {
+        out.push({
+          at,
+          message: `endpoint "${e.id}" is an alias into the zone's own hosted zone ${ownZone}, but its target ${e.address} is not in zone ${zone.name}; give the target's own hosted zone id (e.g. the load balancer's canonical hosted zone id)`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function policyRegionIds(rec: RecordConfig): string[] {
+  const p = rec.policy;
+  const ids =
+    p.kind === 'failover'
+      ? p.order
+      : p.kind === 'weighted'
+        ? Object.keys(p.weights)
+        : p.rules.flatMap((r) => r.regions);
+  return [...new Set(ids)];
 }

@@ -95,6 +95,21 @@ const endpointSchema = z.strictObject({
   /** The address published in DNS: an IPv4 address (A), IPv6 address (AAAA) or host name (CNAME). */
   address: z.string().min(1),
   check: checkSchema,
+  /**
+   * Route 53 only: publish this endpoint as an alias (AliasTarget) to `address`, a load balancer's or
+   * CloudFront's DNS name or another record of the zone, in the hosted zone `hostedZoneId` (the
+   * ELB's canonical hosted zone id, Z2FDTNDATAQYW2 for CloudFront, the zone's own id for a record in it).
+   */
+  alias: z
+    .strictObject({
+      hostedZoneId: z
+        .string()
+        .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z35SXDOTRQ7X7K')
+        .transform((s) => s.replace(/^\/hostedzone\//, '')),
+      /** Let Route 53 answer from this alias only while its target is healthy. */
+      evaluateTargetHealth: z.boolean().default(false),
+    })
+    .optional(),
   /** Share of its region's traffic in weighted answers, relative to the region's other endpoints. */
   weight: z.number().int('must be a whole number').min(0).max(255).default(1),
 });

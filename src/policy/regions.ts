@@ -23,6 +23,11 @@ export interface RegionView {
   ramp?: RampStep;
 }
 
+/** Can this endpoint be published in a record of this type? An alias endpoint serves A and AAAA by name. */
+export function endpointUsable(type: ManagedRecordType, e: { address: string; alias?: unknown }): boolean {
+  return e.alias !== undefined ? type === 'A' || type === 'AAAA' : usableFor(type, e.address);
+}
+
 export function usableFor(type: ManagedRecordType, address: string): boolean {
   const family = isIP(address.trim());
   return type === 'A' ? family === 4 : type === 'AAAA' ? family === 6 : family === 0;
@@ -38,7 +43,7 @@ export function regionView(
   state: RegionState | undefined,
   type: ManagedRecordType,
 ): RegionView {
-  const usable = region.endpoints.filter((e) => usableFor(type, e.address));
+  const usable = region.endpoints.filter((e) => endpointUsable(type, e));
   // No state for a region means "up with all endpoints" (plan without --assume, first start).
   const upIds = new Set(state ? state.upEndpoints : region.endpoints.map((e) => e.id));
   const view: RegionView = {
