@@ -44,7 +44,7 @@ export function featureProblems(
   if (rec.type === 'CNAME' && normaliseName(rec.name) === normaliseName(zone.name) && !features.apexCname) {
     out.push({
       at: ['name'],
-      message: `a CNAME cannot sit at the zone apex ${zone.name} on ${where} (it would sit beside the SOA and NS records); use Cloudflare (records mode flattens an apex CNAME), or publish A/AAAA records of the target's addresses, or put the CNAME on a name below the apex (www.${normaliseName(zone.name).replace(/\.$/, '')})`,
+      message: `a CNAME cannot sit at the zone apex ${zone.name} on ${where} (it would sit beside the SOA and NS records); use an A record on Route 53 whose endpoints are aliases (endpoints[].alias with the target's hosted zone id), or Cloudflare (records mode flattens an apex CNAME), or A/AAAA records of the target's addresses, or put the CNAME on a name below the apex (www.${normaliseName(zone.name).replace(/\.$/, '')})`,
     });
   }
   out.push(...aliasProblems(config, zone, rec, features, where));
