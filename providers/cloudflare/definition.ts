@@ -25,11 +25,11 @@ export const definition = defineProvider({
   kind: 'cloudflare',
   schema: cloudflareSchema,
   recordOptions: ['proxied'],
-  // Records mode: CNAME flattening at the apex, no weights. Load-balancer mode: pool weights per region;
-  // origin weights and a ramp (weights that change with health) are not implemented there yet.
+  // Records mode: CNAME flattening at the apex, no weights. Load-balancer mode: pool weights per region
+  // and origin weights per endpoint; a ramp (pool weights that change with health) is not implemented.
   supports: (cfg) => ({
     weighted: cfg.mode === 'load-balancer',
-    endpointWeights: false,
+    endpointWeights: cfg.mode === 'load-balancer',
     failbackRamp: false,
     apexCname: cfg.mode === 'records',
   }),

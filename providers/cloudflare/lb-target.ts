@@ -23,7 +23,9 @@ import {
   type RecordType,
   sameRecord,
 } from '../../src/model/index.ts';
+import { endpointSetId } from '../../src/policy/index.ts';
 import { type CfLoadBalancer, type CfOrigin, fits, ownedDescription, poolName } from './lb-model.ts';
+import { originWeight, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools, policyRegions } from './lb-spec.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
 import type { CfRecord } from './list.ts';
@@ -134,6 +136,20 @@ export function lbWrites(input: LbWritesInput): LbWrites {
         for (const rule of geoRulePools(p)) ordered(rule.regions, type, of(rule.setId));
       else {
         for (const [region, configured] of Object.entries(p.weights)) {
+          const eps = weightedEndpoints(regions.get(region), type);
+          if (eps) {
+            // One set per endpoint: an origin is on when its set has a weight; the pool when any has.
+            const sets = eps.map((e) => of(endpointSetId(region, e.id)));
+            if (sets.some((s) => s === undefined)) continue;
+            const anyOn = sets.some((s) => (s!.weight ?? 0) > 0);
+            if (anyOn) {
+              vote(poolVotes, region, true);
+              eps.forEach((e, i) => {
+                vote(originVotes, `${region} ${e.id}`, (sets[i]!.weight ?? 0) > 0);
+              });
+            } else if (configured > 0) vote(poolVotes, region, false);
+            continue;
+          }
           const s = of(region);
           if (!s) continue;
           const all = addrs(region, type).map((a) => a.value);
@@ -196,7 +212,12 @@ export function lbWrites(input: LbWritesInput): LbWrites {
     const origins: CfOrigin[] = cfgRegion.endpoints.map((e) => {
       const prev = existing?.origins.find((o) => o.name === e.id);
       const on = decide(originVotes, `${region} ${e.id}`) ?? prev?.enabled ?? true;
-      return { ...prev, name: e.id, address: e.address, enabled: on, weight: prev?.weight ?? 1 };
+      // Endpoint weights (when they differ) are ours to write; otherwise an origin's weight is left alone.
+      const weight =
+        weightedEndpoints(cfgRegion, 'A') || weightedEndpoints(cfgRegion, 'AAAA')
+          ? originWeight(cfgRegion, e.id)
+          : (prev?.weight ?? 1);
+      return { ...prev, name: e.id, address: e.address, enabled: on, weight };
     });
     const body: PoolBody = {
       name: poolName(owner, region),
@@ -216,6 +237,7 @@ export function lbWrites(input: LbWritesInput): LbWrites {
         (o, i) =>
           o.name === origins[i]!.name &&
           o.address === origins[i]!.address &&
+          (o.weight ?? 1) === origins[i]!.weight &&
           (o.enabled ?? true) === origins[i]!.enabled,
       );
     if (same) continue;

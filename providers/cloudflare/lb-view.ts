@@ -26,6 +26,7 @@ import {
   poolName,
   poolServes,
 } from './lb-model.ts';
+import { endpointSets, originWeightsMatch, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools, lbSpec, specMatches } from './lb-spec.ts';
 import type { CfRecord } from './list.ts';
 import { descriptionOwner } from './ownership.ts';
@@ -88,6 +89,21 @@ export function lbSets(
       const allOff = ids(lb.default_pools).every((p) => !p || p.enabled === false);
       for (const [region, configured] of Object.entries(policy.weights)) {
         const pool = byRegion(region);
+        const cfgRegion = lookup.region(region);
+        const eps = weightedEndpoints(cfgRegion, type);
+        if (eps) {
+          // Endpoint weights: one set per endpoint, as policy publishes them; origins whose weights
+          // drifted from config read as a spec mismatch so apply rewrites the pool.
+          const serves = !allOff && poolServes(pool, type);
+          const w = allOff
+            ? configured
+            : serves
+              ? decodeWeight(lb.random_steering?.pool_weights?.[pool!.id])
+              : 0;
+          const drift = pool && cfgRegion && !originWeightsMatch(cfgRegion, pool) ? SPEC_MISMATCH_TTL : ttl;
+          out.push(...endpointSets(name, type, drift, region, eps, pool, w, allOff));
+          continue;
+        }
         const all = pool ? originValues(pool, type, false) : [];
         let weight: number;
         let values: string[];

@@ -22,7 +22,8 @@ export function featureProblems(
 ): { at: (string | number)[]; message: string }[] {
   const out: { at: (string | number)[]; message: string }[] = [];
   const policy = rec.policy;
-  if (policy.kind === 'weighted' && !features.endpointWeights) {
+  // Without weighted records at all, the provider's own check refuses the policy: one message is enough.
+  if (policy.kind === 'weighted' && features.weighted && !features.endpointWeights) {
     for (const region of Object.keys(policy.weights)) {
       const eps = config.regions
         .find((r) => r.id === region)
@@ -35,7 +36,11 @@ export function featureProblems(
     }
   }
   const ramp = config.health.failbackRamp;
-  if (ramp && (policy.kind === 'failover' || policy.kind === 'weighted') && !features.failbackRamp) {
+  if (
+    ramp &&
+    (policy.kind === 'failover' || (policy.kind === 'weighted' && features.weighted)) &&
+    !features.failbackRamp
+  ) {
     out.push({
       at: ['policy', 'kind'],
       message: `health.failbackRamp is set, but ${where} cannot publish the changing weights a ramp needs for this ${policy.kind} record; remove health.failbackRamp or put zone ${zone.name} on ${WEIGHTING}`,
