@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
+import { type ExplainDoc, renderExplain } from '../../../src/controller/explain.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { StatusDoc } from '../../../src/server/index.ts';
@@ -137,6 +138,24 @@ describe('failback ramp in the running controller (builtin DNS over UDP)', () =>
           `ramp step ${i + 1}`,
         );
         expect(useast(s).ramp).toMatchObject({ step: i + 1, steps: 4, percent: pct });
+        if (i === 1) {
+          // explain shows the step, and the plan's reason names it.
+          const doc = (await (
+            await fetch(`${ctl.url}/v1/explain?name=app.example.com&type=A`)
+          ).json()) as ExplainDoc;
+          expect(doc.regions.find((r) => r.id === 'us-east')?.ramp).toMatchObject({
+            step: 2,
+            steps: 4,
+            percent: 25,
+          });
+          expect(doc.sets.map((x) => x.reason.detail)).toEqual([
+            'ramp step 2/4 of us-east (25%)',
+            'ramp step 2/4 of us-east (25%)',
+          ]);
+          expect(renderExplain(doc)).toContain('failback ramp step 2/4 (25%)');
+          const applies = ctl.events.since(0, 10_000, ['apply']);
+          expect(JSON.stringify(applies.at(-1))).toContain('ramp step 2/4 of us-east');
+        }
         const app = await measureShares(dns, 'app.example.com', QUERIES, region);
         const apiNow = await measureShares(dns, 'api.example.com', QUERIES, region);
         // Still on the same step after measuring: the shares belong to it.
