@@ -43,6 +43,8 @@ export interface ProviderFeatures {
   endpointWeights?: boolean;
   /** The gradual failback ramp: weights that change step by step after a recovery. */
   failbackRamp?: boolean;
+  /** Endpoint weights inside a region that is on a failback ramp (each endpoint's share ramps too). */
+  rampedEndpointWeights?: boolean;
   /** A CNAME at the zone apex (CNAME flattening). */
   apexCname?: boolean;
   /** Alias records (endpoints[].alias): A/AAAA answers that follow a target name (Route 53). */

@@ -19,5 +19,11 @@ export const definition = defineProvider({
   kind: 'builtin',
   schema: builtinSchema,
   // The server answers weighted sets itself; a CNAME cannot sit at the apex beside SOA/NS.
-  supports: () => ({ weighted: true, endpointWeights: true, failbackRamp: true, apexCname: false }),
+  supports: () => ({
+    weighted: true,
+    endpointWeights: true,
+    failbackRamp: true,
+    rampedEndpointWeights: true,
+    apexCname: false,
+  }),
 });

@@ -26,11 +26,12 @@ export const definition = defineProvider({
   schema: cloudflareSchema,
   recordOptions: ['proxied'],
   // Records mode: CNAME flattening at the apex, no weights. Load-balancer mode: pool weights per region
-  // and origin weights per endpoint; a ramp (pool weights that change with health) is not implemented.
+  // and origin weights per endpoint; a ramp moves pool weights (random steering while a failover name
+  // ramps), but not per-endpoint weights of a ramping region (validate refuses that combination).
   supports: (cfg) => ({
     weighted: cfg.mode === 'load-balancer',
     endpointWeights: cfg.mode === 'load-balancer',
-    failbackRamp: false,
+    failbackRamp: cfg.mode === 'load-balancer',
     apexCname: cfg.mode === 'records',
   }),
   secrets: (cfg) => [{ at: ['apiTokenEnv'], envVar: cfg.apiTokenEnv }],

@@ -81,9 +81,26 @@ export function lbSets(
   for (const rec of recs) {
     const type = rec.type as RecordType;
     const spec = lbSpec(name, rec, owner, (r) => byRegion(r)?.id ?? '');
-    const ttl = !specMatches(lb, spec) ? SPEC_MISMATCH_TTL : rec.proxied ? rec.ttl : (lb.ttl ?? rec.ttl);
+    const ttl = !specMatches(lb, spec, { weights: false })
+      ? SPEC_MISMATCH_TTL
+      : rec.proxied
+        ? rec.ttl
+        : (lb.ttl ?? rec.ttl);
     const policy = rec.policy;
-    if (policy.kind === 'failover') {
+    const rampSets =
+      policy.kind === 'failover' && lb.steering_policy === 'random'
+        ? policy.order.flatMap((region) => {
+            // A failback ramp: the serving pools with a weight, as the weighted sets policy publishes.
+            const pool = byRegion(region);
+            const w = pool ? decodeWeight(lb.random_steering?.pool_weights?.[pool.id]) : 0;
+            return pool && w > 0 && poolServes(pool, type)
+              ? [{ name, type, ttl, setId: region, weight: w, values: originValues(pool, type, true) }]
+              : [];
+          })
+        : [];
+    if (policy.kind === 'failover' && rampSets.length > 0) {
+      out.push(...rampSets);
+    } else if (policy.kind === 'failover') {
       out.push({ name, type, ttl, values: answer(ids(lb.default_pools), type) });
     } else if (policy.kind === 'weighted') {
       const allOff = ids(lb.default_pools).every((p) => !p || p.enabled === false);

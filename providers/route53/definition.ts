@@ -27,6 +27,7 @@ export const definition = defineProvider({
     weighted: true,
     endpointWeights: true,
     failbackRamp: true,
+    rampedEndpointWeights: true,
     apexCname: false,
     alias: true,
   }),

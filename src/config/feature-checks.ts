@@ -36,6 +36,18 @@ export function featureProblems(
     }
   }
   const ramp = config.health.failbackRamp;
+  if (ramp && policy.kind === 'weighted' && features.failbackRamp && !features.rampedEndpointWeights) {
+    for (const region of Object.keys(policy.weights)) {
+      const eps = config.regions
+        .find((r) => r.id === region)
+        ?.endpoints.filter((e) => usable(rec.type, e.address));
+      if (!eps || new Set(eps.map((e) => e.weight)).size <= 1) continue;
+      out.push({
+        at: ['policy', 'weights', region],
+        message: `region "${region}" weights its endpoints unequally and health.failbackRamp is set, but ${where} can ramp only whole regions; give the endpoints equal weights, or put zone ${zone.name} on ${WEIGHTING}`,
+      });
+    }
+  }
   if (
     ramp &&
     (policy.kind === 'failover' || (policy.kind === 'weighted' && features.weighted)) &&

@@ -71,8 +71,27 @@ describe('feature checks', () => {
   });
 
   it('a provider that declares everything gets no problem', () => {
-    const all = { weighted: true, endpointWeights: true, failbackRamp: true, apexCname: true, alias: true };
+    const all = {
+      weighted: true,
+      endpointWeights: true,
+      failbackRamp: true,
+      rampedEndpointWeights: true,
+      apexCname: true,
+      alias: true,
+    };
     expect(featureProblems(config, zone, weighted, all, 'p')).toEqual([]);
     expect(featureProblems(config, zone, failover, all, 'p')).toEqual([]);
+  });
+
+  it('a provider that ramps whole regions only refuses unequal endpoint weights under a ramp', () => {
+    const lb = { weighted: true, endpointWeights: true, failbackRamp: true };
+    const p = featureProblems(config, zone, weighted, lb, 'provider "cf" (cloudflare, mode load-balancer)');
+    expect(p).toEqual([
+      {
+        at: ['policy', 'weights', 'us-east'],
+        message:
+          'region "us-east" weights its endpoints unequally and health.failbackRamp is set, but provider "cf" (cloudflare, mode load-balancer) can ramp only whole regions; give the endpoints equal weights, or put zone example.com on route53 or builtin',
+      },
+    ]);
   });
 });
