@@ -51,7 +51,7 @@ describe('feature checks', () => {
       config,
       zone,
       weighted,
-      { weighted: true, failbackRamp: true },
+      { weighted: true, failbackRamp: true, rampedEndpointWeights: true },
       'provider "x" (kind-x)',
     );
     expect(p).toEqual([
