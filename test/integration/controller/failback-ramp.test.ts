@@ -20,7 +20,7 @@ const STEPS = [10, 25, 50, 100];
 const QUERIES = 600;
 const TOLERANCE = 0.05;
 
-const yaml = (dir: string) => `
+const yaml = (dir: string, stepAfter = '4s') => `
 owner: ramp-test
 regions:
   - id: us-east
@@ -39,7 +39,7 @@ health:
   minProbers: 2
   staleAfter: 30s
   failbackAfter: 1s
-  failbackRamp: { steps: [${STEPS.join(', ')}], stepAfter: 4s }
+  failbackRamp: { steps: [${STEPS.join(', ')}], stepAfter: ${stepAfter} }
 providers: { dns: { kind: builtin, listen: "127.0.0.1:0" } }
 zones:
   - name: example.com
@@ -207,4 +207,53 @@ describe('failback ramp in the running controller (builtin DNS over UDP)', () =>
       await pump;
     }
   }, 120_000);
+
+  it('a restart mid-ramp continues on the same step (health memory), not from the hold-down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gf-ramp-restart-'));
+    const start = async () => {
+      const c = await startController({
+        config: parseConfig(yaml(dir, '20s')),
+        env: KEY_ENV,
+        logger: silentLogger(),
+      });
+      running.push(c);
+      return c;
+    };
+    let ctl = await start();
+    const all = ['use-a', 'use-b', 'euw-a'];
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, all);
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, all, new Set(['use-a', 'use-b']));
+    await until(ctl.url, (s) => useast(s).status === 'down', 'down');
+    const pump = async (url: string, stop: () => boolean) => {
+      while (!stop()) {
+        await round(url, KEYS, all);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    let stopped = false;
+    const p1 = pump(ctl.url, () => stopped);
+    await until(ctl.url, (s) => useast(s).ramp?.step === 1, 'ramp step 1');
+    stopped = true;
+    await p1;
+    await ctl.stop();
+    running.splice(running.indexOf(ctl), 1);
+
+    ctl = await start();
+    stopped = false;
+    const p2 = pump(ctl.url, () => stopped);
+    try {
+      const s = await until(
+        ctl.url,
+        (x) => useast(x).decided && useast(x).status === 'up',
+        'decided after restart',
+      );
+      expect(useast(s).holdingFailback).toBe(false);
+      expect(useast(s).ramp).toMatchObject({ step: 1, steps: 4, percent: 10 });
+      const app = await until(ctl.url, (x) => published(x, 'app').length === 2, 'ramp sets after restart');
+      expect(published(app, 'app').find((r) => r.setId === 'us-east')?.weight).toBe(10);
+    } finally {
+      stopped = true;
+      await p2;
+    }
+  }, 60_000);
 });
