@@ -20,7 +20,7 @@ const STEPS = [10, 25, 50, 100];
 const QUERIES = 600;
 const TOLERANCE = 0.05;
 
-const yaml = (dir: string, stepAfter = '4s') => `
+const yaml = (dir: string, stepAfter = '5s') => `
 owner: ramp-test
 regions:
   - id: us-east
