@@ -89,6 +89,13 @@ describe('failback ramp', () => {
     expect(ramp(after)).toBeUndefined();
   });
 
+  it('with no hold-down (failbackAfter 0) the ramp starts as soon as the region is back', () => {
+    const h = new Harness(makeConfig({ failbackAfter: '0s', failbackRamp: RAMP }));
+    recovered(h);
+    expect(ramp(h)).toMatchObject({ step: 1, percent: 10 });
+    expect(h.engine.snapshot().regions.find((r) => r.id === 'r1')!.holdingFailback).toBe(false);
+  });
+
   it('without failbackRamp nothing ramps', () => {
     const h = new Harness();
     recovered(h);
