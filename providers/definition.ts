@@ -34,6 +34,25 @@ export interface DefinitionSecret {
   usedBy?: string;
 }
 
+/**
+ * Traffic features a kind can express. validate refuses a config that needs one its zone's provider
+ * lacks (naming the alternative). Absent means no: a new kind declares what it can.
+ */
+export interface ProviderFeatures {
+  /** Weighted record sets (weighted policy, and the failback ramp of failover records). */
+  weighted?: boolean;
+  /** Per-endpoint weights inside a region (one weighted set per endpoint, or origin weights). */
+  endpointWeights?: boolean;
+  /** The gradual failback ramp: weights that change step by step after a recovery. */
+  failbackRamp?: boolean;
+  /** Endpoint weights inside a region that is on a failback ramp (each endpoint's share ramps too). */
+  rampedEndpointWeights?: boolean;
+  /** A CNAME at the zone apex (CNAME flattening). */
+  apexCname?: boolean;
+  /** Alias records (endpoints[].alias): A/AAAA answers that follow a target name (Route 53). */
+  alias?: boolean;
+}
+
 export interface ProviderDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
   readonly kind: K;
   readonly schema: S;
@@ -41,6 +60,8 @@ export interface ProviderDefinition<K extends string = string, S extends z.ZodTy
   readonly recordOptions?: readonly string[];
   /** Environment variables the config names for secrets (validate warns when unset). */
   secrets?(cfg: z.output<S>, id: string): DefinitionSecret[];
+  /** Traffic features this kind can express with this config (see ProviderFeatures). */
+  supports?(cfg: z.output<S>): ProviderFeatures;
   /** Policies and values this kind cannot express: an error naming the alternative, or a warning. */
   checkRecord?(
     cfg: z.output<S>,

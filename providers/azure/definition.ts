@@ -40,6 +40,14 @@ export type AzureConfig = z.output<typeof azureSchema>;
 export const definition = defineProvider({
   kind: 'azure',
   schema: azureSchema,
+  // Azure DNS record sets have no weights (that is Traffic Manager): failover only.
+  supports: () => ({
+    weighted: false,
+    endpointWeights: false,
+    failbackRamp: false,
+    apexCname: false,
+    alias: false,
+  }),
   secrets: (cfg) =>
     cfg.tenantId && cfg.clientId && !cfg.clientSecretFile
       ? [{ at: ['clientSecretEnv'], envVar: cfg.clientSecretEnv }]

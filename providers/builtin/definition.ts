@@ -1,5 +1,5 @@
-// The builtin provider kind: its config schema (it can express every policy), its TSIG secrets, and
-// the checks of its hidden-primary settings.
+// The builtin provider kind: its config schema and features (every policy; no CNAME at the apex), its
+// TSIG secrets, and the checks of its hidden-primary settings.
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { envName, hostPort } from '../../src/config/fields/index.ts';
@@ -84,4 +84,12 @@ export const definition = defineProvider({
     ),
   checkProvider: (cfg, id) => transferProblems(cfg, id),
   checkRecord: (cfg, record, zone) => transferWarnings(cfg, record, zone),
+  // The server answers weighted sets itself; a CNAME cannot sit at the apex beside SOA/NS.
+  supports: () => ({
+    weighted: true,
+    endpointWeights: true,
+    failbackRamp: true,
+    rampedEndpointWeights: true,
+    apexCname: false,
+  }),
 });

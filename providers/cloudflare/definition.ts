@@ -25,6 +25,15 @@ export const definition = defineProvider({
   kind: 'cloudflare',
   schema: cloudflareSchema,
   recordOptions: ['proxied'],
+  // Records mode: CNAME flattening at the apex, no weights. Load-balancer mode: pool weights per region
+  // and origin weights per endpoint; a ramp moves pool weights (random steering while a failover name
+  // ramps), but not per-endpoint weights of a ramping region (validate refuses that combination).
+  supports: (cfg) => ({
+    weighted: cfg.mode === 'load-balancer',
+    endpointWeights: cfg.mode === 'load-balancer',
+    failbackRamp: cfg.mode === 'load-balancer',
+    apexCname: cfg.mode === 'records',
+  }),
   secrets: (cfg) => [{ at: ['apiTokenEnv'], envVar: cfg.apiTokenEnv }],
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];

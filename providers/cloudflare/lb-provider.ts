@@ -156,11 +156,17 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
     }
     for (const l of w.lbs) {
       const rec = lookup.atName(l.name)[0]!;
-      const spec = lbSpec(l.name, rec, this.ctx.owner, (region) => {
-        const id = poolIds.get(poolName(this.ctx.owner, region));
-        if (!id) throw new Error(`internal: no pool for region ${region}`);
-        return id;
-      });
+      const spec = lbSpec(
+        l.name,
+        rec,
+        this.ctx.owner,
+        (region) => {
+          const id = poolIds.get(poolName(this.ctx.owner, region));
+          if (!id) throw new Error(`internal: no pool for region ${region}`);
+          return id;
+        },
+        l.weights,
+      );
       if (l.existing && specMatches(l.existing, spec)) continue;
       calls++;
       if (l.existing) {

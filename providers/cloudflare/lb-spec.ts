@@ -114,12 +114,18 @@ export function checkLbConfig(config: Config, providerId: string, accountId: str
   }
 }
 
-/** The load balancer a managed name should have, with pool ids looked up by region. */
+/**
+ * The load balancer a managed name should have, with pool ids looked up by region. `weights` (region →
+ * 0-255) are the weights the plan wants now, where they differ from config: a weighted name's ramped
+ * region, or a failover name during a failback ramp (random steering between the recovering region
+ * and the one that carried the traffic).
+ */
 export function lbSpec(
   name: string,
   rec: RecordConfig,
   owner: string,
   poolId: (region: string) => string,
+  weights?: Record<string, number>,
 ): LbSpec {
   const policy = rec.policy;
   const defaults = defaultRegions(policy).map(poolId);
@@ -140,8 +146,15 @@ export function lbSpec(
     spec.random_steering = {
       default_weight: 0,
       pool_weights: Object.fromEntries(
-        Object.entries(policy.weights).map(([r, w]) => [poolId(r), encodeWeight(w)]),
+        Object.entries(policy.weights).map(([r, w]) => [poolId(r), encodeWeight(weights?.[r] ?? w)]),
       ),
+    };
+  }
+  if (policy.kind === 'failover' && weights && Object.keys(weights).length > 0) {
+    spec.steering_policy = 'random';
+    spec.random_steering = {
+      default_weight: 0,
+      pool_weights: Object.fromEntries(Object.entries(weights).map(([r, w]) => [poolId(r), encodeWeight(w)])),
     };
   }
   if (policy.kind === 'geo') {
@@ -163,8 +176,14 @@ function sameMap(a: Record<string, string[]> | undefined, b: Record<string, stri
   return sameList(ka, kb) && ka.every((k) => sameList(a?.[k], b?.[k]));
 }
 
-/** Does the load balancer already express the spec (fields we own; others are left alone)? */
-export function specMatches(lb: CfLoadBalancer, spec: LbSpec): boolean {
+/**
+ * Does the load balancer already express the spec (fields we own; others are left alone)? With
+ * `weights: false` (the read side, whose spec comes from config alone) pool weights are not compared,
+ * and random steering stands for off: the planner sees weights and ramp steering in the sets.
+ */
+export function specMatches(lb: CfLoadBalancer, spec: LbSpec, opts: { weights?: boolean } = {}): boolean {
+  const full = opts.weights !== false;
+  const steering = lb.steering_policy || 'off';
   const weights = (x: Record<string, number> | undefined) =>
     JSON.stringify(Object.entries(x ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
   return (
@@ -172,12 +191,14 @@ export function specMatches(lb: CfLoadBalancer, spec: LbSpec): boolean {
     lb.enabled !== false &&
     (lb.proxied ?? false) === spec.proxied &&
     (spec.ttl === undefined || lb.ttl === spec.ttl) &&
-    (lb.steering_policy || 'off') === spec.steering_policy &&
+    (steering === spec.steering_policy ||
+      (!full && spec.steering_policy === 'off' && steering === 'random')) &&
     sameList(lb.default_pools, spec.default_pools) &&
     lb.fallback_pool === spec.fallback_pool &&
     sameMap(lb.region_pools, spec.region_pools) &&
     sameMap(lb.country_pools, spec.country_pools) &&
-    (spec.random_steering === undefined ||
+    (!full ||
+      spec.random_steering === undefined ||
       weights(lb.random_steering?.pool_weights) === weights(spec.random_steering.pool_weights))
   );
 }

@@ -23,7 +23,9 @@ import {
   type RecordType,
   sameRecord,
 } from '../../src/model/index.ts';
+import { endpointSetId } from '../../src/policy/index.ts';
 import { type CfLoadBalancer, type CfOrigin, fits, ownedDescription, poolName } from './lb-model.ts';
+import { originWeight, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools, policyRegions } from './lb-spec.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
 import type { CfRecord } from './list.ts';
@@ -42,8 +44,8 @@ export interface LbWrites {
   poolCreates: { region: string; body: PoolBody }[];
   /** Full bodies built from the freshly read pool (PATCH replaces `origins` as a whole). */
   poolUpdates: { region: string; id: string; body: PoolBody; enabling: boolean }[];
-  /** Names that should have a load balancer after apply (existing one if any). */
-  lbs: { name: string; existing?: CfLoadBalancer }[];
+  /** Names that should have a load balancer after apply (existing one if any), with the weights the plan wants (ramp). */
+  lbs: { name: string; existing?: CfLoadBalancer; weights?: Record<string, number> }[];
   lbDeletes: { id: string; name: string }[];
   dnsDeletes: CfRecord[];
 }
@@ -122,6 +124,7 @@ export function lbWrites(input: LbWritesInput): LbWrites {
     vote(poolVotes, region, true);
     for (const a of addrs(region, type)) vote(originVotes, `${region} ${a.id}`, set.values.includes(a.value));
   };
+  const wanted = new Map<string, Record<string, number>>();
   for (const name of new Set(names.map(normaliseName))) {
     if (!oursAfter(name)) continue;
     const sets = setsAt(name);
@@ -129,13 +132,41 @@ export function lbWrites(input: LbWritesInput): LbWrites {
       const type = rec.type as RecordType;
       const of = (setId?: string) => sets.find((s) => s.type === type && s.setId === setId);
       const p = rec.policy;
-      if (p.kind === 'failover') ordered(p.order, type, of());
+      const rampSets =
+        p.kind === 'failover' ? sets.filter((s) => s.type === type && s.setId !== undefined) : [];
+      if (rampSets.length > 0) {
+        // A failover name on a failback ramp: weighted between the regions the sets name.
+        const w: Record<string, number> = {};
+        for (const s of rampSets) {
+          if ((s.weight ?? 0) > 0) servedBy(s.setId!, type, s);
+          w[s.setId!] = s.weight ?? 0;
+        }
+        wanted.set(name, w);
+      } else if (p.kind === 'failover') ordered(p.order, type, of());
       else if (p.kind === 'geo')
         for (const rule of geoRulePools(p)) ordered(rule.regions, type, of(rule.setId));
       else {
         for (const [region, configured] of Object.entries(p.weights)) {
+          const eps = weightedEndpoints(regions.get(region), type);
+          if (eps) {
+            // One set per endpoint: an origin is on when its set has a weight; the pool when any has.
+            const sets = eps.map((e) => of(endpointSetId(region, e.id)));
+            if (sets.some((s) => s === undefined)) continue;
+            const anyOn = sets.some((s) => (s!.weight ?? 0) > 0);
+            if (anyOn) {
+              vote(poolVotes, region, true);
+              eps.forEach((e, i) => {
+                vote(originVotes, `${region} ${e.id}`, (sets[i]!.weight ?? 0) > 0);
+              });
+            } else if (configured > 0) vote(poolVotes, region, false);
+            continue;
+          }
           const s = of(region);
           if (!s) continue;
+          // A ramped weight (below the configured one, above 0) goes into the pool weights.
+          if (s.weight !== undefined && s.weight > 0 && s.weight !== configured) {
+            wanted.set(name, { ...(wanted.get(name) ?? {}), [region]: s.weight });
+          }
           const all = addrs(region, type).map((a) => a.value);
           if (s.weight !== undefined && s.weight > 0) servedBy(region, type, s);
           else if (configured > 0) vote(poolVotes, region, false);
@@ -171,7 +202,8 @@ export function lbWrites(input: LbWritesInput): LbWrites {
           remedy: 'remove the name from config, or the other owner tag if that controller is gone',
         });
       }
-      out.lbs.push(lb ? { name, existing: lb } : { name });
+      const weights = wanted.get(name);
+      out.lbs.push({ name, ...(lb ? { existing: lb } : {}), ...(weights ? { weights } : {}) });
       for (const rec of lookup.atName(name)) for (const r of policyRegions(rec.policy)) needed.add(r);
       out.dnsDeletes.push(...plain);
     } else {
@@ -196,7 +228,12 @@ export function lbWrites(input: LbWritesInput): LbWrites {
     const origins: CfOrigin[] = cfgRegion.endpoints.map((e) => {
       const prev = existing?.origins.find((o) => o.name === e.id);
       const on = decide(originVotes, `${region} ${e.id}`) ?? prev?.enabled ?? true;
-      return { ...prev, name: e.id, address: e.address, enabled: on, weight: prev?.weight ?? 1 };
+      // Endpoint weights (when they differ) are ours to write; otherwise an origin's weight is left alone.
+      const weight =
+        weightedEndpoints(cfgRegion, 'A') || weightedEndpoints(cfgRegion, 'AAAA')
+          ? originWeight(cfgRegion, e.id)
+          : (prev?.weight ?? 1);
+      return { ...prev, name: e.id, address: e.address, enabled: on, weight };
     });
     const body: PoolBody = {
       name: poolName(owner, region),
@@ -216,6 +253,7 @@ export function lbWrites(input: LbWritesInput): LbWrites {
         (o, i) =>
           o.name === origins[i]!.name &&
           o.address === origins[i]!.address &&
+          (o.weight ?? 1) === origins[i]!.weight &&
           (o.enabled ?? true) === origins[i]!.enabled,
       );
     if (same) continue;

@@ -26,6 +26,7 @@ import {
   poolName,
   poolServes,
 } from './lb-model.ts';
+import { endpointSets, originWeightsMatch, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools, lbSpec, specMatches } from './lb-spec.ts';
 import type { CfRecord } from './list.ts';
 import { descriptionOwner } from './ownership.ts';
@@ -80,14 +81,46 @@ export function lbSets(
   for (const rec of recs) {
     const type = rec.type as RecordType;
     const spec = lbSpec(name, rec, owner, (r) => byRegion(r)?.id ?? '');
-    const ttl = !specMatches(lb, spec) ? SPEC_MISMATCH_TTL : rec.proxied ? rec.ttl : (lb.ttl ?? rec.ttl);
+    const ttl = !specMatches(lb, spec, { weights: false })
+      ? SPEC_MISMATCH_TTL
+      : rec.proxied
+        ? rec.ttl
+        : (lb.ttl ?? rec.ttl);
     const policy = rec.policy;
-    if (policy.kind === 'failover') {
+    const rampSets =
+      policy.kind === 'failover' && lb.steering_policy === 'random'
+        ? policy.order.flatMap((region) => {
+            // A failback ramp: the serving pools with a weight, as the weighted sets policy publishes.
+            const pool = byRegion(region);
+            const w = pool ? decodeWeight(lb.random_steering?.pool_weights?.[pool.id]) : 0;
+            return pool && w > 0 && poolServes(pool, type)
+              ? [{ name, type, ttl, setId: region, weight: w, values: originValues(pool, type, true) }]
+              : [];
+          })
+        : [];
+    if (policy.kind === 'failover' && rampSets.length > 0) {
+      out.push(...rampSets);
+    } else if (policy.kind === 'failover') {
       out.push({ name, type, ttl, values: answer(ids(lb.default_pools), type) });
     } else if (policy.kind === 'weighted') {
       const allOff = ids(lb.default_pools).every((p) => !p || p.enabled === false);
       for (const [region, configured] of Object.entries(policy.weights)) {
         const pool = byRegion(region);
+        const cfgRegion = lookup.region(region);
+        const eps = weightedEndpoints(cfgRegion, type);
+        if (eps) {
+          // Endpoint weights: one set per endpoint, as policy publishes them; origins whose weights
+          // drifted from config read as a spec mismatch so apply rewrites the pool.
+          const serves = !allOff && poolServes(pool, type);
+          const w = allOff
+            ? configured
+            : serves
+              ? decodeWeight(lb.random_steering?.pool_weights?.[pool!.id])
+              : 0;
+          const drift = pool && cfgRegion && !originWeightsMatch(cfgRegion, pool) ? SPEC_MISMATCH_TTL : ttl;
+          out.push(...endpointSets(name, type, drift, region, eps, pool, w, allOff));
+          continue;
+        }
         const all = pool ? originValues(pool, type, false) : [];
         let weight: number;
         let values: string[];

@@ -1,6 +1,6 @@
 // What the adapter needs from config about one zone: each managed record's ttl, `proxied` flag and
 // policy, looked up by normalised name and type.
-import type { Config, RecordConfig, ZoneConfig } from '../../src/config/index.ts';
+import type { Config, RecordConfig, RegionConfig, ZoneConfig } from '../../src/config/index.ts';
 import { normaliseName } from '../../src/model/index.ts';
 
 export interface ZoneLookup {
@@ -9,6 +9,8 @@ export interface ZoneLookup {
   /** All config records at a name (A and AAAA may both be managed). */
   atName(name: string): RecordConfig[];
   proxied(name: string, type: string): boolean;
+  /** A region's config (endpoint weights shape load-balancer origins). */
+  region(id: string): RegionConfig | undefined;
 }
 
 export function zoneLookup(config: Config, zoneName: string): ZoneLookup {
@@ -25,5 +27,6 @@ export function zoneLookup(config: Config, zoneName: string): ZoneLookup {
     record: (name, type) => byKey.get(`${normaliseName(name)} ${type}`),
     atName: (name) => byName.get(normaliseName(name)) ?? [],
     proxied: (name, type) => byKey.get(`${normaliseName(name)} ${type}`)?.proxied ?? false,
+    region: (id) => config.regions.find((r) => r.id === id),
   };
 }

@@ -37,6 +37,14 @@ export type GoogleCloudConfig = z.output<typeof googlecloudSchema>;
 export const definition = defineProvider({
   kind: 'googlecloud',
   schema: googlecloudSchema,
+  // wrr sets weight whole regions; Cloud DNS has no apex CNAME and no aliases to other records here.
+  supports: () => ({
+    weighted: true,
+    endpointWeights: false,
+    failbackRamp: false,
+    apexCname: false,
+    alias: false,
+  }),
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];
     if (record.policy.kind !== 'geo') return problems;

@@ -5,4 +5,12 @@ import { defineProvider } from '../definition.ts';
 export const definition = defineProvider({
   kind: 'memory',
   schema: z.strictObject({ kind: z.literal('memory') }),
+  supports: () => ({
+    weighted: true,
+    endpointWeights: true,
+    failbackRamp: true,
+    rampedEndpointWeights: true,
+    apexCname: true,
+    alias: true,
+  }),
 });

@@ -21,6 +21,7 @@ export type {
   DefinitionProblem,
   DefinitionSecret,
   ProviderDefinition,
+  ProviderFeatures,
   RecordUnderCheck,
 } from '../definition.ts';
 

@@ -48,6 +48,14 @@ export type Rfc2136Config = z.output<typeof rfc2136Schema>;
 export const definition = defineProvider({
   kind: 'rfc2136',
   schema: rfc2136Schema,
+  // Standard DNS has no weights: weighted is published as one set (a warning); no ramp, no apex CNAME.
+  supports: () => ({
+    weighted: false,
+    endpointWeights: false,
+    failbackRamp: false,
+    apexCname: false,
+    alias: false,
+  }),
   secrets: (cfg) => (cfg.tsig.secretEnv ? [{ at: ['tsig', 'secretEnv'], envVar: cfg.tsig.secretEnv }] : []),
   checkRecord(_cfg, record) {
     const problems: DefinitionProblem[] = [];

@@ -22,6 +22,15 @@ export const route53Schema = z.strictObject({
 export const definition = defineProvider({
   kind: 'route53',
   schema: route53Schema,
+  // Weighted sets with integer weights 0-255; the apex takes an alias, never a CNAME.
+  supports: () => ({
+    weighted: true,
+    endpointWeights: true,
+    failbackRamp: true,
+    rampedEndpointWeights: true,
+    apexCname: false,
+    alias: true,
+  }),
   checkRecord(_cfg, record) {
     const problems: DefinitionProblem[] = [];
     if (record.policy.kind !== 'geo') return problems;

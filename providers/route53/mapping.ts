@@ -1,5 +1,5 @@
 // Maps between our RecordSet and Route 53's ResourceRecordSet, both ways. Reading is strict: a record
-// we cannot express (alias, failover, latency, multivalue, health check, ...) is reported, never guessed.
+// we cannot express (failover, latency, multivalue, health check, ...) is reported, never guessed.
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import {
   type GeoLocation,
@@ -47,7 +47,6 @@ export type ReadResult =
 
 /** Why a Route 53 record cannot be represented as a RecordSet, or undefined when it can. */
 function unsupportedFeature(rr: ResourceRecordSet): string | undefined {
-  if (rr.AliasTarget) return 'it is an alias record';
   if (rr.Failover) return `it uses failover routing (${rr.Failover})`;
   if (rr.Region) return `it uses latency routing (${rr.Region})`;
   if (rr.MultiValueAnswer !== undefined) return 'it uses multivalue answer routing';
@@ -58,6 +57,11 @@ function unsupportedFeature(rr: ResourceRecordSet): string | undefined {
   if (rr.Weight !== undefined && rr.GeoLocation) return 'it has both a weight and a geolocation';
   if (rr.SetIdentifier !== undefined && rr.Weight === undefined && !rr.GeoLocation)
     return 'it has a SetIdentifier without weighted or geolocation routing';
+  if (rr.AliasTarget) {
+    if (!rr.AliasTarget.DNSName || !rr.AliasTarget.HostedZoneId) return 'it is an alias without a target';
+    if (rr.ResourceRecords?.length) return 'it is an alias with values';
+    return undefined;
+  }
   if (rr.TTL === undefined || !rr.ResourceRecords?.length) return 'it has no TTL or no values';
   return undefined;
 }
@@ -80,6 +84,23 @@ export function fromWire(rr: ResourceRecordSet): ReadResult {
   const why = unsupportedFeature(rr);
   if (why) return { ok: false, name, type, why };
   const t = type as RecordType;
+  if (rr.AliasTarget) {
+    // An alias has no TTL of its own; ttl 0 is how policy writes it too.
+    const rec: RecordSet = {
+      name,
+      type: t,
+      ttl: 0,
+      values: [decodeName(rr.AliasTarget.DNSName!)],
+      alias: {
+        hostedZoneId: rr.AliasTarget.HostedZoneId!.replace(/^\/hostedzone\//, ''),
+        evaluateTargetHealth: rr.AliasTarget.EvaluateTargetHealth ?? false,
+      },
+    };
+    if (rr.SetIdentifier !== undefined) rec.setId = rr.SetIdentifier;
+    if (rr.Weight !== undefined) rec.weight = rr.Weight;
+    if (rr.GeoLocation) rec.geo = geoFromWire(rr.GeoLocation);
+    return { ok: true, record: normaliseRecord(rec) };
+  }
   const values = (rr.ResourceRecords ?? []).map((r) =>
     t === 'TXT' ? unquoteTxt(r.Value ?? '') : (r.Value ?? ''),
   );
@@ -92,12 +113,22 @@ export function fromWire(rr: ResourceRecordSet): ReadResult {
 
 /** Writes one RecordSet as Route 53 wants it: exact values, TXT quoted, geo and weight attributes. */
 export function toWire(r: RecordSet): ResourceRecordSet {
-  const out: ResourceRecordSet = {
-    Name: normaliseName(r.name),
-    Type: r.type,
-    TTL: r.ttl,
-    ResourceRecords: r.values.map((v) => ({ Value: r.type === 'TXT' ? quoteTxt(v) : v })),
-  };
+  const out: ResourceRecordSet = r.alias
+    ? {
+        Name: normaliseName(r.name),
+        Type: r.type,
+        AliasTarget: {
+          HostedZoneId: r.alias.hostedZoneId,
+          DNSName: normaliseName(r.values[0] ?? ''),
+          EvaluateTargetHealth: r.alias.evaluateTargetHealth,
+        },
+      }
+    : {
+        Name: normaliseName(r.name),
+        Type: r.type,
+        TTL: r.ttl,
+        ResourceRecords: r.values.map((v) => ({ Value: r.type === 'TXT' ? quoteTxt(v) : v })),
+      };
   if (r.setId !== undefined) out.SetIdentifier = r.setId;
   if (r.weight !== undefined) out.Weight = r.weight;
   if (r.geo !== undefined) {

@@ -24,6 +24,7 @@ import {
   UsageError,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { checkAliasTargets, inZoneAliases } from './alias-targets.ts';
 import { planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';
 import { type Clock, type RequestBudget, realClock, sharedBudget } from './budget.ts';
 import { bareChangeId, bareZoneId, budgetKey, createClient, type Route53Config } from './client.ts';
@@ -242,6 +243,8 @@ export class Route53Provider implements DnsProvider {
     const batches = planBatches(changes, this.limits);
     const callsBefore = this.stats.calls;
     const { budget } = await this.prepare(z, signal);
+    const aliases = inZoneAliases(changes, this.hostedZoneId);
+    if (aliases.length > 0) checkAliasTargets(z, aliases, await this.listAll(z, budget, signal), changes);
     const ids: string[] = [];
     let applied = 0;
     for (const [i, b] of batches.entries()) {

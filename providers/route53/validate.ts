@@ -64,13 +64,20 @@ export function validateRecord(zone: string, r: RecordSet): void {
       limit: LIMITS.maxValuesPerRecord,
       remedy: 'publish fewer endpoints per region',
     });
+  if (r.alias && (r.values.length !== 1 || (r.type !== 'A' && r.type !== 'AAAA')))
+    throw fail(zone, r, 'an alias is an A or AAAA record with exactly one target', {
+      value: r.values,
+      remedy: 'give the alias endpoint one DNS name and use it in A/AAAA records',
+    });
   if (r.type === 'CNAME' && r.values.length > 1)
     throw fail(zone, r, 'a CNAME holds exactly one value', {
       value: r.values.length,
       remedy: 'use A/AAAA records for several endpoints',
     });
   if (r.type === 'CNAME' && normaliseName(r.name) === normaliseName(zone))
-    throw fail(zone, r, 'a CNAME cannot sit at the zone apex', { remedy: 'use A/AAAA records at the apex' });
+    throw fail(zone, r, 'a CNAME cannot sit at the zone apex', {
+      remedy: 'use an alias (endpoints[].alias) or A/AAAA records at the apex',
+    });
   if (r.type === 'TXT') {
     const long = r.values.find((v) => v.length > LIMITS.maxTxtStringLength);
     if (long !== undefined)
@@ -166,7 +173,8 @@ export function validateGroup(zone: string, records: readonly RecordSet[]): void
         limit: LIMITS.maxGeoPerName,
         remedy: 'use fewer geo rules',
       });
-    const ttls = new Set(weighted.map((r) => r.ttl));
+    // Aliases have no TTL of their own, so only the others must agree.
+    const ttls = new Set(weighted.filter((r) => !r.alias).map((r) => r.ttl));
     if (ttls.size > 1)
       throw fail(zone, first, `weighted records at one name have different TTLs (${[...ttls].join(', ')})`, {
         value: [...ttls],

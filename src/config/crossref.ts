@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
 import type { ConfigProblem } from './errors.ts';
+import { featureProblems } from './feature-checks.ts';
 import type { Config, PolicyConfig } from './schema.ts';
 
 /** A problem found across parts; warnings are printed by validate but leave the config valid. */
@@ -129,9 +130,16 @@ export function crossCheck(config: Config): Problem[] {
           );
           continue;
         }
-        const addrs = regions.get(region)!.endpoints.map((e) => e.address);
-        const fits = addrs.filter((a) =>
-          rec.type === 'A' ? isIP(a) === 4 : rec.type === 'AAAA' ? isIP(a) === 6 : isIP(a) === 0,
+        const eps = regions.get(region)!.endpoints;
+        const addrs = eps.map((e) => e.address);
+        const fits = eps.filter((e) =>
+          e.alias
+            ? rec.type !== 'CNAME'
+            : rec.type === 'A'
+              ? isIP(e.address) === 4
+              : rec.type === 'AAAA'
+                ? isIP(e.address) === 6
+                : isIP(e.address) === 0,
         );
         if (fits.length === 0) {
           add(
@@ -177,6 +185,11 @@ export function crossCheck(config: Config): Problem[] {
         const def = definitionOf(provider.kind);
         if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
           add([...at, 'proxied'], '`proxied` applies only to Cloudflare zones');
+        }
+        const features = def.supports?.(provider) ?? {};
+        const where = `provider "${zone.provider}" (${provider.kind}${'mode' in provider ? `, mode ${String(provider.mode)}` : ''})`;
+        for (const p of featureProblems(config, zone, rec, features, where)) {
+          problems.push({ at: [...at, ...p.at], path: '', message: p.message });
         }
         for (const p of def.checkRecord?.(provider, rec, zone) ?? []) {
           problems.push({

@@ -59,6 +59,35 @@ const dnsCheck = z.strictObject({
 
 export const checkSchema = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck]);
 
+// ---- failback ramp -----------------------------------------------------------------------------
+
+const failbackRampSchema = z.strictObject({
+  /** Percent of its weight a recovered region gets at each step; increasing, ending at 100. */
+  steps: z
+    .array(z.number().int('must be a whole percent').min(1, 'a step must be at least 1 (%)').max(100))
+    .min(1, 'needs at least one step, e.g. [10, 25, 50, 100]')
+    .superRefine((steps, ctx) => {
+      for (let i = 1; i < steps.length; i++) {
+        if (steps[i]! <= steps[i - 1]!) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `steps must increase: step ${i + 1} (${steps[i]}) is not above step ${i} (${steps[i - 1]}); write e.g. [10, 25, 50, 100]`,
+          });
+          return;
+        }
+      }
+      if (steps.length > 0 && steps[steps.length - 1] !== 100)
+        ctx.addIssue({
+          code: 'custom',
+          path: [steps.length - 1],
+          message: `the last step must be 100 (full weight), not ${steps[steps.length - 1]}; append 100`,
+        });
+    }),
+  /** How long each step lasts before the next (the region must stay up throughout). */
+  stepAfter: duration.refine((ms) => ms > 0, 'must be longer than 0 (e.g. 30s): a 0 step is no ramp'),
+});
+
 // ---- regions, probers --------------------------------------------------------------------------
 
 const endpointSchema = z.strictObject({
@@ -66,6 +95,23 @@ const endpointSchema = z.strictObject({
   /** The address published in DNS: an IPv4 address (A), IPv6 address (AAAA) or host name (CNAME). */
   address: z.string().min(1),
   check: checkSchema,
+  /**
+   * Route 53 only: publish this endpoint as an alias (AliasTarget) to `address`, a load balancer's or
+   * CloudFront's DNS name or another record of the zone, in the hosted zone `hostedZoneId` (the
+   * ELB's canonical hosted zone id, Z2FDTNDATAQYW2 for CloudFront, the zone's own id for a record in it).
+   */
+  alias: z
+    .strictObject({
+      hostedZoneId: z
+        .string()
+        .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z35SXDOTRQ7X7K')
+        .transform((s) => s.replace(/^\/hostedzone\//, '')),
+      /** Let Route 53 answer from this alias only while its target is healthy. */
+      evaluateTargetHealth: z.boolean().default(false),
+    })
+    .optional(),
+  /** Share of its region's traffic in weighted answers, relative to the region's other endpoints. */
+  weight: z.number().int('must be a whole number').min(0).max(255).default(1),
 });
 
 const regionSchema = z.strictObject({
@@ -102,6 +148,8 @@ const healthSchema = z.strictObject({
   failbackAfter: duration.default(60_000),
   /** Upper bound for the failback hold-down as flapping lengthens it. */
   maxFailbackAfter: duration.default(600_000),
+  /** Gradual failback (failback-ramp.ts): after the hold-down, a recovered region climbs these steps. */
+  failbackRamp: failbackRampSchema.optional(),
   /** Probe concurrency per agent. */
   concurrency: z.number().int().min(1).max(4096).default(64),
   /** Max results an agent keeps per controller while it is unreachable. */
@@ -339,6 +387,7 @@ export type EndpointConfig = RegionConfig['endpoints'][number];
 export type CheckConfig = z.output<typeof checkSchema>;
 export type ProberConfig = Config['probers'][number];
 export type HealthConfig = Config['health'];
+export type FailbackRampConfig = NonNullable<HealthConfig['failbackRamp']>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 // From their own schemas, not from Config: provider definitions check records, and Config's type
 // includes the provider schemas.

@@ -33,6 +33,8 @@ export interface ExplainDoc {
     reason?: string;
     holdingFailback: boolean;
     failbackAt?: string;
+    /** The failback ramp step the region is on. */
+    ramp?: { step: number; steps: number; percent: number; nextAt: string };
     drain?: { reason: string; author: string; at: string; until?: string };
     endpoints: {
       id: string;
@@ -117,6 +119,16 @@ export function explain(input: {
       ...(r?.reason ? { reason: r.reason } : {}),
       holdingFailback: r?.holdingFailback ?? false,
       ...(iso(r?.failbackAt) ? { failbackAt: iso(r?.failbackAt) } : {}),
+      ...(r?.ramp
+        ? {
+            ramp: {
+              step: r.ramp.step,
+              steps: r.ramp.steps,
+              percent: r.ramp.percent,
+              nextAt: iso(r.ramp.nextAt)!,
+            },
+          }
+        : {}),
       ...(r?.drain
         ? {
             drain: {
@@ -197,7 +209,12 @@ export function renderExplain(d: ExplainDoc): string {
       ? ` · drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` until ${r.drain.until}` : ''}`
       : '';
     const hold = r.holdingFailback ? ` · recovered, failback at ${r.failbackAt ?? '?'}` : '';
-    out.push(`    ${r.id}: ${r.status.toUpperCase()}${r.since ? ` since ${r.since}` : ''}${drain}${hold}`);
+    const ramp = r.ramp
+      ? ` · failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next step at ${r.ramp.nextAt}`
+      : '';
+    out.push(
+      `    ${r.id}: ${r.status.toUpperCase()}${r.since ? ` since ${r.since}` : ''}${drain}${hold}${ramp}`,
+    );
     if (r.lastTransition) {
       out.push(
         `      last transition #${r.lastTransition.seq} at ${r.lastTransition.at}: ${String(r.lastTransition.from)} -> ${String(r.lastTransition.to)}`,

@@ -62,7 +62,12 @@ export function healthEventHandler(o: {
       events.append(e.type, auditOf(e));
       if (e.type === 'region-transition') metrics.regionTransitions.inc({ region: e.region ?? '', to: e.to });
       if (e.type === 'drain' || e.type === 'undrain') o.saveDrains();
-      if (e.type === 'region-transition' || e.type === 'failback-hold' || e.type === 'failback-aborted') {
+      if (
+        e.type === 'region-transition' ||
+        e.type === 'failback-hold' ||
+        e.type === 'failback-aborted' ||
+        e.type === 'failback-ramp'
+      ) {
         rememberHealth = true;
       }
       if (e.type !== 'vote-transition' && e.type !== 'prober-impaired') reconcile = true;

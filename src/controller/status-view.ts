@@ -31,6 +31,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     ...(r.reason ? { reason: r.reason } : {}),
     holdingFailback: r.holdingFailback,
     ...(iso(r.failbackAt) ? { failbackAt: iso(r.failbackAt) } : {}),
+    ...(r.ramp ? { ramp: { ...r.ramp, since: iso(r.ramp.since)!, nextAt: iso(r.ramp.nextAt)! } } : {}),
     decided: r.decided,
     ...(r.drain
       ? {

@@ -2,7 +2,7 @@
 // (and its evidence) for every transition. Pure apart from the clock: no timers, no I/O; the controller
 // calls ingest() for each accepted report and tick() about once a second. This class only composes
 // the steps, each in its own file: votes (hysteresis), endpoint-quorum, region-rollup, failback-hold,
-// drains, region-status, memory, snapshot and fail-static; all share the state built by state.ts.
+// failback-ramp, drains, region-status, memory, snapshot and fail-static; all share the state built by state.ts.
 import type { Config } from '../config/index.ts';
 import type { RegionState } from '../model/index.ts';
 import type { ProbeReport } from '../probe/index.ts';
@@ -10,6 +10,7 @@ import { drainRegion, expireDrains, liftDrain, listDrains, restoreDrains } from 
 import { evaluateEndpoints } from './endpoint-quorum.ts';
 import { checkFailStatic } from './fail-static.ts';
 import { passFailbacks } from './failback-hold.ts';
+import { advanceRamps } from './failback-ramp.ts';
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
 import { regionStates, snapshot } from './snapshot.ts';
@@ -60,6 +61,7 @@ export class HealthEngine {
     expireDrains(this.s, now, events);
     this.evaluate(new Set(this.s.endpoints.values()), now, events);
     passFailbacks(this.s, now, events);
+    advanceRamps(this.s, now, events);
     checkFailStatic(this.s, now, events);
     return events;
   }

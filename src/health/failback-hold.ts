@@ -1,8 +1,9 @@
 // The failback hold-down's life cycle on a region: started when a down region's endpoints recover
 // (length from failback.ts), aborted when it goes down again meanwhile (a flap), resumed after a
-// restart, and passed on tick() when it has run out. A gradual failback ramp continues from passFailbacks.
+// restart, and passed on tick() when it has run out. The failback ramp (failback-ramp.ts) starts where the region comes up.
 import type { Config } from '../config/index.ts';
 import { holdDownMs } from './failback.ts';
+import { startRamp } from './failback-ramp.ts';
 import { endpointEvidence, regionEvent } from './region-status.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent, RegionMemory } from './types.ts';
@@ -27,6 +28,7 @@ export function startFailback(
     r.since = now;
     r.reason = upReason;
     events.push(regionEvent(r, from, now, { trigger: 'recovered (no hold-down)', ...evidence }));
+    startRamp(h, r, now, events);
     return;
   }
   r.holdingFailback = true;
@@ -113,6 +115,7 @@ export function passFailbacks(s: EngineState, now: number, events: HealthEvent[]
       };
       region.failbackAt = undefined;
       events.push(regionEvent(region, from, now, evidence));
+      startRamp(s.h, region, now, events);
     }
   }
 }

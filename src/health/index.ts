@@ -24,6 +24,10 @@
 //   up → down transition at once (failover is never delayed); down → up only after the failback
 //   hold-down (failbackAfter, doubled for each flap within 2 × maxFailbackAfter, capped at
 //   maxFailbackAfter). While holding, status stays 'down' with holdingFailback: true.
+// - Failback ramp (health.failbackRamp, failback-ramp.ts): after the hold-down a region is 'up' with
+//   RegionState.ramp {step, steps, percent}; it climbs one step per stepAfter on tick(), ends after the
+//   last step (100%) has held for stepAfter, and a relapse ends it at once (the region is down). The
+//   step is in the memory, so a restart continues it. Policy turns the percent into weights.
 // - Drains override status ('drained'); undrain returns to the health status at once.
 // - Event types: see HealthEventType in types.ts. 'region-transition', 'drain' and 'undrain' change
 //   what policy sees; the others are evidence.

@@ -20,6 +20,7 @@ export function history(s: EngineState): RegionMemory[] {
             ...(r.upSince === undefined ? {} : { upSince: r.upSince }),
             ...(r.failbackAt === undefined ? {} : { failbackAt: r.failbackAt }),
             ...(r.holdMs === undefined ? {} : { holdMs: r.holdMs }),
+            ...(r.rampStep === undefined ? {} : { rampStep: r.rampStep, rampAt: r.rampAt ?? 0 }),
           },
         ],
   );

@@ -2,6 +2,7 @@
 // is published at once (continuing a restored memory), up → down at once (failover is never
 // delayed), down → up only through the failback hold-down (failback-hold.ts).
 import { abortFailback, resumeFailback, startFailback } from './failback-hold.ts';
+import { abortRamp, resumeRamp } from './failback-ramp.ts';
 import { endpointEvidence, regionEvent } from './region-status.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
@@ -42,6 +43,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
     r.health = raw;
     r.since = prior?.health === raw ? prior.since : now;
     if (prior) r.flaps = prior.flaps;
+    if (prior?.health === 'up' && raw === 'up') resumeRamp(s.h, r, prior);
     r.reason = `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
     events.push(
       regionEvent(r, from, now, {
@@ -56,6 +58,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
       const reason = `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
       abortFailback(r, now, reason, evidence(), events);
     } else if (r.health === 'up') {
+      abortRamp(s.h, r, now, events);
       r.health = 'down';
       r.since = now;
       r.flaps.push(now);

@@ -1,6 +1,7 @@
 // Read-only views of the engine: region states for policy and the full snapshot for the status API
 // and dashboard ("what the GSLB believes").
 import type { RegionState } from '../model/index.ts';
+import { rampOf } from './failback-ramp.ts';
 import { status } from './region-status.ts';
 import { type EngineState, isDecided } from './state.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from './types.ts';
@@ -18,6 +19,7 @@ export function regionStates(s: EngineState): Map<string, RegionState> {
       upEndpoints: r.endpoints.filter((e) => e.state === 'up').map((e) => e.id),
       reason: r.drain ? r.drain.reason : r.reason,
       holdingFailback: r.holdingFailback,
+      ...(rampOf(s.h, r) ? { ramp: rampOf(s.h, r)! } : {}),
     });
   }
   return out;
@@ -42,6 +44,9 @@ export function snapshot(s: EngineState, now: number): HealthSnapshot {
     reason: r.drain ? r.drain.reason : r.reason,
     holdingFailback: r.holdingFailback,
     failbackAt: r.failbackAt,
+    ...(rampOf(s.h, r) && r.rampAt !== undefined
+      ? { ramp: { ...rampOf(s.h, r)!, since: r.rampAt, nextAt: r.rampAt + s.h.failbackRamp!.stepAfter } }
+      : {}),
     upEndpoints: r.endpoints.filter((e) => e.state === 'up').map((e) => e.id),
     drain: r.drain ? { ...r.drain } : undefined,
   }));

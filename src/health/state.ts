@@ -43,6 +43,9 @@ export interface RegionRuntime {
   /** Times of recent down transitions (and aborted failbacks): they lengthen the next hold-down. */
   flaps: number[];
   drain?: Drain;
+  /** Failback ramp (failback-ramp.ts): the step index the region is on, and since when. */
+  rampStep?: number;
+  rampAt?: number;
   /** What a previous run had decided (restored after a restart), consulted by the first decision. */
   prior?: RegionMemory;
 }

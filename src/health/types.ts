@@ -1,6 +1,6 @@
 // Types of the health engine's outputs: votes, drains, events with their evidence, and the snapshot
 // the status API and dashboard show ("what the GSLB believes").
-import type { Health, RegionStatus } from '../model/index.ts';
+import type { Health, RampStep, RegionStatus } from '../model/index.ts';
 
 /** One prober's opinion of one endpoint after hysteresis. */
 export type Vote = 'up' | 'down' | 'unknown';
@@ -17,6 +17,9 @@ export interface RegionMemory {
   upSince?: number;
   failbackAt?: number;
   holdMs?: number;
+  /** Failback ramp in progress: step index and when that step began (epoch ms). */
+  rampStep?: number;
+  rampAt?: number;
 }
 
 /** An operator's drain of a region. */
@@ -43,6 +46,8 @@ export type HealthEventType =
   | 'failback-hold'
   /** A region went down again during its hold-down: the hold-down is cancelled and will be longer. */
   | 'failback-aborted'
+  /** A recovered region climbed a failback ramp step (to: 'step 2/4 (25%)'), finished ('done') or relapsed ('aborted'). */
+  | 'failback-ramp'
   | 'drain'
   | 'undrain'
   /** Fewer than minProbers probers are fresh: every decision is held (to: 'on'), or that ended ('off'). */
@@ -97,6 +102,8 @@ export interface RegionSnapshot {
   holdingFailback: boolean;
   /** When the running hold-down ends (epoch ms). */
   failbackAt?: number;
+  /** The failback ramp step the region is on, since when and when the next one is due (epoch ms). */
+  ramp?: RampStep & { since: number; nextAt: number };
   upEndpoints: string[];
   drain?: Drain;
 }

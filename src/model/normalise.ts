@@ -46,10 +46,17 @@ export function normaliseValue(type: RecordType, value: string): string {
 }
 
 export function normaliseRecord(r: RecordSet): RecordSet {
-  const values = [...new Set(r.values.map((v) => normaliseValue(r.type, v)))].sort();
+  const norm = (v: string) => (r.alias ? normaliseName(v) : normaliseValue(r.type, v));
+  const values = [...new Set(r.values.map(norm))].sort();
   const out: RecordSet = { name: normaliseName(r.name), type: r.type, ttl: r.ttl, values };
   if (r.setId !== undefined) out.setId = r.setId;
   if (r.weight !== undefined) out.weight = r.weight;
+  if (r.alias !== undefined) {
+    out.alias = {
+      hostedZoneId: r.alias.hostedZoneId.replace(/^\/hostedzone\//, '').toUpperCase(),
+      evaluateTargetHealth: r.alias.evaluateTargetHealth,
+    };
+  }
   if (r.geo !== undefined) {
     out.geo =
       r.geo === 'default'
@@ -75,6 +82,7 @@ export function sameRecord(a: RecordSet, b: RecordSet): boolean {
     a.ttl === b.ttl &&
     a.weight === b.weight &&
     JSON.stringify(a.geo ?? null) === JSON.stringify(b.geo ?? null) &&
+    JSON.stringify(a.alias ?? null) === JSON.stringify(b.alias ?? null) &&
     a.values.length === b.values.length &&
     a.values.every((v, i) => v === b.values[i])
   );

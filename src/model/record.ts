@@ -16,12 +16,22 @@ export interface RecordKey {
   setId?: string;
 }
 
+/** A Route 53 alias: the record answers with what its one value (a DNS name) answers. */
+export interface AliasTarget {
+  /** The target's hosted zone id, bare (no /hostedzone/ prefix). */
+  hostedZoneId: string;
+  evaluateTargetHealth: boolean;
+}
+
 export interface RecordSet extends RecordKey {
+  /** 0 for an alias (it has no TTL of its own: resolvers get the target's). */
   ttl: number;
   /** Sorted, normalised, never empty for a published record. */
   values: string[];
   weight?: number;
   geo?: GeoLocation;
+  /** Set for a Route 53 alias record; `values` then holds the target's DNS name. */
+  alias?: AliasTarget;
 }
 
 export type ChangeKind = 'create' | 'update' | 'delete';

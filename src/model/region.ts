@@ -15,6 +15,14 @@ export interface RegionState {
   reason?: string;
   /** True while a recovered region is held back by the failback hold-down (status stays 'down'). */
   holdingFailback?: boolean;
+  /** A recovered region climbing the failback ramp: step (1-based) of steps, at percent of its weight. */
+  ramp?: RampStep;
+}
+
+export interface RampStep {
+  step: number;
+  steps: number;
+  percent: number;
 }
 
 /** Region id → state. Regions missing from the map are treated as up with all endpoints (plan --assume default). */

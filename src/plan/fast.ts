@@ -23,6 +23,11 @@ function sameGeo(a: RecordSet['geo'], b: RecordSet['geo']): boolean {
 export function samePublished(a: RecordSet, b: RecordSet): boolean {
   if (a.ttl !== b.ttl || a.weight !== b.weight || a.values.length !== b.values.length) return false;
   for (let i = 0; i < a.values.length; i++) if (a.values[i] !== b.values[i]) return false;
+  if (a.alias !== b.alias) {
+    if (!a.alias || !b.alias) return false;
+    if (a.alias.hostedZoneId !== b.alias.hostedZoneId) return false;
+    if (a.alias.evaluateTargetHealth !== b.alias.evaluateTargetHealth) return false;
+  }
   return sameGeo(a.geo, b.geo);
 }
 
@@ -58,6 +63,8 @@ export function makeNormaliser(): (r: RecordSet) => RecordSet {
   const isNormal = (r: RecordSet): boolean => {
     const name = r.name;
     if (!name.endsWith('.') || name !== name.toLowerCase() || name !== name.trim()) return false;
+    // Alias values are names, whatever the record type: the model's normaliseRecord handles them.
+    if (r.alias !== undefined) return false;
     const vs = r.values;
     for (let i = 0; i < vs.length; i++) {
       const v = vs[i]!;

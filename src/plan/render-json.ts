@@ -17,6 +17,9 @@ function recordJson(r: RecordSet | undefined): unknown {
       r.geo === undefined || r.geo === 'default'
         ? r.geo
         : { continent: r.geo.continent, country: r.geo.country, subdivision: r.geo.subdivision },
+    alias: r.alias
+      ? { hostedZoneId: r.alias.hostedZoneId, evaluateTargetHealth: r.alias.evaluateTargetHealth }
+      : undefined,
   };
 }
 

@@ -48,9 +48,14 @@ function attributes(before: RecordSet | undefined, after: RecordSet | undefined)
     const ag = geoText(after);
     if (bg !== ag) out.push(`geo ${bg ?? '-'} -> ${ag ?? '-'}`);
     else if (ag !== undefined) out.push(`geo ${ag}`);
+    const ba = before.alias ? `alias zone ${before.alias.hostedZoneId}` : undefined;
+    const aa = after.alias ? `alias zone ${after.alias.hostedZoneId}` : undefined;
+    if (ba !== aa) out.push(`${ba ?? 'no alias'} -> ${aa ?? 'no alias'}`);
+    else if (aa !== undefined) out.push(aa);
     return out;
   }
-  out.push(`ttl ${one.ttl}`);
+  if (one.alias) out.push(`alias zone ${one.alias.hostedZoneId}`);
+  else out.push(`ttl ${one.ttl}`);
   if (one.weight !== undefined) out.push(`weight ${one.weight}`);
   const g = geoText(one);
   if (g !== undefined) out.push(`geo ${g}`);

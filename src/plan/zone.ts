@@ -74,12 +74,18 @@ export function planZone(input: PlanZoneInput): ZonePlan {
       updates.push({ key, change: { kind: 'update', before, after: d.record, reason: d.reason } });
     }
   }
+  // A set whose name and type are still desired under other set ids was reshaped (a failback ramp
+  // turning a failover answer into weighted sets and back, endpoints split into their own sets): the
+  // delete follows the reason of what replaces it, so a health-driven reshape stays health-driven.
+  const reshapedBy = new Map<string, ChangeReason>();
+  for (const d of desired.values()) reshapedBy.set(`${d.record.name} ${d.record.type}`, d.reason);
   for (const [key, r] of current) {
     if (!desired.has(key)) {
-      deletes.push({
-        key,
-        change: { kind: 'delete', before: r, reason: { code: 'orphan', detail: 'no longer in config' } },
-      });
+      const reason = reshapedBy.get(`${r.name} ${r.type}`) ?? {
+        code: 'orphan',
+        detail: 'no longer in config',
+      };
+      deletes.push({ key, change: { kind: 'delete', before: r, reason } });
     }
   }
 

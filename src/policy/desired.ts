@@ -9,6 +9,7 @@ import {
   type RegionStates,
   UsageError,
 } from '../model/index.ts';
+import { aliasTargets, asAlias } from './alias.ts';
 import { failoverRecords } from './failover.ts';
 import { geoRecords } from './geo.ts';
 import { type RegionView, regionView } from './regions.ts';
@@ -27,6 +28,7 @@ export function desiredRecords(
 ): DesiredRecord[] {
   const regions = new Map(config.regions.map((r) => [r.id, r]));
   const published = new Map(current.map((r) => [keyId(r), normaliseRecord(r)]));
+  const aliases = aliasTargets(config);
   const out: DesiredRecord[] = [];
   for (const rec of zone.records) {
     const type = rec.type as ManagedRecordType;
@@ -53,7 +55,7 @@ export function desiredRecords(
         : policy.kind === 'weighted'
           ? weightedRecords(rec, policy, view, cur)
           : geoRecords(rec, policy, view, cur);
-    for (const d of sets) out.push({ ...d, record: normaliseRecord(d.record) });
+    for (const d of sets) out.push({ ...d, record: normaliseRecord(asAlias(d.record, aliases)) });
   }
   return out;
 }

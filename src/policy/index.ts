@@ -1,6 +1,7 @@
 // Policy: config + region states → desired record sets (failover, weighted, geo), each with its reason.
 export { assumeStates } from './assume.ts';
 export { desiredRecords } from './desired.ts';
+export { endpointSetId, integerWeight } from './endpoint-weights.ts';
 export { geoLocation, geoSetId } from './geo.ts';
 export { policyRegions, usableFor } from './regions.ts';
 export type { DesiredRecord } from './types.ts';

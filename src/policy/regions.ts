@@ -2,7 +2,7 @@
 // fit the record (A = IPv4, AAAA = IPv6, CNAME = host name), all of them and the UP ones.
 import { isIP } from 'node:net';
 import type { PolicyConfig, RegionConfig } from '../config/index.ts';
-import type { ChangeReason, ManagedRecordType, RegionState, RegionStatus } from '../model/index.ts';
+import type { ChangeReason, ManagedRecordType, RampStep, RegionState, RegionStatus } from '../model/index.ts';
 
 export interface RegionView {
   id: string;
@@ -17,6 +17,15 @@ export interface RegionView {
   up: string[];
   /** Ids of usable endpoints that are not UP (for "endpoint X of R is DOWN"). */
   downEndpoints: string[];
+  /** Usable endpoints with their configured weights (endpoint-weights.ts splits on them). */
+  endpoints: { id: string; address: string; weight: number; up: boolean }[];
+  /** Set while the region climbs the failback ramp. */
+  ramp?: RampStep;
+}
+
+/** Can this endpoint be published in a record of this type? An alias endpoint serves A and AAAA by name. */
+export function endpointUsable(type: ManagedRecordType, e: { address: string; alias?: unknown }): boolean {
+  return e.alias !== undefined ? type === 'A' || type === 'AAAA' : usableFor(type, e.address);
 }
 
 export function usableFor(type: ManagedRecordType, address: string): boolean {
@@ -34,7 +43,7 @@ export function regionView(
   state: RegionState | undefined,
   type: ManagedRecordType,
 ): RegionView {
-  const usable = region.endpoints.filter((e) => usableFor(type, e.address));
+  const usable = region.endpoints.filter((e) => endpointUsable(type, e));
   // No state for a region means "up with all endpoints" (plan without --assume, first start).
   const upIds = new Set(state ? state.upEndpoints : region.endpoints.map((e) => e.id));
   const view: RegionView = {
@@ -43,7 +52,9 @@ export function regionView(
     all: usable.map((e) => e.address),
     up: usable.filter((e) => upIds.has(e.id)).map((e) => e.address),
     downEndpoints: usable.filter((e) => !upIds.has(e.id)).map((e) => e.id),
+    endpoints: usable.map((e) => ({ id: e.id, address: e.address, weight: e.weight, up: upIds.has(e.id) })),
   };
+  if (state?.ramp) view.ramp = state.ramp;
   if (state) view.since = state.since;
   if (state?.reason !== undefined) view.reason = state.reason;
   if (state?.holdingFailback) view.holdingFailback = true;
@@ -82,6 +93,17 @@ export function skipReason(v: RegionView, type: ManagedRecordType): ChangeReason
   };
 }
 
+/** The reason of a change made by a ramp step: "ramp step 2/4 of us-east (25%)". */
+export function rampReason(v: RegionView): ChangeReason | undefined {
+  if (!v.ramp) return undefined;
+  const r = v.ramp;
+  return {
+    code: 'region-up',
+    region: v.id,
+    detail: `ramp step ${r.step}/${r.steps} of ${v.id} (${r.percent}%)`,
+  };
+}
+
 /** One clause of an explanation chain: "us-east is DOWN since 2026-…". */
 export function describeRegion(v: RegionView, type: ManagedRecordType): string {
   if (v.status === 'drained') return `${v.id} is DRAINED${sinceText(v)}${v.reason ? ` (${v.reason})` : ''}`;
@@ -89,10 +111,11 @@ export function describeRegion(v: RegionView, type: ManagedRecordType): string {
     return `${v.id} is DOWN${sinceText(v)}${v.holdingFailback ? ' (recovered, holding failback)' : ''}`;
   }
   if (v.up.length === 0) return `${v.id} is UP but has no UP endpoint usable in a ${type} record`;
+  const ramp = v.ramp ? ` on failback ramp step ${v.ramp.step}/${v.ramp.steps} (${v.ramp.percent}%)` : '';
   if (v.downEndpoints.length > 0) {
-    return `${v.id} is UP${sinceText(v)} with ${v.up.length} of ${v.all.length} endpoints (${v.downEndpoints.join(', ')} DOWN)`;
+    return `${v.id} is UP${sinceText(v)}${ramp} with ${v.up.length} of ${v.all.length} endpoints (${v.downEndpoints.join(', ')} DOWN)`;
   }
-  return `${v.id} is UP${sinceText(v)}`;
+  return `${v.id} is UP${sinceText(v)}${ramp}`;
 }
 
 /** A serving region that publishes only part of its endpoints: a health change inside the region. */

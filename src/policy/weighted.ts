@@ -1,14 +1,18 @@
 // Weighted policy: one record set per region (setId = region id). A serving region keeps its
-// configured weight and publishes its UP endpoints; any other region gets weight 0 and publishes all
-// its addresses (a record set is never empty). When no region with a weight serves, whenAllDown decides.
+// configured weight (scaled by its failback ramp step while it climbs one) and publishes its UP
+// endpoints; any other region gets weight 0 and publishes all its addresses (a record set is never
+// empty). When no region with a weight serves, whenAllDown decides. A region whose endpoints carry
+// different weights gets one set per endpoint instead (endpoint-weights.ts).
 import type { PolicyConfig, RecordConfig } from '../config/index.ts';
 import type { ChangeReason, ManagedRecordType, RecordSet } from '../model/index.ts';
 import { type Answer, allDownAnswer, isRecovery } from './answer.ts';
+import { endpointSetId, endpointWeights, rampedWeight, splitsEndpoints } from './endpoint-weights.ts';
 import {
   describeRegion,
   partialReason,
   pickValues,
   type RegionView,
+  rampReason,
   serving,
   skipReason,
 } from './regions.ts';
@@ -17,21 +21,82 @@ import type { DesiredRecord } from './types.ts';
 type WeightedPolicy = Extract<PolicyConfig, { kind: 'weighted' }>;
 
 function servingAnswer(v: RegionView, type: ManagedRecordType, weight: number, current?: RecordSet): Answer {
+  const published = rampedWeight(weight, v);
   // Back from weight 0, or endpoints back in the set: the region recovered, a health transition.
   const cameBack =
     (current?.weight === 0 && weight > 0) ||
     (current?.weight === weight && isRecovery([v], type, pickValues(type, v.up), current));
   const reason: ChangeReason =
+    rampReason(v) ??
     partialReason(v) ??
     (cameBack
       ? { code: 'region-up', region: v.id, detail: `${v.id} is UP again` }
       : { code: 'config', region: v.id, detail: `${v.id} is UP (weight ${weight})` });
   return {
     values: pickValues(type, v.up),
-    weight,
+    weight: published,
     reason,
-    explanation: `${describeRegion(v, type)}: weight ${weight} as configured`,
+    explanation: v.ramp
+      ? `${describeRegion(v, type)}: weight ${published} (${v.ramp.percent}% of ${weight})`
+      : `${describeRegion(v, type)}: weight ${weight} as configured`,
   };
+}
+
+/** One set per usable endpoint (`<region>/<endpoint>`), for a region whose endpoint weights differ. */
+function endpointSets(
+  rec: RecordConfig,
+  policy: WeightedPolicy,
+  v: RegionView,
+  weight: number,
+  allDown: boolean,
+  current: (setId: string | undefined) => RecordSet | undefined,
+): DesiredRecord[] {
+  const type = rec.type as ManagedRecordType;
+  const on = serving(v);
+  // Serving: the (ramped) region weight over its UP endpoints. All down and fail-open: the configured
+  // shares over every endpoint (a drained region stays at 0). Otherwise: 0.
+  const real = (weight * (v.ramp?.percent ?? 100)) / 100;
+  const shares = on
+    ? endpointWeights(v, real, (e) => e.up)
+    : allDown && v.status !== 'drained'
+      ? endpointWeights(v, weight, () => true)
+      : endpointWeights(v, 0, () => false);
+  return v.endpoints.map((e) => {
+    const setId = endpointSetId(v.id, e.id);
+    const cur = current(setId);
+    const w = shares.get(e.id)!;
+    let reason: ChangeReason;
+    let values = [e.address];
+    let published = w;
+    let explanation: string;
+    if (allDown) {
+      const keep = policy.whenAllDown === 'keep-last' && cur && cur.values.length > 0;
+      if (keep) [values, published] = [[...cur.values], cur.weight ?? w];
+      reason = {
+        code: 'all-down',
+        detail: `every region of [${Object.keys(policy.weights).join(', ')}] is down`,
+      };
+      explanation = `${describeRegion(v, type)}: no region is UP; ${keep ? 'keep-last keeps the published set' : `fail-open: ${e.id} keeps weight ${w}`}`;
+    } else if (on) {
+      reason =
+        rampReason(v) ??
+        (e.up
+          ? cur?.weight === 0 && w > 0
+            ? { code: 'region-up', region: v.id, detail: `${e.id} of ${v.id} is UP again` }
+            : (partialReason(v) ?? {
+                code: 'config',
+                region: v.id,
+                detail: `${v.id} is UP (weight ${weight})`,
+              })
+          : partialReason(v)!);
+      explanation = `${describeRegion(v, type)}: endpoint ${e.id} (weight ${e.weight}${e.up ? '' : ', DOWN'}) gets ${w} of the region's ${weight}${v.ramp ? ` at ramp ${v.ramp.percent}%` : ''}`;
+    } else {
+      reason = skipReason(v, type);
+      explanation = `${describeRegion(v, type)}: weight 0 (configured ${weight})`;
+    }
+    const record: RecordSet = { name: rec.name, type, setId, ttl: rec.ttl, values, weight: published };
+    return { record, reason, explanation, source: { name: rec.name, type: rec.type, policy: 'weighted' } };
+  });
 }
 
 export function weightedRecords(
@@ -49,8 +114,9 @@ export function weightedRecords(
   const allDown = !candidates.some(serving);
   const scope = `of [${entries.map(([id]) => id).join(', ')}]`;
 
-  return entries.map(([id, weight]) => {
+  return entries.flatMap(([id, weight]): DesiredRecord[] => {
     const v = views.get(id)!;
+    if (splitsEndpoints(v)) return endpointSets(rec, policy, v, weight, allDown, current);
     const cur = current(id);
     let answer: Answer;
     if (allDown) {
@@ -73,11 +139,13 @@ export function weightedRecords(
     }
     const record: RecordSet = { name: rec.name, type, setId: id, ttl: rec.ttl, values: answer.values };
     record.weight = answer.weight ?? weight;
-    return {
-      record,
-      reason: answer.reason,
-      explanation: answer.explanation,
-      source: { name: rec.name, type: rec.type, policy: 'weighted' },
-    };
+    return [
+      {
+        record,
+        reason: answer.reason,
+        explanation: answer.explanation,
+        source: { name: rec.name, type: rec.type, policy: 'weighted' },
+      },
+    ];
   });
 }

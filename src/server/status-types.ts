@@ -35,6 +35,8 @@ export interface RegionView {
   reason?: string;
   holdingFailback?: boolean;
   failbackAt?: string;
+  /** The failback ramp step a recovered region is on, and when the next step is due. */
+  ramp?: { step: number; steps: number; percent: number; since: string; nextAt: string };
   /** False until the health engine has decided this region from fresh reports since start. */
   decided: boolean;
   drain?: DrainView;

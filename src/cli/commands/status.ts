@@ -34,7 +34,9 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
           ? `drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` (until ${r.drain.until})` : ''}`
           : r.holdingFailback
             ? `recovered; failback at ${r.failbackAt ?? '?'}`
-            : (r.reason ?? ''),
+            : r.ramp
+              ? `failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next at ${r.ramp.nextAt}`
+              : (r.reason ?? ''),
       ]),
     ),
   );

@@ -51,6 +51,10 @@
           );
         if (r.holdingFailback)
           notes.push(`recovered; failback at ${r.failbackAt ? time(Date.parse(r.failbackAt)) : '?'}`);
+        if (r.ramp)
+          notes.push(
+            `failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next at ${time(Date.parse(r.ramp.nextAt))}`,
+          );
         if (r.reason && !r.drain) notes.push(r.reason);
         return el(
           'article',

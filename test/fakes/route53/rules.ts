@@ -131,7 +131,22 @@ function parseRRSet(action: string, n: XmlNode): FakeRRSet {
     throw invalidInput(
       `Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in ${describe(action, rr)}`,
     );
-  if (alias) throw invalidInput('the fake does not accept alias targets');
+  if (alias) {
+    for (const c of alias.children)
+      if (!['HostedZoneId', 'DNSName', 'EvaluateTargetHealth'].includes(c.name))
+        throw invalidInput(`unexpected element ${c.name} in AliasTarget`);
+    const hz = childText(alias, 'HostedZoneId');
+    const dns = childText(alias, 'DNSName');
+    const eth = childText(alias, 'EvaluateTargetHealth');
+    if (!hz || !dns || eth === undefined)
+      throw invalidInput(
+        `AliasTarget needs HostedZoneId, DNSName and EvaluateTargetHealth in ${describe(action, rr)}`,
+      );
+    if (rr.type !== 'A' && rr.type !== 'AAAA' && rr.type !== 'CNAME' && rr.type !== 'TXT')
+      throw invalidInput(`an alias of type ${rr.type} is not supported here`);
+    rr.alias = { HostedZoneId: hz, DNSName: plainName(dns), EvaluateTargetHealth: eth === 'true' };
+    return rr;
+  }
   if (!/^\d+$/.test(ttl!) || Number(ttl) > 2_147_483_647) throw invalidInput(`TTL ${ttl} is out of range`);
   rr.ttl = Number(ttl);
   for (const r of records!.children) {
@@ -192,6 +207,7 @@ function canonical(type: string, v: string): string {
 
 const sameData = (a: FakeRRSet, b: FakeRRSet) =>
   a.ttl === b.ttl &&
+  JSON.stringify(a.alias ?? null) === JSON.stringify(b.alias ?? null) &&
   JSON.stringify(a.values.map((v) => canonical(a.type, v)).sort()) ===
     JSON.stringify(b.values.map((v) => canonical(b.type, v)).sort());
 
@@ -260,7 +276,7 @@ export function applyBatch(zone: FakeZone, changes: readonly ParsedChange[]): vo
         problems.push(
           `RRSet with DNS name ${name} and type ${type} cannot be created because a non-${[...kinds][0]} set exists with the same name and type`,
         );
-      const weighted = group.filter((r) => r.weight !== undefined);
+      const weighted = group.filter((r) => r.weight !== undefined && r.alias === undefined);
       if (weighted.length > LIMITS.weightedPerName)
         problems.push(
           `Maximum number of weighted resource record sets with DNS name ${name} and type ${type} exceeded`,
@@ -269,6 +285,21 @@ export function applyBatch(zone: FakeZone, changes: readonly ParsedChange[]): vo
         problems.push(
           `RRSet with DNS name ${name} and type ${type}: all weighted records must have the same TTL`,
         );
+    }
+  }
+  // An alias into this hosted zone needs its target name+type in the zone as it will stand.
+  for (const { action, rr } of changes) {
+    if (action === 'DELETE' || !rr.alias || rr.alias.HostedZoneId.replace(/^\/hostedzone\//, '') !== zone.id)
+      continue;
+    const target = rr.alias.DNSName;
+    if (!(target === zone.name || target.endsWith(`.${zone.name}`))) {
+      problems.push(
+        `Tried to create an alias that targets ${target}, type ${rr.type} in zone ${zone.id}, but the alias target name does not lie within the target zone`,
+      );
+    } else if (![...next.values()].some((r) => r.name === target && r.type === rr.type)) {
+      problems.push(
+        `Tried to create an alias that targets ${target}, type ${rr.type} in zone ${zone.id}, but that target was not found`,
+      );
     }
   }
   if (problems.length > 0)

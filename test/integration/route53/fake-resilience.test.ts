@@ -138,13 +138,14 @@ describe('route53 adapter: reading', () => {
     zone.put({
       name: 'app.example.com.',
       type: 'A',
-      values: [],
-      alias: { HostedZoneId: 'Z2', DNSName: 'lb.example.net.', EvaluateTargetHealth: false },
+      ttl: 30,
+      values: ['192.0.2.10'],
+      healthCheckId: 'hc-1234',
     });
     fake.clearLog();
     const err = await plan(config, provider, { 'us-east': 'down' }).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toMatch(/app\.example\.com\. A: it is an alias record/);
+    expect(err.message).toMatch(/app\.example\.com\. A: it has a Route 53 health check \(hc-1234\)/);
     expect(err.message).toMatch(/api\.example\.com\. A: it uses failover routing/);
     expect(err.message).toMatch(/zone example\.com\./);
     noWrites();

@@ -144,3 +144,27 @@ describe('renderJson', () => {
     expect(json.endsWith('}\n')).toBe(true);
   });
 });
+
+describe('alias records in a plan', () => {
+  it('text shows the alias zone instead of a TTL, JSON carries the target', () => {
+    const alias = a('example.com.', ['lb-1.us-east-1.elb.amazonaws.com.'], {
+      ttl: 0,
+      alias: { hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: false },
+    });
+    const p = assemblePlan('shop-prod', [
+      plan(owned(), [want(alias, { code: 'config', detail: 'us-east is UP' })]),
+    ]);
+    const t = renderText(p);
+    expect(t).toContain(
+      '+ create example.com. A  lb-1.us-east-1.elb.amazonaws.com. (alias zone Z35SXDOTRQ7X7K)  because us-east is UP',
+    );
+    const j = JSON.parse(renderJson(p)) as { zones: { changes: { after?: { alias?: unknown } }[] }[] };
+    expect(
+      j.zones[0]!.changes.some(
+        (c) =>
+          JSON.stringify(c.after?.alias) ===
+          JSON.stringify({ hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: false }),
+      ),
+    ).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 // Route 53 <-> RecordSet mapping: names with octal escapes, quoted TXT, weights and geolocations,
-// and records we refuse to read (alias, failover, multivalue, health checks).
+// aliases both ways, and records we refuse to read (failover, multivalue, health checks).
 import { describe, expect, it } from 'vitest';
 import { decodeName, fromWire, quoteTxt, toWire, unquoteTxt } from '../../../providers/route53/index.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
@@ -59,13 +59,41 @@ describe('route53 mapping', () => {
       return r.ok ? 'ok' : r.why;
     };
     expect(
-      why({ ...base, AliasTarget: { HostedZoneId: 'Z', DNSName: 'lb.', EvaluateTargetHealth: false } }),
-    ).toMatch(/alias/);
+      why({ ...base, AliasTarget: { HostedZoneId: 'Z', DNSName: '', EvaluateTargetHealth: false } }),
+    ).toMatch(/alias without a target/);
+    expect(
+      why({ ...rr, AliasTarget: { HostedZoneId: 'Z', DNSName: 'lb.', EvaluateTargetHealth: false } }),
+    ).toMatch(/alias with values/);
     expect(why({ ...rr, SetIdentifier: 'p', Failover: 'PRIMARY' })).toMatch(/failover/);
     expect(why({ ...rr, SetIdentifier: 'm', MultiValueAnswer: true })).toMatch(/multivalue/);
     expect(why({ ...rr, HealthCheckId: 'abc' })).toMatch(/health check/);
     expect(why({ ...rr, SetIdentifier: 'x' })).toMatch(/SetIdentifier/);
     expect(why({ ...rr, Type: 'MX' })).toMatch(/type MX/);
     expect(why(rr)).toBe('ok');
+  });
+
+  it('reads and writes an alias: one target, its hosted zone id, no TTL (0 in the model)', () => {
+    const rec: RecordSet = {
+      name: 'example.com.',
+      type: 'A',
+      ttl: 0,
+      setId: 'us-east',
+      weight: 70,
+      values: ['lb-1.us-east-1.elb.amazonaws.com.'],
+      alias: { hostedZoneId: 'Z35SXDOTRQ7X7K', evaluateTargetHealth: true },
+    };
+    const wire = toWire(rec);
+    expect(wire.TTL).toBeUndefined();
+    expect(wire.ResourceRecords).toBeUndefined();
+    expect(wire.AliasTarget).toEqual({
+      HostedZoneId: 'Z35SXDOTRQ7X7K',
+      DNSName: 'lb-1.us-east-1.elb.amazonaws.com.',
+      EvaluateTargetHealth: true,
+    });
+    const back = fromWire({
+      ...wire,
+      AliasTarget: { ...wire.AliasTarget!, DNSName: 'LB-1.us-east-1.elb.amazonaws.com' },
+    });
+    expect(back).toEqual({ ok: true, record: rec });
   });
 });
