@@ -307,9 +307,30 @@ export function verify(
 }
 
 /**
+ * Why a message of a signed response was not trusted. `problem` sorts it for callers that word or
+ * map it themselves (the RFC 2136 client's typed errors); `reason` is a ready sentence.
+ */
+export interface StreamFailure {
+  problem: 'unsigned' | 'wrong-key' | 'peer-error' | 'bad-mac' | 'bad-time' | 'malformed';
+  reason: string;
+  /** The received TSIG record (absent for 'unsigned' and 'malformed'). */
+  tsig?: TsigRecord;
+  /** 'peer-error': the TSIG error code the peer put in its response (BADSIG, BADKEY, BADTIME, ...). */
+  peerError?: number;
+  /** 'bad-time': our clock, in seconds, when the message was checked. */
+  now?: number;
+  /** 'unsigned': how many unsigned messages are waiting for a signed one. */
+  unsignedRun?: number;
+}
+
+/** Messages of a stream a peer may leave unsigned between two signed ones (RFC 8945 §5.3.1). */
+export const MAX_UNSIGNED_RUN = 99;
+
+/**
  * Verifies the messages of a multi-message response (an AXFR/IXFR answer) in order: the first with
  * the request MAC, later ones chained on the prior MAC; up to 99 unsigned messages may sit between
- * signed ones (RFC 8945 §5.3.1), and the last message must be signed (call finish()).
+ * signed ones (RFC 8945 §5.3.1), and the last message must be signed (call finish()). A single
+ * response (an UPDATE's, a NOTIFY's) is a stream of one.
  */
 export class TsigStreamVerifier {
   private prior: Buffer;
@@ -326,22 +347,49 @@ export class TsigStreamVerifier {
 
   /** Check one message; returns a reason when it fails. */
   next(msg: Buffer): string | undefined {
+    return this.check(msg)?.reason;
+  }
+
+  /** After the last message: it must have been signed. */
+  finish(): string | undefined {
+    return this.checkEnd()?.reason;
+  }
+
+  /** Check one message; returns what is wrong with it, or undefined when it is trusted. */
+  check(msg: Buffer): StreamFailure | undefined {
     const outcome = verifyStep(msg, this.key, this.first, this.prior, this.pending, this.now());
     if (outcome === 'unsigned') {
-      if (this.first) return 'the first message of the response is not signed';
+      if (this.first)
+        return {
+          problem: 'unsigned',
+          reason: 'the first message of the response is not signed',
+          unsignedRun: 1,
+        };
       this.pending.push(msg);
-      return this.pending.length > 99 ? 'more than 99 unsigned messages in a row' : undefined;
+      return this.pending.length > MAX_UNSIGNED_RUN
+        ? {
+            problem: 'unsigned',
+            reason: `more than ${MAX_UNSIGNED_RUN} unsigned messages in a row`,
+            unsignedRun: this.pending.length,
+          }
+        : undefined;
     }
-    if (typeof outcome === 'string') return outcome;
+    if (!Buffer.isBuffer(outcome)) return outcome;
     this.prior = outcome;
     this.first = false;
     this.pending = [];
     return undefined;
   }
 
-  /** After the last message: it must have been signed. */
-  finish(): string | undefined {
-    return this.pending.length > 0 ? 'the last message of the response is not signed' : undefined;
+  /** After the last message: what is wrong when it was not signed. */
+  checkEnd(): StreamFailure | undefined {
+    return this.pending.length > 0
+      ? {
+          problem: 'unsigned',
+          reason: 'the last message of the response is not signed',
+          unsignedRun: this.pending.length,
+        }
+      : undefined;
   }
 }
 
@@ -352,24 +400,36 @@ function verifyStep(
   prior: Buffer,
   pending: readonly Buffer[],
   now: number,
-): Buffer | string | 'unsigned' {
+): Buffer | StreamFailure | 'unsigned' {
   let tsig: TsigRecord | undefined;
   try {
     tsig = readTsig(msg);
   } catch (err) {
-    return `malformed TSIG record: ${(err as Error).message}`;
+    return { problem: 'malformed', reason: `malformed TSIG record: ${(err as Error).message}` };
   }
   if (!tsig) return 'unsigned';
-  if (tsig.keyName !== canonicalText(key.name) || algorithmOf(tsig.algorithm) !== key.algorithm)
-    return `signed with key ${tsig.keyName} (${tsig.algorithm}), expected ${key.name} (${key.algorithm})`;
-  if (tsig.error !== 0) return `peer said ${tsigErrorName(tsig.error)}`;
+  const wrongKey = (): StreamFailure => ({
+    problem: 'wrong-key',
+    reason: `signed with key ${tsig.keyName} (${tsig.algorithm}), expected ${key.name} (${key.algorithm})`,
+    tsig,
+  });
+  if (tsig.keyName !== canonicalText(key.name)) return wrongKey();
+  // The peer's own TSIG error comes before the algorithm check: a BADKEY/BADSIG answer has no MAC.
+  if (tsig.error !== 0)
+    return {
+      problem: 'peer-error',
+      reason: `peer said ${tsigErrorName(tsig.error)}`,
+      tsig,
+      peerError: tsig.error,
+    };
+  if (algorithmOf(tsig.algorithm) !== key.algorithm) return wrongKey();
   const parts = first
     ? [...withPrior(prior), tsig.unsigned, variables(tsig)]
     : [...withPrior(prior), ...pending, tsig.unsigned, time48(tsig.timeSigned), u16(tsig.fudge)];
   const bad = checkMac(key, tsig, parts);
-  if (bad) return bad;
+  if (bad) return { problem: 'bad-mac', reason: bad, tsig };
   const late = checkTime(tsig, now);
-  if (late) return late;
+  if (late) return { problem: 'bad-time', reason: late, tsig, now };
   return tsig.mac;
 }
 
