@@ -14,5 +14,5 @@ export { ResponseVerifier } from './response-verifier.ts';
 export { parseHostPort } from './transport.ts';
 export { type NameGroup, packGroups, planUpdate } from './update-plan.ts';
 export { decodeSet, encodeSet, publishedValues } from './weighted-state.ts';
-export { buildAxfr, buildUpdate, txtData } from './wire.ts';
+export { buildAxfr, buildUpdate } from './wire.ts';
 export { logicalRecords, selectRecords, snapshotOf } from './zone-view.ts';

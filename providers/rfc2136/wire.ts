@@ -63,14 +63,6 @@ export function encodeName(name: string): Buffer {
   return out;
 }
 
-/** TXT data as character-strings of at most 255 bytes (dns-packet writes longer ones with a wrong length byte). */
-export function txtData(value: string): Buffer[] {
-  const b = Buffer.from(value, 'utf8');
-  const out: Buffer[] = [];
-  for (let i = 0; i < b.length; i += 255) out.push(b.subarray(i, i + 255));
-  return out.length > 0 ? out : [Buffer.alloc(0)];
-}
-
 function typeCode(type: string): number {
   const t = TYPE[type];
   if (t === undefined) throw new RangeError(`record type ${type} is not written by this adapter`);

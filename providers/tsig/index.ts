@@ -1,7 +1,6 @@
 // TSIG (RFC 8945) for any DNS message: sign and verify requests, responses and multi-message
 // transfers. Shared by the builtin server (transfers, NOTIFY) and DNS clients (RFC 2136 UPDATE).
 export {
-  canonicalText,
   DEFAULT_FUDGE,
   isSigned,
   MAX_UNSIGNED_RUN,

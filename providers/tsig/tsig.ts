@@ -2,6 +2,7 @@
 // dns-packet has no TSIG codec, so the record is built here and the MAC is computed with node:crypto
 // over the encoded message: that works for messages from any encoder (dns-packet, dns2, hand-built).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { absoluteName } from '../dnswire/index.ts';
 import { canonicalName, HEADER, layout, readName, WireError } from './wire.ts';
 
 export const TSIG_TYPE = 250;
@@ -413,7 +414,7 @@ function verifyStep(
     reason: `signed with key ${tsig.keyName} (${tsig.algorithm}), expected ${key.name} (${key.algorithm})`,
     tsig,
   });
-  if (tsig.keyName !== canonicalText(key.name)) return wrongKey();
+  if (tsig.keyName !== absoluteName(key.name)) return wrongKey();
   // The peer's own TSIG error comes before the algorithm check: a BADKEY/BADSIG answer has no MAC.
   if (tsig.error !== 0)
     return {
@@ -433,12 +434,6 @@ function verifyStep(
   return tsig.mac;
 }
 
-/** Key names compare as lower-case text with a trailing dot. */
-export function canonicalText(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-}
-
 /** Octets the TSIG record of a message signed with `key` adds (no Other Data). */
 export function tsigRecordSize(key: TsigKey): number {
   return (
@@ -455,5 +450,5 @@ export function tsigKey(name: string, algorithm: TsigAlgorithm, secretBase64: st
   const text = secretBase64.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0)
     throw new Error(`TSIG key ${name}: the secret is not base64 text`);
-  return { name: canonicalText(name), algorithm, secret: Buffer.from(text, 'base64') };
+  return { name: absoluteName(name), algorithm, secret: Buffer.from(text, 'base64') };
 }

@@ -3,6 +3,7 @@
 // messages and streams), and the UPDATE planning (weighted sets in the marker, drift, conflicts,
 // splitting). The wire against real servers is covered in test/integration/rfc2136.
 import { describe, expect, it } from 'vitest';
+import { txtStrings } from '../../../providers/dnswire/index.ts';
 import {
   buildAxfr,
   logicalRecords,
@@ -10,7 +11,6 @@ import {
   planUpdate,
   ResponseVerifier,
   snapshotOf,
-  txtData,
 } from '../../../providers/rfc2136/index.ts';
 import { readTsig, sign, signNext, type TsigKey } from '../../../providers/tsig/index.ts';
 import { configWarnings, parseConfig } from '../../../src/config/index.ts';
@@ -237,7 +237,7 @@ describe('rfc2136 UPDATE planning', () => {
     const [group] = planUpdate(empty, logicalRecords(empty, 't'), changes, scope);
     const state = group!.writes.find((w) => w.type === 'TXT')!.after!.values.find((v) => v.startsWith('w='))!;
     expect(Buffer.byteLength(state)).toBeGreaterThan(255);
-    const chunks = txtData(state);
+    const chunks = txtStrings(state);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.length <= 255)).toBe(true);
     const read = snapshotOf([
