@@ -12,8 +12,9 @@ export const RCODE_NOTAUTH = 9;
 export const TSIG_ERROR = { NOERROR: 0, BADSIG: 16, BADKEY: 17, BADTIME: 18, BADTRUNC: 22 } as const;
 export const DEFAULT_FUDGE = 300;
 
-export type TsigAlgorithm = 'hmac-sha256' | 'hmac-sha512';
-export const TSIG_ALGORITHMS: readonly TsigAlgorithm[] = ['hmac-sha256', 'hmac-sha512'];
+/** The algorithms we sign and verify with (config schemas offer exactly these). */
+export const TSIG_ALGORITHMS = ['hmac-sha256', 'hmac-sha512'] as const;
+export type TsigAlgorithm = (typeof TSIG_ALGORITHMS)[number];
 const DIGEST: Record<TsigAlgorithm, { hash: string; size: number }> = {
   'hmac-sha256': { hash: 'sha256', size: 32 },
   'hmac-sha512': { hash: 'sha512', size: 64 },
