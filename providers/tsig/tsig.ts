@@ -416,7 +416,8 @@ function verifyStep(
     tsig,
   });
   if (tsig.keyName !== absoluteName(key.name)) return wrongKey();
-  // The peer's own TSIG error comes before the algorithm check: a BADKEY/BADSIG answer has no MAC.
+  // The peer's own TSIG error is reported before the algorithm check (the RFC 2136 client maps
+  // BADKEY/BADTIME to its own remedies); a BADKEY/BADSIG answer has no MAC to check anyway.
   if (tsig.error !== 0)
     return {
       problem: 'peer-error',
