@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { envName, hostPort } from '../../src/config/fields/index.ts';
 import { defineProvider } from '../definition.ts';
+import { TSIG_ALGORITHMS } from '../tsig/index.ts';
 import { transferProblems, transferWarnings } from './transfer-checks.ts';
 
 const tsigKeySchema = z
@@ -14,7 +15,7 @@ const tsigKeySchema = z
         /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/,
         'must be a key name such as xfr-key or xfr.example.com',
       ),
-    algorithm: z.enum(['hmac-sha256', 'hmac-sha512']).default('hmac-sha256'),
+    algorithm: z.enum(TSIG_ALGORITHMS).default('hmac-sha256'),
     secretEnv: envName.optional(),
     secretFile: z.string().min(1).optional(),
   })

@@ -3,26 +3,22 @@
 // answers become one plain answer in a transferred zone.
 import type { z } from 'zod';
 import type { DefinitionProblem, RecordUnderCheck } from '../definition.ts';
+import { absoluteName } from '../dnswire/index.ts';
 import type { builtinSchema } from './definition.ts';
 
 type BuiltinConfig = z.output<typeof builtinSchema>;
 
-function canonical(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-}
-
 /** Errors: key names that do not exist or repeat, secondaries nobody lets transfer. */
 export function transferProblems(p: BuiltinConfig, id: string): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  const names = p.tsigKeys.map((k) => canonical(k.name));
+  const names = p.tsigKeys.map((k) => absoluteName(k.name));
   const known = `known: ${p.tsigKeys.map((k) => k.name).join(', ') || `(none: add providers.${id}.tsigKeys)`}`;
   names.forEach((n, i) => {
     if (names.indexOf(n) !== i)
       problems.push({ at: ['tsigKeys', i, 'name'], message: `duplicate TSIG key "${n}"` });
   });
   p.allowTransfer.forEach((e, i) => {
-    if (e.key !== undefined && !names.includes(canonical(e.key)))
+    if (e.key !== undefined && !names.includes(absoluteName(e.key)))
       problems.push({ at: ['allowTransfer', i, 'key'], message: `unknown TSIG key "${e.key}"; ${known}` });
   });
   if (p.secondaries.length > 0 && p.allowTransfer.length === 0)
@@ -30,7 +26,7 @@ export function transferProblems(p: BuiltinConfig, id: string): DefinitionProble
       at: ['secondaries'],
       message: `secondaries are told of changes but allowTransfer is empty, so they cannot transfer the zones; add their addresses or a key they sign with to providers.${id}.allowTransfer`,
     });
-  if (p.notifyKey !== undefined && !names.includes(canonical(p.notifyKey)))
+  if (p.notifyKey !== undefined && !names.includes(absoluteName(p.notifyKey)))
     problems.push({ at: ['notifyKey'], message: `unknown TSIG key "${p.notifyKey}"; ${known}` });
   return problems;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { duration, envName, hostPort } from '../../src/config/fields/index.ts';
 import { type DefinitionProblem, defineProvider } from '../definition.ts';
+import { TSIG_ALGORITHMS } from '../tsig/index.ts';
 
 const tsigSchema = z
   .strictObject({
@@ -13,7 +14,7 @@ const tsigSchema = z
         /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/,
         'must be a key name such as geofailover-key or key.example.',
       ),
-    algorithm: z.enum(['hmac-sha256', 'hmac-sha512']).default('hmac-sha256'),
+    algorithm: z.enum(TSIG_ALGORITHMS).default('hmac-sha256'),
     /** Environment variable holding the base64 secret. */
     secretEnv: envName.optional(),
     /** File holding the base64 secret (alternative to secretEnv). */

@@ -3,7 +3,6 @@
 // NXRRSET/YXRRSET on an UPDATE is a lost compare-and-swap: a ConflictError, re-read and re-plan.
 import { ConflictError, type GeofailoverError, ProviderError } from '../../src/model/index.ts';
 import { TransportError } from './transport.ts';
-import { TsigError } from './tsig.ts';
 import { rcodeName } from './wire.ts';
 
 export interface ErrorScope {
@@ -27,6 +26,21 @@ function where(s: ErrorScope): string {
 
 /** A response we could not parse or that does not answer our request. */
 export class MalformedResponse extends Error {}
+
+export type TsigProblem = 'missing' | 'bad-mac' | 'bad-time' | 'wrong-key' | 'server-error' | 'malformed';
+
+/** A response that cannot be trusted: unsigned, wrong MAC, out of time, or the server's TSIG error. */
+export class TsigError extends Error {
+  constructor(
+    readonly problem: TsigProblem,
+    message: string,
+    /** The TSIG error the server put in its response (BADSIG, BADKEY, BADTIME), if any. */
+    readonly serverError?: string,
+  ) {
+    super(message);
+    this.name = 'TsigError';
+  }
+}
 
 export function mapError(err: unknown, s: ErrorScope): GeofailoverError {
   if (err instanceof ProviderError) return err;

@@ -2,9 +2,10 @@
 // a stream of messages from SOA to the same SOA, every signed message verified) and one UPDATE
 // (a single response, its MAC verified before its rcode is believed).
 import { randomInt } from 'node:crypto';
-import { type ErrorScope, MalformedResponse, mapError, rcodeError } from './errors.ts';
+import { sign, type TsigKey } from '../tsig/index.ts';
+import { type ErrorScope, MalformedResponse, mapError, rcodeError, TsigError } from './errors.ts';
+import { ResponseVerifier } from './response-verifier.ts';
 import { type Endpoint, TcpExchange } from './transport.ts';
-import { signRequest, TsigError, type TsigKey, TsigVerifier } from './tsig.ts';
 import { buildAxfr, buildUpdate, type DecodedRR, decodeMessage, rcodeName, responseHeader } from './wire.ts';
 
 export interface Timeouts {
@@ -29,7 +30,7 @@ function checkHeader(msg: Buffer, id: number, opcode: number): { rcode: number }
  * sign REFUSED, NXRRSET and YXRRSET too); the server's own TSIG error (BADSIG/BADKEY, sent without a
  * MAC by design) surfaces as what it is.
  */
-function verifyResponse(verifier: TsigVerifier, msg: Buffer, rcode: number): void {
+function verifyResponse(verifier: ResponseVerifier, msg: Buffer, rcode: number): void {
   try {
     verifier.verify(msg);
   } catch (err) {
@@ -58,9 +59,9 @@ export async function transferZone(
   try {
     ex = await TcpExchange.open(ep, t.connect, signal);
     const id = randomInt(0, 0x10000);
-    const { wire, mac } = signRequest(buildAxfr(id, zoneName), key);
-    ex.send(wire);
-    const verifier = new TsigVerifier(key, mac);
+    const { message, mac } = sign(buildAxfr(id, zoneName), key);
+    ex.send(message);
+    const verifier = new ResponseVerifier(key, mac);
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0)
@@ -123,11 +124,11 @@ export async function sendUpdate(
   try {
     ex = await TcpExchange.open(ep, t.connect, signal);
     const id = randomInt(0, 0x10000);
-    const { wire, mac } = signRequest(buildUpdate(id, zone, prereqs, updates), key);
-    ex.send(wire);
+    const { message, mac } = sign(buildUpdate(id, zone, prereqs, updates), key);
+    ex.send(message);
     const msg = await ex.next(t.response, signal);
     const { rcode } = checkHeader(msg, id, 5);
-    const verifier = new TsigVerifier(key, mac);
+    const verifier = new ResponseVerifier(key, mac);
     verifyResponse(verifier, msg, rcode);
     if (rcode !== 0) throw rcodeError(rcode, scope, true);
   } catch (err) {

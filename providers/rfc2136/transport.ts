@@ -2,6 +2,7 @@
 // length-prefixed responses one at a time, each wait bounded by a timeout. UPDATE and AXFR both go
 // over TCP: an UPDATE may be up to 64 KiB and an AXFR is a stream of messages.
 import { connect, type Socket } from 'node:net';
+import { frameTcp, TcpDeframer } from '../dnswire/index.ts';
 
 export class TransportError extends Error {
   constructor(
@@ -25,20 +26,14 @@ export function parseHostPort(s: string): Endpoint {
 }
 
 export class TcpExchange {
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly deframer = new TcpDeframer();
   private frames: Buffer[] = [];
   private ended: Error | undefined;
   private wake: (() => void) | undefined;
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (d: Buffer) => {
-      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
-      while (this.buf.length >= 2) {
-        const len = this.buf.readUInt16BE(0);
-        if (this.buf.length < 2 + len) break;
-        this.frames.push(this.buf.subarray(2, 2 + len));
-        this.buf = this.buf.subarray(2 + len);
-      }
+      for (const f of this.deframer.push(d)) this.frames.push(f);
       this.wake?.();
     });
     const end = (err?: Error) => {
@@ -76,9 +71,7 @@ export class TcpExchange {
   }
 
   send(msg: Buffer): void {
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(msg.length);
-    this.socket.write(Buffer.concat([len, msg]));
+    this.socket.write(frameTcp(msg));
   }
 
   /** The next response message; a TransportError when none comes within `timeoutMs` or the connection ends. */
@@ -88,7 +81,9 @@ export class TcpExchange {
       if (f) return f;
       if (this.ended) {
         const partial =
-          this.buf.length > 0 ? ` (after ${this.buf.length} bytes of an incomplete message)` : '';
+          this.deframer.buffered > 0
+            ? ` (after ${this.deframer.buffered} bytes of an incomplete message)`
+            : '';
         throw new TransportError(
           (this.ended as TransportError).problem ?? 'closed',
           `${this.ended.message}${partial}`,

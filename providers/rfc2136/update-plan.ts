@@ -17,8 +17,9 @@ import {
   type RecordSet,
   sameRecord,
 } from '../../src/model/index.ts';
+import { txtStrings } from '../dnswire/index.ts';
 import { encodeSet, publishedValues } from './weighted-state.ts';
-import { CLASS, encodeRR, txtData } from './wire.ts';
+import { CLASS, encodeRR } from './wire.ts';
 import { otherTypesByName, type RawRRset, rrsetKey, type Snapshot } from './zone-view.ts';
 
 const WRITABLE = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
@@ -51,7 +52,7 @@ function describe(r: RecordSet): string {
 }
 
 function rdata(type: string, value: string): unknown {
-  return type === 'TXT' ? txtData(value) : type === 'CNAME' ? value.replace(/\.$/, '') : value;
+  return type === 'TXT' ? txtStrings(value) : type === 'CNAME' ? value.replace(/\.$/, '') : value;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -4,18 +4,9 @@
 // record must carry data, while "RRset does not exist" and "delete an RRset" are RRs with RDLENGTH 0
 // (§2.4.3, §2.5.2). So the message frame and RR headers are written here, the RDATA by dns-packet.
 import * as dnsPacket from 'dns-packet';
+import { TYPE } from '../dnswire/index.ts';
 
 export const CLASS = { IN: 1, NONE: 254, ANY: 255 } as const;
-export const TYPE: Record<string, number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  TXT: 16,
-  AAAA: 28,
-  AXFR: 252,
-  ANY: 255,
-};
 export const RCODES: Record<number, string> = {
   0: 'NOERROR',
   1: 'FORMERR',
@@ -63,16 +54,8 @@ export function encodeName(name: string): Buffer {
   return out;
 }
 
-/** TXT data as character-strings of at most 255 bytes (dns-packet writes longer ones with a wrong length byte). */
-export function txtData(value: string): Buffer[] {
-  const b = Buffer.from(value, 'utf8');
-  const out: Buffer[] = [];
-  for (let i = 0; i < b.length; i += 255) out.push(b.subarray(i, i + 255));
-  return out.length > 0 ? out : [Buffer.alloc(0)];
-}
-
 function typeCode(type: string): number {
-  const t = TYPE[type];
+  const t = (TYPE as Readonly<Record<string, number>>)[type];
   if (t === undefined) throw new RangeError(`record type ${type} is not written by this adapter`);
   return t;
 }
@@ -102,7 +85,7 @@ export function buildUpdate(
   prereqs: readonly Buffer[],
   updates: readonly Buffer[],
 ): Buffer {
-  const zoneSection = Buffer.concat([encodeName(zone), Buffer.from([0, TYPE.SOA!, 0, CLASS.IN])]);
+  const zoneSection = Buffer.concat([encodeName(zone), Buffer.from([0, TYPE.SOA, 0, CLASS.IN])]);
   return Buffer.concat([
     header(id, OPCODE_UPDATE << 11, [1, prereqs.length, updates.length, 0]),
     zoneSection,
@@ -116,7 +99,7 @@ export function buildAxfr(id: number, zone: string): Buffer {
   return Buffer.concat([
     header(id, 0, [1, 0, 0, 0]),
     encodeName(zone),
-    Buffer.from([0, TYPE.AXFR!, 0, CLASS.IN]),
+    Buffer.from([0, TYPE.AXFR, 0, CLASS.IN]),
   ]);
 }
 

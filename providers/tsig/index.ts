@@ -1,12 +1,13 @@
 // TSIG (RFC 8945) for any DNS message: sign and verify requests, responses and multi-message
 // transfers. Shared by the builtin server (transfers, NOTIFY) and DNS clients (RFC 2136 UPDATE).
 export {
-  canonicalText,
   DEFAULT_FUDGE,
   isSigned,
+  MAX_UNSIGNED_RUN,
   RCODE_NOTAUTH,
   readTsig,
   type SignOptions,
+  type StreamFailure,
   sign,
   signNext,
   TSIG_ALGORITHMS,

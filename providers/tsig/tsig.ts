@@ -2,6 +2,7 @@
 // dns-packet has no TSIG codec, so the record is built here and the MAC is computed with node:crypto
 // over the encoded message: that works for messages from any encoder (dns-packet, dns2, hand-built).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { absoluteName } from '../dnswire/index.ts';
 import { canonicalName, HEADER, layout, readName, WireError } from './wire.ts';
 
 export const TSIG_TYPE = 250;
@@ -11,8 +12,9 @@ export const RCODE_NOTAUTH = 9;
 export const TSIG_ERROR = { NOERROR: 0, BADSIG: 16, BADKEY: 17, BADTIME: 18, BADTRUNC: 22 } as const;
 export const DEFAULT_FUDGE = 300;
 
-export type TsigAlgorithm = 'hmac-sha256' | 'hmac-sha512';
-export const TSIG_ALGORITHMS: readonly TsigAlgorithm[] = ['hmac-sha256', 'hmac-sha512'];
+/** The algorithms we sign and verify with (config schemas offer exactly these). */
+export const TSIG_ALGORITHMS = ['hmac-sha256', 'hmac-sha512'] as const;
+export type TsigAlgorithm = (typeof TSIG_ALGORITHMS)[number];
 const DIGEST: Record<TsigAlgorithm, { hash: string; size: number }> = {
   'hmac-sha256': { hash: 'sha256', size: 32 },
   'hmac-sha512': { hash: 'sha512', size: 64 },
@@ -307,9 +309,30 @@ export function verify(
 }
 
 /**
+ * Why a message of a signed response was not trusted. `problem` sorts it for callers that word or
+ * map it themselves (the RFC 2136 client's typed errors); `reason` is a ready sentence.
+ */
+export interface StreamFailure {
+  problem: 'unsigned' | 'wrong-key' | 'peer-error' | 'bad-mac' | 'bad-time' | 'malformed';
+  reason: string;
+  /** The received TSIG record (absent for 'unsigned' and 'malformed'). */
+  tsig?: TsigRecord;
+  /** 'peer-error': the TSIG error code the peer put in its response (BADSIG, BADKEY, BADTIME, ...). */
+  peerError?: number;
+  /** 'bad-time': our clock, in seconds, when the message was checked. */
+  now?: number;
+  /** 'unsigned': how many unsigned messages are waiting for a signed one. */
+  unsignedRun?: number;
+}
+
+/** Messages of a stream a peer may leave unsigned between two signed ones (RFC 8945 §5.3.1). */
+export const MAX_UNSIGNED_RUN = 99;
+
+/**
  * Verifies the messages of a multi-message response (an AXFR/IXFR answer) in order: the first with
  * the request MAC, later ones chained on the prior MAC; up to 99 unsigned messages may sit between
- * signed ones (RFC 8945 §5.3.1), and the last message must be signed (call finish()).
+ * signed ones (RFC 8945 §5.3.1), and the last message must be signed (call finish()). A single
+ * response (an UPDATE's, a NOTIFY's) is a stream of one.
  */
 export class TsigStreamVerifier {
   private prior: Buffer;
@@ -326,22 +349,49 @@ export class TsigStreamVerifier {
 
   /** Check one message; returns a reason when it fails. */
   next(msg: Buffer): string | undefined {
+    return this.check(msg)?.reason;
+  }
+
+  /** After the last message: it must have been signed. */
+  finish(): string | undefined {
+    return this.checkEnd()?.reason;
+  }
+
+  /** Check one message; returns what is wrong with it, or undefined when it is trusted. */
+  check(msg: Buffer): StreamFailure | undefined {
     const outcome = verifyStep(msg, this.key, this.first, this.prior, this.pending, this.now());
     if (outcome === 'unsigned') {
-      if (this.first) return 'the first message of the response is not signed';
+      if (this.first)
+        return {
+          problem: 'unsigned',
+          reason: 'the first message of the response is not signed',
+          unsignedRun: 1,
+        };
       this.pending.push(msg);
-      return this.pending.length > 99 ? 'more than 99 unsigned messages in a row' : undefined;
+      return this.pending.length > MAX_UNSIGNED_RUN
+        ? {
+            problem: 'unsigned',
+            reason: `more than ${MAX_UNSIGNED_RUN} unsigned messages in a row`,
+            unsignedRun: this.pending.length,
+          }
+        : undefined;
     }
-    if (typeof outcome === 'string') return outcome;
+    if (!Buffer.isBuffer(outcome)) return outcome;
     this.prior = outcome;
     this.first = false;
     this.pending = [];
     return undefined;
   }
 
-  /** After the last message: it must have been signed. */
-  finish(): string | undefined {
-    return this.pending.length > 0 ? 'the last message of the response is not signed' : undefined;
+  /** After the last message: what is wrong when it was not signed. */
+  checkEnd(): StreamFailure | undefined {
+    return this.pending.length > 0
+      ? {
+          problem: 'unsigned',
+          reason: 'the last message of the response is not signed',
+          unsignedRun: this.pending.length,
+        }
+      : undefined;
   }
 }
 
@@ -352,31 +402,38 @@ function verifyStep(
   prior: Buffer,
   pending: readonly Buffer[],
   now: number,
-): Buffer | string | 'unsigned' {
+): Buffer | StreamFailure | 'unsigned' {
   let tsig: TsigRecord | undefined;
   try {
     tsig = readTsig(msg);
   } catch (err) {
-    return `malformed TSIG record: ${(err as Error).message}`;
+    return { problem: 'malformed', reason: `malformed TSIG record: ${(err as Error).message}` };
   }
   if (!tsig) return 'unsigned';
-  if (tsig.keyName !== canonicalText(key.name) || algorithmOf(tsig.algorithm) !== key.algorithm)
-    return `signed with key ${tsig.keyName} (${tsig.algorithm}), expected ${key.name} (${key.algorithm})`;
-  if (tsig.error !== 0) return `peer said ${tsigErrorName(tsig.error)}`;
+  const wrongKey = (): StreamFailure => ({
+    problem: 'wrong-key',
+    reason: `signed with key ${tsig.keyName} (${tsig.algorithm}), expected ${key.name} (${key.algorithm})`,
+    tsig,
+  });
+  if (tsig.keyName !== absoluteName(key.name)) return wrongKey();
+  // The peer's own TSIG error is reported before the algorithm check (the RFC 2136 client maps
+  // BADKEY/BADTIME to its own remedies); a BADKEY/BADSIG answer has no MAC to check anyway.
+  if (tsig.error !== 0)
+    return {
+      problem: 'peer-error',
+      reason: `peer said ${tsigErrorName(tsig.error)}`,
+      tsig,
+      peerError: tsig.error,
+    };
+  if (algorithmOf(tsig.algorithm) !== key.algorithm) return wrongKey();
   const parts = first
     ? [...withPrior(prior), tsig.unsigned, variables(tsig)]
     : [...withPrior(prior), ...pending, tsig.unsigned, time48(tsig.timeSigned), u16(tsig.fudge)];
   const bad = checkMac(key, tsig, parts);
-  if (bad) return bad;
+  if (bad) return { problem: 'bad-mac', reason: bad, tsig };
   const late = checkTime(tsig, now);
-  if (late) return late;
+  if (late) return { problem: 'bad-time', reason: late, tsig, now };
   return tsig.mac;
-}
-
-/** Key names compare as lower-case text with a trailing dot. */
-export function canonicalText(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
 }
 
 /** Octets the TSIG record of a message signed with `key` adds (no Other Data). */
@@ -395,5 +452,5 @@ export function tsigKey(name: string, algorithm: TsigAlgorithm, secretBase64: st
   const text = secretBase64.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0)
     throw new Error(`TSIG key ${name}: the secret is not base64 text`);
-  return { name: canonicalText(name), algorithm, secret: Buffer.from(text, 'base64') };
+  return { name: absoluteName(name), algorithm, secret: Buffer.from(text, 'base64') };
 }

@@ -3,7 +3,7 @@
 // follow the zone store's snapshots; nothing here runs when the provider configures no transfers.
 import type { Config } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
-import { canonicalText } from '../../tsig/index.ts';
+import { absoluteName } from '../../dnswire/index.ts';
 import type { StoreSnapshot } from '../store.ts';
 import { Notifier, type NotifyOutcome } from './notify.ts';
 import { parseAcl } from './xfr-acl.ts';
@@ -51,7 +51,7 @@ export function hiddenPrimary(o: HiddenPrimaryOptions): HiddenPrimary {
     ...(o.logger ? { logger: o.logger } : {}),
   });
   const notifyKeyName = cfg.notifyKey ?? cfg.tsigKeys[0]?.name;
-  const notifyKey = notifyKeyName === undefined ? undefined : keys.get(canonicalText(notifyKeyName));
+  const notifyKey = notifyKeyName === undefined ? undefined : keys.get(absoluteName(notifyKeyName));
   const notifier =
     o.notify === false || cfg.secondaries.length === 0
       ? undefined

@@ -10,6 +10,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../../../src/log/index.ts';
+import { absoluteName } from '../../dnswire/index.ts';
 import { sign, type TsigKey, verify } from '../../tsig/index.ts';
 import type { StoreSnapshot } from '../store.ts';
 
@@ -190,7 +191,7 @@ export class Notifier {
     if (!p.flag_qr || ((flags >> 11) & 0xf) !== OPCODE_NOTIFY)
       return { final: false, detail: 'answer is not a NOTIFY response' };
     const q = p.questions?.[0];
-    if (q && normalise(q.name) !== job.zone)
+    if (q && absoluteName(q.name) !== job.zone)
       return { final: false, detail: `answer is for zone ${q.name}, not ${job.zone}` };
     if (this.o.key && job.mac) {
       let outcome: ReturnType<typeof verify>;
@@ -248,9 +249,4 @@ export class Notifier {
 function sameHost(configured: string, seen: string): boolean {
   const strip = (a: string) => a.replace(/^::ffff:/i, '').toLowerCase();
   return strip(configured) === strip(seen);
-}
-
-function normalise(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
 }

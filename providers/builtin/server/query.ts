@@ -1,18 +1,7 @@
 // The shape of one decoded query as the answer engine sees it, whichever decoder produced it (the
 // fast scanner or dns2's Packet.parse), plus the DNS constants both use.
 
-export const TYPE = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  TXT: 16,
-  AAAA: 28,
-  OPT: 41,
-  IXFR: 251,
-  AXFR: 252,
-  ANY: 255,
-} as const;
+export { TYPE } from '../../dnswire/index.ts';
 export const CLASS_IN = 1;
 export const CLASS_ANY = 255;
 export const RCODE = {

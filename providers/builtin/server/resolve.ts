@@ -3,6 +3,7 @@
 // apex NS/SOA, and every possible answer of a weighted set listed with its probability so the
 // caller can cache them all and still pick one per query.
 import type { RecordSet, RecordType } from '../../../src/model/index.ts';
+import { txtStrings } from '../../dnswire/index.ts';
 import type { Located } from './geo.ts';
 import { RCODE, TYPE } from './query.ts';
 import { geoChoice, weightedChoices } from './weighted.ts';
@@ -184,13 +185,9 @@ function rdataOf(type: RecordType, value: string): RRData {
   }
 }
 
-/** A TXT value longer than 255 octets goes out as several character-strings. */
+/** A TXT value longer than 255 octets goes out as several character-strings; a short one as text. */
 function splitTxt(value: string): (string | Buffer)[] {
-  const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length <= 255) return [value];
-  const out: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255));
-  return out;
+  return Buffer.byteLength(value, 'utf8') <= 255 ? [value] : txtStrings(value);
 }
 
 function soaRR(zone: ZoneIndex, ttl: number): RR {

@@ -2,6 +2,7 @@
 // handle() (which never throws) and its response, if any, is sent exactly once.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
+import { frameTcp, TcpDeframer } from '../../dnswire/index.ts';
 import type { DnsEngine } from './engine.ts';
 import type { TransferService } from './xfr-service.ts';
 
@@ -126,7 +127,7 @@ function bindTcp(
 
 /** RFC 1035 §4.2.2 framing (2-octet length), pipelined queries answered in order (RFC 7766). */
 function serveTcp(socket: Socket, engine: DnsEngine, xfr?: TransferService): void {
-  let pending: Buffer = Buffer.alloc(0);
+  const deframer = new TcpDeframer();
   const peer = socket.remoteAddress ?? '';
   socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
   socket.on('error', noop);
@@ -139,22 +140,12 @@ function serveTcp(socket: Socket, engine: DnsEngine, xfr?: TransferService): voi
     }
   });
   const onData = (chunk: Buffer): void => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    while (pending.length >= 2) {
-      const len = pending.readUInt16BE(0);
-      if (pending.length < 2 + len) break;
-      const msg = pending.subarray(2, 2 + len);
-      pending = pending.subarray(2 + len);
+    for (const msg of deframer.push(chunk)) {
       if (xfr?.serveTcp(msg, peer, socket)) continue; // AXFR/IXFR and TSIG-signed: xfr-service.ts
       const out = engine.handle(msg, 'tcp', peer);
       if (!out) continue;
-      const framed = Buffer.allocUnsafe(2 + out.length);
-      framed.writeUInt16BE(out.length, 0);
-      out.copy(framed, 2);
-      if (!socket.write(framed) && socket.writableLength > TCP_MAX_BUFFERED) socket.pause();
+      if (!socket.write(frameTcp(out)) && socket.writableLength > TCP_MAX_BUFFERED) socket.pause();
     }
-    // Keep only the unread tail, not the whole chunk it came in.
-    if (pending.length > 0 && pending.byteOffset > 0) pending = Buffer.from(pending);
   };
 }
 

@@ -1,6 +1,7 @@
 // allowTransfer: which clients may transfer a zone. An entry names an address or network, a TSIG
 // key, or both (then both must match). Parsed once from config; matching is a pure function.
 import { isIP } from 'node:net';
+import { absoluteName } from '../../dnswire/index.ts';
 
 export interface AclEntry {
   net?: { family: 4 | 6; bytes: Buffer; prefix: number };
@@ -11,13 +12,8 @@ export interface AclEntry {
 export function parseAcl(entries: readonly { address?: string; key?: string }[]): AclEntry[] {
   return entries.map((e) => ({
     ...(e.address === undefined ? {} : { net: parseNet(e.address) }),
-    ...(e.key === undefined ? {} : { key: canonicalKey(e.key) }),
+    ...(e.key === undefined ? {} : { key: absoluteName(e.key) }),
   }));
-}
-
-function canonicalKey(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
 }
 
 function parseNet(text: string): { family: 4 | 6; bytes: Buffer; prefix: number } {

@@ -4,6 +4,7 @@
 // weighted CNAME cannot hold several targets: the heaviest wins. Pure functions.
 import type { Answer, SoaAnswer } from 'dns-packet';
 import type { RecordSet } from '../../../src/model/index.ts';
+import { txtStrings } from '../../dnswire/index.ts';
 import type { SoaData, ZoneIndex } from './zones.ts';
 
 /** One transferable record set: the plain answer secondaries will serve for a name and type. */
@@ -102,17 +103,8 @@ function answerOf(s: FlatSet, value: string): Answer {
     case 'CNAME':
       return { ...base, type: s.type, data: value };
     case 'TXT':
-      return { ...base, type: 'TXT', data: splitTxt(value) };
+      return { ...base, type: 'TXT', data: txtStrings(value) };
     default:
       return { ...base, type: 'TXT', data: [value] };
   }
-}
-
-/** A TXT value longer than 255 octets goes out as several character-strings (as the server does). */
-function splitTxt(value: string): Buffer[] {
-  const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length <= 255) return [bytes];
-  const out: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255));
-  return out;
 }

@@ -4,6 +4,7 @@
 // transfer. Transports hand it each message first; it claims transfers and signed messages only.
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../../../src/log/index.ts';
+import { absoluteName, frameTcp } from '../../dnswire/index.ts';
 import {
   isSigned,
   RCODE_NOTAUTH,
@@ -114,12 +115,7 @@ export class TransferService {
   serveTcp(msg: Buffer, peer: string, socket: TransferSocket): boolean {
     const out = this.answer(msg, 'tcp', peer);
     if (!out) return false;
-    for (const m of out) {
-      const framed = Buffer.allocUnsafe(2 + m.length);
-      framed.writeUInt16BE(m.length, 0);
-      m.copy(framed, 2);
-      socket.write(framed);
-    }
+    for (const m of out) socket.write(frameTcp(m));
     if (out.length > 1 && socket.writableLength > 0 && !socket.destroyed) {
       this.active++;
       let done = false;
@@ -200,7 +196,7 @@ export class TransferService {
       (a) => (a.type as string) === 'OPT' || (a as { type: unknown }).type === TYPE_OPT,
     );
     const head = this.head(msg, qend, edns);
-    const qname = normalise(decoded.questions?.[0]?.name ?? '');
+    const qname = absoluteName(decoded.questions?.[0]?.name ?? '');
     const zoneName = `${qname}`;
 
     // TSIG first: a signed request gets a signed answer or a TSIG error (RFC 8945 §5.2).
@@ -420,9 +416,4 @@ function signedQuery(msg: Buffer, qend: number): boolean {
     }
   }
   return isSigned(msg);
-}
-
-function normalise(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
 }

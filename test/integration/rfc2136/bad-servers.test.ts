@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findTsig, signResponse, type TsigKey } from '../../../providers/rfc2136/index.ts';
+import { readTsig, sign, type TsigKey } from '../../../providers/tsig/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
 import { makeConfig, plan, provider, RECORDS } from './helpers.ts';
 import { KEY_NAME } from './servers.ts';
@@ -94,8 +94,8 @@ function updateResponse(req: Buffer): Buffer {
 
 /** A correct, signed AXFR of a zone holding only its SOA and NS. */
 const goodAxfr: Reply = (req, send) => {
-  const t = findTsig(req)!;
-  send(signResponse(response(req, [SOA, NS, SOA]), KEY, t.mac).wire);
+  const t = readTsig(req)!;
+  send(sign(response(req, [SOA, NS, SOA]), KEY, { requestMac: t.mac }).message);
 };
 
 function config(server: string, over: Record<string, unknown> = {}) {
@@ -114,9 +114,9 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
 describe('rfc2136 adapter against misbehaving servers', () => {
   it('an AXFR that stops mid-stream: one clear error, nothing planned', async () => {
     const server = await fake((req, send, sock) => {
-      const t = findTsig(req)!;
+      const t = readTsig(req)!;
       // The first message is fine and signed; the closing SOA never comes.
-      send(signResponse(response(req, [SOA, NS]), KEY, t.mac).wire);
+      send(sign(response(req, [SOA, NS]), KEY, { requestMac: t.mac }).message);
       sock.end();
     });
     const c = config(server);
@@ -142,8 +142,8 @@ describe('rfc2136 adapter against misbehaving servers', () => {
 
   it('an AXFR answer with a bad MAC is not trusted', async () => {
     const server = await fake((req, send) => {
-      const t = findTsig(req)!;
-      send(signResponse(response(req, [SOA, NS, SOA]), OTHER, t.mac).wire);
+      const t = readTsig(req)!;
+      send(sign(response(req, [SOA, NS, SOA]), OTHER, { requestMac: t.mac }).message);
     });
     const c = config(server);
     const err = await failure(plan(c, provider(c, SECRET)));
@@ -191,7 +191,7 @@ describe('rfc2136 adapter against misbehaving servers', () => {
     [
       'a NOERROR to an UPDATE signed with another key',
       (req: Buffer) => {
-        return signResponse(updateResponse(req), OTHER, findTsig(req)!.mac).wire;
+        return sign(updateResponse(req), OTHER, { requestMac: readTsig(req)!.mac }).message;
       },
       /MAC does not verify.*not trusted/,
     ],
@@ -217,7 +217,7 @@ describe('rfc2136 adapter against misbehaving servers', () => {
       expect((sent.readUInt16BE(2) >> 11) & 0xf).toBe(5);
       expect(sent.readUInt16BE(4)).toBe(1);
       expect(sent.readUInt16BE(6)).toBeGreaterThan(0);
-      expect(findTsig(sent)?.keyName).toBe(KEY_NAME);
+      expect(readTsig(sent)?.keyName).toBe(`${KEY_NAME}.`);
       expect((await plan(c, p)).checksum).toBe(first.checksum);
     });
   });

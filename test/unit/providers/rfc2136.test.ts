@@ -3,19 +3,16 @@
 // messages and streams), and the UPDATE planning (weighted sets in the marker, drift, conflicts,
 // splitting). The wire against real servers is covered in test/integration/rfc2136.
 import { describe, expect, it } from 'vitest';
+import { txtStrings } from '../../../providers/dnswire/index.ts';
 import {
   buildAxfr,
-  findTsig,
   logicalRecords,
   packGroups,
   planUpdate,
-  signRequest,
-  signResponse,
+  ResponseVerifier,
   snapshotOf,
-  type TsigKey,
-  TsigVerifier,
-  txtData,
 } from '../../../providers/rfc2136/index.ts';
+import { readTsig, sign, signNext, type TsigKey } from '../../../providers/tsig/index.ts';
 import { configWarnings, parseConfig } from '../../../src/config/index.ts';
 import { ConflictError, InvalidChangeError, type RecordSet } from '../../../src/model/index.ts';
 
@@ -87,57 +84,68 @@ describe('rfc2136 TSIG', () => {
   const req = buildAxfr(0x1234, 'example.com');
 
   it('a signed request carries a TSIG RR that names the key; a signed response verifies', () => {
-    const signed = signRequest(req, key, { now: 1_000_000 });
-    const t = findTsig(signed.wire);
+    const signed = sign(req, key, { now: 1_000_000 });
+    const t = readTsig(signed.message);
     expect(t).toMatchObject({
-      keyName: 'gf-key',
-      algorithm: 'hmac-sha256',
+      keyName: 'gf-key.',
+      algorithm: 'hmac-sha256.',
       timeSigned: 1_000_000,
       originalId: 0x1234,
     });
     expect(t?.mac.equals(signed.mac)).toBe(true);
     const res = Buffer.from(req);
     res.writeUInt16BE(0x8000, 2);
-    const answer = signResponse(res, key, signed.mac, { now: 1_000_001 });
-    expect(() => new TsigVerifier(key, signed.mac, { now: 1_000_002 }).verify(answer.wire)).not.toThrow();
+    const answer = sign(res, key, { requestMac: signed.mac, now: 1_000_001 });
+    expect(() =>
+      new ResponseVerifier(key, signed.mac, { now: 1_000_002 }).verify(answer.message),
+    ).not.toThrow();
   });
 
   it('rejects a tampered, a foreign-key, an unsigned and an out-of-time response', () => {
-    const { mac } = signRequest(req, key, { now: 1_000_000 });
+    const { mac } = sign(req, key, { now: 1_000_000 });
     const res = Buffer.from(req);
     res.writeUInt16BE(0x8000, 2);
-    const good = signResponse(res, key, mac, { now: 1_000_000 }).wire;
+    const good = sign(res, key, { requestMac: mac, now: 1_000_000 }).message;
     const tampered = Buffer.from(good);
     tampered[3] = tampered[3]! ^ 1;
-    const v = () => new TsigVerifier(key, mac, { now: 1_000_000 });
+    const v = () => new ResponseVerifier(key, mac, { now: 1_000_000 });
     expect(() => v().verify(tampered)).toThrow(/MAC does not verify/);
-    const other = signResponse(res, { ...key, secret: Buffer.alloc(32, 2) }, mac, { now: 1_000_000 }).wire;
+    const other = sign(
+      res,
+      { ...key, secret: Buffer.alloc(32, 2) },
+      { requestMac: mac, now: 1_000_000 },
+    ).message;
     expect(() => v().verify(other)).toThrow(/MAC does not verify/);
     expect(() => v().verify(res)).toThrow(/no TSIG signature/);
-    expect(() => new TsigVerifier(key, mac, { now: 1_000_000 + 301 }).verify(good)).toThrow(/fudge/);
+    expect(() => new ResponseVerifier(key, mac, { now: 1_000_000 + 301 }).verify(good)).toThrow(
+      /signed at 1000000, 301 s from our clock \(fudge 300 s\)/,
+    );
     // A response MAC'd over another request's MAC does not verify either (replay).
-    expect(() => new TsigVerifier(key, Buffer.alloc(32), { now: 1_000_000 }).verify(good)).toThrow(/MAC/);
+    expect(() => new ResponseVerifier(key, Buffer.alloc(32), { now: 1_000_000 }).verify(good)).toThrow(/MAC/);
+    // Another key name, and the server's own TSIG verdict (an error without a MAC), each said as such.
+    const renamed = sign(res, { ...key, name: 'other-key' }, { requestMac: mac, now: 1_000_000 }).message;
+    expect(() => v().verify(renamed)).toThrow(/signed with key "other-key", not "gf-key"/);
+    const badkey = sign(res, key, { requestMac: mac, now: 1_000_000, error: 17 }).message;
+    expect(() => v().verify(badkey)).toThrow(/the server rejected our TSIG signature \(BADKEY\)/);
   });
 
   it('verifies a stream with unsigned messages between signed ones, and wants it to end signed', () => {
-    const { mac } = signRequest(req, key, { now: 5 });
+    const { mac } = sign(req, key, { now: 5 });
     const msg = (n: number) => {
       const m = Buffer.from(req);
       m.writeUInt16BE(0x8000, 2);
       m[12 + 1] = n; // a different byte in each message
       return m;
     };
-    const first = signResponse(msg(1), key, mac, { now: 5 });
+    const first = sign(msg(1), key, { requestMac: mac, now: 5 });
     // The third message's MAC covers the unsigned second message too (RFC 8945 §5.3.1).
     const second = msg(2);
-    const third = signResponse(Buffer.concat([second, msg(3)]), key, first.mac, { now: 5, later: true });
-    const thirdWire = Buffer.concat([msg(3), third.wire.subarray(second.length + msg(3).length)]);
-    thirdWire.writeUInt16BE(1, 10);
-    const verifier = new TsigVerifier(key, mac, { now: 5 });
-    verifier.verify(first.wire);
+    const third = signNext([second, msg(3)], key, first.mac, { now: 5 });
+    const verifier = new ResponseVerifier(key, mac, { now: 5 });
+    verifier.verify(first.message);
     verifier.verify(second);
-    expect(() => verifier.finish()).toThrow(/unsigned/);
-    verifier.verify(thirdWire);
+    expect(() => verifier.finish()).toThrow(/the last 1 message\(s\) of the stream are unsigned/);
+    verifier.verify(third.message);
     expect(() => verifier.finish()).not.toThrow();
   });
 });
@@ -229,7 +237,7 @@ describe('rfc2136 UPDATE planning', () => {
     const [group] = planUpdate(empty, logicalRecords(empty, 't'), changes, scope);
     const state = group!.writes.find((w) => w.type === 'TXT')!.after!.values.find((v) => v.startsWith('w='))!;
     expect(Buffer.byteLength(state)).toBeGreaterThan(255);
-    const chunks = txtData(state);
+    const chunks = txtStrings(state);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.length <= 255)).toBe(true);
     const read = snapshotOf([

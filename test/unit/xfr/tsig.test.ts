@@ -132,6 +132,28 @@ describe('TSIG', () => {
     expect(unsignedLast.finish()).toMatch(/last message .* not signed/);
   });
 
+  it('says what kind of failure a stream message is, for callers that word it themselves', () => {
+    const req = sign(query(), KEY, { now: NOW });
+    const v = () => new TsigStreamVerifier(KEY, req.mac, () => NOW);
+    expect(v().check(response(4321, 1))).toMatchObject({ problem: 'unsigned', unsignedRun: 1 });
+    const badkey = unsignedError(response(4321, 1), readTsig(req.message)!, TSIG_ERROR.BADKEY, NOW);
+    expect(v().check(badkey)).toMatchObject({ problem: 'peer-error', peerError: TSIG_ERROR.BADKEY });
+    const other = tsigKey('other-key', 'hmac-sha256', Buffer.alloc(32, 7).toString('base64'));
+    const foreign = sign(response(4321, 1), other, { requestMac: req.mac, now: NOW }).message;
+    expect(v().check(foreign)).toMatchObject({ problem: 'wrong-key' });
+    const late = sign(response(4321, 1), KEY, { requestMac: req.mac, now: NOW - 301 }).message;
+    expect(v().check(late)).toMatchObject({ problem: 'bad-time', now: NOW });
+    const good = sign(response(4321, 1), KEY, { requestMac: req.mac, now: NOW }).message;
+    expect(v().check(good.subarray(0, good.length - 20))).toMatchObject({ problem: 'malformed' });
+    const tampered = Buffer.from(good);
+    tampered.writeUInt8(tampered.readUInt8(14) ^ 1, 14);
+    expect(v().check(tampered)).toMatchObject({ problem: 'bad-mac', reason: 'MAC does not match' });
+    const ok = v();
+    expect(ok.check(good)).toBeUndefined();
+    ok.check(response(4321, 2));
+    expect(ok.checkEnd()).toMatchObject({ problem: 'unsigned', unsignedRun: 1 });
+  });
+
   it('builds the unsigned error answer of RFC 8945 §5.3.2 and reads it back as the peer verdict', () => {
     const req = sign(query(), KEY, { now: NOW });
     const answer = unsignedError(response(4321, 1), readTsig(req.message)!, TSIG_ERROR.BADSIG, NOW);
