@@ -7,9 +7,10 @@ import { definition as builtin } from '../builtin/definition.ts';
 import { definition as cloudflare } from '../cloudflare/definition.ts';
 import type { ProviderDefinition } from '../definition.ts';
 import { definition as memory } from '../memory/definition.ts';
+import { definition as powerdns } from '../powerdns/definition.ts';
 import { definition as route53 } from '../route53/definition.ts';
 
-const kinds = [builtin, route53, cloudflare, memory] as const;
+const kinds = [builtin, route53, cloudflare, memory, powerdns] as const;
 
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];

@@ -7,7 +7,7 @@ import type { Config, ZoneConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { normaliseName, type RecordSet, type RegionStates, UsageError } from '../model/index.ts';
 import { assemblePlan, type Plan, planZone, type ZonePlan } from '../plan/index.ts';
-import { type DesiredRecord, desiredRecords } from '../policy/index.ts';
+import { type DesiredRecord, desiredRecords, plainRecords } from '../policy/index.ts';
 import { type ApplyMode, type ApplyOutcome, applyZonePlan } from './applier.ts';
 
 export interface PlanZonesOptions {
@@ -59,7 +59,11 @@ export async function planZoneOf(
 ): Promise<ZonePlan> {
   const names = zone.records.map((r) => r.name);
   const current = await provider.records(zone.name, { names }, opts.signal);
-  const desired = desiredRecords(config, zone, states, current);
+  // A provider without weighted sets publishes each weighted record as one plain set (see plainRecords).
+  const desired = plainRecords(desiredRecords(config, zone, states, current), provider.capabilities, {
+    zone: zone.name,
+    provider: provider.id,
+  });
   opts.inspect?.(current, desired);
   return planZone({
     zone,

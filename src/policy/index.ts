@@ -2,5 +2,6 @@
 export { assumeStates } from './assume.ts';
 export { desiredRecords } from './desired.ts';
 export { geoLocation, geoSetId } from './geo.ts';
+export { type PlainCapabilities, plainRecords } from './plain.ts';
 export { policyRegions, usableFor } from './regions.ts';
 export type { DesiredRecord } from './types.ts';
