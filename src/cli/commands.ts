@@ -12,8 +12,9 @@ import { register as probe } from './commands/probe.ts';
 import { register as status } from './commands/status.ts';
 import { register as validate } from './commands/validate.ts';
 
-/** `setExit` lets a command report a non-zero exit code without throwing. */
-export type Register = (program: Command, setExit: (code: number) => void) => void;
+import type { Register } from './register.ts';
+
+export type { Register };
 
 // One import and one entry per subcommand file (src/cli/commands/<name>.ts exports `register`).
 const registrations: Register[] = [

@@ -89,6 +89,15 @@ export function crossCheck(config: Config): Problem[] {
     }
   });
 
+  if (config.zones.length === 0) {
+    problems.push({
+      at: ['zones'],
+      path: '',
+      message: 'no zones: the controller will check health but publish nothing; add a zone with records',
+      severity: 'warning',
+    });
+  }
+
   const regions = new Map(config.regions.map((r) => [r.id, r]));
   const managed = new Map<string, (string | number)[]>();
   config.zones.forEach((zone, zi) => {

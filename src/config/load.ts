@@ -55,7 +55,23 @@ export function parseConfig(text: string, file = '<config>'): Config {
       })),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand past the limit (an "alias bomb"), and for an
+    // alias to an anchor that does not exist; either is a problem with the file, not a crash.
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(file, [
+      {
+        path: '(yaml)',
+        line: 1,
+        message: /alias count|resource exhaustion/i.test(message)
+          ? 'YAML aliases expand too far (more than 100 alias uses; a file like this can exhaust memory): write the repeated parts out or use fewer aliases'
+          : `cannot read the YAML: ${message.split('\n')[0]}`,
+      },
+    ]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [
       {

@@ -1,8 +1,9 @@
 // The zod schema of the whole config (DESIGN.md "Config"). config/schema.json is generated from it.
 // Shapes only; relations between parts (unknown regions, providers, zones) are checked in crossref.ts.
+import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
-import { duration, envName, hostPort, id, url } from './fields/index.ts';
+import { cidrProblem, duration, envName, hostPort, id, url } from './fields/index.ts';
 
 export { duration };
 
@@ -184,7 +185,13 @@ const coordinationSchema = z.discriminatedUnion('kind', [
 
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
-  schedule: z.string().default('*/30 * * * * *'),
+  schedule: z
+    .string()
+    .refine((s) => cron.validate(s), {
+      message:
+        'must be a cron expression with 5 or 6 fields, such as "*/30 * * * * *" (every 30 s) or "*/5 * * * *"',
+    })
+    .default('*/30 * * * * *'),
   mode: z.enum(['apply', 'dry-run']).default('apply'),
   stateDir: z.string().default('./state'),
   tokenEnv: envName.optional(),
@@ -207,7 +214,10 @@ const verifySchema = z.strictObject({
 
 const geoNetwork = z
   .strictObject({
-    cidr: z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'must be a CIDR such as 81.0.0.0/8'),
+    cidr: z.string().superRefine((s, ctx) => {
+      const problem = cidrProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/)

@@ -13,18 +13,13 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  truncateSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { StoredEvent } from '../model/index.ts';
 
-export interface StoredEvent {
-  /** Monotonic across restarts and rotations. */
-  seq: number;
-  /** ISO 8601 time of the append. */
-  at: string;
-  type: string;
-  [field: string]: unknown;
-}
+export type { StoredEvent };
 
 export interface EventLogOptions {
   maxBytes?: number;
@@ -47,6 +42,8 @@ export class EventLog extends EventEmitter {
   private readonly keep: number;
   private readonly memory: number;
   private readonly now: () => number;
+  /** Bytes of a torn last line cut off at open (a crash mid-write), 0 when the file ended cleanly. */
+  readonly tornTailBytes: number;
 
   constructor(dir: string, options: EventLogOptions = {}) {
     super();
@@ -56,6 +53,7 @@ export class EventLog extends EventEmitter {
     this.memory = options.memory ?? 10_000;
     this.now = options.now ?? Date.now;
     mkdirSync(dir, { recursive: true });
+    this.tornTailBytes = this.cutTornTail();
     this.recover();
     this.fd = openSync(this.path(0), 'a', 0o644);
     this.size = fstatSync(this.fd).size;
@@ -63,6 +61,20 @@ export class EventLog extends EventEmitter {
 
   private path(n: number): string {
     return n === 0 ? join(this.dir, FILE) : join(this.dir, `events.${n}.jsonl`);
+  }
+
+  /**
+   * A crash mid-append leaves a last line without its newline. Appending after it would glue the next
+   * event onto it and make both unparsable, so the partial line (never acknowledged) is cut off.
+   */
+  private cutTornTail(): number {
+    const p = this.path(0);
+    if (!existsSync(p)) return 0;
+    const data = readFileSync(p);
+    if (data.length === 0 || data[data.length - 1] === 0x0a) return 0;
+    const keep = data.lastIndexOf(0x0a) + 1;
+    truncateSync(p, keep);
+    return data.length - keep;
   }
 
   /** Reload recent events and the last seq from the newest files; a torn last line is skipped. */

@@ -31,6 +31,9 @@ export function classify(e: StoredEvent): NotifyKind | undefined {
     case 'undrain':
       return 'drain';
     case 'apply-error':
+      // The first failure of a streak notifies; its retries do not, and its end does (apply-recovered).
+      return typeof e.attempt === 'number' && e.attempt > 1 ? undefined : 'apply-error';
+    case 'apply-recovered':
     case 'plan-refused':
     case 'propagation-failed':
       return 'apply-error';
@@ -53,6 +56,8 @@ function messageOf(kind: NotifyKind, e: StoredEvent): string {
         ? `region ${region} drained${typeof (e.evidence as { reason?: string })?.reason === 'string' ? `: ${(e.evidence as { reason: string }).reason}` : ''}`
         : `region ${region} undrained`;
     case 'apply-error':
+      if (e.type === 'apply-recovered')
+        return `zone ${String(e.zone ?? '?')}: provider ${String(e.provider ?? '?')} works again after ${String(e.attempts ?? '?')} failed attempt(s); DNS is current`;
       return `zone ${String(e.zone ?? '?')}: ${e.type === 'plan-refused' ? 'plan refused by the safety gate' : e.type === 'propagation-failed' ? 'change not visible on the nameservers' : 'DNS update failed'}: ${String(e.message ?? (e.refusals as string[] | undefined)?.join('; ') ?? '')}`;
     case 'fail-static':
       return e.to === 'on'

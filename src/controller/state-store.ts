@@ -4,17 +4,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWriteFile, atomicWriteFileSync } from '../fsutil/index.ts';
 import type { RegionMemory } from '../health/index.ts';
-import { GeofailoverError } from '../model/index.ts';
+import { type DrainRecord, GeofailoverError } from '../model/index.ts';
 
-export interface DrainRecord {
-  region: string;
-  reason: string;
-  author: string;
-  /** ISO time the drain was made. */
-  at: string;
-  /** ISO time it ends by itself, if it does. */
-  until?: string;
-}
+export type { DrainRecord };
 
 export class DrainStore {
   readonly file: string;

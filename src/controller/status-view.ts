@@ -2,7 +2,7 @@
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
-import type { RegionView, StatusDoc, ZoneView } from '../server/index.ts';
+import type { RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -87,5 +87,41 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     })),
     zones: i.zones,
     errors: i.errors,
+    problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
   };
+}
+
+/**
+ * What must stay in front of the operator until it clears: a provider that cannot be read or
+ * written (DNS may serve an old answer), a refused plan, changes not visible, fail static.
+ */
+export function problemsOf(
+  zones: readonly ZoneView[],
+  failStatic: boolean,
+  startedAt: number,
+): StatusProblem[] {
+  const out: StatusProblem[] = [];
+  for (const z of zones) {
+    const at = { zone: z.zone, provider: z.provider };
+    if (z.failing) {
+      out.push({
+        kind: 'provider-failing',
+        since: z.failing.since,
+        message: `provider ${z.provider} failing for zone ${z.zone} (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'}; DNS may serve an old answer): ${z.failing.message}`,
+        ...at,
+      });
+    } else if (z.error && z.lastReconcile?.result === 'refused') {
+      out.push({ kind: 'plan-refused', since: z.error.at, message: z.error.message, ...at });
+    } else if (z.error) {
+      out.push({ kind: 'propagation', since: z.error.at, message: z.error.message, ...at });
+    }
+  }
+  if (failStatic) {
+    out.push({
+      kind: 'fail-static',
+      since: new Date(startedAt).toISOString(),
+      message: 'fail static: too few fresh probers; DNS is held as it is',
+    });
+  }
+  return out;
 }

@@ -59,11 +59,30 @@ export class ZoneReconciler {
   private last?: ReconcileView;
   private published: RecordSet[] = [];
   private error?: ZoneView['error'];
+  /** Since when this zone's passes have failed (the provider cannot be read or written). */
+  private failing?: NonNullable<ZoneView['failing']>;
   private failures = 0;
   private holdReason?: string;
 
   constructor(private readonly d: ZoneReconcilerDeps) {
     this.zone = normaliseName(d.zone.name);
+    // The series exists from the start, so an alert can tell "fine" from "never reported".
+    d.metrics.providerFailing.set({ provider: d.provider.id, zone: this.zone }, 0);
+  }
+
+  /** A pass got through to the provider: a failure streak, if any, is over (evented, notified). */
+  private providerWorks(): void {
+    this.failures = 0;
+    if (!this.failing) return;
+    const { since, attempts } = this.failing;
+    this.failing = undefined;
+    this.d.metrics.providerFailing.set({ provider: this.d.provider.id, zone: this.zone }, 0);
+    this.d.events.append('apply-recovered', {
+      zone: this.zone,
+      provider: this.d.provider.id,
+      attempts,
+      failingForMs: Date.now() - Date.parse(since),
+    });
   }
 
   view(): ZoneView {
@@ -74,6 +93,7 @@ export class ZoneReconciler {
       ...(this.last ? { lastReconcile: this.last } : {}),
       records: this.published,
       ...(this.error ? { error: this.error } : {}),
+      ...(this.failing ? { failing: this.failing } : {}),
     };
   }
 
@@ -144,7 +164,7 @@ export class ZoneReconciler {
       // What is served now: the desired set once applied (or when nothing differs), else what was read.
       this.published = plan.changes.length === 0 ? sortRecords(desired) : this.managedOf(current);
       if (plan.changes.length === 0) {
-        this.failures = 0;
+        this.providerWorks();
         this.error = undefined;
         end('ok');
         return;
@@ -213,7 +233,7 @@ export class ZoneReconciler {
         ...(visible.unchecked.length > 0 ? { unchecked: visible.unchecked } : {}),
         ...(causeAt === undefined ? {} : { sinceCauseMs: Math.round((visibleAt - causeAt) * 100) / 100 }),
       });
-      this.failures = 0;
+      this.providerWorks();
       this.error = visible.ok
         ? undefined
         : {
@@ -271,6 +291,8 @@ export class ZoneReconciler {
       message,
       retryAt: new Date(Date.now() + delay).toISOString(),
     };
+    this.failing = { since: this.failing?.since ?? this.error.at, message, attempts: this.failures };
+    this.d.metrics.providerFailing.set({ provider: this.d.provider.id, zone: this.zone }, 1);
     end('error', { message, ...(plan ? { changes: plan.changes.length } : {}) });
     this.d.retry(delay);
   }

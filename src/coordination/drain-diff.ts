@@ -1,6 +1,6 @@
 // Pure: what a replica must do so its local drains match the drains etcd holds (etcd is the source of
 // truth when coordination is etcd; the local drains.json is a cache for starting without etcd).
-import type { DrainRecord } from '../controller/index.ts';
+import type { DrainRecord } from '../model/index.ts';
 
 export interface DrainAction {
   region: string;

@@ -7,7 +7,7 @@
 //   drains/<region>   JSON DrainRecord (no lease: a drain survives every replica)
 //   events/<t>-<replica>-<seq>   shared decisions (bounded history), see shared-events.ts
 import type { Watcher } from 'etcd3';
-import type { DrainRecord } from '../controller/index.ts';
+import type { DrainRecord } from '../model/index.ts';
 import { Election, type Transition } from './election.ts';
 import { createEtcdClient } from './etcd-client.ts';
 import { SharedDrains } from './shared-drains.ts';

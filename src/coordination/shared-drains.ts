@@ -3,8 +3,8 @@
 // watch missed one) and makes its health engine match. A drain is written to etcd BEFORE it takes
 // effect locally, so an operator's drain is either on every replica or refused.
 import type { Etcd3 } from 'etcd3';
-import type { DrainRecord } from '../controller/index.ts';
 import type { Logger } from '../log/index.ts';
+import type { DrainRecord } from '../model/index.ts';
 import { drainActions, liveDrain, parseDrain } from './drain-diff.ts';
 import { CoordinationError } from './errors.ts';
 import { within } from './etcd-client.ts';

@@ -5,8 +5,8 @@
 // events put while a replica was down are in etcd (read them with etcdctl) but not copied on restart.
 import type { Etcd3 } from 'etcd3';
 import { Range } from 'etcd3';
-import type { EventLog, StoredEvent } from '../controller/index.ts';
 import type { Logger } from '../log/index.ts';
+import type { EventJournal, StoredEvent } from '../model/index.ts';
 import { within } from './etcd-client.ts';
 
 export const SHARED_TYPES: readonly string[] = [
@@ -23,7 +23,7 @@ export interface SharedEventsOptions {
   /** `<prefix>events/` */
   prefix: string;
   replica: string;
-  events: EventLog;
+  events: EventJournal;
   opTimeoutMs: number;
   logger: Logger;
   /** Shared events kept in etcd. */

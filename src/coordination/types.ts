@@ -1,7 +1,8 @@
 // The contract between the controller runtime and its coordination backend: who may write DNS now,
 // who leads, and how drains and decisions are shared between replicas.
-import type { DrainRecord, EventLog } from '../controller/index.ts';
+
 import type { Logger } from '../log/index.ts';
+import type { DrainRecord, EventJournal } from '../model/index.ts';
 
 export type Role = 'single' | 'leader' | 'follower';
 
@@ -31,7 +32,7 @@ export interface CoordinatorHooks {
   replica: string;
   logger: Logger;
   /** The audit trail: the coordinator appends leadership events and shares decisions from it. */
-  events: EventLog;
+  events: EventJournal;
   /** Role or leader changed; `gained` is true when this replica has just become the leader. */
   onChange(view: CoordinationView, gained: boolean): void;
   /** Drains as this replica's health engine holds them now. */

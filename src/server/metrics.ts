@@ -70,6 +70,17 @@ export class ControllerMetrics {
     labelNames: ['provider', 'zone'],
     registers: [this.registry],
   });
+  readonly eventLogTornTails = new Counter({
+    name: 'geofailover_event_log_torn_tails_total',
+    help: 'Partial last lines of the event log cut off at startup (a crash mid-write)',
+    registers: [this.registry],
+  });
+  readonly providerFailing = new Gauge({
+    name: 'geofailover_provider_failing',
+    help: "1 while a provider's passes for a zone fail (read or write; DNS may serve an old answer), else 0",
+    labelNames: ['provider', 'zone'],
+    registers: [this.registry],
+  });
   readonly reportsAccepted = new Counter({
     name: 'geofailover_reports_accepted_total',
     help: 'Probe reports accepted, by prober',

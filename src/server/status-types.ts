@@ -73,6 +73,17 @@ export interface ZoneView {
   /** What the provider serves now, as last read (our records only, markers excluded). */
   records: PublishedRecord[];
   error?: { at: string; message: string; retryAt?: string };
+  /** Set while the provider's passes for this zone fail (read or write): DNS may serve an old answer. */
+  failing?: { since: string; message: string; attempts: number };
+}
+
+/** Something an operator must look at, shown until it clears (status top, dashboard banner, CLI). */
+export interface StatusProblem {
+  kind: 'provider-failing' | 'plan-refused' | 'propagation' | 'fail-static';
+  since: string;
+  message: string;
+  zone?: string;
+  provider?: string;
 }
 
 /** Leadership among controller replicas (coordination none: role single, always the writer). */
@@ -107,4 +118,5 @@ export interface StatusDoc {
   probers: ProberView[];
   zones: ZoneView[];
   errors: { at: string; zone?: string; message: string }[];
+  problems: StatusProblem[];
 }

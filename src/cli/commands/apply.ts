@@ -5,10 +5,10 @@
 import type { Command } from 'commander';
 import { type ApplyMode, type ApplyOutcome, applyPlan, closeProviders } from '../../controller/index.ts';
 import { changeCount, type Plan, planAllowed, planDocument, renderText } from '../../plan/index.ts';
-import type { Register } from '../commands.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
 import { planFromFile, refusalMessage } from '../planning.ts';
+import type { Register } from '../register.ts';
 
 interface ApplyOptions extends CommonOptions {
   checksum?: string;

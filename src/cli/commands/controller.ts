@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { startController } from '../../controller/index.ts';
 import { createLogger } from '../../log/index.ts';
-import type { Register } from '../commands.ts';
+import type { Register } from '../register.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 

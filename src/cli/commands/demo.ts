@@ -2,7 +2,7 @@
 // probe agents, the controller and the builtin DNS server — until Ctrl-C or SIGTERM, then exit 0.
 // `geofailover demo-backend`: one demo backend on its own (docker compose runs three).
 import { type Command, InvalidArgumentError } from 'commander';
-import type { Register } from '../commands.ts';
+import type { Register } from '../register.ts';
 
 function port(value: string): number {
   const n = Number(value);

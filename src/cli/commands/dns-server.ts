@@ -6,7 +6,7 @@ import { type DnsServerHandle, startDnsServer } from '../../../providers/builtin
 import { loadConfig } from '../../config/index.ts';
 import { createLogger } from '../../log/index.ts';
 import { UsageError } from '../../model/index.ts';
-import type { Register } from '../commands.ts';
+import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
   program

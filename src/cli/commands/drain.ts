@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.ts';
 import { UsageError } from '../../model/index.ts';
-import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
+import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
   program

@@ -1,8 +1,8 @@
 // `geofailover events --controller URL [--since SEQ|ISO] [--type T]`: the audit trail.
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../controller/index.ts';
-import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
+import type { Register } from '../register.ts';
 
 function summary(e: StoredEvent): string {
   const pick = (k: string) => (e[k] === undefined ? undefined : String(e[k]));

@@ -1,8 +1,8 @@
 // `geofailover explain NAME --controller URL`: why a record answers what it answers now.
 import type { Command } from 'commander';
 import { type ExplainDoc, renderExplain } from '../../controller/index.ts';
-import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
+import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
   program

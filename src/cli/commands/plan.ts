@@ -4,10 +4,10 @@
 import type { Command } from 'commander';
 import { closeProviders } from '../../controller/index.ts';
 import { changeCount, planAllowed, renderJson, renderText } from '../../plan/index.ts';
-import type { Register } from '../commands.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
 import { planFromFile, refusalMessage } from '../planning.ts';
+import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command, setExit) => {
   withPlanOptions(

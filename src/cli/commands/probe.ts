@@ -6,7 +6,7 @@ import { loadConfig, proberKey } from '../../config/index.ts';
 import { createLogger } from '../../log/index.ts';
 import { UsageError } from '../../model/index.ts';
 import { ProbeAgent } from '../../probe/index.ts';
-import type { Register } from '../commands.ts';
+import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
   program

@@ -1,8 +1,8 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
 import type { StatusDoc } from '../../server/index.ts';
-import type { Register } from '../commands.ts';
 import { callController } from '../controller-client.ts';
+import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
 
 export function renderStatus(s: StatusDoc, now = Date.now()): string {
@@ -13,6 +13,9 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
   const c = s.coordination;
   if (c?.kind === 'etcd' && c.role !== 'leader' && (c.etcd === 'unreachable' || !s.leader))
     out.push(`NOT WRITING: ${c.reason ?? 'etcd unreachable'}`);
+  // What must not be missed comes first, and stays until it clears.
+  for (const p of (s.problems ?? []).filter((x) => x.kind !== 'fail-static'))
+    out.push(`PROBLEM ${p.kind} since ${age(p.since, now)}: ${p.message}`);
   out.push(
     s.failStatic
       ? `FAIL STATIC: ${s.failStaticReason ?? `${s.freshProbers} of ${s.minProbers} required probers fresh`}; DNS is held as it is`

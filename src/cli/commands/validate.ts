@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Config, ConfigError, configWarnings, loadConfig, secretProblems } from '../../config/index.ts';
-import type { Register } from '../commands.ts';
+import type { Register } from '../register.ts';
 
 export function summarise(config: Config): string {
   const records = config.zones.reduce((n, z) => n + z.records.length, 0);

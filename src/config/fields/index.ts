@@ -22,6 +22,12 @@ export const envName = z
 
 export const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be HOST:PORT (IPv6 as [::1]:PORT)');
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be HOST:PORT (IPv6 as [::1]:PORT)')
+  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, {
+    message: 'the port must be 0-65535',
+    abort: true,
+  });
 
 export const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+export { cidrProblem } from './cidr.ts';

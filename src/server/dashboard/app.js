@@ -288,6 +288,12 @@
     renderMatrix(s);
     renderRecords(s);
     renderTimeline(s);
+    // Problems stay on screen until they clear (a provider that cannot write, a refused plan, ...).
+    const problems = (s.problems || []).filter((p) => p.kind !== 'fail-static');
+    $('problems').hidden = problems.length === 0;
+    $('problems').replaceChildren(
+      ...problems.map((p) => el('div', {}, `${p.kind.toUpperCase()} since ${p.since}: ${p.message}`)),
+    );
     $('errors').replaceChildren(
       ...(s.errors.length
         ? s.errors

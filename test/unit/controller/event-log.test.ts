@@ -38,6 +38,25 @@ describe('EventLog', () => {
     again.close();
   });
 
+  it('cuts a torn last line off at open, so the next append is never glued to it (issue 18 item 2)', () => {
+    const d = dir();
+    const log = new EventLog(d);
+    log.append('plan');
+    log.close();
+    appendFileSync(join(d, 'events.jsonl'), '{"seq":2,"type":"app');
+    const again = new EventLog(d);
+    expect(again.tornTailBytes).toBe('{"seq":2,"type":"app'.length);
+    again.append('apply', { zone: 'example.com.' });
+    again.close();
+    // Every line on disk parses, and a third open sees both events and repairs nothing.
+    const lines = readFileSync(join(d, 'events.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['plan', 'apply']);
+    const third = new EventLog(d);
+    expect(third.tornTailBytes).toBe(0);
+    expect(third.since().map((e) => e.type)).toEqual(['plan', 'apply']);
+    third.close();
+  });
+
   it('rotates by size and keeps the newest events readable', () => {
     const d = dir();
     const log = new EventLog(d, { maxBytes: 2000, keep: 2 });

@@ -42,6 +42,7 @@ function doc(
       },
     ],
     errors: [],
+    problems: [],
   };
 }
 

@@ -1,0 +1,134 @@
+// The controller's HTTP API behind its routes: probe report intake, status, events, drain/undrain
+// (shared with every replica first), reconcile, metrics, explain and the health check.
+import type { Config } from '../config/index.ts';
+import { CoordinationError, type Coordinator } from '../coordination/index.ts';
+import type { HealthEngine } from '../health/index.ts';
+import {
+  type ControllerApi,
+  type ControllerMetrics,
+  createReportHandler,
+  HttpError,
+  type StatusDoc,
+} from '../server/index.ts';
+import type { EventLog } from './event-log.ts';
+import { explain, UnknownRecordError } from './explain.ts';
+import type { HealthEventSink } from './health-events.ts';
+import type { ReconcileScheduler } from './scheduler.ts';
+import type { ZoneReconciler } from './zone-reconciler.ts';
+
+export interface ApiParts {
+  config: Config;
+  token: string | undefined;
+  /** Prober id → report signing key. */
+  keys: ReadonlyMap<string, string>;
+  engine: HealthEngine;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  coordinator: Coordinator;
+  reconcilers: ReadonlyMap<string, ZoneReconciler>;
+  scheduler: ReconcileScheduler;
+  onHealthEvents: HealthEventSink;
+  status: () => StatusDoc;
+  startedAt: number;
+}
+
+/** A drain holds on every replica or nowhere: refused (503) when it cannot be shared through etcd. */
+async function shared(op: () => Promise<void>): Promise<void> {
+  try {
+    await op();
+  } catch (err) {
+    if (err instanceof CoordinationError)
+      throw new HttpError(503, err.describe(), 'coordination-unavailable');
+    throw err;
+  }
+}
+
+export function controllerApi(p: ApiParts): ControllerApi {
+  const { config, engine, events, metrics, coordinator, reconcilers, scheduler, onHealthEvents } = p;
+  const reportHandler = createReportHandler({
+    config,
+    keys: p.keys,
+    engine,
+    // The deciding report's time: taken when the engine has ingested it (body read and verified).
+    onEvents: (list) => onHealthEvents(list, performance.now()),
+    onReject: (reason) => metrics.reportsRejected.inc({ reason }),
+    onAccept: (report) => {
+      metrics.reportsAccepted.inc({ prober: report.prober });
+      metrics.probeResults.inc(report.results.length);
+    },
+  });
+
+  const regionIds = new Set(config.regions.map((r) => r.id));
+  const knownRegion = (region: string) => {
+    if (!regionIds.has(region))
+      throw new HttpError(
+        404,
+        `unknown region "${region}"; known: ${[...regionIds].join(', ')}`,
+        'unknown-region',
+      );
+  };
+  return {
+    token: p.token,
+    status: p.status,
+    events: (since, limit, types) => events.since(since, limit, types),
+    drain: async (region, body) => {
+      knownRegion(region);
+      const until = body.forMs === undefined ? undefined : Date.now() + body.forMs;
+      await shared(() =>
+        coordinator.publishDrain({
+          region,
+          reason: body.reason,
+          author: body.author,
+          at: new Date().toISOString(),
+          ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
+        }),
+      );
+      const e = engine.drain(region, {
+        reason: body.reason,
+        author: body.author,
+        ...(until === undefined ? {} : { until }),
+      });
+      onHealthEvents([e]);
+      return {
+        region,
+        drained: true,
+        reason: body.reason,
+        author: body.author,
+        ...(until ? { until: new Date(until).toISOString() } : {}),
+      };
+    },
+    undrain: async (region, author) => {
+      knownRegion(region);
+      await shared(() => coordinator.publishUndrain(region, author ?? 'unknown'));
+      const e = engine.undrain(region, author);
+      onHealthEvents([e]);
+      return { region, drained: false };
+    },
+    reconcile: async () => {
+      await scheduler.trigger({ kind: 'api' });
+      return { zones: [...reconcilers.values()].map((r) => r.view()) };
+    },
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.registry.metrics(),
+    }),
+    reports: reportHandler,
+    explain: (name, type) => {
+      try {
+        return explain({
+          config,
+          name,
+          ...(type ? { type } : {}),
+          snapshot: engine.snapshot(),
+          states: engine.regionStates(),
+          published: [...reconcilers.values()].flatMap((r) => r.view().records),
+          events: events.since(undefined, 10_000, ['region-transition']),
+        });
+      } catch (err) {
+        if (err instanceof UnknownRecordError) throw new HttpError(404, err.message, 'unknown-record');
+        throw err;
+      }
+    },
+    healthy: () => ({ ok: true, detail: `up since ${new Date(p.startedAt).toISOString()}` }),
+  };
+}

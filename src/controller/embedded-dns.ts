@@ -1,0 +1,62 @@
+// The embedded builtin DNS server(s): started in-process for each builtin provider a zone uses that
+// has `listen`, sharing one zone store with the provider so the server hears of writes at once.
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { ControllerMetrics } from '../server/index.ts';
+
+export interface DnsServerHandle {
+  addresses: string[];
+  close(): Promise<void>;
+}
+
+/** Start the builtin DNS server in-process for each builtin provider a zone uses that has `listen`. */
+export async function startEmbeddedDns(
+  config: Config,
+  logger: Logger,
+  metrics: ControllerMetrics,
+): Promise<DnsServerHandle | undefined> {
+  const wanted = Object.entries(config.providers).filter(
+    ([id, p]) =>
+      p.kind === 'builtin' && p.listen !== undefined && config.zones.some((z) => z.provider === id),
+  );
+  if (wanted.length === 0) return undefined;
+  const builtin = await import('../../providers/builtin/index.ts');
+  const handles: {
+    addresses: string[];
+    close(): Promise<void>;
+    stats: () => import('../../providers/builtin/index.ts').DnsStats;
+  }[] = [];
+  try {
+    for (const [providerId, cfg] of wanted) {
+      if (cfg.kind !== 'builtin') continue;
+      // The provider and the server share one store instance: the server hears of writes in-process.
+      // A first start has no store file yet: that is an empty zone set, written on the first apply.
+      const store = builtin.sharedZoneStore(builtin.storeFileOf(cfg, config), logger);
+      store.loadOrEmpty();
+      const h = await builtin.startDnsServer({
+        config,
+        providerId,
+        store,
+        logger: logger.child({ component: 'dns', provider: providerId }),
+      });
+      handles.push({
+        addresses: h.addresses.map((a) =>
+          a.family === 'IPv6' ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`,
+        ),
+        close: () => h.close(),
+        stats: () => h.stats(),
+      });
+    }
+  } catch (err) {
+    await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+    throw err;
+  }
+  // Queries, answers by rcode, malformed packets and cache hits of the embedded server(s).
+  builtin.registerDnsMetrics(metrics.registry, () => handles.map((h) => h.stats));
+  return {
+    addresses: handles.flatMap((h) => h.addresses),
+    close: async () => {
+      await Promise.all(handles.map((h) => h.close()));
+    },
+  };
+}

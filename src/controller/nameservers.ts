@@ -1,0 +1,29 @@
+// Where the verifier asks for a zone's answers: the configured verify.nameservers, the embedded
+// builtin server (or its configured listen), or the zone's delegated nameservers (cached 5 minutes).
+import { resolve4, resolveNs } from 'node:dns/promises';
+import type { DnsProvider } from '../../providers/index.ts';
+import type { Config } from '../config/index.ts';
+
+export type NameserversFor = (zoneName: string, provider: DnsProvider) => () => Promise<string[]>;
+
+/** `dnsAddresses` is late-bound: the embedded DNS server may start after this is made. */
+export function nameserverLookup(config: Config, dnsAddresses: () => string[] | undefined): NameserversFor {
+  const nsCache = new Map<string, { at: number; list: string[] }>();
+  return (zoneName, provider) => async () => {
+    if (config.verify.nameservers.length > 0) return config.verify.nameservers;
+    if (provider.kind === 'builtin') {
+      const cfg = config.providers[provider.id];
+      const listen = cfg?.kind === 'builtin' && cfg.listen ? [cfg.listen].flat() : [];
+      const embedded = dnsAddresses();
+      return embedded?.length ? embedded : listen;
+    }
+    const hit = nsCache.get(zoneName);
+    if (hit && Date.now() - hit.at < 300_000) return hit.list;
+    const names = await resolveNs(zoneName.replace(/\.$/, ''));
+    const list = (await Promise.all(names.map((n) => resolve4(n).catch(() => [] as string[]))))
+      .flat()
+      .map((a) => `${a}:53`);
+    nsCache.set(zoneName, { at: Date.now(), list });
+    return list;
+  };
+}

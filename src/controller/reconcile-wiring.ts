@@ -1,0 +1,66 @@
+// One ZoneReconciler per zone (each writing through its provider, the shared ones only while this
+// replica may write) and the scheduler that runs their passes on health, schedule, API and retry.
+import type { DnsProvider } from '../../providers/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Coordinator } from '../coordination/index.ts';
+import type { HealthEngine } from '../health/index.ts';
+import type { Logger } from '../log/index.ts';
+import { normaliseName } from '../model/index.ts';
+import type { ControllerMetrics } from '../server/index.ts';
+import type { EventLog } from './event-log.ts';
+import type { NameserversFor } from './nameservers.ts';
+import { ReconcileScheduler } from './scheduler.ts';
+import { ZoneReconciler } from './zone-reconciler.ts';
+
+export interface ReconcileWiring {
+  /** Keyed by normalised zone name. */
+  reconcilers: Map<string, ZoneReconciler>;
+  scheduler: ReconcileScheduler;
+}
+
+export function wireReconcile(o: {
+  config: Config;
+  providers: ReadonlyMap<string, DnsProvider>;
+  engine: HealthEngine;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  coordinator: Coordinator;
+  nameservers: NameserversFor;
+}): ReconcileWiring {
+  const { config, coordinator } = o;
+  const reconcilers = new Map<string, ZoneReconciler>();
+  // The scheduler is built after the reconcilers, which only call it later (retry).
+  let scheduler: ReconcileScheduler | undefined;
+  for (const zone of config.zones) {
+    const provider = o.providers.get(zone.provider)!;
+    const name = normaliseName(zone.name);
+    reconcilers.set(
+      name,
+      new ZoneReconciler({
+        config,
+        zone,
+        provider,
+        engine: o.engine,
+        events: o.events,
+        metrics: o.metrics,
+        logger: o.logger.child({ zone: name }),
+        nameservers: o.nameservers(name, provider),
+        // A builtin zone is served by each replica from its own store (each is one of the zone's
+        // nameservers), so every replica writes its own copy; shared providers only through the leader.
+        canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
+        retry: (delayMs) => {
+          const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [name]), delayMs);
+          t.unref();
+        },
+      }),
+    );
+  }
+  scheduler = new ReconcileScheduler((zone, triggers) => reconcilers.get(zone)!.pass(triggers), {
+    zones: [...reconcilers.keys()],
+    debounceMs: config.controller.debounce,
+    schedule: config.controller.schedule,
+    logger: o.logger,
+  });
+  return { reconcilers, scheduler };
+}

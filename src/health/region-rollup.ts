@@ -1,0 +1,75 @@
+// Region decisions from its endpoints: up while >= minHealthy endpoints are up. The first decision
+// is published at once (continuing a restored memory), up → down at once (failover is never
+// delayed), down → up only through the failback hold-down (failback-hold.ts).
+import { abortFailback, resumeFailback, startFailback } from './failback-hold.ts';
+import { endpointEvidence, regionEvent } from './region-status.ts';
+import type { EngineState, RegionRuntime } from './state.ts';
+import type { HealthEvent } from './types.ts';
+
+export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, events: HealthEvent[]): void {
+  const minHealthy = Math.min(s.h.minHealthy, r.endpoints.length);
+  let up = 0;
+  let undecided = 0;
+  for (const e of r.endpoints) {
+    if (e.state === 'up') up++;
+    else if (e.state === 'unknown') undecided++;
+  }
+  const raw = up >= minHealthy ? 'up' : up + undecided < minHealthy ? 'down' : undefined;
+  if (raw === undefined) return; // not enough decided endpoints: hold (fail static)
+  const evidence = () => ({
+    minHealthy,
+    upEndpoints: up,
+    endpoints: endpointEvidence(r),
+  });
+  const from = r.health ?? 'unknown';
+  if (r.health === undefined) {
+    const prior = r.prior;
+    r.prior = undefined;
+    if (prior?.health === 'down' && raw === 'up') {
+      // Down before a restart and up now: this is a recovery, not a fresh start. Continue the
+      // failback hold-down the previous run had started (or start one), as if never restarted.
+      r.health = 'down';
+      r.since = prior.since;
+      r.flaps = prior.flaps;
+      r.reason = `first decision after restart: was down since ${new Date(prior.since).toISOString()}; ${up} of ${r.endpoints.length} endpoints up now`;
+      events.push(
+        regionEvent(r, from, now, { trigger: 'first decision (restored: was down)', ...evidence() }),
+      );
+      if (resumeFailback(r, prior, now, evidence(), events)) return;
+      evaluateRegion(s, r, now, events);
+      return;
+    }
+    r.health = raw;
+    r.since = prior?.health === raw ? prior.since : now;
+    if (prior) r.flaps = prior.flaps;
+    r.reason = `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
+    events.push(
+      regionEvent(r, from, now, {
+        trigger: prior ? 'first decision (restored)' : 'first decision',
+        ...evidence(),
+      }),
+    );
+    return;
+  }
+  if (raw === 'down') {
+    if (r.holdingFailback) {
+      const reason = `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
+      abortFailback(r, now, reason, evidence(), events);
+    } else if (r.health === 'up') {
+      r.health = 'down';
+      r.since = now;
+      r.flaps.push(now);
+      r.reason = `${up} of ${r.endpoints.length} endpoints up, below minHealthy ${minHealthy}`;
+      events.push(
+        regionEvent(r, from, now, {
+          trigger: `up endpoints ${up} < minHealthy ${minHealthy}`,
+          ...evidence(),
+        }),
+      );
+    }
+    return;
+  }
+  // raw up
+  if (r.health === 'up' || r.holdingFailback) return;
+  startFailback(s.h, r, now, `${up} of ${r.endpoints.length} endpoints up`, evidence(), events);
+}

@@ -1,0 +1,128 @@
+// The health engine's mutable state: per (endpoint, prober) pairs, probers, endpoints and regions,
+// built once from the config. Every other engine file reads and updates these shapes.
+import type { Config } from '../config/index.ts';
+import { type Health, UsageError } from '../model/index.ts';
+import type { PairCounters } from './hysteresis.ts';
+import { quorumSize } from './quorum.ts';
+import type { Drain, RegionMemory } from './types.ts';
+
+export interface PairState extends PairCounters {
+  /** Controller-clock time of the last applied result (result age translated from the agent's clock). */
+  lastAt: number;
+  /** Agent-clock `at` of the last applied result: older or equal results are duplicates. */
+  lastRawAt: number;
+  detail: string;
+}
+
+export interface ProberState {
+  id: string;
+  lastReportAt: number;
+  impaired: boolean;
+}
+
+export interface EndpointState {
+  id: string;
+  region: RegionRuntime;
+  pairs: PairState[];
+  state: Health;
+  quorum: Health;
+  since: number | null;
+}
+
+export interface RegionRuntime {
+  id: string;
+  endpoints: EndpointState[];
+  /** Health status as last published to policy (ignoring drains); undefined until first decided. */
+  health: 'up' | 'down' | undefined;
+  since: number | null;
+  reason?: string;
+  holdingFailback: boolean;
+  upSince?: number;
+  failbackAt?: number;
+  holdMs?: number;
+  /** Times of recent down transitions (and aborted failbacks): they lengthen the next hold-down. */
+  flaps: number[];
+  drain?: Drain;
+  /** What a previous run had decided (restored after a restart), consulted by the first decision. */
+  prior?: RegionMemory;
+}
+
+export interface EngineState {
+  readonly h: Config['health'];
+  /** Votes needed to move an endpoint. */
+  readonly quorum: number;
+  readonly probers: ProberState[];
+  readonly proberIndex: Map<string, number>;
+  readonly endpoints: Map<string, EndpointState>;
+  readonly regions: Map<string, RegionRuntime>;
+  failStaticOn: boolean;
+  /** Results skipped because they were stale, duplicated, for unknown endpoints or mislabelled. */
+  ignoredResults: number;
+}
+
+export function buildState(config: Config): EngineState {
+  const proberIndex = new Map<string, number>();
+  const probers = config.probers.map((p, i): ProberState => {
+    proberIndex.set(p.id, i);
+    return { id: p.id, lastReportAt: Number.NEGATIVE_INFINITY, impaired: false };
+  });
+  const endpoints = new Map<string, EndpointState>();
+  const regions = new Map<string, RegionRuntime>();
+  for (const r of config.regions) {
+    const region: RegionRuntime = {
+      id: r.id,
+      endpoints: [],
+      health: undefined,
+      since: null,
+      holdingFailback: false,
+      flaps: [],
+    };
+    for (const e of r.endpoints) {
+      const ep: EndpointState = {
+        id: e.id,
+        region,
+        pairs: probers.map(() => ({
+          vote: 'unknown',
+          okRun: 0,
+          failRun: 0,
+          lastAt: Number.NEGATIVE_INFINITY,
+          lastRawAt: Number.NEGATIVE_INFINITY,
+          detail: '',
+        })),
+        state: 'unknown',
+        quorum: 'unknown',
+        since: null,
+      };
+      region.endpoints.push(ep);
+      endpoints.set(e.id, ep);
+    }
+    regions.set(r.id, region);
+  }
+  return {
+    h: config.health,
+    quorum: quorumSize(config.health.quorum, config.probers.length),
+    probers,
+    proberIndex,
+    endpoints,
+    regions,
+    failStaticOn: true,
+    ignoredResults: 0,
+  };
+}
+
+/** The region by id; an unknown one is the operator's mistake (UsageError listing the known ones). */
+export function regionOf(s: EngineState, id: string): RegionRuntime {
+  const r = s.regions.get(id);
+  if (!r) {
+    throw new UsageError(`unknown region "${id}"`, {
+      region: id,
+      remedy: `use one of: ${[...s.regions.keys()].join(', ')}`,
+    });
+  }
+  return r;
+}
+
+/** Decided since start (or drained): policy may act on it. */
+export function isDecided(r: RegionRuntime): boolean {
+  return r.drain !== undefined || r.health !== undefined;
+}

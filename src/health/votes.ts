@@ -1,0 +1,94 @@
+// Applying one prober report: each result goes through that (endpoint, prober) pair's hysteresis
+// (hysteresis.ts), with the result's time translated from the agent's clock, duplicates and stale
+// results skipped, and a prober back from silence restarting from UNKNOWN. Also the vote evidence.
+import type { ProbeReport } from '../probe/index.ts';
+import { applyResult, resetPair } from './hysteresis.ts';
+import type { EndpointState, EngineState } from './state.ts';
+import type { HealthEvent, VoteEvidence } from './types.ts';
+
+/**
+ * Applies an accepted report's results to the pairs, pushing vote and prober-impaired events.
+ * Returns the endpoints whose tally may have changed (to re-run the quorum on).
+ */
+export function applyReport(
+  s: EngineState,
+  pi: number,
+  report: ProbeReport,
+  receivedAt: number,
+  events: HealthEvent[],
+): Set<EndpointState> {
+  const prober = s.probers[pi]!;
+  prober.lastReportAt = Math.max(prober.lastReportAt, receivedAt);
+  const dirty = new Set<EndpointState>();
+  if (prober.impaired !== report.impaired) {
+    events.push({
+      type: 'prober-impaired',
+      at: receivedAt,
+      prober: prober.id,
+      from: prober.impaired ? 'impaired' : 'ok',
+      to: report.impaired ? 'impaired' : 'ok',
+      evidence: { reportSeq: report.seq, note: 'an impaired prober’s DOWN votes are not counted' },
+    });
+    prober.impaired = report.impaired;
+    for (const ep of s.endpoints.values()) dirty.add(ep);
+  }
+  const staleBefore = receivedAt - s.h.staleAfter;
+  const { fall, rise } = s.h;
+  for (const r of report.results) {
+    const ep = s.endpoints.get(r.endpoint);
+    if (ep === undefined || r.prober !== report.prober) {
+      s.ignoredResults++;
+      continue;
+    }
+    const pair = ep.pairs[pi]!;
+    const effAt = receivedAt - Math.max(0, report.sentAt - r.at);
+    if (r.at <= pair.lastRawAt || effAt < staleBefore) {
+      s.ignoredResults++;
+      continue;
+    }
+    // A prober back from silence starts from fresh evidence, not from the vote it had before.
+    if (pair.lastAt < effAt - s.h.staleAfter && pair.vote !== 'unknown') resetPair(pair);
+    const before = applyResult(pair, r.ok, fall, rise);
+    pair.lastAt = Math.max(pair.lastAt, effAt);
+    pair.lastRawAt = r.at;
+    pair.detail = r.detail;
+    if (pair.vote !== before) {
+      events.push({
+        type: 'vote-transition',
+        at: receivedAt,
+        region: ep.region.id,
+        endpoint: ep.id,
+        prober: prober.id,
+        from: before,
+        to: pair.vote,
+        evidence: {
+          threshold: pair.vote === 'down' ? { fall, failRun: pair.failRun } : { rise, okRun: pair.okRun },
+          detail: r.detail,
+          latencyMs: r.latencyMs,
+          resultAt: r.at,
+          reportSeq: report.seq,
+        },
+      });
+    }
+    // Even without a vote change the pair may have become fresh again, which changes the tally.
+    dirty.add(ep);
+  }
+  return dirty;
+}
+
+/** Every prober's vote on an endpoint, with whether it counts (fresh, known, not an impaired DOWN). */
+export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: number): VoteEvidence[] {
+  return e.pairs.map((pair, i) => {
+    const p = s.probers[i]!;
+    const fresh = pair.lastAt >= staleBefore;
+    return {
+      prober: p.id,
+      vote: pair.vote,
+      fresh,
+      impaired: p.impaired,
+      counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && p.impaired),
+      lastAt: Number.isFinite(pair.lastAt) ? pair.lastAt : null,
+      detail: pair.detail,
+    };
+  });
+}

@@ -1,0 +1,29 @@
+// Config warnings: printed by validate, never making a config invalid.
+import { describe, expect, it } from 'vitest';
+import { configWarnings, parseConfig } from '../../../src/config/index.ts';
+
+const noZones = `owner: t
+regions:
+  - id: a
+    endpoints: [{ id: a1, address: 192.0.2.1, check: { kind: tcp, port: 80 } }]
+providers:
+  local: { kind: builtin }
+`;
+
+describe('config warnings', () => {
+  it('a config with no zones is valid but warned about, with its line', () => {
+    const config = parseConfig(noZones, 'x.yaml');
+    expect(configWarnings(config, noZones)).toEqual([
+      {
+        path: 'zones',
+        line: 1,
+        message: 'no zones: the controller will check health but publish nothing; add a zone with records',
+      },
+    ]);
+  });
+
+  it('a config with zones has no such warning', () => {
+    const text = `${noZones}zones:\n  - { name: example.com, provider: local, records: [] }\n`;
+    expect(configWarnings(parseConfig(text, 'x.yaml'), text)).toEqual([]);
+  });
+});
