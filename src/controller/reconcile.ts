@@ -3,7 +3,7 @@
 // (`plan`, `apply`) and the controller runtime both use these, so what `plan` shows is what runs.
 
 import { createProvider, type DnsProvider } from '../../providers/index.ts';
-import type { Config, ZoneConfig } from '../config/index.ts';
+import { type Config, type ZoneConfig, zoneProviders } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { normaliseName, type RecordSet, type RegionStates, UsageError } from '../model/index.ts';
 import { assemblePlan, type Plan, planZone, type ZonePlan } from '../plan/index.ts';
@@ -37,12 +37,12 @@ function selectZones(config: Config, only: readonly string[] | undefined): ZoneC
   return zones;
 }
 
-function providerOf(zone: ZoneConfig, providers: ReadonlyMap<string, DnsProvider>): DnsProvider {
-  const provider = providers.get(zone.provider);
-  if (!provider) {
-    throw new UsageError(`zone ${zone.name}: provider "${zone.provider}" is not open`, {
+function providerOf(zone: ZoneConfig, id: string, providers: ReadonlyMap<string, DnsProvider>): DnsProvider {
+  const provider = providers.get(id);
+  if (!provider || !zoneProviders(zone).includes(id)) {
+    throw new UsageError(`zone ${zone.name}: provider "${id}" is not open for this zone`, {
       zone: zone.name,
-      provider: zone.provider,
+      provider: id,
       remedy: 'open every provider the config names (openProviders) before planning',
     });
   }
@@ -88,8 +88,10 @@ export async function planZones(
   opts: PlanZonesOptions = {},
 ): Promise<Plan> {
   const zones: ZonePlan[] = [];
+  // One plan per (zone, provider): a zone published to several providers is planned against each.
   for (const zone of selectZones(config, opts.zones)) {
-    zones.push(await planZoneOf(config, zone, providerOf(zone, providers), states, opts));
+    for (const id of zoneProviders(zone))
+      zones.push(await planZoneOf(config, zone, providerOf(zone, id, providers), states, opts));
   }
   return assemblePlan(config.owner, zones, opts.now);
 }
@@ -99,7 +101,7 @@ export interface ApplyPlanOptions extends PlanZonesOptions {
 }
 
 /**
- * Apply a plan zone by zone through the applier; each written zone is re-planned (same states and
+ * Apply a plan zone by zone (and provider by provider) through the applier; each written zone is re-planned (same states and
  * options) and must come out empty. A refused zone is skipped (status `refused`), never written.
  * Stops at the first error: zones after it are not touched.
  */
@@ -120,7 +122,7 @@ export async function applyPlan(
         remedy: 'plan and apply with the same config',
       });
     }
-    const provider = providerOf(zone, providers);
+    const provider = providerOf(zone, zonePlan.provider, providers);
     outcomes.push(
       await applyZonePlan(zonePlan, provider, {
         mode: opts.mode,
@@ -145,7 +147,7 @@ export async function openProviders(
   config: Config,
   opts: OpenProvidersOptions = {},
 ): Promise<Map<string, DnsProvider>> {
-  const ids = new Set(selectZones(config, opts.zones).map((z) => z.provider));
+  const ids = new Set(selectZones(config, opts.zones).flatMap(zoneProviders));
   const out = new Map<string, DnsProvider>();
   try {
     for (const id of ids) {
