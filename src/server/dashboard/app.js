@@ -106,7 +106,13 @@
     $('records').replaceChildren(
       ...s.zones.map((z) => {
         const last = z.lastReconcile;
-        const caption = `${z.zone} · ${z.provider} (${z.providerKind})${last ? ` · last reconcile ${ago(last.at)}: ${last.result}, ${last.changes} change(s)` : ''}`;
+        // Each (zone, provider) has its own table: with provider redundancy, each provider's state.
+        const state = z.failing
+          ? ` · FAILING since ${ago(z.failing.since)}: ${z.failing.message}`
+          : z.error
+            ? ` · ${z.error.message}`
+            : '';
+        const caption = `${z.zone} · ${z.provider} (${z.providerKind})${last ? ` · last reconcile ${ago(last.at)}: ${last.result}, ${last.changes} change(s)` : ''}${state}`;
         const rows = z.records.map((r) => {
           const where =
             r.geo === undefined ? '' : r.geo === 'default' ? 'default' : Object.values(r.geo).join('-');
@@ -124,7 +130,11 @@
         });
         return el(
           'div',
-          { class: 'scroll', 'data-zone': z.zone },
+          {
+            class: `scroll${z.failing ? ' failing' : ''}`,
+            'data-zone': z.zone,
+            'data-provider': z.provider,
+          },
           el(
             'table',
             {},
@@ -260,7 +270,7 @@
       const changes = (e.changes || [])
         .map((c) => `${c.kind} ${c.name}${c.setId ? ` ${c.setId}` : ''}`)
         .join(', ');
-      const label = `DNS change at ${time(t)} in ${e.zone}: ${changes}${vis ? ` · visible ${vis}` : ''}`;
+      const label = `DNS change at ${time(t)} in ${e.zone}${e.provider ? ` (${e.provider})` : ''}: ${changes}${vis ? ` · visible ${vis}` : ''}`;
       root.append(
         svg(
           'path',
