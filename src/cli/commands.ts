@@ -11,6 +11,7 @@ import { register as plan } from './commands/plan.ts';
 import { register as probe } from './commands/probe.ts';
 import { register as status } from './commands/status.ts';
 import { register as validate } from './commands/validate.ts';
+import { withControllerTls } from './controller-client.ts';
 
 import type { Register } from './register.ts';
 
@@ -33,4 +34,7 @@ const registrations: Register[] = [
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   for (const register of registrations) register(program, setExit);
+  // Every command that talks to a running controller can trust a private CA and present a client cert.
+  for (const cmd of program.commands)
+    if (cmd.options.some((o) => o.long === '--controller')) withControllerTls(cmd);
 }

@@ -96,6 +96,8 @@ const healthSchema = z.strictObject({
   quorum: z.union([z.literal('majority'), z.number().int().min(1)]).default('majority'),
   minProbers: z.number().int().min(1).default(2),
   staleAfter: duration.default(15_000),
+  /** How far a report's sentAt may be from the controller's clock, either way; beyond it the report is refused. */
+  maxClockSkew: duration.default(30_000),
   minHealthy: z.number().int().min(1).default(1),
   failbackAfter: duration.default(60_000),
   /** Upper bound for the failback hold-down as flapping lengthens it. */
@@ -200,8 +202,64 @@ const coordinationSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const pemFile = z.string().min(1, 'must be the path of a PEM file');
+
+/** HTTPS for the API and report listener (README "TLS"); files are re-read when they change. */
+const controllerTlsSchema = z
+  .strictObject({
+    /** The server certificate (and its chain), PEM. */
+    certFile: pemFile,
+    /** Its private key, PEM, unencrypted. */
+    keyFile: pemFile,
+    /** CA bundle that signs client certificates (mTLS, a second factor beside the report signature). */
+    clientCaFile: pemFile.optional(),
+    /** With clientCaFile: refuse requests without a valid client certificate (default true); false
+     *  checks a certificate only when one is presented (while agents are being given theirs). */
+    requireClientCert: z.boolean().optional(),
+    /** How often the files are checked for a rotation. */
+    reloadInterval: duration.default(5000),
+  })
+  .refine((t) => t.requireClientCert !== true || t.clientCaFile !== undefined, {
+    message: 'requireClientCert needs clientCaFile (the CA that signs the client certificates)',
+    path: ['requireClientCert'],
+  });
+
+/** Where probe agents send reports; an object adds the TLS trust and client certificate for it. */
+const controllerTargetSchema = z
+  .union([
+    url,
+    z
+      .strictObject({
+        url,
+        /** CA bundle (PEM) to trust for this controller's certificate, e.g. a private CA. */
+        ca: pemFile.optional(),
+        /** Client certificate and key (PEM) presented when the controller asks for one (mTLS). */
+        certFile: pemFile.optional(),
+        keyFile: pemFile.optional(),
+      })
+      .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+        message: 'certFile and keyFile go together (the client certificate and its key)',
+      })
+      .refine(
+        (t) =>
+          t.url.startsWith('https:') ||
+          (t.ca === undefined && t.certFile === undefined && t.keyFile === undefined),
+        { message: 'ca, certFile and keyFile apply only to an https:// url' },
+      ),
+  ])
+  .transform((t) => (typeof t === 'string' ? { url: t } : t) as ControllerTarget);
+
+/** A controller URL with its optional TLS files (the parsed form of a `controllers` entry). */
+export interface ControllerTarget {
+  url: string;
+  ca?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
+  tls: controllerTlsSchema.optional(),
   schedule: z
     .string()
     .refine((s) => cron.validate(s), {
@@ -281,7 +339,7 @@ export const configSchema = z
     owner: id.describe('Ownership id written into every marker; two controllers must never share one.'),
     regions: z.array(regionSchema).min(1),
     probers: z.array(proberSchema).default([]),
-    controllers: z.array(url).default([]),
+    controllers: z.array(controllerTargetSchema).default([]),
     health: healthSchema.default(healthSchema.parse({})),
     providers: z.record(id, providerSchema),
     zones: z.array(zoneSchema).default([]),
@@ -308,5 +366,6 @@ export type RecordConfig = z.output<typeof recordSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type GeoRuleConfig = Extract<PolicyConfig, { kind: 'geo' }>['rules'][number];
 export type ControllerConfig = Config['controller'];
+export type ControllerTlsConfig = NonNullable<ControllerConfig['tls']>;
 export type NotificationConfig = Config['notifications'][number];
 export type SafetyConfig = Config['safety'];

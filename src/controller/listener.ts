@@ -31,7 +31,7 @@ export function listenError(err: unknown, host: string, port: number): Geofailov
 }
 
 /** The base URL the server listens on (IPv6 in brackets). */
-export function urlOf(server: Server): string {
+export function urlOf(server: Server, scheme: 'http' | 'https' = 'http'): string {
   const addr = server.address() as AddressInfo;
-  return `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  return `${scheme}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
 }

@@ -3,7 +3,7 @@
 //   GET  /demo/regions                           each region's backends and modes
 // Loopback-only demo, so no token: breaking a demo region is the point.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../server/index.ts';
+import { pathParam, sendJson } from '../server/index.ts';
 import type { BackendMode, DemoBackend } from './backend.ts';
 
 /** Structurally the controller's Route (src/server). */
@@ -43,7 +43,7 @@ export function demoRoutes(
       method: 'POST',
       path: /^\/demo\/regions\/([^/]+)\/(fail|heal|slow|down)\/?$/,
       handler: async (_req, res, m) => {
-        const id = decodeURIComponent(m[1]!);
+        const id = pathParam(m[1]!, 'region');
         const backends = regions.get(id);
         if (!backends) {
           sendJson(res, 404, {

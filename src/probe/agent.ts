@@ -2,9 +2,10 @@
 // round to know when its own network is the problem (`impaired`), and reports signed batches to every
 // controller. stop() (SIGTERM) ends cleanly: no new checks, in-flight ones aborted and not reported,
 // one last flush.
-import type { Config } from '../config/index.ts';
+import type { Config, ControllerTarget } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { UsageError } from '../model/index.ts';
+import { HttpsClient } from '../tls/index.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
 import type { RunnableCheck } from './outcome.ts';
 import { Reporter, type ReporterStats } from './reporter.ts';
@@ -20,6 +21,8 @@ export interface ProbeAgentOptions {
   /** How often buffered results are sent; default min(1 s, health.interval). */
   flushIntervalMs?: number;
   random?: () => number;
+  /** How often TLS files (controllers[].ca, certFile, keyFile) are checked for a change; default 5 s. */
+  tlsPollMs?: number;
   /** Called with every result (tests, local display). */
   onResult?: (r: ProbeResult) => void;
 }
@@ -38,6 +41,7 @@ export class ProbeAgent {
   private readonly checks: EndpointCheck[];
   private readonly canaries: RunnableCheck[];
   private readonly reporters: Reporter[];
+  private readonly tlsClients: HttpsClient[] = [];
   private readonly scheduler: FixedRateScheduler;
   private readonly canaryScheduler: FixedRateScheduler;
   private readonly latestOk = new Map<string, boolean>();
@@ -68,11 +72,12 @@ export class ProbeAgent {
     this.canaries = compiled.canaries;
     this.regionCount = config.regions.length;
     this.reporters = config.controllers.map(
-      (controller) =>
+      (target, i) =>
         new Reporter({
-          controller,
+          controller: target.url,
           prober: proberId,
           key: opts.key,
+          ...(target.url.startsWith('https:') ? { tls: this.tlsClient(target, i) } : {}),
           bufferSize: config.health.bufferSize,
           // Results older than staleAfter no longer vote, so waiting longer than a fraction of it to
           // retry only delays the controller's return from fail static after a partition heals.
@@ -100,6 +105,40 @@ export class ProbeAgent {
     });
   }
 
+  /** The CA and client certificate for one https:// controller, checked now (a startup error names a bad
+   *  file) and re-read when they change. */
+  private tlsClient(target: ControllerTarget, i: number): HttpsClient {
+    const where = `controllers[${i}]`;
+    const client = new HttpsClient(
+      {
+        ...(target.ca ? { ca: { path: target.ca, where: `${where}.ca` } } : {}),
+        ...(target.certFile && target.keyFile
+          ? {
+              cert: { path: target.certFile, where: `${where}.certFile` },
+              key: { path: target.keyFile, where: `${where}.keyFile` },
+            }
+          : {}),
+      },
+      {
+        ...(this.opts.tlsPollMs === undefined ? {} : { pollMs: this.opts.tlsPollMs }),
+        trustRemedy: `set ${where}.ca to the PEM file of the CA that issued the controller's certificate`,
+        clientCertRemedy: `set ${where}.certFile and keyFile to a client certificate signed by the controller's controller.tls.clientCaFile`,
+        onReload: (r) =>
+          r.ok
+            ? this.opts.logger?.info(
+                { controller: target.url, tls: r.detail },
+                'TLS files changed: using them',
+              )
+            : this.opts.logger?.error(
+                { controller: target.url, err: r.error.message },
+                'TLS files changed but cannot be used: keeping the previous ones',
+              ),
+      },
+    );
+    this.tlsClients.push(client);
+    return client;
+  }
+
   get impaired(): boolean {
     return this.impairedNow;
   }
@@ -118,7 +157,7 @@ export class ProbeAgent {
         prober: this.opts.proberId,
         checks: this.checks.length,
         canaries: this.canaries.length,
-        controllers: this.opts.config.controllers,
+        controllers: this.opts.config.controllers.map((c) => c.url),
       },
       'probe agent started',
     );
@@ -139,6 +178,7 @@ export class ProbeAgent {
       ]);
       clearTimeout(timer);
       for (const r of this.reporters) r.close();
+      for (const t of this.tlsClients) t.close();
       for (const c of [...this.checks.map((e) => e.check), ...this.canaries]) c.close?.();
       this.opts.logger?.info({ stats: this.stats() }, 'probe agent stopped');
     })();

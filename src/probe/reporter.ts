@@ -2,6 +2,8 @@
 // in flight, retried with exponential backoff. While the controller is unreachable results wait in a
 // bounded buffer (newest kept, drops counted) and the agent keeps probing.
 import type { Logger } from '../log/index.ts';
+import { GeofailoverError } from '../model/index.ts';
+import type { HttpReply, HttpsClient } from '../tls/index.ts';
 import { ResultBuffer } from './buffer.ts';
 import {
   MAX_RESULTS_PER_REPORT,
@@ -16,6 +18,8 @@ export interface ReporterOptions {
   controller: string;
   prober: string;
   key: string;
+  /** For an https:// controller: the CA to trust and client certificate to present (re-read on change). */
+  tls?: HttpsClient;
   bufferSize: number;
   /** Shared, strictly increasing report sequence (starts at Date.now() so restarts still increase). */
   nextSeq: () => number;
@@ -44,6 +48,7 @@ export class Reporter {
   private inFlight: Promise<void> | undefined;
   private backoffUntil = 0;
   private consecutiveFailures = 0;
+  private loggedError: string | undefined;
   private readonly abort = new AbortController();
   readonly stats: ReporterStats;
 
@@ -88,6 +93,22 @@ export class Reporter {
     this.abort.abort();
   }
 
+  private async post(body: string): Promise<HttpReply> {
+    const headers = {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signReport(this.opts.key, body),
+      [PROBER_HEADER]: this.opts.prober,
+    };
+    const signal = AbortSignal.any([
+      this.abort.signal,
+      AbortSignal.timeout(this.opts.requestTimeoutMs ?? 5000),
+    ]);
+    if (this.opts.tls)
+      return this.opts.tls.request(new URL(this.url), { method: 'POST', headers, body, signal });
+    const res = await fetch(this.url, { method: 'POST', body, headers, signal });
+    return { status: res.status, text: await res.text().catch(() => '') };
+  }
+
   private refreshStats(): void {
     this.stats.buffered = this.buffer.size;
     this.stats.dropped = this.buffer.dropped;
@@ -106,27 +127,15 @@ export class Reporter {
       const body = JSON.stringify(report);
       let status: number;
       try {
-        const res = await fetch(this.url, {
-          method: 'POST',
-          body,
-          headers: {
-            'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signReport(this.opts.key, body),
-            [PROBER_HEADER]: this.opts.prober,
-          },
-          signal: AbortSignal.any([
-            this.abort.signal,
-            AbortSignal.timeout(this.opts.requestTimeoutMs ?? 5000),
-          ]),
-        });
+        const res = await this.post(body);
         status = res.status;
-        const text = await res.text().catch(() => '');
+        const text = res.text;
         if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
           this.stats.refused++;
           this.stats.lastError = `HTTP ${status} ${text.slice(0, 200)}`;
           this.opts.logger?.error(
             { controller: this.opts.controller, status, response: text.slice(0, 200) },
-            'controller refused a report; dropping it (check the prober key and clocks)',
+            'controller refused a report; dropping it (the response says why: prober key, clock, client certificate)',
           );
           continue;
         }
@@ -136,14 +145,20 @@ export class Reporter {
         this.stats.failures++;
         this.consecutiveFailures++;
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const msg = `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+        // A TLS failure says what is wrong and what to do (untrusted CA, client certificate wanted).
+        const msg =
+          err instanceof GeofailoverError
+            ? err.describe()
+            : `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
         this.stats.lastError = msg;
         const base = Math.min(
           this.opts.maxBackoffMs ?? 30_000,
           250 * 2 ** Math.min(this.consecutiveFailures - 1, 16),
         );
         this.backoffUntil = performance.now() + base * (0.5 + (this.opts.random ?? Math.random)() / 2);
-        if (this.consecutiveFailures === 1) {
+        // Once per outage, and again when the reason changes (refused → TLS untrusted → ...).
+        if (this.consecutiveFailures === 1 || msg !== this.loggedError) {
+          this.loggedError = msg;
           this.opts.logger?.warn(
             { controller: this.opts.controller, err: msg },
             'controller unreachable; buffering results and retrying with backoff',
@@ -158,6 +173,7 @@ export class Reporter {
         );
       }
       this.consecutiveFailures = 0;
+      this.loggedError = undefined;
       this.stats.reportsSent++;
       this.stats.resultsSent += batch.length;
     }

@@ -1,6 +1,7 @@
 // The controller's HTTP API routes (DESIGN.md; issue 5): status, events, drains, reconcile, metrics,
 // health, and the probe report intake. Mutating calls need the bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
 import { dashboardPage } from './dashboard/page.ts';
 import { checkBearer, HttpError, readJson, sendJson, sendText } from './http-util.ts';
 import type { Route } from './router.ts';
@@ -32,13 +33,7 @@ function drainBody(raw: unknown): { reason: string; author: string; forMs?: numb
   }
   if (b.reason.length > 500) throw new HttpError(400, '"reason" is over 500 characters', 'bad-request');
   const author = typeof b.author === 'string' && b.author.trim() !== '' ? b.author.slice(0, 100) : 'api';
-  let forMs: number | undefined;
-  if (b.forMs !== undefined) {
-    if (typeof b.forMs !== 'number' || !Number.isFinite(b.forMs) || b.forMs <= 0) {
-      throw new HttpError(400, '"forMs" must be a positive number of milliseconds', 'bad-request');
-    }
-    forMs = b.forMs;
-  }
+  const forMs = b.forMs === undefined ? undefined : boundedMs(b.forMs, 'forMs');
   return { reason: b.reason.trim(), author, ...(forMs === undefined ? {} : { forMs }) };
 }
 
@@ -71,7 +66,8 @@ export function apiRoutes(api: ControllerApi): Route[] {
         const sinceRaw = q.get('since') ?? undefined;
         let since: number | string | undefined;
         if (sinceRaw !== undefined) {
-          if (/^\d+$/.test(sinceRaw)) since = Number(sinceRaw);
+          if (/^\d+$/.test(sinceRaw))
+            since = boundedInt(sinceRaw, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER }, 0);
           else if (!Number.isNaN(Date.parse(sinceRaw))) since = new Date(sinceRaw).toISOString();
           else
             throw new HttpError(
@@ -80,7 +76,7 @@ export function apiRoutes(api: ControllerApi): Route[] {
               'bad-request',
             );
         }
-        const limit = Math.min(10_000, Math.max(1, Number(q.get('limit') ?? 1000) || 1000));
+        const limit = boundedInt(q.get('limit'), 'limit', API_BOUNDS.eventsLimit, 1000);
         const types = q.get('type')?.split(',').filter(Boolean);
         sendJson(res, 200, { events: api.events(since, limit, types) });
       },
@@ -91,7 +87,7 @@ export function apiRoutes(api: ControllerApi): Route[] {
       handler: async (req, res, m) => {
         checkBearer(req, api.token);
         const body = drainBody(await readJson(req));
-        sendJson(res, 200, await api.drain(decodeURIComponent(m[1]!), body));
+        sendJson(res, 200, await api.drain(pathParam(m[1]!, 'region'), body));
       },
     },
     {
@@ -100,7 +96,7 @@ export function apiRoutes(api: ControllerApi): Route[] {
       handler: async (req, res, m) => {
         checkBearer(req, api.token);
         const author = query(req).get('author') ?? 'api';
-        sendJson(res, 200, await api.undrain(decodeURIComponent(m[1]!), author.slice(0, 100)));
+        sendJson(res, 200, await api.undrain(pathParam(m[1]!, 'region'), author.slice(0, 100)));
       },
     },
     {

@@ -2,6 +2,7 @@
 // controller's server mounts.
 
 export { apiRoutes, type ControllerApi } from './api.ts';
+export { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
 export { checkBearer, HttpError, readBody, readJson, sendJson, sendText } from './http-util.ts';
 export { ControllerMetrics } from './metrics.ts';
 export {
@@ -14,3 +15,4 @@ export {
 } from './reports.ts';
 export { createRouterServer, type Route } from './router.ts';
 export type * from './status-types.ts';
+export { createListener, type ListenerTls, loadListenerTls } from './tls.ts';

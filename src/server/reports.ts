@@ -29,6 +29,7 @@ export const REJECT_REASONS = [
   'invalid-body',
   'prober-mismatch',
   'replay',
+  'clock-skew',
   'body-error',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -44,8 +45,15 @@ const STATUS: Record<RejectReason, number> = {
   'invalid-body': 422,
   'prober-mismatch': 400,
   replay: 409,
+  'clock-skew': 400,
   'body-error': 400,
 };
+
+/** A result is measured before its report is sent; this much later is rounding, more is a bad clock. */
+const RESULT_SLACK_MS = 1000;
+
+/** How far a seq may run ahead of the clock (an agent sending 100 reports/s for a day stays below). */
+const SEQ_AHEAD_MS = 7 * 86_400_000;
 
 /** Beyond this many bytes the connection is cut instead of drained to answer 413 politely. */
 const HARD_CAP_BYTES = 16 * 1024 * 1024;
@@ -160,6 +168,35 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
           prober,
         );
       }
+    }
+    // Clocks: a report sent too far from our now (either way), or holding a result measured after the
+    // report was sent, is refused. Accepted, a result from the future would count as fresh for as long
+    // as it is ahead, and lock out the prober's real results (older timestamps are skipped as out of
+    // order) until its clock caught up.
+    const skewMs = report.sentAt - at;
+    if (Math.abs(skewMs) > opts.config.health.maxClockSkew) {
+      return reject(
+        'clock-skew',
+        `report sentAt is ${Math.round(skewMs / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the controller's clock (health.maxClockSkew ${opts.config.health.maxClockSkew / 1000} s): fix the prober's clock (NTP)`,
+        prober,
+      );
+    }
+    const ahead = report.results.find((r) => r.at > report.sentAt + RESULT_SLACK_MS);
+    if (ahead) {
+      return reject(
+        'clock-skew',
+        `result for ${ahead.endpoint.slice(0, 64)} is timestamped ${Math.round((ahead.at - report.sentAt) / 1000)} s after the report was sent: fix the prober's clock (NTP)`,
+        prober,
+      );
+    }
+    // Agents number reports from their clock (ms), so a seq far ahead of ours is a bad clock too, and
+    // accepted it would refuse every later report of that prober as a replay until a restart.
+    if (report.seq > at + SEQ_AHEAD_MS) {
+      return reject(
+        'clock-skew',
+        `seq ${report.seq} is ahead of the controller's clock (${at} ms): agents number reports from their clock; fix the prober's clock (NTP)`,
+        prober,
+      );
     }
     const last = highestSeq.get(prober);
     if (last !== undefined && report.seq <= last) {

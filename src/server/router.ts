@@ -10,8 +10,12 @@ export interface Route {
   handler: (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => void | Promise<void>;
 }
 
-export function createRouterServer(routes: () => readonly Route[], logger: Logger): Server {
-  const server = createServer((req, res) => {
+/** The request handler: the first route whose path and method match; 404/405 otherwise. */
+export function routeRequests(
+  routes: () => readonly Route[],
+  logger: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     let pathMatched = false;
     for (const route of routes()) {
@@ -33,7 +37,15 @@ export function createRouterServer(routes: () => readonly Route[], logger: Logge
     }
     if (pathMatched) sendJson(res, 405, { error: `method ${req.method} not allowed on ${path}` });
     else sendJson(res, 404, { error: `no such resource: ${path}` });
-  });
+  };
+}
+
+export function createRouterServer(routes: () => readonly Route[], logger: Logger): Server {
+  return hardenServer(createServer(routeRequests(routes, logger)));
+}
+
+/** Bad requests answered and never thrown; bounded header and request times (HTTP and HTTPS alike). */
+export function hardenServer<S extends Server>(server: S): S {
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });

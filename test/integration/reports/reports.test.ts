@@ -9,6 +9,7 @@ import { configSchema } from '../../../src/config/index.ts';
 import { HealthEngine } from '../../../src/health/index.ts';
 import { type ProbeReport, signReport } from '../../../src/probe/index.ts';
 import { createReportHandler } from '../../../src/server/index.ts';
+import { HostileTally } from '../../helpers/hostile.ts';
 
 const NOW = 1_800_000_000_000;
 const T = NOW / 1000;
@@ -27,6 +28,7 @@ const config = configSchema.parse({
   providers: { m: { kind: 'memory' } },
 });
 
+const hostile = new HostileTally('report-intake');
 let seq = 100;
 function report(prober = 'a', ok = false, over: Partial<ProbeReport> = {}): ProbeReport {
   const n = seq++;
@@ -66,6 +68,7 @@ describe('POST /v1/reports', () => {
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => {
+    hostile.record();
     agent.destroy();
     server.closeAllConnections();
     server.close();
@@ -158,6 +161,37 @@ describe('POST /v1/reports', () => {
     expect(await post(older.body, older.headers)).toMatchObject({ status: 409, body: { error: 'replay' } });
   });
 
+  it('refuses reports, results and seqs outside the clock-skew window, and does not lock the prober out (issue 18 item 7)', async () => {
+    const YEAR = 365 * 86_400_000;
+    const before = rejected.length;
+    const cases = [
+      report('b', false, { sentAt: NOW + YEAR }),
+      report('b', false, { sentAt: NOW - YEAR }),
+      report('b', false, { sentAt: NOW + 31_000 }),
+      {
+        ...report('b', false),
+        results: [{ endpoint: 'e1', prober: 'b', ok: false, latencyMs: 1, detail: 'x', at: NOW + YEAR }],
+      },
+      { ...report('b', false), seq: NOW + YEAR },
+    ];
+    for (const r of cases) {
+      const s = signed(r);
+      const res = await post(s.body, s.headers);
+      hostile.add(res.status === 400 && res.body.error === 'clock-skew');
+      expect(res).toMatchObject({ status: 400, body: { error: 'clock-skew' } });
+    }
+    expect(rejected.slice(before)).toEqual(cases.map(() => 'clock-skew'));
+    // Within the window both ways is fine, and the prober's real results still count.
+    const fine = report('b', true, { sentAt: NOW + 20_000 });
+    const ok = signed({ ...fine, results: [{ ...fine.results[0]!, at: NOW + 10_000 }] });
+    expect((await post(ok.body, ok.headers)).status).toBe(200);
+    const vote = engine
+      .snapshot(NOW)
+      .endpoints.find((e) => e.id === 'e1')!
+      .votes.find((v) => v.prober === 'b');
+    expect(vote?.detail).toBe('ok');
+  });
+
   it('fuzz: 5,000+ bad bodies are all 4xx, change nothing, and the server stays up', async () => {
     const before = JSON.stringify(engine.snapshot(NOW));
     const countsBefore = { ...handler.counts };
@@ -238,5 +272,7 @@ describe('POST /v1/reports', () => {
     const fresh = signed(report('b', true));
     expect((await post(fresh.body, fresh.headers)).status).toBe(200);
     console.log(`fuzz: ${bodies.length} bodies, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    hostile.tried += bodies.length;
+    hostile.held += rejectedNow;
   });
 });

@@ -22,7 +22,7 @@ describe('demo config', () => {
   it('loads with the real schema and cross-reference checks', () => {
     expect(config.regions.map((r) => r.id)).toEqual(['us-east', 'eu-west', 'ap-south']);
     expect(config.probers.map((p) => p.id)).toEqual([...DEMO_PROBERS]);
-    expect(config.controllers).toEqual(['http://127.0.0.1:8080']);
+    expect(config.controllers).toEqual([{ url: 'http://127.0.0.1:8080' }]);
     expect(config.controller.listen).toBe('127.0.0.1:8080');
     expect(config.providers.demo).toMatchObject({ kind: 'builtin', listen: '127.0.0.1:5353' });
   });

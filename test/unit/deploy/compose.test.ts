@@ -210,7 +210,7 @@ describe('docker-compose.yml', () => {
         .map(([, x]) => argOf(x, '--prober'));
       expect(ids.sort()).toEqual(config.probers.map((p) => p.id).sort());
       expect(config.controllers.length, `${name}: controllers`).toBeGreaterThan(0);
-      for (const u of config.controllers) {
+      for (const { url: u } of config.controllers) {
         const url = new URL(u);
         const target = controllers.find(([cname]) => cname === url.hostname);
         expect(target, `${name}: ${u} names a controller service`).toBeDefined();
@@ -281,7 +281,7 @@ describe('docker-compose.yml `ha` profile', () => {
     expect(probes.length).toBeGreaterThan(0);
     for (const [name, s] of probes) {
       const hosts = configOf(s)!
-        .config.controllers.map((u) => new URL(u).hostname)
+        .config.controllers.map((c) => new URL(c.url).hostname)
         .sort();
       expect(hosts, name).toEqual(controllers.map(([n]) => n).sort());
     }

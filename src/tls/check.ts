@@ -1,0 +1,53 @@
+// The config's TLS files checked the way the controller and the agents will load them, for
+// `validate` (warnings; errors with --check-env, where the files exist): each problem with its YAML
+// path and line. Startup runs the same checks and refuses to start on the first problem.
+import { type Config, type ConfigProblem, lineIn } from '../config/index.ts';
+import { HttpsClient } from './client.ts';
+import { TlsFileError } from './errors.ts';
+import { serverTlsFiles } from './server.ts';
+
+/** `controllers[0].ca` → ['controllers', 0, 'ca']. */
+function pathOf(where: string): (string | number)[] {
+  return where
+    .split(/\.|(?=\[)/)
+    .map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p))
+    .filter((p) => p !== '');
+}
+
+export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const attempt = (load: () => void) => {
+    try {
+      load();
+    } catch (err) {
+      if (!(err instanceof TlsFileError)) throw err;
+      const at = pathOf(err.where);
+      problems.push({
+        path: err.where,
+        line: lineIn(text, at),
+        message: `${err.file}: ${err.problem}; to fix: ${err.context.remedy ?? ''}`,
+      });
+    }
+  };
+  const tls = config.controller.tls;
+  if (tls) attempt(() => serverTlsFiles(tls));
+  config.controllers.forEach((c, i) => {
+    const where = `controllers[${i}]`;
+    if (!c.ca && !c.certFile) return;
+    attempt(() =>
+      new HttpsClient(
+        {
+          ...(c.ca ? { ca: { path: c.ca, where: `${where}.ca` } } : {}),
+          ...(c.certFile && c.keyFile
+            ? {
+                cert: { path: c.certFile, where: `${where}.certFile` },
+                key: { path: c.keyFile, where: `${where}.keyFile` },
+              }
+            : {}),
+        },
+        { trustRemedy: '', clientCertRemedy: '' },
+      ).close(),
+    );
+  });
+  return problems;
+}

@@ -1,0 +1,175 @@
+// HTTPS requests to a controller with a private CA to trust and an optional client certificate, the
+// files re-read when they change (checked at most every pollMs, when a request is made). Used by the
+// probe agent's reporters and the operator CLI. Built on node:https (fetch takes no CA option).
+import { Agent, request } from 'node:https';
+import { GeofailoverError } from '../model/index.ts';
+import { describeCert, loadCa, loadKeyPair, type PemRef } from './pem.ts';
+import { ReloadingFiles } from './reload.ts';
+
+export interface ClientTlsRefs {
+  ca?: PemRef;
+  cert?: PemRef;
+  key?: PemRef;
+}
+
+export interface ClientTlsOptions {
+  /** How often the files are checked for a change (default 5 s). */
+  pollMs?: number;
+  /** Told of every reload and of every broken new set of files (the old one stays in use). */
+  onReload?: (outcome: { ok: true; detail: Record<string, unknown> } | { ok: false; error: Error }) => void;
+  /** What to tell the user when the server's certificate is not trusted (`set controllers[0].ca`). */
+  trustRemedy: string;
+  /** What to tell the user when the server wants a client certificate. */
+  clientCertRemedy: string;
+}
+
+interface Material {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  detail: Record<string, unknown>;
+}
+
+export interface HttpReply {
+  status: number;
+  text: string;
+}
+
+/** A request over TLS that failed, with what went wrong in words and what to do. */
+export class TlsRequestError extends GeofailoverError {}
+
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+]);
+
+function loadMaterial(refs: ClientTlsRefs): Material {
+  const m: Material = { detail: {} };
+  if (refs.ca) {
+    const ca = loadCa(refs.ca);
+    m.ca = ca.pem;
+    m.detail.ca = ca.certs.map((c) => describeCert(c).fingerprint256);
+  }
+  if (refs.cert && refs.key) {
+    const pair = loadKeyPair(refs.cert, refs.key);
+    m.cert = pair.cert;
+    m.key = pair.key;
+    m.detail.clientCert = describeCert(pair.leaf);
+  }
+  return m;
+}
+
+export class HttpsClient {
+  private readonly files: ReloadingFiles<Material>;
+  private agent: Agent;
+  private retired: Agent | undefined;
+  private lastPoll = performance.now();
+
+  /** Reads and checks the files now: a missing or broken file is a TlsFileError (a startup error). */
+  constructor(
+    private readonly refs: ClientTlsRefs,
+    private readonly opts: ClientTlsOptions,
+  ) {
+    const paths = [refs.ca, refs.cert, refs.key].flatMap((r) => (r ? [r.path] : []));
+    this.files = new ReloadingFiles(paths, () => loadMaterial(refs));
+    this.agent = this.newAgent(this.files.value);
+  }
+
+  private newAgent(m: Material): Agent {
+    // Keep-alive: reports go every second; a new handshake each time would cost more than the report.
+    return new Agent({
+      keepAlive: true,
+      maxSockets: 4,
+      ...(m.ca ? { ca: m.ca } : {}),
+      ...(m.cert ? { cert: m.cert, key: m.key } : {}),
+    });
+  }
+
+  /** Picks up rotated files; the connections of the old agent finish and are then closed. */
+  private refresh(): void {
+    const now = performance.now();
+    if (now - this.lastPoll < (this.opts.pollMs ?? 5000)) return;
+    this.lastPoll = now;
+    const out = this.files.poll();
+    if (out.kind === 'reloaded') {
+      this.retired?.destroy();
+      this.retired = this.agent;
+      // Idle keep-alive sockets of the old agent would still carry the old files: close them.
+      for (const list of Object.values(this.retired.freeSockets)) for (const s of list ?? []) s.destroy();
+      this.agent = this.newAgent(out.value);
+      this.opts.onReload?.({ ok: true, detail: out.value.detail });
+    } else if (out.kind === 'failed' && !out.repeated) {
+      this.opts.onReload?.({ ok: false, error: out.error });
+    }
+  }
+
+  /** What the agent trusts and presents now (for logs). */
+  get detail(): Record<string, unknown> {
+    return this.files.value.detail;
+  }
+
+  request(
+    url: URL,
+    init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+  ): Promise<HttpReply> {
+    this.refresh();
+    return new Promise<HttpReply>((resolve, reject) => {
+      const req = request(
+        url,
+        { method: init.method, headers: init.headers, agent: this.agent, signal: init.signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (err) => reject(this.explain(err, url)));
+      req.end(init.body);
+    });
+  }
+
+  /** A TLS failure in words with its remedy; other errors (refused, timeout) pass through. */
+  private explain(err: Error, url: URL): Error {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const at = url.host;
+    const fail = (problem: string, remedy: string) =>
+      new TlsRequestError(`TLS with ${at} failed: ${problem} (${code || err.message})`, {
+        remedy,
+        cause: err,
+      });
+    if (UNTRUSTED.has(code)) {
+      const trusted = this.refs.ca ? `the CA in ${this.refs.ca.path}` : 'the system CAs';
+      return fail(`its certificate is not signed by a CA we trust (${trusted})`, this.opts.trustRemedy);
+    }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+      return fail(
+        `its certificate does not name ${url.hostname}`,
+        'use a URL with a name or IP the certificate lists (subjectAltName), or reissue the certificate',
+      );
+    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+      return fail('its certificate is outside its validity period', 'renew the controller certificate');
+    if (/CERTIFICATE_REQUIRED|certificate required/i.test(`${code} ${err.message}`))
+      return fail('the controller requires a client certificate', this.opts.clientCertRemedy);
+    if (/ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code))
+      return fail('the controller refused our client certificate', this.opts.clientCertRemedy);
+    if (/WRONG_VERSION_NUMBER|wrong version number/i.test(`${code} ${err.message}`))
+      return fail(
+        'the server does not speak TLS there',
+        'use an http:// URL, or set controller.tls on the controller',
+      );
+    return err;
+  }
+
+  close(): void {
+    this.retired?.destroy();
+    this.agent.destroy();
+  }
+}

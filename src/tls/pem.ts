@@ -1,0 +1,134 @@
+// Reading and checking PEM files before any TLS context is built from them: a certificate chain, a
+// private key that matches it, a CA bundle. Node's own errors ("key values mismatch", "no start line")
+// name neither the file nor the remedy, so every file is checked here first.
+import { createHash, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { TlsFileError } from './errors.ts';
+
+/** A configured file: its path and where the config names it. */
+export interface PemRef {
+  path: string;
+  where: string;
+}
+
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+export function readPem(ref: PemRef): string {
+  try {
+    return readFileSync(ref.path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'not readable by this user'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot read the file (${code ?? (err as Error).message})`;
+    throw new TlsFileError(
+      ref.where,
+      ref.path,
+      problem,
+      'put the PEM file there (readable by the geofailover user) or fix the path',
+    );
+  }
+}
+
+/** Every certificate in a PEM text (a leaf and its chain, or a CA bundle); at least one. */
+export function parseCertificates(ref: PemRef, text: string, what: 'certificate' | 'CA'): X509Certificate[] {
+  const blocks = text.match(CERT_BLOCK) ?? [];
+  const remedy =
+    what === 'CA'
+      ? 'give the CA certificate(s) in PEM form (-----BEGIN CERTIFICATE-----); convert DER with `openssl x509 -inform der -in ca.der -out ca.pem`'
+      : 'give the certificate (and its chain) in PEM form (-----BEGIN CERTIFICATE-----)';
+  if (blocks.length === 0) {
+    const hint = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) ? ' (it holds a private key)' : '';
+    throw new TlsFileError(ref.where, ref.path, `is not a PEM certificate file${hint}`, remedy);
+  }
+  return blocks.map((b, i) => {
+    try {
+      return new X509Certificate(b);
+    } catch (err) {
+      throw new TlsFileError(
+        ref.where,
+        ref.path,
+        `certificate ${i + 1} in the file cannot be parsed (${(err as Error).message})`,
+        remedy,
+      );
+    }
+  });
+}
+
+export function parsePrivateKey(ref: PemRef, text: string): KeyObject {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    const hint = /-----BEGIN CERTIFICATE-----/.test(text) ? ' (it holds a certificate)' : '';
+    throw new TlsFileError(
+      ref.where,
+      ref.path,
+      `is not a PEM private key file${hint}`,
+      'give the unencrypted private key in PEM form (-----BEGIN PRIVATE KEY-----)',
+    );
+  }
+  try {
+    return createPrivateKey(text);
+  } catch (err) {
+    throw new TlsFileError(
+      ref.where,
+      ref.path,
+      `the private key cannot be read (${(err as Error).message})`,
+      'give an unencrypted PEM key (decrypt it with `openssl pkey -in key.pem -out plain.pem`)',
+    );
+  }
+}
+
+/** A certificate chain with its matching key, as TLS options. */
+export interface KeyPair {
+  cert: string;
+  key: string;
+  leaf: X509Certificate;
+}
+
+export function loadKeyPair(certRef: PemRef, keyRef: PemRef): KeyPair {
+  const cert = readPem(certRef);
+  const key = readPem(keyRef);
+  const [leaf] = parseCertificates(certRef, cert, 'certificate');
+  const keyObject = parsePrivateKey(keyRef, key);
+  if (!leaf!.checkPrivateKey(keyObject)) {
+    throw new TlsFileError(
+      keyRef.where,
+      keyRef.path,
+      `the key does not match the certificate in ${certRef.path} (${certRef.where}; subject ${leaf!.subject.replace(/\n/g, ', ')})`,
+      'give the key the certificate was issued for (a rotation must replace both files)',
+    );
+  }
+  return { cert, key, leaf: leaf! };
+}
+
+export function loadCa(ref: PemRef): { pem: string; certs: X509Certificate[] } {
+  const pem = readPem(ref);
+  return { pem, certs: parseCertificates(ref, pem, 'CA') };
+}
+
+/** What a log line says about a certificate: serial, SHA-256 fingerprint, validity end. */
+export function describeCert(c: X509Certificate): {
+  serial: string;
+  fingerprint256: string;
+  validTo: string;
+} {
+  return { serial: c.serialNumber, fingerprint256: c.fingerprint256, validTo: c.validTo };
+}
+
+/** A digest of the files' bytes (or of their read errors), to tell cheaply whether any changed. */
+export function filesDigest(paths: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const p of paths) {
+    try {
+      h.update(readFileSync(p));
+    } catch (err) {
+      h.update(`\0error:${(err as NodeJS.ErrnoException).code ?? 'unknown'}`);
+    }
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
