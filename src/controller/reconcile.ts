@@ -5,7 +5,13 @@
 import { createProvider, type DnsProvider } from '../../providers/index.ts';
 import { type Config, type ZoneConfig, zoneProviders } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { normaliseName, type RecordSet, type RegionStates, UsageError } from '../model/index.ts';
+import {
+  GeofailoverError,
+  normaliseName,
+  type RecordSet,
+  type RegionStates,
+  UsageError,
+} from '../model/index.ts';
 import { assemblePlan, type Plan, planZone, type ZonePlan } from '../plan/index.ts';
 import { type DesiredRecord, desiredRecords, plainRecords } from '../policy/index.ts';
 import { type ApplyMode, type ApplyOutcome, applyZonePlan } from './applier.ts';
@@ -101,9 +107,11 @@ export interface ApplyPlanOptions extends PlanZonesOptions {
 }
 
 /**
- * Apply a plan zone by zone (and provider by provider) through the applier; each written zone is re-planned (same states and
- * options) and must come out empty. A refused zone is skipped (status `refused`), never written.
- * Stops at the first error: zones after it are not touched.
+ * Apply a plan zone by zone (and provider by provider) through the applier; each written zone is
+ * re-planned (same states and options) and must come out empty. A refused zone is skipped (status
+ * `refused`), never written. Stops at the first error: zones after it are not touched; but a zone's
+ * other providers are still applied (one provider's outage must not keep the zone's other copy
+ * stale), and the error then says what they did (PartialApplyError).
  */
 export async function applyPlan(
   config: Config,
@@ -114,7 +122,9 @@ export async function applyPlan(
 ): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = [];
   const byName = new Map(config.zones.map((z) => [normaliseName(z.name), z]));
+  let failed: { zone: string; error: unknown; siblings: ApplyOutcome[] } | undefined;
   for (const zonePlan of plan.zones) {
+    if (failed && failed.zone !== normaliseName(zonePlan.zone)) break;
     const zone = byName.get(normaliseName(zonePlan.zone));
     if (!zone) {
       throw new UsageError(`plan names zone ${zonePlan.zone}, which the config does not have`, {
@@ -123,16 +133,46 @@ export async function applyPlan(
       });
     }
     const provider = providerOf(zone, zonePlan.provider, providers);
-    outcomes.push(
-      await applyZonePlan(zonePlan, provider, {
+    try {
+      const outcome = await applyZonePlan(zonePlan, provider, {
         mode: opts.mode,
         ...(opts.signal ? { signal: opts.signal } : {}),
         // Verdicts do not matter after a write (adopt/force only change them): the changes must be empty.
         replan: (signal) => planZoneOf(config, zone, provider, states, signal ? { signal } : {}),
-      }),
+      });
+      outcomes.push(outcome);
+      failed?.siblings.push(outcome);
+    } catch (error) {
+      if (zoneProviders(zone).length === 1 || failed) throw failed ? partial(failed) : error;
+      failed = { zone: normaliseName(zonePlan.zone), error, siblings: [] };
+    }
+  }
+  if (failed) throw partial(failed);
+  return outcomes;
+}
+
+/** One provider of a zone failed; the zone's other providers were applied after it. */
+export class PartialApplyError extends GeofailoverError {
+  constructor(
+    readonly error: unknown,
+    readonly outcomes: readonly ApplyOutcome[],
+    zone: string,
+  ) {
+    const inner = error instanceof GeofailoverError ? error : undefined;
+    const done = outcomes.map(
+      (o) => `${o.provider}: ${o.status}${o.changes ? ` (${o.changes} change(s))` : ''}`,
+    );
+    super(
+      `${inner?.message ?? (error as Error)?.message ?? String(error)}${
+        done.length > 0 ? `; zone ${zone}'s other provider(s) were applied: ${done.join(', ')}` : ''
+      }`,
+      { ...(inner?.context ?? {}), zone, cause: error },
     );
   }
-  return outcomes;
+}
+
+function partial(f: { zone: string; error: unknown; siblings: ApplyOutcome[] }): PartialApplyError {
+  return new PartialApplyError(f.error, f.siblings, f.zone);
 }
 
 export interface OpenProvidersOptions {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
-import { applyPlan, planZones } from '../../../src/controller/index.ts';
+import { applyPlan, PartialApplyError, planZones } from '../../../src/controller/index.ts';
+import { ProviderError } from '../../../src/model/index.ts';
 import { renderText } from '../../../src/plan/index.ts';
 import { assumeStates } from '../../../src/policy/index.ts';
 
@@ -63,5 +64,38 @@ describe('a zone on two providers', () => {
         '198.51.100.10',
       ]);
     expect((await planZones(config, providers, down)).zones.map((z) => z.changes.length)).toEqual([0, 0]);
+  });
+
+  it("applies a zone's other provider when one fails, and the error says so", async () => {
+    const config = parseConfig(YAML, 'r.yaml');
+    const one = new MemoryProvider('one', config.owner);
+    const two = new MemoryProvider('two', config.owner);
+    one.apply = async () => {
+      throw new ProviderError('provider one is down', { provider: 'one' });
+    };
+    const providers = new Map<string, DnsProvider>([
+      ['one', one],
+      ['two', two],
+    ]);
+    const up = assumeStates(config, new Map());
+    const plan = await planZones(config, providers, up);
+    const err = await applyPlan(config, plan, providers, up, { mode: 'apply' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PartialApplyError);
+    expect((err as Error).message).toBe(
+      "provider one is down; zone example.com.'s other provider(s) were applied: two: applied (2 change(s))",
+    );
+    expect(two.all('example.com').some((r) => r.name === 'app.example.com.')).toBe(true);
+    expect(
+      (
+        await planZones(
+          config,
+          new Map([
+            ['one', one],
+            ['two', two],
+          ]),
+          up,
+        )
+      ).zones.map((z) => z.changes.length),
+    ).toEqual([2, 0]);
   });
 });
