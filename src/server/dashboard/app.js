@@ -106,12 +106,11 @@
     $('records').replaceChildren(
       ...s.zones.map((z) => {
         const last = z.lastReconcile;
-        // Each (zone, provider) has its own table: with provider redundancy, each provider's state.
+        // Each (zone, provider) has its own table: with provider redundancy, each provider's state
+        // (its error message is printed under the table).
         const state = z.failing
-          ? ` · FAILING since ${ago(z.failing.since)}: ${z.failing.message}`
-          : z.error
-            ? ` · ${z.error.message}`
-            : '';
+          ? ` · FAILING since ${ago(z.failing.since)} (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'})`
+          : '';
         const caption = `${z.zone} · ${z.provider} (${z.providerKind})${last ? ` · last reconcile ${ago(last.at)}: ${last.result}, ${last.changes} change(s)` : ''}${state}`;
         const rows = z.records.map((r) => {
           const where =
