@@ -1,12 +1,14 @@
 // One clear error each, against a real pdns_server: a wrong API key, a zone the server does not
 // have, the server down (connection refused), a server that never answers (timeout), a missing key
-// variable. Each message names the provider, the zone and what to do, never the key; each test ends
+// variable, a write whose answer is lost. Each message names the provider, the zone and what to do,
+// never the key; each test ends
 // with a working provider planning again to zero changes.
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyZonePlan } from '../../../src/controller/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
-import { converge, failover, makeConfig, open, plan } from './harness.ts';
+import { converge, dnsAnswer, failover, makeConfig, open, plan } from './harness.ts';
 import { missing, type PdnsServer, startPdns } from './pdns-server.ts';
 
 const why = missing();
@@ -131,6 +133,46 @@ describe.skipIf(why !== undefined)('powerdns adapter errors', () => {
     } finally {
       for (const s of held) s.destroy();
       await new Promise<void>((r) => silent.close(() => r()));
+    }
+    await convergesAfter();
+  });
+
+  it('a write whose answer is lost says it may have been applied, and the next plan converges', async () => {
+    // A proxy that passes requests to pdns_server but cuts the connection instead of answering a
+    // PATCH: the write happens, the adapter never hears of it (a network error mid-request).
+    const target = new URL(pdns.url);
+    const proxy = createHttpServer((req, res) => {
+      const up = httpRequest(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          if (req.method === 'PATCH') {
+            answer.resume();
+            answer.on('end', () => res.socket?.destroy());
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const config = makeConfig(url, zone, records());
+      const p = await open(config, pdns.apiKey);
+      await convergesAfter();
+      const zp = await plan(config, p, { 'us-east': 'down' });
+      const e = await error(applyZonePlan(zp, p, { mode: 'apply' }));
+      expect(e.message).toMatch(
+        /write of 1 RRset\(s\) failed: cannot reach the PowerDNS API \(.+\) at http:\/\/127\.0\.0\.1:\d+; the write may or may not have been applied; the next plan reads the zone again and shows what is left/,
+      );
+      expect(e.retryable).toBe(true);
+      // it was applied: the next plan sees that and has nothing left to do
+      expect(await dnsAnswer(pdns.dnsPort, `app.${zone}`, 'A')).toEqual(['198.51.100.20']);
+      expect((await plan(config, p, { 'us-east': 'down' })).changes).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
     }
     await convergesAfter();
   });
