@@ -66,10 +66,12 @@ export async function planZoneOf(
   const names = zone.records.map((r) => r.name);
   const current = await provider.records(zone.name, { names }, opts.signal);
   // A provider without weighted sets publishes each weighted record as one plain set (see plainRecords).
-  const desired = plainRecords(desiredRecords(config, zone, states, current), provider.capabilities, {
-    zone: zone.name,
-    provider: provider.id,
-  });
+  const desired = plainRecords(
+    desiredRecords(config, zone, states, current),
+    provider.capabilities,
+    { zone: zone.name, provider: provider.id },
+    current,
+  );
   opts.inspect?.(current, desired);
   return planZone({
     zone,

@@ -2,7 +2,13 @@
 // 2136 servers): the record sets of one weighted record become one plain set holding the values of
 // every region with weight > 0, so resolvers share traffic about evenly among the serving regions.
 // Geo cannot be flattened without changing its meaning: validate refuses it; here it is an error.
-import { type ChangeReason, normaliseRecord, UsageError } from '../model/index.ts';
+import {
+  type ChangeReason,
+  normaliseName,
+  normaliseRecord,
+  type RecordSet,
+  UsageError,
+} from '../model/index.ts';
 import type { DesiredRecord } from './types.ts';
 
 export interface PlainCapabilities {
@@ -22,8 +28,29 @@ const REASON_RANK: Record<ChangeReason['code'], number> = {
   orphan: 7,
 };
 
-function mergeWeighted(name: string, parts: readonly DesiredRecord[]): DesiredRecord {
+function mergeWeighted(name: string, parts: readonly DesiredRecord[], published?: RecordSet): DesiredRecord {
   const first = parts[0]!;
+  // keep-last with every region down: keep the plain set published now (the per-region sets the
+  // policy looked for do not exist on this provider, so it fell back to fail-open).
+  if (
+    first.source.whenAllDown === 'keep-last' &&
+    published !== undefined &&
+    published.values.length > 0 &&
+    parts.every((p) => p.reason.code === 'all-down')
+  ) {
+    return {
+      record: normaliseRecord({
+        name,
+        type: first.record.type,
+        ttl: first.record.ttl,
+        values: published.values,
+      }),
+      reason: { code: 'all-down', detail: 'every region is down (keep-last: keeping the published answer)' },
+      explanation:
+        'no region is UP; whenAllDown keep-last keeps the published set (published without weights)',
+      source: first.source,
+    };
+  }
   const serving = parts.filter((p) => (p.record.weight ?? 0) > 0);
   // Never an empty answer: with every weight 0 (all configured 0), publish every region's values.
   const chosen = serving.length > 0 ? serving : parts;
@@ -47,13 +74,15 @@ function mergeWeighted(name: string, parts: readonly DesiredRecord[]): DesiredRe
 
 /**
  * `desired` unchanged when the provider has weighted sets; otherwise each weighted record's sets
- * merged into one plain set (in the position of its first set). Throws on a geo set the provider
+ * merged into one plain set (in the position of its first set). `current` (what the provider
+ * publishes) is consulted only for keep-last. Throws on a geo set the provider
  * cannot publish (validate refuses such a config; this guards an unchecked one).
  */
 export function plainRecords(
   desired: readonly DesiredRecord[],
   caps: PlainCapabilities,
   where: { zone: string; provider: string },
+  current: readonly RecordSet[] = [],
 ): DesiredRecord[] {
   const geo = caps.geo ? undefined : desired.find((d) => d.source.policy === 'geo');
   if (geo) {
@@ -85,7 +114,13 @@ export function plainRecords(
     const parts = groups.get(key);
     if (!parts) continue; // already merged at its first set
     groups.delete(key);
-    out.push(mergeWeighted(d.record.name, parts));
+    const published = current.find(
+      (r) =>
+        r.setId === undefined &&
+        r.type === d.record.type &&
+        normaliseName(r.name) === normaliseName(d.record.name),
+    );
+    out.push(mergeWeighted(d.record.name, parts, published && normaliseRecord(published)));
   }
   return out;
 }

@@ -92,6 +92,23 @@ describe.skipIf(why !== undefined)('powerdns adapter on pdns_server', () => {
     expect((await plan(config, p)).changes).toEqual([]);
   });
 
+  it('keeps the last published set of a keep-last weighted record when every region is down', async () => {
+    const zone = await newZone();
+    const config = makeConfig(pdns.url, zone, [
+      {
+        ...weighted(`api.${zone}`, { 'us-east': 70, 'eu-west': 30 }),
+        policy: { kind: 'weighted', weights: { 'us-east': 70, 'eu-west': 30 }, whenAllDown: 'keep-last' },
+      },
+    ]);
+    const p = await open(config, pdns.apiKey);
+    await converge(config, p, { 'us-east': 'down' });
+    expect(await dnsAnswer(pdns.dnsPort, `api.${zone}`, 'A')).toEqual(['198.51.100.20']);
+    const { plan: all } = await converge(config, p, { 'us-east': 'down', 'eu-west': 'down' });
+    expect(all.changes).toEqual([]);
+    expect(await dnsAnswer(pdns.dnsPort, `api.${zone}`, 'A')).toEqual(['198.51.100.20']);
+    expect((await plan(config, p, { 'us-east': 'down', 'eu-west': 'down' })).changes).toEqual([]);
+  });
+
   it('refuses a hand-made record at a managed name unless adopting, and never touches other names', async () => {
     const zone = await newZone();
     await pdns.patch(zone, [

@@ -66,4 +66,33 @@ describe('plainRecords', () => {
       ),
     ).toThrow(/provider p cannot publish geo record api\.example\.com A/);
   });
+
+  it('keeps the published plain set for keep-last when every region is down', () => {
+    const part = (setId: string, values: string[]) => ({
+      ...d(setId, 1, values, 'all-down'),
+      source: {
+        name: 'api.example.com',
+        type: 'A',
+        policy: 'weighted' as const,
+        whenAllDown: 'keep-last' as const,
+      },
+    });
+    const published = [{ name: 'api.example.com.', type: 'A' as const, ttl: 30, values: ['192.0.2.2'] }];
+    const out = plainRecords(
+      [part('a', ['192.0.2.1']), part('b', ['192.0.2.2'])],
+      { weighted: false, geo: false },
+      where,
+      published,
+    );
+    expect(out[0]!.record.values).toEqual(['192.0.2.2']);
+    expect(out[0]!.reason.code).toBe('all-down');
+    // fail-open (the default) publishes every region
+    const open = plainRecords(
+      [d('a', 1, ['192.0.2.1'], 'all-down'), d('b', 1, ['192.0.2.2'], 'all-down')],
+      { weighted: false, geo: false },
+      where,
+      published,
+    );
+    expect(open[0]!.record.values).toEqual(['192.0.2.1', '192.0.2.2']);
+  });
 });
