@@ -24,6 +24,8 @@ const CAPABILITIES: ProviderCapabilities = {
   geo: false,
   multiValue: true,
   atomicBatch: true,
+  // weighted records reach apply() as one plain set (src/policy plainRecords)
+  plainWeighted: true,
 };
 
 function rrKey(name: string, type: string): string {

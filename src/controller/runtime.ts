@@ -135,7 +135,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     }
     const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
     opened.add('providers', closeOwnProviders);
-    const dns: DnsServerHandle | undefined = await startEmbeddedDns(config, logger, metrics);
+    // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).
+    const dns: DnsServerHandle | undefined = await startEmbeddedDns(config, logger, metrics, env, (o) => {
+      if (!o.ok) events.append('notify-failed', { ...o });
+    });
     opened.add('embedded dns', () => dns?.close());
 
     // Zones, their reconcilers and the scheduler of their passes.

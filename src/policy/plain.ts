@@ -14,6 +14,8 @@ import type { DesiredRecord } from './types.ts';
 export interface PlainCapabilities {
   weighted: boolean;
   geo: boolean;
+  /** The provider wants weighted records merged into one plain set (see providers/provider.ts). */
+  plainWeighted?: boolean;
 }
 
 /** Health transitions first: a merged set changed by a failover must stay exempt from the fractions. */
@@ -73,8 +75,8 @@ function mergeWeighted(name: string, parts: readonly DesiredRecord[], published?
 }
 
 /**
- * `desired` unchanged when the provider has weighted sets; otherwise each weighted record's sets
- * merged into one plain set (in the position of its first set). `current` (what the provider
+ * `desired` unchanged unless the provider asks for plain weighted sets (no weights, plainWeighted);
+ * then each weighted record's sets merged into one plain set (in the position of its first set). `current` (what the provider
  * publishes) is consulted only for keep-last. Throws on a geo set the provider
  * cannot publish (validate refuses such a config; this guards an unchecked one).
  */
@@ -97,7 +99,7 @@ export function plainRecords(
       },
     );
   }
-  if (caps.weighted) return [...desired];
+  if (caps.weighted || caps.plainWeighted !== true) return [...desired];
   const groups = new Map<string, DesiredRecord[]>();
   for (const d of desired) {
     if (d.source.policy !== 'weighted') continue;

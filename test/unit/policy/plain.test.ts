@@ -28,12 +28,14 @@ describe('plainRecords', () => {
   it('returns the sets unchanged for a provider with weights', () => {
     const sets = [d('a', 1, ['192.0.2.1']), d('b', 0, ['192.0.2.2'])];
     expect(plainRecords(sets, { weighted: true, geo: true }, where)).toEqual(sets);
+    // rfc2136 keeps the per-region sets itself (weighted false, no plainWeighted)
+    expect(plainRecords(sets, { weighted: false, geo: false }, where)).toEqual(sets);
   });
 
   it('merges the regions with weight > 0 into one set, a health reason first', () => {
     const out = plainRecords(
       [d('a', 70, ['192.0.2.1']), d('b', 0, ['192.0.2.2'], 'region-down'), d('c', 30, ['192.0.2.3'])],
-      { weighted: false, geo: false },
+      { weighted: false, geo: false, plainWeighted: true },
       where,
     );
     expect(out).toHaveLength(1);
@@ -49,7 +51,7 @@ describe('plainRecords', () => {
   it('publishes every region when every weight is 0, never an empty set', () => {
     const out = plainRecords(
       [d('a', 0, ['192.0.2.1']), d('b', 0, ['192.0.2.2'])],
-      { weighted: false, geo: false },
+      { weighted: false, geo: false, plainWeighted: true },
       where,
     );
     expect(out[0]!.record.values).toEqual(['192.0.2.1', '192.0.2.2']);
@@ -57,11 +59,11 @@ describe('plainRecords', () => {
 
   it('keeps failover records as they are and refuses geo', () => {
     const f = d(undefined, undefined, ['192.0.2.9'], 'config', 'failover');
-    expect(plainRecords([f], { weighted: false, geo: false }, where)).toEqual([f]);
+    expect(plainRecords([f], { weighted: false, geo: false, plainWeighted: true }, where)).toEqual([f]);
     expect(() =>
       plainRecords(
         [d('eu', undefined, ['192.0.2.1'], 'config', 'geo')],
-        { weighted: false, geo: false },
+        { weighted: false, geo: false, plainWeighted: true },
         where,
       ),
     ).toThrow(/provider p cannot publish geo record api\.example\.com A/);
@@ -80,7 +82,7 @@ describe('plainRecords', () => {
     const published = [{ name: 'api.example.com.', type: 'A' as const, ttl: 30, values: ['192.0.2.2'] }];
     const out = plainRecords(
       [part('a', ['192.0.2.1']), part('b', ['192.0.2.2'])],
-      { weighted: false, geo: false },
+      { weighted: false, geo: false, plainWeighted: true },
       where,
       published,
     );
@@ -89,7 +91,7 @@ describe('plainRecords', () => {
     // fail-open (the default) publishes every region
     const open = plainRecords(
       [d('a', 1, ['192.0.2.1'], 'all-down'), d('b', 1, ['192.0.2.2'], 'all-down')],
-      { weighted: false, geo: false },
+      { weighted: false, geo: false, plainWeighted: true },
       where,
       published,
     );
