@@ -13,6 +13,12 @@ export interface ProviderCapabilities {
   multiValue: boolean;
   /** apply() is all-or-nothing for one call. */
   atomicBatch: boolean;
+  /**
+   * Without weighted sets (`weighted: false`): the planner publishes a weighted record as one plain
+   * set of the serving regions' values (src/policy plainRecords) and reads it back as such. Adapters
+   * that keep the per-region sets themselves (rfc2136, in its marker) leave this unset.
+   */
+  plainWeighted?: boolean;
 }
 
 export interface RecordsQuery {

@@ -4,7 +4,7 @@
 //   geo      -> geo steering, country_pools / region_pools from the rules, default_pools from the
 //               default rule.
 // The spec depends on config only; health moves pools and origins, never the load balancer.
-import type { Config, PolicyConfig, RecordConfig } from '../../src/config/index.ts';
+import { type Config, type PolicyConfig, type RecordConfig, zoneProviders } from '../../src/config/index.ts';
 import { bareName, normaliseName, UsageError } from '../../src/model/index.ts';
 import { geoSetId } from '../../src/policy/index.ts';
 import { type CfLoadBalancer, CONTINENT_REGIONS, encodeWeight, ownedDescription } from './lb-model.ts';
@@ -70,7 +70,7 @@ export function nameRecords(lookup: ZoneLookup, name: string): RecordConfig[] {
 export function checkLbConfig(config: Config, providerId: string, accountId: string | undefined): void {
   const problems: string[] = [];
   if (!accountId) problems.push('`accountId` is required (pools are account resources)');
-  for (const zone of config.zones.filter((z) => z.provider === providerId)) {
+  for (const zone of config.zones.filter((z) => zoneProviders(z).includes(providerId))) {
     const byName = new Map<string, RecordConfig[]>();
     for (const r of zone.records) {
       const n = normaliseName(r.name);

@@ -9,10 +9,11 @@ import { definition as cloudflare } from '../cloudflare/definition.ts';
 import type { ProviderDefinition } from '../definition.ts';
 import { definition as googlecloud } from '../googlecloud/definition.ts';
 import { definition as memory } from '../memory/definition.ts';
+import { definition as powerdns } from '../powerdns/definition.ts';
 import { definition as rfc2136 } from '../rfc2136/definition.ts';
 import { definition as route53 } from '../route53/definition.ts';
 
-const kinds = [builtin, route53, cloudflare, memory, rfc2136, googlecloud, azure] as const;
+const kinds = [builtin, route53, cloudflare, memory, rfc2136, googlecloud, azure, powerdns] as const;
 
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];

@@ -5,7 +5,7 @@ import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
-import type { Config, PolicyConfig } from './schema.ts';
+import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
 
 /** A problem found across parts; warnings are printed by validate but leave the config valid. */
 export type Problem = Omit<ConfigProblem, 'line'> & {
@@ -102,13 +102,18 @@ export function crossCheck(config: Config): Problem[] {
   const regions = new Map(config.regions.map((r) => [r.id, r]));
   const managed = new Map<string, (string | number)[]>();
   config.zones.forEach((zone, zi) => {
-    const provider = config.providers[zone.provider];
-    if (!provider) {
-      add(
-        ['zones', zi, 'provider'],
-        `unknown provider "${zone.provider}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`,
-      );
-    }
+    // Every provider the zone is published to must exist and express every record (redundancy).
+    const ids = zoneProviders(zone);
+    const many = zone.providers !== undefined;
+    const providers: { id: string; cfg: NonNullable<Config['providers'][string]> }[] = [];
+    ids.forEach((id, pi) => {
+      const cfg = config.providers[id];
+      const at = many ? ['zones', zi, 'providers', pi] : ['zones', zi, 'provider'];
+      if (ids.indexOf(id) !== pi) add(at, `provider "${id}" is named twice for this zone`);
+      else if (!cfg)
+        add(at, `unknown provider "${id}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`);
+      else providers.push({ id, cfg });
+    });
     zone.records.forEach((rec, ri) => {
       const at: (string | number)[] = ['zones', zi, 'records', ri];
       if (!inZone(rec.name, zone.name))
@@ -180,28 +185,38 @@ export function crossCheck(config: Config): Problem[] {
           seen.add(k);
         });
       }
-      if (provider) {
+      for (const { id, cfg } of providers) {
         // What this provider kind cannot express comes from its definition (providers/<kind>/definition.ts).
-        const def = definitionOf(provider.kind);
+        const def = definitionOf(cfg.kind);
+        // With several providers, say which one a problem is about.
+        const who = many ? `provider ${id} (${cfg.kind}): ` : '';
         if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
-          add([...at, 'proxied'], '`proxied` applies only to Cloudflare zones');
+          add([...at, 'proxied'], `${who}\`proxied\` applies only to Cloudflare zones`);
         }
-        const features = def.supports?.(provider) ?? {};
-        const where = `provider "${zone.provider}" (${provider.kind}${'mode' in provider ? `, mode ${String(provider.mode)}` : ''})`;
+        const features = def.supports?.(cfg) ?? {};
+        const where = `provider "${id}" (${cfg.kind}${'mode' in cfg ? `, mode ${String(cfg.mode)}` : ''})`;
         for (const p of featureProblems(config, zone, rec, features, where)) {
-          problems.push({ at: [...at, ...p.at], path: '', message: p.message });
+          problems.push({ at: [...at, ...p.at], path: '', message: `${who}${p.message}` });
         }
-        for (const p of def.checkRecord?.(provider, rec, zone) ?? []) {
+        for (const p of def.checkRecord?.(cfg, rec, zone) ?? []) {
           problems.push({
             at: [...at, ...p.at],
             path: '',
-            message: p.message,
+            message: `${who}${p.message}`,
             severity: p.severity ?? 'error',
           });
         }
       }
     });
   });
+
+  for (const id of Object.keys(config.verify.providers)) {
+    if (!config.providers[id])
+      add(
+        ['verify', 'providers', id],
+        `unknown provider "${id}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`,
+      );
+  }
 
   config.probers.forEach((p, i) => {
     if (p.keyEnv !== undefined && p.keyFile !== undefined)

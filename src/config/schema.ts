@@ -215,11 +215,28 @@ const recordSchema = z.strictObject({
   policy: policySchema,
 });
 
-const zoneSchema = z.strictObject({
-  name: z.string().min(1),
-  provider: z.string().min(1),
-  records: z.array(recordSchema).default([]),
-});
+const zoneSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    /** The provider that publishes this zone. */
+    provider: z.string().min(1).optional(),
+    /** Or several, each planned and written independently (provider redundancy). */
+    providers: z.array(z.string().min(1)).min(1).optional(),
+    records: z.array(recordSchema).default([]),
+  })
+  .refine((z) => (z.provider === undefined) !== (z.providers === undefined), {
+    message: 'a zone needs `provider: ID` or `providers: [ID, ...]`, not both',
+  })
+  // `provider` is always set after parsing (the first of `providers`); use zoneProviders() for all.
+  .transform((z) => ({ ...z, provider: z.provider ?? z.providers![0]! }));
+
+/** Every provider a zone is published to, in config order (one for `provider:`). */
+export function zoneProviders(zone: {
+  provider: string;
+  providers?: readonly string[] | undefined;
+}): string[] {
+  return zone.providers ? [...zone.providers] : [zone.provider];
+}
 
 // ---- controller, verify, geoip, notifications, safety ------------------------------------------
 
@@ -314,6 +331,8 @@ const controllerSchema = z.strictObject({
 
 const verifySchema = z.strictObject({
   nameservers: z.array(hostPort).default([]),
+  /** Per provider id: the nameservers that serve what that provider publishes (provider redundancy). */
+  providers: z.record(z.string().min(1), z.array(hostPort).min(1)).default({}),
   timeout: duration.default(30_000),
   interval: duration.default(100),
 });

@@ -121,7 +121,10 @@ export function controllerApi(p: ApiParts): ControllerApi {
           ...(type ? { type } : {}),
           snapshot: engine.snapshot(),
           states: engine.regionStates(),
-          published: [...reconcilers.values()].flatMap((r) => r.view().records),
+          // A zone on several providers: what its first provider publishes (reconcilers are in config order).
+          published: [
+            ...new Map([...reconcilers.values()].reverse().map((r) => [r.zone, r.view().records])).values(),
+          ].flat(),
           events: events.since(undefined, 10_000, ['region-transition']),
         });
       } catch (err) {

@@ -1,11 +1,13 @@
 // The embedded builtin DNS server(s): started in-process for each builtin provider a zone uses that
 // has `listen`, sharing one zone store with the provider so the server hears of writes at once.
-import type { Config } from '../config/index.ts';
+import { type Config, zoneProviders } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { ControllerMetrics } from '../server/index.ts';
 
 export interface DnsServerHandle {
   addresses: string[];
+  /** The addresses of one builtin provider's server (provider redundancy confirms each on its own). */
+  addressesOf(providerId: string): string[] | undefined;
   close(): Promise<void>;
 }
 
@@ -19,11 +21,14 @@ export async function startEmbeddedDns(
 ): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
-      p.kind === 'builtin' && p.listen !== undefined && config.zones.some((z) => z.provider === id),
+      p.kind === 'builtin' &&
+      p.listen !== undefined &&
+      config.zones.some((z) => zoneProviders(z).includes(id)),
   );
   if (wanted.length === 0) return undefined;
   const builtin = await import('../../providers/builtin/index.ts');
   const handles: {
+    providerId: string;
     addresses: string[];
     close(): Promise<void>;
     stats: () => import('../../providers/builtin/index.ts').DnsStats;
@@ -44,6 +49,7 @@ export async function startEmbeddedDns(
         ...(onNotify ? { onNotify } : {}),
       });
       handles.push({
+        providerId,
         addresses: h.addresses.map((a) =>
           a.family === 'IPv6' ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`,
         ),
@@ -59,6 +65,7 @@ export async function startEmbeddedDns(
   builtin.registerDnsMetrics(metrics.registry, () => handles.map((h) => h.stats));
   return {
     addresses: handles.flatMap((h) => h.addresses),
+    addressesOf: (id) => handles.find((h) => h.providerId === id)?.addresses,
     close: async () => {
       await Promise.all(handles.map((h) => h.close()));
     },

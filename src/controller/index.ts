@@ -16,6 +16,7 @@ export {
   closeProviders,
   type OpenProvidersOptions,
   openProviders,
+  PartialApplyError,
   type PlanZonesOptions,
   planZoneOf,
   planZones,

@@ -1,7 +1,7 @@
-// One ZoneReconciler per zone (each writing through its provider, the shared ones only while this
-// replica may write) and the scheduler that runs their passes on health, schedule, API and retry.
+// One ZoneReconciler per (zone, provider) (each writing through its provider, the shared ones only
+// while this replica may write) and the scheduler that runs their passes on health, schedule, API and retry.
 import type { DnsProvider } from '../../providers/index.ts';
-import type { Config } from '../config/index.ts';
+import { type Config, zoneProviders } from '../config/index.ts';
 import type { Coordinator } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -13,9 +13,18 @@ import { ReconcileScheduler } from './scheduler.ts';
 import { ZoneReconciler } from './zone-reconciler.ts';
 
 export interface ReconcileWiring {
-  /** Keyed by normalised zone name. */
+  /** One per (zone, provider), keyed by unitKey(zone, provider). */
   reconcilers: Map<string, ZoneReconciler>;
   scheduler: ReconcileScheduler;
+}
+
+/**
+ * The scheduler's unit: a zone on one provider. A zone published to several providers has one unit
+ * per provider, each with its own pass, retries and backoff, so a provider that hangs or fails never
+ * delays the other's failover.
+ */
+export function unitKey(zone: string, provider: string): string {
+  return `${normaliseName(zone)} ${provider}`;
 }
 
 export function wireReconcile(o: {
@@ -33,31 +42,34 @@ export function wireReconcile(o: {
   // The scheduler is built after the reconcilers, which only call it later (retry).
   let scheduler: ReconcileScheduler | undefined;
   for (const zone of config.zones) {
-    const provider = o.providers.get(zone.provider)!;
     const name = normaliseName(zone.name);
-    reconcilers.set(
-      name,
-      new ZoneReconciler({
-        config,
-        zone,
-        provider,
-        engine: o.engine,
-        events: o.events,
-        metrics: o.metrics,
-        logger: o.logger.child({ zone: name }),
-        nameservers: o.nameservers(name, provider),
-        secondaries: () => secondariesOf(config, provider),
-        // A builtin zone is served by each replica from its own store (each is one of the zone's
-        // nameservers), so every replica writes its own copy; shared providers only through the leader.
-        canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
-        retry: (delayMs) => {
-          const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [name]), delayMs);
-          t.unref();
-        },
-      }),
-    );
+    for (const id of zoneProviders(zone)) {
+      const provider = o.providers.get(id)!;
+      const key = unitKey(name, id);
+      reconcilers.set(
+        key,
+        new ZoneReconciler({
+          config,
+          zone,
+          provider,
+          engine: o.engine,
+          events: o.events,
+          metrics: o.metrics,
+          logger: o.logger.child({ zone: name, provider: id }),
+          nameservers: o.nameservers(name, provider),
+          secondaries: () => secondariesOf(config, provider),
+          // A builtin zone is served by each replica from its own store (each is one of the zone's
+          // nameservers), so every replica writes its own copy; shared providers only through the leader.
+          canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
+          retry: (delayMs) => {
+            const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [key]), delayMs);
+            t.unref();
+          },
+        }),
+      );
+    }
   }
-  scheduler = new ReconcileScheduler((zone, triggers) => reconcilers.get(zone)!.pass(triggers), {
+  scheduler = new ReconcileScheduler((unit, triggers) => reconcilers.get(unit)!.pass(triggers), {
     zones: [...reconcilers.keys()],
     debounceMs: config.controller.debounce,
     schedule: config.controller.schedule,

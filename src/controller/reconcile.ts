@@ -3,11 +3,17 @@
 // (`plan`, `apply`) and the controller runtime both use these, so what `plan` shows is what runs.
 
 import { createProvider, type DnsProvider } from '../../providers/index.ts';
-import type { Config, ZoneConfig } from '../config/index.ts';
+import { type Config, type ZoneConfig, zoneProviders } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { normaliseName, type RecordSet, type RegionStates, UsageError } from '../model/index.ts';
+import {
+  GeofailoverError,
+  normaliseName,
+  type RecordSet,
+  type RegionStates,
+  UsageError,
+} from '../model/index.ts';
 import { assemblePlan, type Plan, planZone, type ZonePlan } from '../plan/index.ts';
-import { type DesiredRecord, desiredRecords } from '../policy/index.ts';
+import { type DesiredRecord, desiredRecords, plainRecords } from '../policy/index.ts';
 import { type ApplyMode, type ApplyOutcome, applyZonePlan } from './applier.ts';
 
 export interface PlanZonesOptions {
@@ -37,12 +43,12 @@ function selectZones(config: Config, only: readonly string[] | undefined): ZoneC
   return zones;
 }
 
-function providerOf(zone: ZoneConfig, providers: ReadonlyMap<string, DnsProvider>): DnsProvider {
-  const provider = providers.get(zone.provider);
-  if (!provider) {
-    throw new UsageError(`zone ${zone.name}: provider "${zone.provider}" is not open`, {
+function providerOf(zone: ZoneConfig, id: string, providers: ReadonlyMap<string, DnsProvider>): DnsProvider {
+  const provider = providers.get(id);
+  if (!provider || !zoneProviders(zone).includes(id)) {
+    throw new UsageError(`zone ${zone.name}: provider "${id}" is not open for this zone`, {
       zone: zone.name,
-      provider: zone.provider,
+      provider: id,
       remedy: 'open every provider the config names (openProviders) before planning',
     });
   }
@@ -59,7 +65,13 @@ export async function planZoneOf(
 ): Promise<ZonePlan> {
   const names = zone.records.map((r) => r.name);
   const current = await provider.records(zone.name, { names }, opts.signal);
-  const desired = desiredRecords(config, zone, states, current);
+  // A provider without weighted sets publishes each weighted record as one plain set (see plainRecords).
+  const desired = plainRecords(
+    desiredRecords(config, zone, states, current),
+    provider.capabilities,
+    { zone: zone.name, provider: provider.id },
+    current,
+  );
   opts.inspect?.(current, desired);
   return planZone({
     zone,
@@ -84,8 +96,10 @@ export async function planZones(
   opts: PlanZonesOptions = {},
 ): Promise<Plan> {
   const zones: ZonePlan[] = [];
+  // One plan per (zone, provider): a zone published to several providers is planned against each.
   for (const zone of selectZones(config, opts.zones)) {
-    zones.push(await planZoneOf(config, zone, providerOf(zone, providers), states, opts));
+    for (const id of zoneProviders(zone))
+      zones.push(await planZoneOf(config, zone, providerOf(zone, id, providers), states, opts));
   }
   return assemblePlan(config.owner, zones, opts.now);
 }
@@ -95,9 +109,11 @@ export interface ApplyPlanOptions extends PlanZonesOptions {
 }
 
 /**
- * Apply a plan zone by zone through the applier; each written zone is re-planned (same states and
- * options) and must come out empty. A refused zone is skipped (status `refused`), never written.
- * Stops at the first error: zones after it are not touched.
+ * Apply a plan zone by zone (and provider by provider) through the applier; each written zone is
+ * re-planned (same states and options) and must come out empty. A refused zone is skipped (status
+ * `refused`), never written. Stops at the first error: zones after it are not touched; but a zone's
+ * other providers are still applied (one provider's outage must not keep the zone's other copy
+ * stale), and the error then says what they did (PartialApplyError).
  */
 export async function applyPlan(
   config: Config,
@@ -108,7 +124,9 @@ export async function applyPlan(
 ): Promise<ApplyOutcome[]> {
   const outcomes: ApplyOutcome[] = [];
   const byName = new Map(config.zones.map((z) => [normaliseName(z.name), z]));
+  let failed: { zone: string; error: unknown; siblings: ApplyOutcome[] } | undefined;
   for (const zonePlan of plan.zones) {
+    if (failed && failed.zone !== normaliseName(zonePlan.zone)) break;
     const zone = byName.get(normaliseName(zonePlan.zone));
     if (!zone) {
       throw new UsageError(`plan names zone ${zonePlan.zone}, which the config does not have`, {
@@ -116,17 +134,47 @@ export async function applyPlan(
         remedy: 'plan and apply with the same config',
       });
     }
-    const provider = providerOf(zone, providers);
-    outcomes.push(
-      await applyZonePlan(zonePlan, provider, {
+    const provider = providerOf(zone, zonePlan.provider, providers);
+    try {
+      const outcome = await applyZonePlan(zonePlan, provider, {
         mode: opts.mode,
         ...(opts.signal ? { signal: opts.signal } : {}),
         // Verdicts do not matter after a write (adopt/force only change them): the changes must be empty.
         replan: (signal) => planZoneOf(config, zone, provider, states, signal ? { signal } : {}),
-      }),
+      });
+      outcomes.push(outcome);
+      failed?.siblings.push(outcome);
+    } catch (error) {
+      if (zoneProviders(zone).length === 1 || failed) throw failed ? partial(failed) : error;
+      failed = { zone: normaliseName(zonePlan.zone), error, siblings: [] };
+    }
+  }
+  if (failed) throw partial(failed);
+  return outcomes;
+}
+
+/** One provider of a zone failed; the zone's other providers were applied after it. */
+export class PartialApplyError extends GeofailoverError {
+  constructor(
+    readonly error: unknown,
+    readonly outcomes: readonly ApplyOutcome[],
+    zone: string,
+  ) {
+    const inner = error instanceof GeofailoverError ? error : undefined;
+    const done = outcomes.map(
+      (o) => `${o.provider}: ${o.status}${o.changes ? ` (${o.changes} change(s))` : ''}`,
+    );
+    super(
+      `${inner?.message ?? (error as Error)?.message ?? String(error)}${
+        done.length > 0 ? `; zone ${zone}'s other provider(s) were applied: ${done.join(', ')}` : ''
+      }`,
+      { ...(inner?.context ?? {}), zone, cause: error },
     );
   }
-  return outcomes;
+}
+
+function partial(f: { zone: string; error: unknown; siblings: ApplyOutcome[] }): PartialApplyError {
+  return new PartialApplyError(f.error, f.siblings, f.zone);
 }
 
 export interface OpenProvidersOptions {
@@ -141,7 +189,7 @@ export async function openProviders(
   config: Config,
   opts: OpenProvidersOptions = {},
 ): Promise<Map<string, DnsProvider>> {
-  const ids = new Set(selectZones(config, opts.zones).map((z) => z.provider));
+  const ids = new Set(selectZones(config, opts.zones).flatMap(zoneProviders));
   const out = new Map<string, DnsProvider>();
   try {
     for (const id of ids) {

@@ -151,7 +151,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       metrics,
       logger,
       coordinator,
-      nameservers: nameserverLookup(config, () => dns?.addresses),
+      nameservers: nameserverLookup(config, (id) => dns?.addressesOf(id)),
     });
     const { reconcilers } = wiring;
     scheduler = wiring.scheduler;

@@ -1,4 +1,5 @@
-// One zone's reconcile pass inside the running controller: hold when health cannot be trusted (fail
+// One zone's reconcile pass on one of its providers inside the running controller (a zone published
+// to several providers has one ZoneReconciler each, fully independent): hold when health cannot be trusted (fail
 // static, undecided after a restart, not the leader), otherwise read → plan → gate → apply → confirm
 // propagation, recording every step in the event log and metrics. Provider errors are retried with
 // exponential backoff and jitter; they never escape the pass.
@@ -130,14 +131,22 @@ export class ZoneReconciler {
     const end = (result: ReconcileView['result'], extra: Partial<ReconcileView> = {}) => {
       const durationMs = Math.round((performance.now() - t0) * 100) / 100;
       this.last = { at: new Date().toISOString(), trigger, result, changes: 0, durationMs, ...extra };
-      this.d.metrics.reconciles.inc({ zone: this.zone, result });
-      this.d.metrics.reconcileDuration.observe({ zone: this.zone, trigger }, durationMs / 1000);
+      this.d.metrics.reconciles.inc({ zone: this.zone, provider: this.d.provider.id, result });
+      this.d.metrics.reconcileDuration.observe(
+        { zone: this.zone, provider: this.d.provider.id, trigger },
+        durationMs / 1000,
+      );
     };
 
     const hold = this.holdingBecause();
     if (hold) {
       if (hold !== this.holdReason) {
-        this.d.events.append('reconcile-held', { zone: this.zone, message: hold, trigger });
+        this.d.events.append('reconcile-held', {
+          zone: this.zone,
+          provider: this.d.provider.id,
+          message: hold,
+          trigger,
+        });
         this.d.logger.warn({ zone: this.zone, trigger }, hold);
       }
       this.holdReason = hold;
@@ -148,6 +157,7 @@ export class ZoneReconciler {
     if (this.holdReason) {
       this.d.events.append('reconcile-resumed', {
         zone: this.zone,
+        provider: this.d.provider.id,
         message: `no longer held (${this.holdReason})`,
       });
       this.holdReason = undefined;
@@ -178,6 +188,7 @@ export class ZoneReconciler {
         const message = `plan refused by the safety gate: ${refusals.join('; ')}`;
         this.d.events.append('plan-refused', {
           zone: this.zone,
+          provider: this.d.provider.id,
           checksum: plan.checksum,
           changes,
           refusals,
@@ -195,6 +206,7 @@ export class ZoneReconciler {
       if (this.d.config.controller.mode === 'dry-run') {
         this.d.events.append('plan', {
           zone: this.zone,
+          provider: this.d.provider.id,
           mode: 'dry-run',
           checksum: plan.checksum,
           changes,
@@ -220,7 +232,8 @@ export class ZoneReconciler {
       });
       const applyMs = performance.now() - applyStart;
       this.published = sortRecords(desired);
-      for (const c of plan.changes) this.d.metrics.dnsChanges.inc({ zone: this.zone, kind: c.kind });
+      for (const c of plan.changes)
+        this.d.metrics.dnsChanges.inc({ zone: this.zone, provider: this.d.provider.id, kind: c.kind });
       const visible = await this.confirm(plan, desired);
       const visibleAt = performance.now();
       this.d.events.append('apply', {
@@ -253,7 +266,11 @@ export class ZoneReconciler {
                     .join(', ')} within ${this.d.config.verify.timeout} ms`,
           };
       if (!visible.ok)
-        this.d.events.append('propagation-failed', { zone: this.zone, message: this.error!.message });
+        this.d.events.append('propagation-failed', {
+          zone: this.zone,
+          provider: this.d.provider.id,
+          message: this.error!.message,
+        });
       end('changed', {
         changes: plan.changes.length,
         checksum: plan.checksum,
@@ -338,9 +355,16 @@ export class ZoneReconciler {
       : own;
     for (const n of result.nameservers) {
       if (n.visibleMs === null)
-        this.d.metrics.propagationFailures.inc({ zone: this.zone, nameserver: n.nameserver });
+        this.d.metrics.propagationFailures.inc({
+          zone: this.zone,
+          provider: this.d.provider.id,
+          nameserver: n.nameserver,
+        });
       else
-        this.d.metrics.propagation.observe({ zone: this.zone, nameserver: n.nameserver }, n.visibleMs / 1000);
+        this.d.metrics.propagation.observe(
+          { zone: this.zone, provider: this.d.provider.id, nameserver: n.nameserver },
+          n.visibleMs / 1000,
+        );
     }
     return result;
   }

@@ -3,5 +3,6 @@ export { assumeStates } from './assume.ts';
 export { desiredRecords } from './desired.ts';
 export { endpointSetId, integerWeight } from './endpoint-weights.ts';
 export { geoLocation, geoSetId } from './geo.ts';
+export { type PlainCapabilities, plainRecords } from './plain.ts';
 export { policyRegions, usableFor } from './regions.ts';
 export type { DesiredRecord } from './types.ts';

@@ -8,5 +8,12 @@ export interface DesiredRecord {
   /** Human-readable chain for `explain`: e.g. "eu-west is DOWN; ap-south is next in order". */
   explanation: string;
   /** The config record (name + type) this set belongs to. */
-  source: { name: string; type: string; policy: 'failover' | 'weighted' | 'geo'; rule?: number };
+  source: {
+    name: string;
+    type: string;
+    policy: 'failover' | 'weighted' | 'geo';
+    rule?: number;
+    /** The record's whenAllDown (weighted: plainRecords needs it to keep the last plain set). */
+    whenAllDown?: 'fail-open' | 'keep-last';
+  };
 }

@@ -144,7 +144,7 @@ export function weightedRecords(
         record,
         reason: answer.reason,
         explanation: answer.explanation,
-        source: { name: rec.name, type: rec.type, policy: 'weighted' },
+        source: { name: rec.name, type: rec.type, policy: 'weighted', whenAllDown: policy.whenAllDown },
       },
     ];
   });

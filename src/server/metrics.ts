@@ -47,34 +47,34 @@ export class ControllerMetrics {
   });
   readonly reconcileDuration = new Histogram({
     name: 'geofailover_reconcile_duration_seconds',
-    help: 'Duration of one reconcile pass of a zone (read, plan, apply, verify)',
-    labelNames: ['zone', 'trigger'],
+    help: 'Duration of one reconcile pass of a zone on one provider (read, plan, apply, verify)',
+    labelNames: ['zone', 'provider', 'trigger'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
   readonly reconciles = new Counter({
     name: 'geofailover_reconciles_total',
-    help: 'Reconcile passes by zone and result (ok, changed, refused, error, skipped)',
-    labelNames: ['zone', 'result'],
+    help: 'Reconcile passes by zone, provider and result (ok, changed, refused, error, skipped)',
+    labelNames: ['zone', 'provider', 'result'],
     registers: [this.registry],
   });
   readonly dnsChanges = new Counter({
     name: 'geofailover_dns_changes_total',
-    help: 'Record changes applied, by zone and kind',
-    labelNames: ['zone', 'kind'],
+    help: 'Record changes applied, by zone, provider and kind',
+    labelNames: ['zone', 'provider', 'kind'],
     registers: [this.registry],
   });
   readonly propagation = new Histogram({
     name: 'geofailover_propagation_seconds',
     help: 'Time from apply until a nameserver served the new answer',
-    labelNames: ['zone', 'nameserver'],
+    labelNames: ['zone', 'provider', 'nameserver'],
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
   readonly propagationFailures = new Counter({
     name: 'geofailover_propagation_failures_total',
     help: 'Applied changes a nameserver did not serve before the deadline',
-    labelNames: ['zone', 'nameserver'],
+    labelNames: ['zone', 'provider', 'nameserver'],
     registers: [this.registry],
   });
   readonly providerErrors = new Counter({

@@ -2,7 +2,7 @@
 // address(es). Used by `geofailover dns-server` and embedded by the controller. It follows the zone
 // store (in-process writes at once, other processes' writes via the file watcher).
 import maxmind from 'maxmind';
-import type { Config } from '../../../src/config/index.ts';
+import { type Config, zoneProviders } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/index.ts';
 import { sharedZoneStore, storeFileOf } from '../provider.ts';
@@ -67,7 +67,9 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       remedy: `set providers.${providerId}.listen, e.g. "127.0.0.1:5353"`,
     });
   }
-  const apexes = config.zones.filter((z) => z.provider === providerId).map((z) => normaliseName(z.name));
+  const apexes = config.zones
+    .filter((z) => zoneProviders(z).includes(providerId))
+    .map((z) => normaliseName(z.name));
   const ownStore = options.store === undefined;
   const store = options.store ?? sharedZoneStore(storeFileOf(cfg, config), logger);
   if (ownStore) store.load(); // a missing or bad file is a startup error (ZoneStoreError)

@@ -3,7 +3,7 @@
 // writes. SIGTERM/SIGINT close the sockets and exit 0; a port in use is one line and exit 1.
 import type { Command } from 'commander';
 import { type DnsServerHandle, startDnsServer } from '../../../providers/builtin/index.ts';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, zoneProviders } from '../../config/index.ts';
 import { createLogger } from '../../log/index.ts';
 import { UsageError } from '../../model/index.ts';
 import type { Register } from '../register.ts';
@@ -23,7 +23,7 @@ export const register: Register = (program: Command) => {
         .filter(
           ([id, p]) =>
             (opts.listen !== undefined || (p.kind === 'builtin' && p.listen !== undefined)) &&
-            config.zones.some((z) => z.provider === id),
+            config.zones.some((z) => zoneProviders(z).includes(id)),
         )
         .map(([id]) => id);
       if (ids.length === 0) {

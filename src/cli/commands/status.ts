@@ -5,6 +5,15 @@ import { callController } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
 
+/** A (zone, provider)'s state in one word or two, for the table. */
+function providerState(z: StatusDoc['zones'][number]): string {
+  if (z.failing) return `FAILING (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'})`;
+  if (z.lastReconcile?.result === 'refused') return 'REFUSED';
+  if (z.error) return 'ERROR';
+  if (z.lastReconcile?.result === 'skipped') return 'HELD';
+  return z.lastReconcile ? 'OK' : 'PENDING';
+}
+
 export function renderStatus(s: StatusDoc, now = Date.now()): string {
   const out: string[] = [];
   const role = s.role === 'single' ? '' : ` · ${s.role}${s.leader ? ` (leader ${s.leader})` : ''}`;
@@ -59,6 +68,22 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       ),
     ),
   );
+  if (s.zones.length > 0) {
+    // One row per (zone, provider): with provider redundancy each provider's state on its own.
+    out.push('');
+    out.push(
+      table(
+        ['ZONE', 'PROVIDER', 'KIND', 'STATE', 'LAST RECONCILE'],
+        s.zones.map((z) => [
+          z.zone,
+          z.provider,
+          z.providerKind,
+          providerState(z),
+          z.lastReconcile ? `${age(z.lastReconcile.at, now)}: ${z.lastReconcile.result}` : 'never',
+        ]),
+      ),
+    );
+  }
   for (const z of s.zones) {
     out.push('');
     const last = z.lastReconcile;

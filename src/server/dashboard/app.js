@@ -110,7 +110,12 @@
     $('records').replaceChildren(
       ...s.zones.map((z) => {
         const last = z.lastReconcile;
-        const caption = `${z.zone} · ${z.provider} (${z.providerKind})${last ? ` · last reconcile ${ago(last.at)}: ${last.result}, ${last.changes} change(s)` : ''}`;
+        // Each (zone, provider) has its own table: with provider redundancy, each provider's state
+        // (its error message is printed under the table).
+        const state = z.failing
+          ? ` · FAILING since ${ago(z.failing.since)} (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'})`
+          : '';
+        const caption = `${z.zone} · ${z.provider} (${z.providerKind})${last ? ` · last reconcile ${ago(last.at)}: ${last.result}, ${last.changes} change(s)` : ''}${state}`;
         const rows = z.records.map((r) => {
           const where =
             r.geo === undefined ? '' : r.geo === 'default' ? 'default' : Object.values(r.geo).join('-');
@@ -128,7 +133,11 @@
         });
         return el(
           'div',
-          { class: 'scroll', 'data-zone': z.zone },
+          {
+            class: `scroll${z.failing ? ' failing' : ''}`,
+            'data-zone': z.zone,
+            'data-provider': z.provider,
+          },
           el(
             'table',
             {},
@@ -264,7 +273,7 @@
       const changes = (e.changes || [])
         .map((c) => `${c.kind} ${c.name}${c.setId ? ` ${c.setId}` : ''}`)
         .join(', ');
-      const label = `DNS change at ${time(t)} in ${e.zone}: ${changes}${vis ? ` · visible ${vis}` : ''}`;
+      const label = `DNS change at ${time(t)} in ${e.zone}${e.provider ? ` (${e.provider})` : ''}: ${changes}${vis ? ` · visible ${vis}` : ''}`;
       root.append(
         svg(
           'path',

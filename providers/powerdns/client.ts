@@ -1,0 +1,107 @@
+// The PowerDNS Authoritative HTTP API over fetch: GET a zone with its RRsets, PATCH RRsets. One
+// request each, bounded by the configured timeout and the caller's signal; the key goes only into
+// the X-API-Key header (never into a message, a log line or an error's context).
+import { normaliseName } from '../../src/model/index.ts';
+import { httpError, networkError, type Where } from './errors.ts';
+
+/** An RRset as the API sends and takes it. */
+export interface PdnsRRset {
+  name: string;
+  type: string;
+  ttl?: number;
+  records: { content: string; disabled?: boolean }[];
+  changetype?: 'REPLACE' | 'DELETE';
+  comments?: unknown[];
+}
+
+export interface PdnsZone {
+  name: string;
+  serial?: number;
+  rrsets: PdnsRRset[];
+}
+
+export interface ClientOptions {
+  provider: string;
+  url: string;
+  serverId: string;
+  apiKey: string;
+  keySource: string;
+  timeoutMs: number;
+}
+
+export class PdnsClient {
+  /** Requests sent, for tests and logs. */
+  readonly stats = { get: 0, patch: 0 };
+
+  constructor(private readonly o: ClientOptions) {}
+
+  zoneUrl(zone: string): string {
+    const base = this.o.url.replace(/\/+$/, '');
+    return `${base}/api/v1/servers/${encodeURIComponent(this.o.serverId)}/zones/${encodeURIComponent(normaliseName(zone))}`;
+  }
+
+  where(zone: string, operation: string, writing = false): Where {
+    return {
+      provider: this.o.provider,
+      zone: normaliseName(zone),
+      url: this.o.url,
+      serverId: this.o.serverId,
+      keySource: this.o.keySource,
+      operation,
+      writing,
+    };
+  }
+
+  private async send(
+    method: 'GET' | 'PATCH',
+    zone: string,
+    operation: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const writing = method === 'PATCH';
+    const w = this.where(zone, operation, writing);
+    const timeout = AbortSignal.timeout(this.o.timeoutMs);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.zoneUrl(zone), {
+        method,
+        headers: {
+          'X-API-Key': this.o.apiKey,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      text = await res.text();
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw networkError(err, w, this.o.timeoutMs);
+    }
+    if (!res.ok) throw httpError(res.status, text, w);
+    return text;
+  }
+
+  async getZone(zone: string, operation: string, signal?: AbortSignal): Promise<PdnsZone> {
+    this.stats.get++;
+    const text = await this.send('GET', zone, operation, undefined, signal);
+    try {
+      const parsed = JSON.parse(text) as PdnsZone;
+      if (!Array.isArray(parsed.rrsets)) throw new Error('no rrsets array');
+      return parsed;
+    } catch (err) {
+      throw httpError(
+        502,
+        `not a PowerDNS zone document (${(err as Error).message})`,
+        this.where(zone, operation),
+      );
+    }
+  }
+
+  async patch(zone: string, rrsets: readonly PdnsRRset[], signal?: AbortSignal): Promise<void> {
+    this.stats.patch++;
+    await this.send('PATCH', zone, `write of ${rrsets.length} RRset(s)`, { rrsets }, signal);
+  }
+}
