@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
+import { crossCheckOperate } from './crossref-operate.ts';
 import type { ConfigProblem } from './errors.ts';
 import type { Config, PolicyConfig } from './schema.ts';
 
@@ -194,5 +195,6 @@ export function crossCheck(config: Config): Problem[] {
     if (p.keyEnv !== undefined && p.keyFile !== undefined)
       add(['probers', i], 'give keyEnv or keyFile, not both');
   });
+  problems.push(...crossCheckOperate(config));
   return problems;
 }
