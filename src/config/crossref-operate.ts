@@ -24,9 +24,15 @@ export function crossCheckOperate(config: Config, now: number = Date.now()): Pro
     const durationMs = w.duration ?? (w.start !== undefined && w.end !== undefined ? w.end - w.start : 0);
     const field = w.duration !== undefined ? 'duration' : 'end';
     if (durationMs <= 0)
-      add([...at, field], `the window's length must be above 0 (got ${durationMs} ms); end must be after start`);
+      add(
+        [...at, field],
+        `the window's length must be above 0 (got ${durationMs} ms); end must be after start`,
+      );
     else if (durationMs > MAX_WINDOW_MS)
-      add([...at, field], `the window is ${durationMs} ms long, over the limit of 366d; split it or drain the region`);
+      add(
+        [...at, field],
+        `the window is ${durationMs} ms long, over the limit of 366d; split it or drain the region`,
+      );
     if (w.cron !== undefined) {
       const spec = parseCron(w.cron);
       if (typeof spec === 'string') add([...at, 'cron'], `cron "${w.cron}": ${spec}`);

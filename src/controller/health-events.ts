@@ -17,6 +17,7 @@ export function auditOf(e: HealthEvent): Record<string, unknown> {
     ...(e.region ? { region: e.region } : {}),
     ...(e.endpoint ? { endpoint: e.endpoint } : {}),
     ...(e.prober ? { prober: e.prober } : {}),
+    ...(e.actor ? { actor: e.actor } : {}),
     from: e.from,
     to: e.to,
     evidence: e.evidence,
@@ -47,6 +48,8 @@ export function healthEventHandler(o: {
   logger: Logger;
   healthStore: HealthMemoryStore;
   saveDrains: () => void;
+  /** Persist overrides after an override event (issue 16). */
+  saveOverrides?: () => void;
   trigger: (t: Trigger) => void;
   pushError: (message: string) => void;
 }): HealthEventSink {
@@ -58,6 +61,7 @@ export function healthEventHandler(o: {
       events.append(e.type, auditOf(e));
       if (e.type === 'region-transition') metrics.regionTransitions.inc({ region: e.region ?? '', to: e.to });
       if (e.type === 'drain' || e.type === 'undrain') o.saveDrains();
+      if (e.type === 'override' || e.type === 'override-lifted') o.saveOverrides?.();
       if (e.type === 'region-transition' || e.type === 'failback-hold' || e.type === 'failback-aborted') {
         rememberHealth = true;
       }

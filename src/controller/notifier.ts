@@ -157,7 +157,9 @@ export class Notifier {
       h.tokenEnv ? secretFromEnv(h.tokenEnv, `notifications[${i}].tokenEnv`, o.env) : undefined,
     );
     this.routingKeys = o.hooks.map((h, i) =>
-      h.routingKeyEnv ? secretFromEnv(h.routingKeyEnv, `notifications[${i}].routingKeyEnv`, o.env) : undefined,
+      h.routingKeyEnv
+        ? secretFromEnv(h.routingKeyEnv, `notifications[${i}].routingKeyEnv`, o.env)
+        : undefined,
     );
     this.attempts = o.attempts ?? 5;
     this.backoffMs = o.backoffMs ?? 500;
@@ -173,12 +175,16 @@ export class Notifier {
     this.o.hooks.forEach((hook, i) => {
       if (hook.format === 'pagerduty') {
         // An alert opened for a failover is resolved by the failback even when only failover is listed.
-        const wanted = hook.events.includes(kind) || (kind === 'failback' && hook.events.includes('failover'));
-        const pd = wanted ? pagerdutyEvent(this.o.owner, this.routingKeys[i]!, e, n.message, n.details) : undefined;
+        const wanted =
+          hook.events.includes(kind) || (kind === 'failback' && hook.events.includes('failover'));
+        const pd = wanted
+          ? pagerdutyEvent(this.o.owner, this.routingKeys[i]!, e, n.message, n.details)
+          : undefined;
         if (pd) this.queue.push({ hook, token: undefined, n, body: JSON.stringify(pd) });
         return;
       }
-      if (hook.events.includes(kind)) this.queue.push({ hook, token: this.tokens[i], n, body: body(hook.format, n) });
+      if (hook.events.includes(kind))
+        this.queue.push({ hook, token: this.tokens[i], n, body: body(hook.format, n) });
     });
     this.pump();
   }

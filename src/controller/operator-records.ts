@@ -16,7 +16,14 @@ export function overrideRecordOf(o: Override): OverrideRecord {
 }
 
 export function overrideOf(r: OverrideRecord): Override {
-  return { region: r.region, state: 'up', reason: r.reason, author: r.author, at: Date.parse(r.at), until: Date.parse(r.until) };
+  return {
+    region: r.region,
+    state: 'up',
+    reason: r.reason,
+    author: r.author,
+    at: Date.parse(r.at),
+    until: Date.parse(r.until),
+  };
 }
 
 export function windowOf(r: MaintenanceRecord): MaintenanceWindow {
@@ -64,6 +71,10 @@ export function overrideActions(
 /** Puts an override shared by another replica on this engine (or lifts it); returns the engine's event. */
 export function applySharedOverride(engine: HealthEngine, a: OverrideAction) {
   return a.override
-    ? engine.forceUp(a.region, { reason: a.override.reason, author: a.override.author, until: Date.parse(a.override.until) })
+    ? engine.forceUp(a.region, {
+        reason: a.override.reason,
+        author: a.override.author,
+        until: Date.parse(a.override.until),
+      })
     : engine.clearOverride(a.region, 'etcd');
 }

@@ -36,14 +36,27 @@ interface Mapped {
 /** Trigger or resolve for an audit event, or undefined when PagerDuty has no business with it. */
 export function pagerdutyAction(owner: string, e: StoredEvent): Mapped | undefined {
   const region = typeof e.region === 'string' ? e.region : undefined;
-  const providerKey = () => `geofailover/${owner}/provider/${String(e.zone ?? '?')}/${String(e.provider ?? '?')}`;
+  const providerKey = () =>
+    `geofailover/${owner}/provider/${String(e.zone ?? '?')}/${String(e.provider ?? '?')}`;
   switch (e.type) {
     case 'region-transition':
       if (!region) return undefined;
       if (e.from === 'up' && e.to === 'down')
-        return { action: 'trigger', key: `geofailover/${owner}/region/${region}`, severity: 'critical', component: region, class: 'region-down' };
+        return {
+          action: 'trigger',
+          key: `geofailover/${owner}/region/${region}`,
+          severity: 'critical',
+          component: region,
+          class: 'region-down',
+        };
       if (e.from === 'down' && e.to === 'up')
-        return { action: 'resolve', key: `geofailover/${owner}/region/${region}`, severity: 'info', component: region, class: 'region-down' };
+        return {
+          action: 'resolve',
+          key: `geofailover/${owner}/region/${region}`,
+          severity: 'info',
+          component: region,
+          class: 'region-down',
+        };
       return undefined;
     case 'fail-static':
       return {
@@ -55,12 +68,30 @@ export function pagerdutyAction(owner: string, e: StoredEvent): Mapped | undefin
     case 'apply-error':
       // Only the first failure of a streak opens the alert; retries would only repeat it.
       if (typeof e.attempt === 'number' && e.attempt > 1) return undefined;
-      return { action: 'trigger', key: providerKey(), severity: 'error', class: 'provider-error', component: String(e.provider ?? '') };
+      return {
+        action: 'trigger',
+        key: providerKey(),
+        severity: 'error',
+        class: 'provider-error',
+        component: String(e.provider ?? ''),
+      };
     case 'plan-refused':
     case 'propagation-failed':
-      return { action: 'trigger', key: providerKey(), severity: 'error', class: e.type, component: String(e.provider ?? '') };
+      return {
+        action: 'trigger',
+        key: providerKey(),
+        severity: 'error',
+        class: e.type,
+        component: String(e.provider ?? ''),
+      };
     case 'apply-recovered':
-      return { action: 'resolve', key: providerKey(), severity: 'info', class: 'provider-error', component: String(e.provider ?? '') };
+      return {
+        action: 'resolve',
+        key: providerKey(),
+        severity: 'info',
+        class: 'provider-error',
+        component: String(e.provider ?? ''),
+      };
     default:
       return undefined;
   }

@@ -10,9 +10,9 @@
 //   events/<t>-<replica>-<seq>   shared decisions (bounded history), see shared-events.ts
 import type { Watcher } from 'etcd3';
 import type { DrainRecord } from '../model/index.ts';
-import { operatorRecords } from './operator-records.ts';
 import { Election, type Transition } from './election.ts';
 import { createEtcdClient } from './etcd-client.ts';
+import { operatorRecords } from './operator-records.ts';
 import { SharedDrains } from './shared-drains.ts';
 import { SharedEvents } from './shared-events.ts';
 import { defaultPrefix, leaseTiming, normalisePrefix } from './timing.ts';

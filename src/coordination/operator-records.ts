@@ -26,7 +26,9 @@ export function parseOverride(region: string, text: string): OverrideRecord | un
       typeof o.until === 'string' &&
       Number.isFinite(Date.parse(o.until)),
   );
-  return v ? { region, state: 'up', reason: v.reason, author: v.author, at: v.at, until: v.until } : undefined;
+  return v
+    ? { region, state: 'up', reason: v.reason, author: v.author, at: v.at, until: v.until }
+    : undefined;
 }
 
 export function parseWindow(id: string, text: string): MaintenanceRecord | undefined {

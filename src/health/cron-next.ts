@@ -27,7 +27,8 @@ export function parseCron(expression: string): CronSpec | string {
     return `not a cron expression (5 fields, or 6 with seconds first): ${e ? `${e.field}: ${e.message}` : expression}`;
   }
   const f = cron.parse(expression);
-  const nums = (xs: (number | string)[]) => (xs.every((x) => typeof x === 'number') ? (xs as number[]) : undefined);
+  const nums = (xs: (number | string)[]) =>
+    xs.every((x) => typeof x === 'number') ? (xs as number[]) : undefined;
   const dom = nums(f.dayOfMonth);
   const dow = nums(f.dayOfWeek);
   if (!dom || !dow)

@@ -9,9 +9,14 @@ import type { ProbeReport } from '../probe/index.ts';
 import { drainRegion, expireDrains, liftDrain, listDrains, restoreDrains } from './drains.ts';
 import { evaluateEndpoints } from './endpoint-quorum.ts';
 import { checkFailStatic } from './fail-static.ts';
-import { expireOverrides, forceUp, liftOverride, listOverrides, restoreOverrides } from './force-up.ts';
-import { applyMaintenance, evaluateWindows, type MaintenanceState, windowsFromConfig } from './maintenance.ts';
 import { passFailbacks } from './failback-hold.ts';
+import { expireOverrides, forceUp, liftOverride, listOverrides, restoreOverrides } from './force-up.ts';
+import {
+  applyMaintenance,
+  evaluateWindows,
+  type MaintenanceState,
+  windowsFromConfig,
+} from './maintenance.ts';
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
 import { regionStates, snapshot } from './snapshot.ts';

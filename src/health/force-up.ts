@@ -18,7 +18,14 @@ export function forceUp(
 ): HealthEvent {
   const from = status(r);
   const before = r.override;
-  r.override = { region: r.id, state: 'up', reason: opts.reason, author: opts.author, at: now, until: opts.until };
+  r.override = {
+    region: r.id,
+    state: 'up',
+    reason: opts.reason,
+    author: opts.author,
+    at: now,
+    until: opts.until,
+  };
   return {
     type: 'override',
     at: now,
@@ -40,12 +47,7 @@ export function forceUp(
 }
 
 /** Lifts an override; the region returns to its health status at once (no hold-down: an operator's call). */
-export function liftOverride(
-  r: RegionRuntime,
-  author: string,
-  now: number,
-  why: string,
-): HealthEvent {
+export function liftOverride(r: RegionRuntime, author: string, now: number, why: string): HealthEvent {
   const from = status(r);
   const before = r.override;
   r.override = undefined;
@@ -62,7 +64,8 @@ export function liftOverride(
 /** tick(): lifts overrides whose `until` has passed. */
 export function expireOverrides(s: EngineState, now: number, events: HealthEvent[]): void {
   for (const r of s.regions.values()) {
-    if (r.override && r.override.until <= now) events.push(liftOverride(r, 'expiry', now, 'override expired'));
+    if (r.override && r.override.until <= now)
+      events.push(liftOverride(r, 'expiry', now, 'override expired'));
   }
 }
 

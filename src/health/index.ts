@@ -33,9 +33,9 @@
 // - Force-up (force-up.ts) wins over health, never over a drain or a maintenance window; it expires.
 // - Maintenance (maintenance.ts): a region in a window is drained; when it ends the failback
 //   hold-down applies. 'maintenance-upcoming' is evented notifyBefore ahead, once per occurrence.
-export { nextStart, parseCron, type CronSpec } from './cron-next.ts';
+export { type CronSpec, nextStart, parseCron } from './cron-next.ts';
 export { HealthEngine, type HealthEngineOptions } from './engine.ts';
-export { evaluateWindows, windowAt, windowsFromConfig, type WindowsAt } from './maintenance.ts';
 export { flapWindow, holdDownMs } from './failback.ts';
+export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
 export type * from './types.ts';

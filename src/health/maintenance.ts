@@ -106,7 +106,12 @@ export interface MaintenanceState {
 }
 
 /** tick(): start and end windows on the regions, and announce the ones about to start. */
-export function applyMaintenance(s: EngineState, m: MaintenanceState, now: number, events: HealthEvent[]): void {
+export function applyMaintenance(
+  s: EngineState,
+  m: MaintenanceState,
+  now: number,
+  events: HealthEvent[],
+): void {
   const at = evaluateWindows(m.windows, now);
   for (const r of s.regions.values()) {
     const occ = at.active.get(r.id);
@@ -119,7 +124,14 @@ export function applyMaintenance(s: EngineState, m: MaintenanceState, now: numbe
         region: r.id,
         from,
         to: status(r),
-        evidence: { window: occ.window, reason: occ.reason, start: occ.start, end: occ.end, before: null, after: occ },
+        evidence: {
+          window: occ.window,
+          reason: occ.reason,
+          start: occ.start,
+          end: occ.end,
+          before: null,
+          after: occ,
+        },
       });
     } else if (occ && r.maintenance) {
       r.maintenance = occ;
@@ -172,7 +184,13 @@ export function applyMaintenance(s: EngineState, m: MaintenanceState, now: numbe
       region: occ.region,
       from: 'scheduled',
       to: 'upcoming',
-      evidence: { window: occ.window, reason: occ.reason, start: occ.start, end: occ.end, inMs: occ.start - now },
+      evidence: {
+        window: occ.window,
+        reason: occ.reason,
+        start: occ.start,
+        end: occ.end,
+        inMs: occ.start - now,
+      },
     });
   }
   for (const key of m.announced) {

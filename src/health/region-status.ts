@@ -41,7 +41,9 @@ export function regionEvent(
     evidence: masked
       ? {
           ...evidence,
-          ...(masked === 'drained' ? { drained: true } : { [masked === 'forced-up' ? 'forcedUp' : 'maintenance']: true }),
+          ...(masked === 'drained'
+            ? { drained: true }
+            : { [masked === 'forced-up' ? 'forcedUp' : 'maintenance']: true }),
           note: masked === 'drained' ? 'status stays drained' : `status stays ${status(r)} (${masked})`,
         }
       : evidence,

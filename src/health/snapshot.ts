@@ -1,8 +1,8 @@
 // Read-only views of the engine: region states for policy and the full snapshot for the status API
 // and dashboard ("what the GSLB believes").
 import type { RegionState } from '../model/index.ts';
-import { status } from './region-status.ts';
 import { forcedUp } from './force-up.ts';
+import { status } from './region-status.ts';
 import { type EngineState, isDecided, type RegionRuntime } from './state.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from './types.ts';
 import { voteEvidence } from './votes.ts';

@@ -128,5 +128,7 @@ export function regionOf(s: EngineState, id: string): RegionRuntime {
 
 /** Decided since start (or drained, in maintenance or forced up): policy may act on it. */
 export function isDecided(r: RegionRuntime): boolean {
-  return r.drain !== undefined || r.maintenance !== undefined || r.override !== undefined || r.health !== undefined;
+  return (
+    r.drain !== undefined || r.maintenance !== undefined || r.override !== undefined || r.health !== undefined
+  );
 }

@@ -47,7 +47,8 @@ export class ApiTokens {
     const given = digest(m[1]!.trim());
     let found: Caller | undefined;
     // Compare against every token, without stopping at a match: the time does not say which matched.
-    for (const t of this.tokens) if (timingSafeEqual(given, t.hash) && !found) found = { name: t.name, role: t.role };
+    for (const t of this.tokens)
+      if (timingSafeEqual(given, t.hash) && !found) found = { name: t.name, role: t.role };
     if (!found) throw new HttpError(401, 'unknown bearer token', 'unauthorized');
     return found;
   }
@@ -62,7 +63,8 @@ export class ApiTokens {
       );
     }
     const caller = this.identify(req);
-    if (!caller) throw new HttpError(401, `this call needs a bearer token with role ${role} or higher`, 'unauthorized');
+    if (!caller)
+      throw new HttpError(401, `this call needs a bearer token with role ${role} or higher`, 'unauthorized');
     if (RANK[caller.role] < RANK[role]) {
       throw new HttpError(
         403,
