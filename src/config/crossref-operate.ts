@@ -26,7 +26,9 @@ export function crossCheckOperate(config: Config, now: number = Date.now()): Pro
     if (durationMs <= 0)
       add(
         [...at, field],
-        `the window's length must be above 0 (got ${durationMs} ms); end must be after start`,
+        field === 'duration'
+          ? `duration must be above 0 (got ${durationMs} ms), e.g. 2h`
+          : `end must be after start (the window would last ${durationMs} ms)`,
       );
     else if (durationMs > MAX_WINDOW_MS)
       add(

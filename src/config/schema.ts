@@ -246,7 +246,10 @@ const apiTokenSchema = z
     name: id,
     /** read: status, events, explain; operate: also drains, overrides, maintenance; admin: everything. */
     role: z.enum(['read', 'operate', 'admin'], {
-      error: 'a token needs a role: read, operate or admin',
+      error: (iss) =>
+        iss.input === undefined
+          ? 'role is missing: a token needs a role (read, operate or admin)'
+          : 'must be read, operate or admin',
     }),
     tokenEnv: envName.optional(),
     /** A file holding the token (e.g. a mounted secret), as an alternative to tokenEnv. */
@@ -345,7 +348,8 @@ const notificationSchema = z
     path: ['url'],
   })
   .refine((n) => n.format !== 'pagerduty' || n.routingKeyEnv !== undefined, {
-    message: 'format pagerduty needs routingKeyEnv (the environment variable holding the routing key)',
+    message:
+      'routingKeyEnv is missing: format pagerduty needs the environment variable holding the routing key',
     path: ['routingKeyEnv'],
   })
   .refine((n) => n.format === 'pagerduty' || n.routingKeyEnv === undefined, {
