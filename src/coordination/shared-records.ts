@@ -115,7 +115,7 @@ export class SharedRecords<T> {
       await fn();
     } catch (err) {
       throw new CoordinationError(
-        `cannot share the ${op} of ${this.o.what} ${label} through etcd (${this.o.endpoints.join(', ')}): ${(err as Error).message}`,
+        `cannot share ${op === 'put' ? 'the' : 'the removal of the'} ${this.o.what} ${label} through etcd (${this.o.endpoints.join(', ')}): ${(err as Error).message}`,
         {
           remedy: `nothing changed on any replica; check that etcd is reachable from this controller, then retry`,
           cause: err,

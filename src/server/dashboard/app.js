@@ -309,7 +309,7 @@
       ...problems.map((p) => el('div', {}, `${p.kind.toUpperCase()} since ${p.since}: ${p.message}`)),
     );
     // Upcoming maintenance windows: when traffic will move away, and why.
-    const upcoming = (s.maintenance && s.maintenance.upcoming) || [];
+    const upcoming = s.maintenance?.upcoming || [];
     $('maintenance').replaceChildren(
       ...(upcoming.length
         ? upcoming
