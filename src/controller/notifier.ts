@@ -112,9 +112,11 @@ function body(format: 'json' | 'slack', n: Notification): string {
     const icon =
       n.kind === 'failback'
         ? ':white_check_mark:'
-        : n.kind === 'drain'
+        : n.kind === 'drain' || n.kind === 'override'
           ? ':construction:'
-          : ':rotating_light:';
+          : n.kind === 'maintenance'
+            ? ':wrench:'
+            : ':rotating_light:';
     return JSON.stringify({ text: `${icon} geofailover (${n.owner}): ${n.message} (${n.at})` });
   }
   return JSON.stringify({ version: 1, ...n });
