@@ -72,7 +72,7 @@ describe('operator CLI: overrides and maintenance', () => {
     expect(cleared.stdout).toBe('override of eu-west lifted; status UP\n');
     await cli(['override', 'eu-west', 'up', '--for', '1h', '--reason', 'again', '--controller', ctl.url]);
     expect((await cli(['unoverride', 'eu-west', '--controller', ctl.url])).stdout).toMatch(/lifted/);
-  }, 30_000);
+  }, 90_000);
 
   it('bad input: one clear message, exit 2', async () => {
     const noFor = await fails(['override', 'eu-west', 'up', '--reason', 'x', '--controller', ctl.url]);
@@ -117,7 +117,7 @@ describe('operator CLI: overrides and maintenance', () => {
     ]);
     expect(past.code).toBe(2);
     expect(past.stderr).toMatch(/controller answered 400: the window is in the past/);
-  }, 30_000);
+  }, 90_000);
 
   it('maintenance add, list (with status showing it upcoming) and remove', async () => {
     const start = new Date(Date.now() + 3_600_000).toISOString();
@@ -156,7 +156,7 @@ describe('operator CLI: overrides and maintenance', () => {
     ]);
     expect(events.stdout).toMatch(/maintenance-added\s+us-east window k1 by oncall/);
     expect(events.stdout).toMatch(/maintenance-removed\s+us-east window k1 by oncall/);
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('plan --at', () => {
@@ -189,5 +189,5 @@ maintenance:
     expect(outside.stdout).toMatch(/192\.0\.2\.10/);
     const bad = await fails(['plan', '--config', file, '--at', 'tomorrow']);
     expect(bad.stderr).toMatch(/--at tomorrow is not an ISO 8601 time with a zone/);
-  }, 30_000);
+  }, 90_000);
 });
