@@ -1,10 +1,12 @@
 // Test runner config: unit, integration (real servers) and e2e tests; JSON report for .ci/run.
 import { defineConfig } from 'vitest/config';
+import { HOSTILE_SUITES } from './test/hostile.vitest.config.ts';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/chaos/**', 'node_modules/**'],
+    // The chaos suite and the hostile-input suites run as their own steps (npm run test:chaos, test:hostile).
+    exclude: ['test/e2e/chaos/**', 'node_modules/**', ...HOSTILE_SUITES],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

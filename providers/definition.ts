@@ -30,6 +30,8 @@ export interface DefinitionSecret {
   /** The key of the provider's config that names the secret (e.g. `apiTokenEnv`, or `tsig.secretEnv`). */
   at: (string | number)[];
   envVar: string;
+  /** Who needs it, for validate's message (default: the provider). */
+  usedBy?: string;
 }
 
 export interface ProviderDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
@@ -38,9 +40,15 @@ export interface ProviderDefinition<K extends string = string, S extends z.ZodTy
   /** Record options only this kind understands (e.g. Cloudflare's `proxied`); others refuse them. */
   readonly recordOptions?: readonly string[];
   /** Environment variables the config names for secrets (validate warns when unset). */
-  secrets?(cfg: z.output<S>): DefinitionSecret[];
+  secrets?(cfg: z.output<S>, id: string): DefinitionSecret[];
   /** Policies and values this kind cannot express: an error naming the alternative, or a warning. */
-  checkRecord?(cfg: z.output<S>, record: RecordUnderCheck, zone: { name: string }): DefinitionProblem[];
+  checkRecord?(
+    cfg: z.output<S>,
+    record: RecordUnderCheck,
+    zone: { name: string; provider: string },
+  ): DefinitionProblem[];
+  /** Checks of the provider's own config across its keys; `at` is relative to `providers.<id>`. */
+  checkProvider?(cfg: z.output<S>, id: string): DefinitionProblem[];
 }
 
 /** Identity, for inference: `export const definition = defineProvider({ kind: 'x', schema, ... })`. */

@@ -7,6 +7,7 @@ export {
   type DnsServerHandle,
   type DnsServerOptions,
   type DnsStats,
+  type NotifyOutcome,
   registerDnsMetrics,
   startDnsServer,
 } from './server/index.ts';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { atomicWriteFile, atomicWriteFileSync } from '../../src/fsutil/index.ts';
 import { normaliseName, normaliseRecord, RECORD_TYPES, type RecordSet } from '../../src/model/index.ts';
 import { ZoneStoreError } from './errors.ts';
+import type { JournalEntry } from './journal.ts';
 
 export const STORE_VERSION = 1;
 
@@ -15,6 +16,8 @@ export interface StoreData {
   version: typeof STORE_VERSION;
   serial: number;
   zones: Record<string, RecordSet[]>;
+  /** What recent writes changed (journal.ts), for IXFR; absent in files written before it existed. */
+  journal?: JournalEntry[];
 }
 
 const geoMatch = z.object({
@@ -33,10 +36,21 @@ const recordSchema = z.object({
   geo: z.union([z.literal('default'), geoMatch]).optional(),
 });
 
+const serialSchema = z.number().int().min(0).max(0xffffffff);
+const journalSchema = z.array(
+  z.object({
+    from: serialSchema,
+    to: serialSchema,
+    zones: z.record(z.string(), z.object({ removed: z.array(recordSchema), added: z.array(recordSchema) })),
+  }),
+);
+
 const storeSchema = z.object({
   version: z.literal(STORE_VERSION),
-  serial: z.number().int().min(0).max(0xffffffff),
+  serial: serialSchema,
   zones: z.record(z.string(), z.array(recordSchema)),
+  // Checked on its own below: a bad journal only costs IXFR (AXFR still works), never the records.
+  journal: z.unknown().optional(),
 });
 
 export function emptyStore(): StoreData {
@@ -76,7 +90,9 @@ export function parseStore(text: string, file: string): StoreData {
   for (const [zone, records] of Object.entries(parsed.data.zones)) {
     zones[normaliseName(zone)] = records.map((r) => normaliseRecord(r as RecordSet));
   }
-  return { version: STORE_VERSION, serial: parsed.data.serial, zones };
+  const j = journalSchema.safeParse(parsed.data.journal);
+  const journal = j.success ? (j.data as JournalEntry[] | undefined) : undefined;
+  return { version: STORE_VERSION, serial: parsed.data.serial, zones, ...(journal ? { journal } : {}) };
 }
 
 /** Read and parse the store file (sync: used at startup and by the watcher on a small file). */

@@ -6,6 +6,7 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from '../../src/log/index.ts';
 import type { RecordSet } from '../../src/model/index.ts';
 import { ZoneStoreError } from './errors.ts';
+import { appendJournal, type JournalEntry } from './journal.ts';
 import { emptyStore, readStoreFile, type StoreData, writeStoreFile } from './store-file.ts';
 
 /** An immutable view of the store at one serial. `generation` changes on every in-memory replace. */
@@ -13,6 +14,8 @@ export interface StoreSnapshot {
   readonly serial: number;
   readonly generation: number;
   readonly zones: Readonly<Record<string, readonly RecordSet[]>>;
+  /** Recent writes' diffs (journal.ts), for IXFR; may be absent or not reach back far. */
+  readonly journal?: readonly JournalEntry[];
 }
 
 export type StoreListener = (snapshot: StoreSnapshot) => void;
@@ -86,7 +89,9 @@ export class ZoneStore {
     const run = this.writing.then(async () => {
       const base = this.fresh();
       const zones = fn(base);
-      const next: StoreData = { version: 1, serial: nextSerial(base.serial), zones };
+      const serial = nextSerial(base.serial);
+      const journal = appendJournal(base.journal, base.zones, zones, base.serial, serial);
+      const next: StoreData = { version: 1, serial, zones, journal };
       await writeStoreFile(this.file, next);
       this.lastStat = this.statKey();
       this.lastProblem = '';
@@ -182,6 +187,7 @@ export class ZoneStore {
       version: 1,
       serial: this.current.serial,
       zones: this.current.zones,
+      ...(this.current.journal ? { journal: this.current.journal } : {}),
     }) as StoreData;
   }
 
@@ -213,6 +219,7 @@ export class ZoneStore {
       serial: data.serial,
       generation: this.generation,
       zones: Object.freeze(zones),
+      ...(data.journal ? { journal: Object.freeze(data.journal) } : {}),
     }) as StoreSnapshot;
   }
 

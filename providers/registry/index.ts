@@ -3,13 +3,16 @@
 // index.ts (the adapter's createProvider, loaded by the factory only when a zone uses that kind),
 // plus one line here. The folder name is the kind.
 import type { z } from 'zod';
+import { definition as azure } from '../azure/definition.ts';
 import { definition as builtin } from '../builtin/definition.ts';
 import { definition as cloudflare } from '../cloudflare/definition.ts';
 import type { ProviderDefinition } from '../definition.ts';
+import { definition as googlecloud } from '../googlecloud/definition.ts';
 import { definition as memory } from '../memory/definition.ts';
+import { definition as rfc2136 } from '../rfc2136/definition.ts';
 import { definition as route53 } from '../route53/definition.ts';
 
-const kinds = [builtin, route53, cloudflare, memory] as const;
+const kinds = [builtin, route53, cloudflare, memory, rfc2136, googlecloud, azure] as const;
 
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];

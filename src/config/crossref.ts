@@ -195,6 +195,15 @@ export function crossCheck(config: Config): Problem[] {
     if (p.keyEnv !== undefined && p.keyFile !== undefined)
       add(['probers', i], 'give keyEnv or keyFile, not both');
   });
+  for (const [id, p] of Object.entries(config.providers)) {
+    for (const x of definitionOf(p.kind).checkProvider?.(p, id) ?? [])
+      problems.push({
+        at: ['providers', id, ...x.at],
+        path: '',
+        message: x.message,
+        severity: x.severity ?? 'error',
+      });
+  }
   problems.push(...crossCheckOperate(config));
   return problems;
 }

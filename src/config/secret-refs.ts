@@ -20,8 +20,8 @@ export function secretRefs(config: Config): SecretRef[] {
       refs.push({ at: ['probers', i, 'keyEnv'], envVar: p.keyEnv, usedBy: `prober ${p.id}` });
   });
   for (const [id, p] of Object.entries(config.providers)) {
-    for (const s of definitionOf(p.kind).secrets?.(p) ?? [])
-      refs.push({ at: ['providers', id, ...s.at], envVar: s.envVar, usedBy: `provider ${id}` });
+    for (const s of definitionOf(p.kind).secrets?.(p, id) ?? [])
+      refs.push({ at: ['providers', id, ...s.at], envVar: s.envVar, usedBy: s.usedBy ?? `provider ${id}` });
   }
   if (config.controller.tokenEnv !== undefined)
     refs.push({

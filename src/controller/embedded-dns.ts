@@ -14,6 +14,8 @@ export async function startEmbeddedDns(
   config: Config,
   logger: Logger,
   metrics: ControllerMetrics,
+  env: NodeJS.ProcessEnv = process.env,
+  onNotify?: (o: import('../../providers/builtin/index.ts').NotifyOutcome) => void,
 ): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
@@ -38,6 +40,8 @@ export async function startEmbeddedDns(
         providerId,
         store,
         logger: logger.child({ component: 'dns', provider: providerId }),
+        env, // TSIG key secrets of a hidden primary
+        ...(onNotify ? { onNotify } : {}),
       });
       handles.push({
         addresses: h.addresses.map((a) =>

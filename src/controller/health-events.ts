@@ -28,6 +28,10 @@ export function updateHealthGauges(engine: HealthEngine, metrics: ControllerMetr
   const snap = engine.snapshot();
   metrics.freshProbers.set(snap.freshProbers.length);
   metrics.failStatic.set(snap.failStatic ? 1 : 0);
+  for (const p of snap.probers) {
+    metrics.proberFresh.set({ prober: p.id }, p.fresh ? 1 : 0);
+    metrics.proberImpaired.set({ prober: p.id }, p.impaired ? 1 : 0);
+  }
   for (const r of snap.regions) {
     metrics.regionUp.set({ region: r.id }, r.status === 'up' ? 1 : 0);
     metrics.regionDrained.set({ region: r.id }, r.status === 'drained' ? 1 : 0);

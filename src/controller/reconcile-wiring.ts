@@ -46,6 +46,7 @@ export function wireReconcile(o: {
         metrics: o.metrics,
         logger: o.logger.child({ zone: name }),
         nameservers: o.nameservers(name, provider),
+        secondaries: () => secondariesOf(config, provider),
         // A builtin zone is served by each replica from its own store (each is one of the zone's
         // nameservers), so every replica writes its own copy; shared providers only through the leader.
         canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
@@ -63,4 +64,11 @@ export function wireReconcile(o: {
     logger: o.logger,
   });
   return { reconcilers, scheduler };
+}
+
+/** A builtin hidden primary's secondaries are nameservers of its zones too (unless verify.nameservers is set). */
+function secondariesOf(config: Config, provider: DnsProvider): string[] {
+  const cfg = config.providers[provider.id];
+  if (config.verify.nameservers.length > 0 || cfg?.kind !== 'builtin') return [];
+  return cfg.secondaries;
 }

@@ -32,7 +32,8 @@ import { closeProviders, openProviders } from './reconcile.ts';
 import { wireReconcile } from './reconcile-wiring.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import { shutdownSequence } from './shutdown.ts';
-import { OpenedResources } from './startup.ts';
+import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './startup.ts';
+import { lockStateDir } from './state-lock.ts';
 import { DrainStore, HealthMemoryStore } from './state-store.ts';
 import { buildStatus } from './status-view.ts';
 
@@ -80,170 +81,189 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 
   // What is opened from here on is closed in reverse if a later step fails.
   const opened = new OpenedResources();
-  const metrics = new ControllerMetrics();
-  const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
-  opened.add('event log', () => events.close());
-  if (events.tornTailBytes > 0) {
-    metrics.eventLogTornTails.inc();
-    const message = `event log: cut off a partial last line of ${events.tornTailBytes} bytes (a crash mid-write); every complete event is kept`;
-    logger.warn({ bytes: events.tornTailBytes }, message);
-    events.append('event-log-repaired', { bytes: events.tornTailBytes, message });
-  }
-  const drainStore = new DrainStore(stateDir);
-  const notifier = wireNotifier({ config, env, metrics, logger, events, coordinator: () => coordinator });
-
-  // The engine, continuing from the last run: its drains and its memory of each region (a restart
-  // continues a failback hold-down).
-  const engine = new HealthEngine(config);
-  const restored = drainStore.load();
-  const healthStore = new HealthMemoryStore(stateDir);
-  const remembered = healthStore.load();
-  if (remembered.problem) logger.warn(remembered.problem);
-  engine.restoreHistory(remembered.memory);
-  engine.restore(restored.map(drainOf));
-  // Overrides and API maintenance windows (issue 16), restored like drains and shared through etcd.
-  const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });
-
-  // Coordination (issue 9): who may write DNS, drains and decisions shared between replicas. The hooks
-  // run only after coordinator.start(), once everything they use exists.
-  const coordinator = createCoordinator(config, {
-    replica,
-    logger,
-    events,
-    onChange: (view, gained) => {
-      metrics.leader.set(view.role === 'follower' ? 0 : 1);
-      if (gained) void scheduler?.trigger({ kind: 'leadership' });
-    },
-    localDrains: () => drainRecordsOf(engine),
-    applyDrain: (region, d) => onHealthEvents([applySharedDrain(engine, region, d)]),
-    applyOverrides: operator.applyOverrides,
-    applyWindows: operator.applyWindows,
-  });
-  const errors = new RecentErrors();
-
-  const injected = opts.providers !== undefined;
-  const providers = opts.providers ?? (await openProviders(config, { env, logger }));
-  if ([...providers.values()].some((p) => p.kind === 'cloudflare')) {
-    // The Cloudflare request budget left, per token (hashed), next to the controller's own metrics.
-    (await import('../../providers/cloudflare/index.ts')).registerBudgetGauge(metrics.registry);
-  }
-  const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
-  opened.add('providers', closeOwnProviders);
-  let dns: DnsServerHandle | undefined;
+  const lock = lockStateDir(stateDir, replica);
+  opened.add('state dir lock', () => lock.release());
   try {
-    dns = await startEmbeddedDns(config, logger, metrics);
-  } catch (err) {
-    await opened.closeAll();
-    throw err;
-  }
-  opened.add('embedded dns', () => dns?.close());
+    const metrics = new ControllerMetrics();
+    const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
+    opened.add('event log', () => events.close());
+    if (lock.tookOver) {
+      const message = `state dir lock taken over from ${lock.tookOver} (the last controller did not stop cleanly)`;
+      logger.warn(message);
+      events.append('state-lock-recovered', { message });
+    }
+    if (events.tornTailBytes > 0) {
+      metrics.eventLogTornTails.inc();
+      const message = `event log: cut off a partial last line of ${events.tornTailBytes} bytes (a crash mid-write); every complete event is kept`;
+      logger.warn({ bytes: events.tornTailBytes }, message);
+      events.append('event-log-repaired', { bytes: events.tornTailBytes, message });
+    }
+    const drainStore = new DrainStore(stateDir);
+    const notifier = wireNotifier({ config, env, metrics, logger, events, coordinator: () => coordinator });
 
-  // Zones, their reconcilers and the scheduler of their passes.
-  let scheduler: ReconcileScheduler | undefined;
-  const wiring = wireReconcile({
-    config,
-    providers,
-    engine,
-    events,
-    metrics,
-    logger,
-    coordinator,
-    nameservers: nameserverLookup(config, () => dns?.addresses),
-  });
-  const { reconcilers } = wiring;
-  scheduler = wiring.scheduler;
-  opened.add('scheduler', () => wiring.scheduler.stop());
+    // The engine, continuing from the last run: its drains and its memory of each region (a restart
+    // continues a failback hold-down).
+    const engine = new HealthEngine(config);
+    const restored = drainStore.load();
+    const healthStore = new HealthMemoryStore(stateDir);
+    const remembered = healthStore.load();
+    if (remembered.problem) logger.warn(remembered.problem);
+    engine.restoreHistory(remembered.memory);
+    engine.restore(restored.map(drainOf));
+    // Overrides and API maintenance windows (issue 16), restored like drains and shared through etcd.
+    const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });
 
-  // Health events: audit, metrics, and an immediate (debounced) reconcile when policy input moved.
-  const onHealthEvents = healthEventHandler({
-    engine,
-    events,
-    metrics,
-    logger,
-    healthStore,
-    saveDrains: () => drainStore.save(drainRecordsOf(engine)),
-    saveOverrides: operator.saveOverrides,
-    trigger: (t) => void scheduler!.trigger(t),
-    pushError: (message) => errors.push(message),
-  });
-  const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
-  opened.add('health ticker', () => clearInterval(ticker));
-
-  const status = (): StatusDoc =>
-    buildStatus({
-      config,
-      snapshot: engine.snapshot(),
-      zones: [...reconcilers.values()].map((r) => r.view()),
+    // Coordination (issue 9): who may write DNS, drains and decisions shared between replicas. The hooks
+    // run only after coordinator.start(), once everything they use exists.
+    const coordinator = createCoordinator(config, {
       replica,
-      startedAt,
-      role: coordinator.view().role,
-      ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
-      coordination: coordinator.view(),
-      errors: errors.all(),
-    });
-
-  const api = controllerApi({
-    config,
-    tokens,
-    windows: operator.windows,
-    keys,
-    engine,
-    events,
-    metrics,
-    coordinator,
-    reconcilers,
-    scheduler,
-    onHealthEvents,
-    status,
-    startedAt,
-  });
-  const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
-  const server = createListener(() => routes, logger, listenerTls, metrics);
-  const { host, port } = splitListen(opts.listen ?? config.controller.listen);
-  try {
-    await listen(server, host, port);
-  } catch (err) {
-    await opened.closeAll();
-    throw listenError(err, host, port);
-  }
-  const url = urlOf(server, listenerTls ? 'https' : 'http');
-  events.append('controller-started', {
-    replica,
-    url,
-    mode: config.controller.mode,
-    dns: dns?.addresses ?? [],
-    drainsRestored: restored.length,
-  });
-  logger.info({ url, dns: dns?.addresses, mode: config.controller.mode, replica }, 'controller started');
-  await coordinator.start();
-  metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
-  scheduler.start();
-  updateHealthGauges(engine, metrics);
-  // A first pass shows what is served; it changes nothing until health has been decided.
-  void scheduler.trigger({ kind: 'startup' });
-
-  return {
-    url,
-    dnsAddresses: dns?.addresses ?? [],
-    replica,
-    engine,
-    events,
-    metrics,
-    coordinator,
-    status,
-    reconcileNow: () => scheduler!.trigger({ kind: 'api' }),
-    stop: shutdownSequence({
-      replica,
-      ticker,
-      server,
-      scheduler,
-      coordinator,
-      dns,
-      closeOwnProviders,
-      notifier,
-      healthStore,
-      events,
       logger,
-    }),
-  };
+      events,
+      onChange: (view, gained) => {
+        metrics.leader.set(view.role === 'follower' ? 0 : 1);
+        if (gained) void scheduler?.trigger({ kind: 'leadership' });
+      },
+      localDrains: () => drainRecordsOf(engine),
+      applyDrain: (region, d) => onHealthEvents([applySharedDrain(engine, region, d)]),
+      applyOverrides: operator.applyOverrides,
+      applyWindows: operator.applyWindows,
+    });
+    const errors = new RecentErrors();
+
+    const injected = opts.providers !== undefined;
+    const providers = opts.providers ?? (await openProviders(config, { env, logger }));
+    if ([...providers.values()].some((p) => p.kind === 'cloudflare')) {
+      // The Cloudflare request budget left, per token (hashed), next to the controller's own metrics.
+      (await import('../../providers/cloudflare/index.ts')).registerBudgetGauge(metrics.registry);
+    }
+    const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
+    opened.add('providers', closeOwnProviders);
+    // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).
+    const dns: DnsServerHandle | undefined = await startEmbeddedDns(config, logger, metrics, env, (o) => {
+      if (!o.ok) events.append('notify-failed', { ...o });
+    });
+    opened.add('embedded dns', () => dns?.close());
+
+    // Zones, their reconcilers and the scheduler of their passes.
+    let scheduler: ReconcileScheduler | undefined;
+    const wiring = wireReconcile({
+      config,
+      providers,
+      engine,
+      events,
+      metrics,
+      logger,
+      coordinator,
+      nameservers: nameserverLookup(config, () => dns?.addresses),
+    });
+    const { reconcilers } = wiring;
+    scheduler = wiring.scheduler;
+    opened.add('scheduler', () => wiring.scheduler.stop());
+
+    // Health events: audit, metrics, and an immediate (debounced) reconcile when policy input moved.
+    const onHealthEvents = healthEventHandler({
+      engine,
+      events,
+      metrics,
+      logger,
+      healthStore,
+      saveDrains: () => drainStore.save(drainRecordsOf(engine)),
+      saveOverrides: operator.saveOverrides,
+      trigger: (t) => void scheduler!.trigger(t),
+      pushError: (message) => errors.push(message),
+    });
+    const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
+    opened.add('health ticker', () => clearInterval(ticker));
+
+    const status = (): StatusDoc =>
+      buildStatus({
+        config,
+        snapshot: engine.snapshot(),
+        zones: [...reconcilers.values()].map((r) => r.view()),
+        replica,
+        startedAt,
+        role: coordinator.view().role,
+        ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
+        coordination: coordinator.view(),
+        errors: errors.all(),
+      });
+
+    // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.
+    let started = false;
+    const base = controllerApi({
+      config,
+      tokens,
+      windows: operator.windows,
+      keys,
+      engine,
+      events,
+      metrics,
+      coordinator,
+      reconcilers,
+      scheduler,
+      onHealthEvents,
+      status,
+      startedAt,
+    });
+    const api = {
+      ...base,
+      healthy: () => (started ? base.healthy() : { ok: false, detail: 'starting' }),
+    };
+    const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
+    const server = createListener(() => routes, logger, listenerTls, metrics);
+    const { host, port } = splitListen(opts.listen ?? config.controller.listen);
+    await listen(server, host, port).catch((err: unknown) => {
+      throw listenError(err, host, port);
+    });
+    opened.add('api listener', () => closeServer(server));
+    const url = urlOf(server, listenerTls ? 'https' : 'http');
+    events.append('controller-started', {
+      replica,
+      url,
+      mode: config.controller.mode,
+      dns: dns?.addresses ?? [],
+      drainsRestored: restored.length,
+    });
+    logger.info({ url, dns: dns?.addresses, mode: config.controller.mode, replica }, 'controller started');
+    await coordinator.start();
+    metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
+    scheduler.start();
+    updateHealthGauges(engine, metrics);
+    // A first pass shows what is served; it changes nothing until health has been decided.
+    void scheduler.trigger({ kind: 'startup' });
+
+    started = true;
+    return {
+      url,
+      dnsAddresses: dns?.addresses ?? [],
+      replica,
+      engine,
+      events,
+      metrics,
+      coordinator,
+      status,
+      reconcileNow: () => scheduler!.trigger({ kind: 'api' }),
+      stop: stopThenUnlock(
+        shutdownSequence({
+          replica,
+          ticker,
+          server,
+          scheduler,
+          coordinator,
+          dns,
+          closeOwnProviders,
+          notifier,
+          healthStore,
+          events,
+          logger,
+        }),
+        lock,
+      ),
+    };
+  } catch (err) {
+    // A half-started controller must leave nothing listening, locked or half-written behind: close
+    // what was opened (newest first) and report one clear error.
+    await opened.closeAll();
+    throw startupFailed(err);
+  }
 }

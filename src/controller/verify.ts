@@ -65,7 +65,8 @@ export function subnetFor(
 
 /**
  * What the nameservers must serve once `records` (the full desired set at each changed name) is
- * live. Weighted groups accept any set with a non-zero weight (or any set when all are zero); geo
+ * live. Weighted groups accept any set with a non-zero weight (or any set when all are zero), or
+ * their union (what a server without weights publishes); geo
  * sets are asked from a subnet of their location; sets we cannot aim at are returned as unchecked.
  */
 export function expectationsFor(
@@ -85,10 +86,13 @@ export function expectationsFor(
     const type = first.type as Expectation['type'];
     if (group.some((r) => r.weight !== undefined)) {
       const live = group.filter((r) => (r.weight ?? 0) > 0);
+      const sets = (live.length > 0 ? live : group).map((r) => r.values);
+      // A server without weights (RFC 2136) publishes the union of the live sets as one RRset.
+      const union = [...new Set(sets.flat())].sort();
       expectations.push({
         name: first.name,
         type,
-        acceptable: (live.length > 0 ? live : group).map((r) => r.values),
+        acceptable: sets.length > 1 ? [...sets, union] : sets,
         label: `${first.name} ${type} (weighted)`,
       });
     } else if (group.some((r) => r.geo !== undefined)) {
@@ -113,6 +117,39 @@ export function expectationsFor(
     }
   }
   return { expectations, unchecked };
+}
+
+/**
+ * What a secondary of a builtin hidden primary must serve once `records` are live: the transferred
+ * zone has no geography or weights (providers/builtin/server/xfr-flatten.ts), so a geo group is its
+ * `default` answer, a weighted group every live value in one answer (a CNAME: the heaviest target).
+ */
+export function secondaryExpectations(records: readonly RecordSet[]): Expectation[] {
+  const groups = new Map<string, RecordSet[]>();
+  for (const r of records) {
+    if (r.type !== 'A' && r.type !== 'AAAA' && r.type !== 'CNAME' && r.type !== 'TXT') continue;
+    const k = `${r.name} ${r.type}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const out: Expectation[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const type = first.type as Expectation['type'];
+    let chosen: RecordSet[] = group;
+    if (group.some((r) => r.geo !== undefined)) chosen = group.filter((r) => r.geo === 'default');
+    else if (group.some((r) => r.weight !== undefined)) {
+      const live = group.filter((r) => (r.weight ?? 0) > 0);
+      chosen = live.length > 0 ? live : group;
+      if (type === 'CNAME')
+        chosen = [...chosen]
+          .sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0) || (a.setId ?? '').localeCompare(b.setId ?? ''))
+          .slice(0, 1);
+    }
+    if (chosen.length === 0) continue;
+    const values = [...new Set(chosen.flatMap((r) => r.values))].sort();
+    out.push({ name: first.name, type, acceptable: [values], label: `${first.name} ${type} (secondary)` });
+  }
+  return out;
 }
 
 function answerValues(packet: dns2.Packet, type: Expectation['type']): string[] {

@@ -23,7 +23,7 @@ import { applyZonePlan } from './applier.ts';
 import type { EventLog } from './event-log.ts';
 import { planZoneOf } from './reconcile.ts';
 import type { Trigger } from './scheduler.ts';
-import { expectationsFor, verifyPropagation } from './verify.ts';
+import { expectationsFor, secondaryExpectations, verifyPropagation } from './verify.ts';
 
 export interface ZoneReconcilerDeps {
   config: Config;
@@ -35,6 +35,9 @@ export interface ZoneReconcilerDeps {
   logger: Logger;
   /** Nameservers to confirm propagation on (host:port); empty: no confirmation possible. */
   nameservers: () => Promise<string[]>;
+  /** Secondaries that transfer the zone from a builtin hidden primary (host:port); they serve the
+   *  flattened answers (no geo, no weights) and are confirmed against those. */
+  secondaries?: () => string[];
   /** Fencing: may this replica write now? Checked before planning and again right before apply. */
   canWrite: () => { ok: boolean; reason?: string };
   /** Ask the scheduler for another pass of this zone later (retry after an error). */
@@ -238,13 +241,16 @@ export class ZoneReconciler {
         ? undefined
         : {
             at: new Date().toISOString(),
-            message: `applied, but not visible on ${visible.nameservers
-              .filter((n) => n.visibleMs === null)
-              .map(
-                (n) =>
-                  `${n.nameserver}${n.lastMismatch ? ` (${n.lastMismatch})` : n.error ? ` (${n.error})` : ''}`,
-              )
-              .join(', ')} within ${this.d.config.verify.timeout} ms`,
+            message:
+              visible.nameservers.length === 0
+                ? `applied, but not confirmed: ${visible.unchecked.join('; ') || 'no nameserver to ask'}`
+                : `applied, but not visible on ${visible.nameservers
+                    .filter((n) => n.visibleMs === null)
+                    .map(
+                      (n) =>
+                        `${n.nameserver}${n.lastMismatch ? ` (${n.lastMismatch})` : n.error ? ` (${n.error})` : ''}`,
+                    )
+                    .join(', ')} within ${this.d.config.verify.timeout} ms`,
           };
       if (!visible.ok)
         this.d.events.append('propagation-failed', { zone: this.zone, message: this.error!.message });
@@ -315,13 +321,21 @@ export class ZoneReconciler {
         unchecked: [...unchecked, 'no nameserver to ask (set verify.nameservers)'],
       };
     }
-    const result = await verifyPropagation({
-      nameservers,
-      expectations,
-      unchecked,
-      deadlineMs: this.d.config.verify.timeout,
-      intervalMs: this.d.config.verify.interval,
-    });
+    const timing = { deadlineMs: this.d.config.verify.timeout, intervalMs: this.d.config.verify.interval };
+    const secondaries = this.d.secondaries?.() ?? [];
+    const [own, second] = await Promise.all([
+      verifyPropagation({ nameservers, expectations, unchecked, ...timing }),
+      secondaries.length === 0
+        ? undefined
+        : verifyPropagation({
+            nameservers: secondaries,
+            expectations: secondaryExpectations(records),
+            ...timing,
+          }),
+    ]);
+    const result = second
+      ? { ...own, ok: own.ok && second.ok, nameservers: [...own.nameservers, ...second.nameservers] }
+      : own;
     for (const n of result.nameservers) {
       if (n.visibleMs === null)
         this.d.metrics.propagationFailures.inc({ zone: this.zone, nameserver: n.nameserver });

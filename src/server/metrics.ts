@@ -27,6 +27,19 @@ export class ControllerMetrics {
     help: 'Probers whose last report is fresh',
     registers: [this.registry],
   });
+  // Per prober, so an alert names which vantage point went quiet or lost its own canaries.
+  readonly proberFresh = new Gauge({
+    name: 'geofailover_prober_fresh',
+    help: 'Prober state: 1 while its last report is within staleAfter, 0 when stale (it has no vote)',
+    labelNames: ['prober'],
+    registers: [this.registry],
+  });
+  readonly proberImpaired = new Gauge({
+    name: 'geofailover_prober_impaired',
+    help: '1 while the prober reports its own canaries failing (its DOWN votes do not count)',
+    labelNames: ['prober'],
+    registers: [this.registry],
+  });
   readonly failStatic = new Gauge({
     name: 'geofailover_fail_static',
     help: '1 while fewer than minProbers probers are fresh and DNS is held as it is',

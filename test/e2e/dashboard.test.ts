@@ -19,6 +19,16 @@ if (!hasChromium)
   console.warn(`dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 const ENDPOINTS = ['use-a', 'euw-a', 'aps-a'];
+
+/** The memory provider, with writes that fail while `broken` (a full or read-only store, an API outage). */
+class BreakableProvider extends MemoryProvider {
+  broken = false;
+  override async apply(...args: Parameters<MemoryProvider['apply']>) {
+    if (this.broken) throw new Error('EROFS: read-only file system, open zones.json');
+    return super.apply(...args);
+  }
+}
+const provider = new BreakableProvider('p', 'dash-test');
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
@@ -39,7 +49,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
       }),
       env: KEY_ENV,
       logger: silentLogger(),
-      providers: new Map([['p', new MemoryProvider('p', 'dash-test')]]),
+      providers: new Map([['p', provider]]),
     });
     for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS);
     await ctl.reconcileNow();
@@ -111,6 +121,19 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await phone.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
     await phone.close();
   });
+
+  it('keeps a provider that cannot write in a banner until it clears (issue 18 item 3)', async () => {
+    provider.broken = true;
+    // eu-west fails too: the weighted record must change, and the write fails.
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS, new Set(['use-a', 'euw-a']));
+    await page.waitForSelector('#problems:not([hidden])', { timeout: 15_000 });
+    const text = await page.locator('#problems').textContent();
+    expect(text).toContain('PROVIDER-FAILING');
+    expect(text).toContain('EROFS');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-provider-failing.png'), fullPage: true });
+    provider.broken = false;
+    await page.waitForSelector('#problems[hidden]', { state: 'attached', timeout: 60_000 });
+  }, 90_000);
 
   it('marks leadership hand-overs on the timeline', async () => {
     // As the etcd coordinator records them (see src/coordination); a single controller has none.

@@ -3,4 +3,5 @@ export type { DnsStats } from './engine.ts';
 export { DnsEngine } from './engine.ts';
 export { GeoLocator, type Located, type Location } from './geo.ts';
 export { registerDnsMetrics } from './metrics.ts';
+export type { NotifyOutcome } from './notify.ts';
 export { DnsListenError, type DnsServerHandle, type DnsServerOptions, startDnsServer } from './server.ts';

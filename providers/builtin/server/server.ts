@@ -9,6 +9,8 @@ import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
 import { DnsEngine, type DnsStats } from './engine.ts';
 import { bundledMmdbPath, GeoLocator } from './geo.ts';
+import { hiddenPrimary } from './hidden-primary.ts';
+import type { NotifyOutcome } from './notify.ts';
 import { type BoundTransport, bindBoth, parseListen } from './transport.ts';
 import { buildZoneIndex, ServedZones } from './zones.ts';
 
@@ -25,6 +27,14 @@ export interface DnsServerOptions {
   watch?: boolean;
   /** Seconds between summary log lines about malformed packets and internal errors (default 60). */
   summaryEvery?: number;
+  /** Hidden primary: send NOTIFY from this process (default true), and hear how each one went. With
+   *  several worker processes, one sends (notify: false elsewhere), after notifyDelayMs so that the
+   *  other workers have loaded the new store version when the secondary asks for the SOA. */
+  notify?: boolean;
+  notifyDelayMs?: number;
+  onNotify?: (outcome: NotifyOutcome) => void;
+  /** Where TSIG key secrets (secretEnv) are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface DnsServerHandle {
@@ -73,6 +83,18 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       lastError = msg;
     },
   });
+  // AXFR/IXFR, TSIG and NOTIFY when the provider configures transfers (hidden-primary.ts).
+  const primary = hiddenPrimary({
+    providerId,
+    cfg,
+    apexes,
+    plain: (msg, transport, peer) => engine.handle(msg, transport, peer),
+    ...(logger ? { logger } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.notifyDelayMs === undefined ? {} : { notifyDelayMs: options.notifyDelayMs }),
+    ...(options.onNotify ? { onNotify: options.onNotify } : {}),
+  });
   const load = (snap: StoreSnapshot) => {
     engine.setZones(
       new ServedZones(
@@ -81,6 +103,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         ),
       ),
     );
+    primary.update(snap); // after the engine, so a NOTIFYed secondary's SOA query sees the new serial
   };
   load(store.snapshot());
   const unsubscribe = store.subscribe(load);
@@ -91,7 +114,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     for (const text of listenList) {
       const addr = parseListen(text);
       try {
-        bound.push(await bindBoth(addr, engine));
+        bound.push(await bindBoth(addr, engine, primary.transfers));
       } catch (err) {
         const e = err as NodeJS.ErrnoException & { transport?: string };
         const why =
@@ -115,8 +138,10 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   } catch (err) {
     await Promise.all(bound.map((b) => b.close()));
     unsubscribe();
+    await primary.close();
     throw err;
   }
+  primary.start();
 
   // One summary line per period about malformed packets and internal errors, never one per packet.
   let reported = engine.stats();
@@ -152,6 +177,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       if (ownStore) store.close();
       else if (startedWatch) store.unwatch();
       await Promise.all(bound.map((b) => b.close()));
+      await primary.close();
     },
   };
 }

@@ -3,6 +3,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DnsEngine } from './engine.ts';
+import type { TransferService } from './xfr-service.ts';
 
 export interface ListenAddress {
   host: string;
@@ -29,13 +30,17 @@ export function parseListen(text: string): ListenAddress {
 }
 
 /** Bind UDP then TCP on the same port (an ephemeral port 0 is chosen by UDP and reused by TCP). */
-export async function bindBoth(addr: ListenAddress, engine: DnsEngine): Promise<BoundTransport> {
+export async function bindBoth(
+  addr: ListenAddress,
+  engine: DnsEngine,
+  xfr?: TransferService,
+): Promise<BoundTransport> {
   const ipv6 = addr.host.includes(':');
   for (let attempt = 0; ; attempt++) {
-    const udp = await bindUdp(addr, ipv6, engine);
+    const udp = await bindUdp(addr, ipv6, engine, xfr);
     const port = udp.address().port;
     try {
-      const tcp = await bindTcp({ host: addr.host, port }, ipv6, engine);
+      const tcp = await bindTcp({ host: addr.host, port }, ipv6, engine, xfr);
       return {
         host: addr.host,
         port,
@@ -53,13 +58,19 @@ export async function bindBoth(addr: ListenAddress, engine: DnsEngine): Promise<
   }
 }
 
-function bindUdp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise<UdpSocket> {
+function bindUdp(
+  addr: ListenAddress,
+  ipv6: boolean,
+  engine: DnsEngine,
+  xfr?: TransferService,
+): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', ipv6Only: ipv6 });
     const onError = (err: Error) => reject(Object.assign(err, { transport: 'udp' }));
     socket.once('error', onError);
     socket.on('message', (msg, rinfo) => {
-      const out = engine.handle(msg, 'udp', rinfo.address);
+      // Zone transfers and TSIG-signed messages go to the hidden-primary service (xfr-service.ts).
+      const out = xfr?.answerUdp(msg, rinfo.address) ?? engine.handle(msg, 'udp', rinfo.address);
       if (!out) return;
       try {
         // send() throws synchronously on a bad destination (a spoofed source port 0): never crash on it.
@@ -84,13 +95,18 @@ function bindUdp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise
   });
 }
 
-function bindTcp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise<{ close(): Promise<void> }> {
+function bindTcp(
+  addr: ListenAddress,
+  ipv6: boolean,
+  engine: DnsEngine,
+  xfr?: TransferService,
+): Promise<{ close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const sockets = new Set<Socket>();
     const server: Server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
-      serveTcp(socket, engine);
+      serveTcp(socket, engine, xfr);
     });
     server.maxConnections = TCP_MAX_CONNECTIONS;
     server.once('error', reject);
@@ -109,7 +125,7 @@ function bindTcp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise
 }
 
 /** RFC 1035 §4.2.2 framing (2-octet length), pipelined queries answered in order (RFC 7766). */
-function serveTcp(socket: Socket, engine: DnsEngine): void {
+function serveTcp(socket: Socket, engine: DnsEngine, xfr?: TransferService): void {
   let pending: Buffer = Buffer.alloc(0);
   const peer = socket.remoteAddress ?? '';
   socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
@@ -129,6 +145,7 @@ function serveTcp(socket: Socket, engine: DnsEngine): void {
       if (pending.length < 2 + len) break;
       const msg = pending.subarray(2, 2 + len);
       pending = pending.subarray(2 + len);
+      if (xfr?.serveTcp(msg, peer, socket)) continue; // AXFR/IXFR and TSIG-signed: xfr-service.ts
       const out = engine.handle(msg, 'tcp', peer);
       if (!out) continue;
       const framed = Buffer.allocUnsafe(2 + out.length);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { startController } from '../../controller/index.ts';
 import { createLogger } from '../../log/index.ts';
+import { GeofailoverError } from '../../model/index.ts';
 import type { Register } from '../register.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -18,15 +19,41 @@ export const register: Register = (program: Command) => {
     .action(async (opts: { config: string; listen?: string; replica?: string }) => {
       const config = loadConfig(opts.config);
       const logger = createLogger('geofailover-controller');
-      // Nothing may take the controller down: log what escaped and keep serving.
-      process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (kept running)'));
-      process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception (kept running)'));
+      // While starting, anything that escapes is fatal: one message and exit 1 (startController has
+      // closed what it opened when it throws; an escape from a timer or socket ends the process, so
+      // nothing half-started keeps listening).
+      const fatal = (err: unknown) => {
+        process.stderr.write(
+          `error: controller failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
+        logger.flush();
+        process.exit(1);
+      };
+      process.on('unhandledRejection', fatal);
+      process.on('uncaughtException', fatal);
       const ctl = await startController({
         config,
         logger,
         ...(opts.listen ? { listen: opts.listen } : {}),
         ...(opts.replica ? { replicaId: opts.replica } : {}),
-      });
+      })
+        .catch((err: unknown) => {
+          // startController closed what it had opened; exit now, so no stray handle (a timer, a
+          // socket of a library) can keep a half-started controller alive.
+          const typed = err instanceof GeofailoverError;
+          process.stderr.write(
+            `error: ${typed ? err.describe() : err instanceof Error ? err.message : String(err)}\n`,
+          );
+          logger.flush();
+          process.exit(typed ? err.exitCode : 1);
+        })
+        .finally(() => {
+          process.off('unhandledRejection', fatal);
+          process.off('uncaughtException', fatal);
+        });
+      // Started: nothing may take the controller down now; log what escapes and keep serving.
+      process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (kept running)'));
+      process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception (kept running)'));
       process.stderr.write(
         `geofailover controller ${ctl.replica} listening on ${ctl.url}` +
           (ctl.dnsAddresses.length > 0 ? `; DNS on ${ctl.dnsAddresses.join(', ')}` : '') +

@@ -3,8 +3,9 @@
 // YAML whose secrets are checked against an empty environment (what `validate --check-env` does).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigProblem, parseConfig, secretProblems } from '../../../src/config/index.ts';
+import { HostileTally } from '../../helpers/hostile.ts';
 
 const dir = join(import.meta.dirname, '../../fixtures/invalid');
 const fixtures = readdirSync(dir)
@@ -26,12 +27,16 @@ describe('invalid config fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(25);
   });
 
+  const tally = new HostileTally('invalid-configs');
+  afterAll(() => tally.record());
+
   it.each(fixtures)('%s fails with the problems its header names', (file) => {
     const text = readFileSync(join(dir, file), 'utf8');
     const expected = [...text.matchAll(/^# expect: (.*)$/gm)].map((m) => m[1]);
     expect(expected.length, 'a fixture names at least one expected problem').toBeGreaterThan(0);
     const checkEnv = /^# check-env:/m.test(text);
     const actual = problemsOf(text, file, checkEnv).map((p) => `line ${p.line}: ${p.path}: ${p.message}`);
+    tally.add(JSON.stringify(actual) === JSON.stringify(expected));
     expect(actual).toEqual(expected);
   });
 

@@ -1,0 +1,63 @@
+// Checks of a builtin provider's hidden-primary settings (tsigKeys, allowTransfer, secondaries,
+// notifyKey), and the warnings validate prints about what secondaries cannot serve: geo and weighted
+// answers become one plain answer in a transferred zone.
+import type { z } from 'zod';
+import type { DefinitionProblem, RecordUnderCheck } from '../definition.ts';
+import type { builtinSchema } from './definition.ts';
+
+type BuiltinConfig = z.output<typeof builtinSchema>;
+
+function canonical(name: string): string {
+  const n = name.toLowerCase();
+  return n.endsWith('.') ? n : `${n}.`;
+}
+
+/** Errors: key names that do not exist or repeat, secondaries nobody lets transfer. */
+export function transferProblems(p: BuiltinConfig, id: string): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const names = p.tsigKeys.map((k) => canonical(k.name));
+  const known = `known: ${p.tsigKeys.map((k) => k.name).join(', ') || `(none: add providers.${id}.tsigKeys)`}`;
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i)
+      problems.push({ at: ['tsigKeys', i, 'name'], message: `duplicate TSIG key "${n}"` });
+  });
+  p.allowTransfer.forEach((e, i) => {
+    if (e.key !== undefined && !names.includes(canonical(e.key)))
+      problems.push({ at: ['allowTransfer', i, 'key'], message: `unknown TSIG key "${e.key}"; ${known}` });
+  });
+  if (p.secondaries.length > 0 && p.allowTransfer.length === 0)
+    problems.push({
+      at: ['secondaries'],
+      message: `secondaries are told of changes but allowTransfer is empty, so they cannot transfer the zones; add their addresses or a key they sign with to providers.${id}.allowTransfer`,
+    });
+  if (p.notifyKey !== undefined && !names.includes(canonical(p.notifyKey)))
+    problems.push({ at: ['notifyKey'], message: `unknown TSIG key "${p.notifyKey}"; ${known}` });
+  return problems;
+}
+
+/** Warnings: geo and weighted records in zones that secondaries transfer. */
+export function transferWarnings(
+  p: BuiltinConfig,
+  rec: RecordUnderCheck,
+  zone: { name: string; provider: string },
+): DefinitionProblem[] {
+  if (p.allowTransfer.length === 0 && p.secondaries.length === 0) return [];
+  const via = `secondaries of ${zone.name} (allowTransfer/secondaries on provider ${zone.provider})`;
+  if (rec.policy.kind === 'geo')
+    return [
+      {
+        at: ['policy', 'kind'],
+        severity: 'warning',
+        message: `${rec.name} ${rec.type} is geo: ${via} get the \`default\` rule's answer for every client; only the builtin server answers by location. Put geo names in a zone that is not transferred to keep them geo everywhere`,
+      },
+    ];
+  if (rec.policy.kind === 'weighted')
+    return [
+      {
+        at: ['policy', 'kind'],
+        severity: 'warning',
+        message: `${rec.name} ${rec.type} is weighted: ${via} serve every healthy (weight > 0) value in one answer, not in proportion to the weights${rec.type === 'CNAME' ? ' (a CNAME carries only the heaviest target)' : ''}`,
+      },
+    ];
+  return [];
+}

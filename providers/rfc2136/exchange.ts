@@ -1,0 +1,143 @@
+// The two conversations with the server, both TSIG-signed over TCP: a zone transfer (AXFR, RFC 5936:
+// a stream of messages from SOA to the same SOA, every signed message verified) and one UPDATE
+// (a single response, its MAC verified before its rcode is believed).
+import { randomInt } from 'node:crypto';
+import { type ErrorScope, MalformedResponse, mapError, rcodeError } from './errors.ts';
+import { type Endpoint, TcpExchange } from './transport.ts';
+import { signRequest, TsigError, type TsigKey, TsigVerifier } from './tsig.ts';
+import { buildAxfr, buildUpdate, type DecodedRR, decodeMessage, rcodeName, responseHeader } from './wire.ts';
+
+export interface Timeouts {
+  connect: number;
+  response: number;
+  transfer: number;
+}
+
+function checkHeader(msg: Buffer, id: number, opcode: number): { rcode: number } {
+  if (msg.length < 12)
+    throw new MalformedResponse(`a ${msg.length}-byte message is shorter than a DNS header`);
+  const h = responseHeader(msg);
+  if (h.id !== id) throw new MalformedResponse(`response id ${h.id} does not match request id ${id}`);
+  if (!h.qr) throw new MalformedResponse('the message is not a response (QR bit clear)');
+  if (h.opcode !== opcode)
+    throw new MalformedResponse(`response opcode ${h.opcode}, request opcode ${opcode}`);
+  return { rcode: h.rcode };
+}
+
+/**
+ * Every response must verify before anything in it is believed, its rcode included (BIND and Knot
+ * sign REFUSED, NXRRSET and YXRRSET too); the server's own TSIG error (BADSIG/BADKEY, sent without a
+ * MAC by design) surfaces as what it is.
+ */
+function verifyResponse(verifier: TsigVerifier, msg: Buffer, rcode: number): void {
+  try {
+    verifier.verify(msg);
+  } catch (err) {
+    if (err instanceof TsigError && err.problem === 'missing' && rcode !== 0)
+      throw new TsigError(
+        'missing',
+        `the server answered ${rcodeName(rcode)} without a TSIG signature, so the answer cannot be trusted`,
+      );
+    throw err;
+  }
+}
+
+export async function transferZone(
+  ep: Endpoint,
+  zone: string,
+  key: TsigKey,
+  t: Timeouts,
+  scope: ErrorScope,
+  signal?: AbortSignal,
+): Promise<DecodedRR[]> {
+  const zoneName = zone.replace(/\.$/, '').toLowerCase();
+  const records: DecodedRR[] = [];
+  let messages = 0;
+  let ex: TcpExchange | undefined;
+  const deadline = Date.now() + t.transfer;
+  try {
+    ex = await TcpExchange.open(ep, t.connect, signal);
+    const id = randomInt(0, 0x10000);
+    const { wire, mac } = signRequest(buildAxfr(id, zoneName), key);
+    ex.send(wire);
+    const verifier = new TsigVerifier(key, mac);
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new MalformedResponse(
+          `the transfer did not finish within ${t.transfer} ms (${records.length} records so far)`,
+        );
+      let msg: Buffer;
+      try {
+        msg = await ex.next(Math.min(t.response, left), signal);
+      } catch (err) {
+        if (messages > 0)
+          throw new MalformedResponse(
+            `the AXFR stopped mid-stream after ${records.length} records in ${messages} message(s), before the closing SOA (${(err as Error).message})`,
+          );
+        throw err;
+      }
+      messages++;
+      const { rcode } = checkHeader(msg, id, 0);
+      verifyResponse(verifier, msg, rcode);
+      if (rcode !== 0) throw rcodeError(rcode, scope, false);
+      let decoded: ReturnType<typeof decodeMessage>;
+      try {
+        decoded = decodeMessage(msg);
+      } catch (err) {
+        throw new MalformedResponse(
+          `message ${messages} of the AXFR cannot be decoded (${(err as Error).message})`,
+        );
+      }
+      for (const rr of decoded.answers) {
+        if (records.length === 0 && (rr.type !== 'SOA' || rr.name.toLowerCase() !== zoneName))
+          throw new MalformedResponse(
+            `the AXFR does not start with the SOA of ${zoneName} (got ${rr.name} ${rr.type})`,
+          );
+        records.push(rr);
+        if (records.length > 1 && rr.type === 'SOA' && rr.name.toLowerCase() === zoneName) {
+          verifier.finish();
+          return records;
+        }
+      }
+    }
+  } catch (err) {
+    throw mapError(err, scope);
+  } finally {
+    ex?.close();
+  }
+}
+
+/** Sends one UPDATE and checks its response; resolves on NOERROR, throws the typed error otherwise. */
+export async function sendUpdate(
+  ep: Endpoint,
+  zone: string,
+  prereqs: readonly Buffer[],
+  updates: readonly Buffer[],
+  key: TsigKey,
+  t: Timeouts,
+  scope: ErrorScope,
+  signal?: AbortSignal,
+): Promise<void> {
+  let ex: TcpExchange | undefined;
+  try {
+    ex = await TcpExchange.open(ep, t.connect, signal);
+    const id = randomInt(0, 0x10000);
+    const { wire, mac } = signRequest(buildUpdate(id, zone, prereqs, updates), key);
+    ex.send(wire);
+    const msg = await ex.next(t.response, signal);
+    const { rcode } = checkHeader(msg, id, 5);
+    const verifier = new TsigVerifier(key, mac);
+    verifyResponse(verifier, msg, rcode);
+    if (rcode !== 0) throw rcodeError(rcode, scope, true);
+  } catch (err) {
+    throw mapError(err, scope);
+  } finally {
+    ex?.close();
+  }
+}
+
+/** UPDATE message size without its TSIG RR. */
+export function updateOverhead(zone: string): number {
+  return buildUpdate(0, zone, [], []).length;
+}

@@ -1,0 +1,26 @@
+// The RFC 2136 adapter's public face: the factory the provider registry calls, and the pieces tests
+// and other parts (the builtin server's signed transfers) may use directly.
+import type { ProviderFactory } from '../provider.ts';
+import type { Rfc2136Config } from './definition.ts';
+import { Rfc2136Provider } from './provider.ts';
+
+export const createProvider: ProviderFactory<Rfc2136Config> = (id, cfg, ctx) =>
+  new Rfc2136Provider(id, cfg, ctx.owner, { env: ctx.env, ...(ctx.logger ? { logger: ctx.logger } : {}) });
+
+export type { Rfc2136Config } from './definition.ts';
+export { loadKey, type Rfc2136Options, Rfc2136Provider, type Rfc2136Stats } from './provider.ts';
+export { parseHostPort } from './transport.ts';
+export {
+  canonicalName,
+  findTsig,
+  signRequest,
+  signResponse,
+  type TsigAlgorithm,
+  TsigError,
+  type TsigKey,
+  TsigVerifier,
+} from './tsig.ts';
+export { type NameGroup, packGroups, planUpdate } from './update-plan.ts';
+export { decodeSet, encodeSet, publishedValues } from './weighted-state.ts';
+export { buildAxfr, buildUpdate, txtData } from './wire.ts';
+export { logicalRecords, selectRecords, snapshotOf } from './zone-view.ts';

@@ -1,0 +1,26 @@
+// TSIG (RFC 8945) for any DNS message: sign and verify requests, responses and multi-message
+// transfers. Shared by the builtin server (transfers, NOTIFY) and DNS clients (RFC 2136 UPDATE).
+export {
+  canonicalText,
+  DEFAULT_FUDGE,
+  isSigned,
+  RCODE_NOTAUTH,
+  readTsig,
+  type SignOptions,
+  sign,
+  signNext,
+  TSIG_ALGORITHMS,
+  TSIG_ERROR,
+  TSIG_TYPE,
+  type TsigAlgorithm,
+  type TsigKey,
+  type TsigRecord,
+  TsigStreamVerifier,
+  tsigErrorName,
+  tsigKey,
+  tsigRecordSize,
+  unsignedError,
+  type VerifyOutcome,
+  verify,
+} from './tsig.ts';
+export { canonicalName, layout, readName, skipName, skipRecord, WireError } from './wire.ts';

@@ -1,0 +1,98 @@
+// The geofailover CLI against the fake Azure API, through the provider factory and the environment:
+// plan writes nothing, apply writes, a failover applies, then --expect-no-changes exits 0; a wrong
+// client secret exits 1 without printing it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import {
+  cert,
+  type Env,
+  failover,
+  REGIONS,
+  RESOURCE_GROUP,
+  SECRET_ENV,
+  SP,
+  SUBSCRIPTION,
+  startEnv,
+} from './harness.ts';
+
+function run(args: string[], secret: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
+      env: { ...process.env, GEOFAILOVER_LOG_LEVEL: 'error', [SECRET_ENV]: secret },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+describe.skipIf(!cert)('geofailover CLI with an azure provider', () => {
+  let env: Env;
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    env = await startEnv();
+    dir = mkdtempSync(join(tmpdir(), 'gf-az-cli-'));
+    file = join(dir, 'config.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        owner: 'shop-prod',
+        regions: REGIONS,
+        providers: {
+          az: {
+            kind: 'azure',
+            subscriptionId: SUBSCRIPTION,
+            resourceGroup: RESOURCE_GROUP,
+            tenantId: SP.tenantId,
+            clientId: SP.clientId,
+            clientSecretEnv: SECRET_ENV,
+            endpoint: env.fake.url,
+            authorityHost: env.fake.url,
+            caFile: cert!.certFile,
+          },
+        },
+        zones: [
+          {
+            name: 'example.com',
+            provider: 'az',
+            records: [failover('app.example.com', ['us-east', 'eu-west'])],
+          },
+        ],
+        health: { minProbers: 1 },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await env.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plan writes nothing; apply writes; a failover applies; then no changes', async () => {
+    const writes = () => env.fake.calls.filter((c) => c.method === 'PUT' || c.method === 'DELETE').length;
+    const planned = await run(['plan', '--config', file], SP.secret);
+    expect(planned.code).toBe(0);
+    expect(planned.out).toContain('app.example.com');
+    expect(writes()).toBe(0);
+    expect((await run(['apply', '--config', file], SP.secret)).code).toBe(0);
+    expect(writes()).toBe(2);
+    expect((await run(['apply', '--config', file, '--assume', 'us-east=down'], SP.secret)).code).toBe(0);
+    expect(writes()).toBe(3);
+    expect(
+      (await run(['plan', '--config', file, '--assume', 'us-east=down', '--expect-no-changes'], SP.secret))
+        .code,
+    ).toBe(0);
+  }, 90_000);
+
+  it('a wrong client secret exits 1 with the Entra ID reason, without printing the secret', async () => {
+    const r = await run(['plan', '--config', file], 'not-the-secret-xyz');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/could not get an Azure token \(AADSTS7000215/);
+    expect(r.out).not.toContain('not-the-secret-xyz');
+  }, 60_000);
+});
