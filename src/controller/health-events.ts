@@ -35,6 +35,8 @@ export function updateHealthGauges(engine: HealthEngine, metrics: ControllerMetr
   for (const r of snap.regions) {
     metrics.regionUp.set({ region: r.id }, r.status === 'up' ? 1 : 0);
     metrics.regionDrained.set({ region: r.id }, r.status === 'drained' ? 1 : 0);
+    metrics.regionForcedUp.set({ region: r.id }, r.override ? 1 : 0);
+    metrics.regionInMaintenance.set({ region: r.id }, r.maintenance ? 1 : 0);
   }
   for (const e of snap.endpoints) {
     metrics.endpointUp.set(

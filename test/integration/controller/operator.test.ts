@@ -204,6 +204,9 @@ describe('force-up override', () => {
       status: 'up',
       override: { state: 'up', reason: 'checks broken by the CDN change', author: 'oncall' },
     });
+    const metrics = await (await fetch(`${ctl.url}/metrics`)).text();
+    expect(metrics).toMatch(/geofailover_region_forced_up\{region="us-east"\} 1/);
+    expect(metrics).toMatch(/geofailover_region_forced_up\{region="eu-west"\} 0/);
     const ex = (await call(ctl, 'GET', '/v1/explain?name=app.example.com')).doc as {
       regions: { id: string; override?: unknown }[];
     };
