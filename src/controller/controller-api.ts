@@ -107,7 +107,8 @@ export function controllerApi(p: ApiParts): ControllerApi {
       onHealthEvents([{ ...e, actor }]);
       return { region, drained: false };
     },
-    reconcile: async () => {
+    reconcile: async (actor) => {
+      events.append('reconcile-requested', { actor });
       await scheduler.trigger({ kind: 'api' });
       return { zones: [...reconcilers.values()].map((r) => r.view()) };
     },

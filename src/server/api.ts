@@ -19,7 +19,8 @@ export interface ControllerApi extends OperatorApi {
     actor: string,
   ): Promise<unknown>;
   undrain(region: string, author: string, actor: string): Promise<unknown>;
-  reconcile(): Promise<unknown>;
+  /** `actor`: the token's name, recorded in the event log. */
+  reconcile(actor: string): Promise<unknown>;
   metrics(): Promise<{ contentType: string; body: string }>;
   reports(req: IncomingMessage, res: ServerResponse): void;
   healthy(): { ok: boolean; detail: string };
@@ -116,8 +117,8 @@ export function apiRoutes(api: ControllerApi): Route[] {
       method: 'POST',
       path: /^\/v1\/reconcile$/,
       handler: async (req, res) => {
-        api.tokens.require(req, 'admin');
-        sendJson(res, 200, await api.reconcile());
+        const caller = api.tokens.require(req, 'admin');
+        sendJson(res, 200, await api.reconcile(caller.name));
       },
     },
     { method: 'POST', path: /^\/v1\/reports$/, handler: (req, res) => api.reports(req, res) },

@@ -130,6 +130,9 @@ describe('named tokens and roles', () => {
       'deploy',
     );
     // No secret in the trail.
+    expect(ctl.events.since(0, 1000, ['reconcile-requested'])).toEqual([
+      expect.objectContaining({ type: 'reconcile-requested', actor: 'admin' }),
+    ]);
     const trail = readFileSync(join(ctl.events.dir, 'events.jsonl'), 'utf8');
     for (const t of Object.values(TOKENS)) expect(trail).not.toContain(t);
   }, 30_000);
