@@ -152,7 +152,11 @@ export function operatorApi(p: {
       const now = Date.now();
       const record = checkWindow(body, now);
       await shared(() => coordinator.publishWindow(record));
-      windows.set([...windows.all(), record]);
+      // One-shot windows that are over are dropped here (etcd drops them on its own).
+      const live = windows
+        .all()
+        .filter((w) => w.start === undefined || Date.parse(w.start) + w.durationMs > now);
+      windows.set([...live, record]);
       p.events.append('maintenance-added', {
         actor,
         region: record.region,
