@@ -7,6 +7,8 @@ import { register as dnsServer } from './commands/dns-server.ts';
 import { register as drain } from './commands/drain.ts';
 import { register as events } from './commands/events.ts';
 import { register as explain } from './commands/explain.ts';
+import { register as maintenance } from './commands/maintenance.ts';
+import { register as override } from './commands/override.ts';
 import { register as plan } from './commands/plan.ts';
 import { register as probe } from './commands/probe.ts';
 import { register as status } from './commands/status.ts';
@@ -30,6 +32,8 @@ const registrations: Register[] = [
   drain,
   dnsServer,
   explain,
+  override,
+  maintenance,
 ];
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {

@@ -130,7 +130,7 @@ export async function callController(
     const remedy = reason?.startsWith('client-cert')
       ? `pass --cert FILE --key FILE (or set ${TLS_ENV.cert} and ${TLS_ENV.key}) with a certificate signed by the controller's controller.tls.clientCaFile`
       : res.status === 401 || res.status === 403
-        ? `set ${tokenEnv} to the controller's API token (controller.tokenEnv)`
+        ? `set ${tokenEnv} to an API token whose role allows this call (controller.tokens: read, operate or admin; or controller.tokenEnv)`
         : undefined;
     const Err = res.status >= 400 && res.status < 500 ? UsageError : GeofailoverError;
     throw new Err(`controller answered ${res.status}: ${message}`, remedy ? { remedy } : {});

@@ -5,6 +5,7 @@ import type { DnsProvider } from '../../providers/index.ts';
 import type { Config } from '../config/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { closeProviders, openProviders, planZones } from '../controller/index.ts';
+import { evaluateWindows, windowsFromConfig } from '../health/index.ts';
 import type { RegionStates, RegionStatus } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { assumeStates } from '../policy/index.ts';
@@ -21,13 +22,47 @@ export interface PlanRequest {
   assume?: ReadonlyMap<string, RegionStatus>;
   adopt?: boolean;
   force?: boolean;
+  /** Plan as DNS will be at this time (epoch ms): regions in a config maintenance window are drained. */
+  at?: number;
+}
+
+/**
+ * `plan --at TIME`: the regions the config's maintenance windows hold at that time, planned as drained
+ * (an explicit --assume for a region wins). Windows added through the API live in the controller.
+ */
+export function maintenanceAssumptions(
+  config: Config,
+  at: number,
+  assume: ReadonlyMap<string, RegionStatus>,
+): { assume: Map<string, RegionStatus>; note: string } {
+  const active = evaluateWindows(windowsFromConfig(config), at).active;
+  const out = new Map(assume);
+  const held: string[] = [];
+  for (const [region, occ] of active) {
+    if (out.has(region)) continue;
+    out.set(region, 'drained');
+    held.push(`${region} (window ${occ.window} until ${new Date(occ.end).toISOString()}: ${occ.reason})`);
+  }
+  const when = new Date(at).toISOString();
+  return {
+    assume: out,
+    note: held.length
+      ? `planning at ${when}: in maintenance, planned as drained: ${held.join('; ')}\n`
+      : `planning at ${when}: no region is in a maintenance window of the config\n`,
+  };
 }
 
 /** Plan from a config file. The caller owns `providers` and must closeProviders() them. */
 export async function planFromFile(req: PlanRequest): Promise<Planned> {
   const config = loadConfig(req.config);
   // Unknown regions in --assume are a usage error (exit 2) before any provider is opened.
-  const states = assumeStates(config, req.assume ?? new Map());
+  let assume: ReadonlyMap<string, RegionStatus> = req.assume ?? new Map();
+  if (req.at !== undefined) {
+    const m = maintenanceAssumptions(config, req.at, assume);
+    process.stderr.write(m.note);
+    assume = m.assume;
+  }
+  const states = assumeStates(config, assume);
   const providers = await openProviders(config);
   try {
     const plan = await planZones(config, providers, states, {

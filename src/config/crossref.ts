@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
+import { crossCheckOperate } from './crossref-operate.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
 import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
@@ -231,5 +232,6 @@ export function crossCheck(config: Config): Problem[] {
         severity: x.severity ?? 'error',
       });
   }
+  problems.push(...crossCheckOperate(config));
   return problems;
 }

@@ -305,6 +305,25 @@ export interface ControllerTarget {
   keyFile?: string;
 }
 
+/** A named API token (README "Tokens, roles and the audit trail"); its name is the actor in the event log. */
+const apiTokenSchema = z
+  .strictObject({
+    name: id,
+    /** read: status, events, explain; operate: also drains, overrides, maintenance; admin: everything. */
+    role: z.enum(['read', 'operate', 'admin'], {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'role is missing: a token needs a role (read, operate or admin)'
+          : 'must be read, operate or admin',
+    }),
+    tokenEnv: envName.optional(),
+    /** A file holding the token (e.g. a mounted secret), as an alternative to tokenEnv. */
+    tokenFile: z.string().min(1).optional(),
+  })
+  .refine((t) => (t.tokenEnv === undefined) !== (t.tokenFile === undefined), {
+    message: 'a token needs tokenEnv or tokenFile (one of them): where its secret comes from',
+  });
+
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
   tls: controllerTlsSchema.optional(),
@@ -317,7 +336,11 @@ const controllerSchema = z.strictObject({
     .default('*/30 * * * * *'),
   mode: z.enum(['apply', 'dry-run']).default('apply'),
   stateDir: z.string().default('./state'),
+  /** One admin token named `admin` (kept for existing configs; `tokens` adds named ones with roles). */
   tokenEnv: envName.optional(),
+  tokens: z.array(apiTokenSchema).default([]),
+  /** With tokens configured: status, events and explain need a token too (any role). Default open. */
+  requireReadToken: z.boolean().default(false),
   coordination: coordinationSchema.default({ kind: 'none' }),
   /** Wait after a pass before the follow-up pass for health changes that arrived during it. */
   debounce: duration.default(5),
@@ -363,18 +386,79 @@ const geoipSchema = z.strictObject({
   mmdb: z.string().min(1).optional(),
 });
 
-const NOTIFY_EVENTS = ['failover', 'failback', 'drain', 'apply-error', 'fail-static'] as const;
-const notificationSchema = z.strictObject({
-  kind: z.literal('webhook'),
-  url,
-  events: z
-    .array(z.enum(NOTIFY_EVENTS))
-    .min(1)
-    .default([...NOTIFY_EVENTS]),
-  format: z.enum(['json', 'slack']).default('json'),
-  /** Environment variable with a bearer token sent to the webhook. */
-  tokenEnv: envName.optional(),
-});
+const NOTIFY_EVENTS = [
+  'failover',
+  'failback',
+  'drain',
+  'apply-error',
+  'fail-static',
+  'maintenance',
+  'override',
+] as const;
+const notificationSchema = z
+  .strictObject({
+    kind: z.literal('webhook'),
+    /** Where to POST; for format pagerduty it defaults to https://events.pagerduty.com/v2/enqueue. */
+    url: url.optional(),
+    events: z
+      .array(z.enum(NOTIFY_EVENTS))
+      .min(1)
+      .default([...NOTIFY_EVENTS]),
+    format: z.enum(['json', 'slack', 'pagerduty']).default('json'),
+    /** Environment variable with a bearer token sent to the webhook. */
+    tokenEnv: envName.optional(),
+    /** format pagerduty: environment variable holding the Events API v2 routing (integration) key. */
+    routingKeyEnv: envName.optional(),
+  })
+  .refine((n) => n.format === 'pagerduty' || n.url !== undefined, {
+    message: 'a json or slack webhook needs a url',
+    path: ['url'],
+  })
+  .refine((n) => n.format !== 'pagerduty' || n.routingKeyEnv !== undefined, {
+    message:
+      'routingKeyEnv is missing: format pagerduty needs the environment variable holding the routing key',
+    path: ['routingKeyEnv'],
+  })
+  .refine((n) => n.format === 'pagerduty' || n.routingKeyEnv === undefined, {
+    message: 'routingKeyEnv applies only to format pagerduty',
+    path: ['routingKeyEnv'],
+  });
+
+/** An ISO 8601 time with a zone (Z or +hh:mm), parsed to epoch ms: a window is never in local time. */
+const isoTime = z
+  .string()
+  .refine((s) => /(Z|[+-]\d\d:?\d\d)$/i.test(s) && Number.isFinite(Date.parse(s)), {
+    message: 'must be an ISO 8601 time with a zone, such as 2026-12-24T02:00:00Z',
+  })
+  .transform((s) => Date.parse(s));
+
+/** A scheduled maintenance window (README "Maintenance windows"): the region is drained while it runs. */
+const maintenanceSchema = z
+  .strictObject({
+    id: id.optional(),
+    region: id,
+    reason: z.string().min(1).max(500),
+    /** Recurring: when each occurrence starts, cron in UTC (5 fields, or 6 with seconds first). */
+    cron: z.string().min(1).optional(),
+    /** One-shot: start and end (or duration), ISO 8601 with a zone. */
+    start: isoTime.optional(),
+    end: isoTime.optional(),
+    /** Length of each occurrence (cron), or of the one-shot window instead of `end`. */
+    duration: duration.optional(),
+    /** A `maintenance` notification goes out this long before each start. */
+    notifyBefore: duration.default(15 * 60_000),
+  })
+  .refine((w) => (w.cron === undefined) !== (w.start === undefined), {
+    message: 'a maintenance window needs either cron (recurring) or start (one-shot), not both',
+  })
+  .refine((w) => w.cron === undefined || (w.duration !== undefined && w.end === undefined), {
+    message: 'a recurring (cron) window needs duration, and no end',
+    path: ['duration'],
+  })
+  .refine((w) => w.start === undefined || (w.end === undefined) !== (w.duration === undefined), {
+    message: 'a one-shot window needs end or duration (one of them)',
+    path: ['end'],
+  });
 
 const safetySchema = z.strictObject({
   maxUpdateFraction: z.number().min(0).max(1).default(0.3),
@@ -395,6 +479,7 @@ export const configSchema = z
     verify: verifySchema.default(verifySchema.parse({})),
     geoip: geoipSchema.default(geoipSchema.parse({})),
     notifications: z.array(notificationSchema).default([]),
+    maintenance: z.array(maintenanceSchema).default([]),
     safety: safetySchema.default(safetySchema.parse({})),
   })
   .describe('geofailover configuration');
@@ -415,6 +500,8 @@ export type RecordConfig = z.output<typeof recordSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
 export type GeoRuleConfig = Extract<PolicyConfig, { kind: 'geo' }>['rules'][number];
 export type ControllerConfig = Config['controller'];
+export type ApiTokenConfig = ControllerConfig['tokens'][number];
 export type ControllerTlsConfig = NonNullable<ControllerConfig['tls']>;
 export type NotificationConfig = Config['notifications'][number];
+export type MaintenanceConfig = Config['maintenance'][number];
 export type SafetyConfig = Config['safety'];

@@ -29,9 +29,23 @@ export function secretRefs(config: Config): SecretRef[] {
       envVar: config.controller.tokenEnv,
       usedBy: 'controller API',
     });
+  config.controller.tokens.forEach((t, i) => {
+    if (t.tokenEnv !== undefined)
+      refs.push({
+        at: ['controller', 'tokens', i, 'tokenEnv'],
+        envVar: t.tokenEnv,
+        usedBy: `API token ${t.name}`,
+      });
+  });
   config.notifications.forEach((n, i) => {
     if (n.tokenEnv !== undefined)
       refs.push({ at: ['notifications', i, 'tokenEnv'], envVar: n.tokenEnv, usedBy: `webhook ${i}` });
+    if (n.routingKeyEnv !== undefined)
+      refs.push({
+        at: ['notifications', i, 'routingKeyEnv'],
+        envVar: n.routingKeyEnv,
+        usedBy: `PagerDuty ${i}`,
+      });
   });
   return refs;
 }

@@ -1,9 +1,11 @@
 // The controller's HTTP API behind its routes: probe report intake, status, events, drain/undrain
-// (shared with every replica first), reconcile, metrics, explain and the health check.
+// (shared with every replica first), overrides and maintenance windows (operator-api.ts), reconcile,
+// metrics, explain and the health check.
 import type { Config } from '../config/index.ts';
-import { CoordinationError, type Coordinator } from '../coordination/index.ts';
+import type { Coordinator } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
 import {
+  type ApiTokens,
   type ControllerApi,
   type ControllerMetrics,
   createReportHandler,
@@ -13,12 +15,15 @@ import {
 import type { EventLog } from './event-log.ts';
 import { explain, UnknownRecordError } from './explain.ts';
 import type { HealthEventSink } from './health-events.ts';
+import { type ApiWindows, operatorApi, shared } from './operator-api.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import type { ZoneReconciler } from './zone-reconciler.ts';
 
 export interface ApiParts {
   config: Config;
-  token: string | undefined;
+  tokens: ApiTokens;
+  /** Maintenance windows added through the API. */
+  windows: ApiWindows;
   /** Prober id → report signing key. */
   keys: ReadonlyMap<string, string>;
   engine: HealthEngine;
@@ -30,17 +35,6 @@ export interface ApiParts {
   onHealthEvents: HealthEventSink;
   status: () => StatusDoc;
   startedAt: number;
-}
-
-/** A drain holds on every replica or nowhere: refused (503) when it cannot be shared through etcd. */
-async function shared(op: () => Promise<void>): Promise<void> {
-  try {
-    await op();
-  } catch (err) {
-    if (err instanceof CoordinationError)
-      throw new HttpError(503, err.describe(), 'coordination-unavailable');
-    throw err;
-  }
 }
 
 export function controllerApi(p: ApiParts): ControllerApi {
@@ -68,10 +62,19 @@ export function controllerApi(p: ApiParts): ControllerApi {
       );
   };
   return {
-    token: p.token,
+    ...operatorApi({
+      config,
+      tokens: p.tokens,
+      engine,
+      events,
+      coordinator,
+      windows: p.windows,
+      onHealthEvents,
+      knownRegion,
+    }),
     status: p.status,
     events: (since, limit, types) => events.since(since, limit, types),
-    drain: async (region, body) => {
+    drain: async (region, body, actor) => {
       knownRegion(region);
       const until = body.forMs === undefined ? undefined : Date.now() + body.forMs;
       await shared(() =>
@@ -88,7 +91,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
         author: body.author,
         ...(until === undefined ? {} : { until }),
       });
-      onHealthEvents([e]);
+      onHealthEvents([{ ...e, actor }]);
       return {
         region,
         drained: true,
@@ -97,14 +100,15 @@ export function controllerApi(p: ApiParts): ControllerApi {
         ...(until ? { until: new Date(until).toISOString() } : {}),
       };
     },
-    undrain: async (region, author) => {
+    undrain: async (region, author, actor) => {
       knownRegion(region);
       await shared(() => coordinator.publishUndrain(region, author ?? 'unknown'));
       const e = engine.undrain(region, author);
-      onHealthEvents([e]);
+      onHealthEvents([{ ...e, actor }]);
       return { region, drained: false };
     },
-    reconcile: async () => {
+    reconcile: async (actor) => {
+      events.append('reconcile-requested', { actor });
       await scheduler.trigger({ kind: 'api' });
       return { zones: [...reconcilers.values()].map((r) => r.view()) };
     },

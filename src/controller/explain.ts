@@ -36,6 +36,10 @@ export interface ExplainDoc {
     /** The failback ramp step the region is on. */
     ramp?: { step: number; steps: number; percent: number; nextAt: string };
     drain?: { reason: string; author: string; at: string; until?: string };
+    /** A force-up in force: the region counts as up whatever its checks say (a drain still wins). */
+    override?: { state: 'up'; reason: string; author: string; at: string; until: string };
+    /** The maintenance window in force: the region is drained until its end. */
+    maintenance?: { window: string; reason: string; start: string; end: string };
     endpoints: {
       id: string;
       state: string;
@@ -139,6 +143,27 @@ export function explain(input: {
             },
           }
         : {}),
+      ...(r?.override
+        ? {
+            override: {
+              state: r.override.state,
+              reason: r.override.reason,
+              author: r.override.author,
+              at: iso(r.override.at)!,
+              until: iso(r.override.until)!,
+            },
+          }
+        : {}),
+      ...(r?.maintenance
+        ? {
+            maintenance: {
+              window: r.maintenance.window,
+              reason: r.maintenance.reason,
+              start: iso(r.maintenance.start)!,
+              end: iso(r.maintenance.end)!,
+            },
+          }
+        : {}),
       endpoints: snapshot.endpoints
         .filter((e) => e.region === id)
         .map((e) => ({
@@ -212,8 +237,14 @@ export function renderExplain(d: ExplainDoc): string {
     const ramp = r.ramp
       ? ` · failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next step at ${r.ramp.nextAt}`
       : '';
+    const maint = r.maintenance
+      ? ` · in maintenance window ${r.maintenance.window} until ${r.maintenance.end}: ${r.maintenance.reason}`
+      : '';
+    const forced = r.override
+      ? ` · forced up by ${r.override.author} until ${r.override.until}: ${r.override.reason}${r.status === 'drained' ? ' (no effect while drained)' : ''}`
+      : '';
     out.push(
-      `    ${r.id}: ${r.status.toUpperCase()}${r.since ? ` since ${r.since}` : ''}${drain}${hold}${ramp}`,
+      `    ${r.id}: ${r.status.toUpperCase()}${r.since ? ` since ${r.since}` : ''}${drain}${maint}${forced}${hold}${ramp}`,
     );
     if (r.lastTransition) {
       out.push(

@@ -17,6 +17,7 @@ export function auditOf(e: HealthEvent): Record<string, unknown> {
     ...(e.region ? { region: e.region } : {}),
     ...(e.endpoint ? { endpoint: e.endpoint } : {}),
     ...(e.prober ? { prober: e.prober } : {}),
+    ...(e.actor ? { actor: e.actor } : {}),
     from: e.from,
     to: e.to,
     evidence: e.evidence,
@@ -34,6 +35,8 @@ export function updateHealthGauges(engine: HealthEngine, metrics: ControllerMetr
   for (const r of snap.regions) {
     metrics.regionUp.set({ region: r.id }, r.status === 'up' ? 1 : 0);
     metrics.regionDrained.set({ region: r.id }, r.status === 'drained' ? 1 : 0);
+    metrics.regionForcedUp.set({ region: r.id }, r.override ? 1 : 0);
+    metrics.regionInMaintenance.set({ region: r.id }, r.maintenance ? 1 : 0);
   }
   for (const e of snap.endpoints) {
     metrics.endpointUp.set(
@@ -51,6 +54,8 @@ export function healthEventHandler(o: {
   logger: Logger;
   healthStore: HealthMemoryStore;
   saveDrains: () => void;
+  /** Persist overrides after an override event (issue 16). */
+  saveOverrides?: () => void;
   trigger: (t: Trigger) => void;
   pushError: (message: string) => void;
 }): HealthEventSink {
@@ -62,6 +67,7 @@ export function healthEventHandler(o: {
       events.append(e.type, auditOf(e));
       if (e.type === 'region-transition') metrics.regionTransitions.inc({ region: e.region ?? '', to: e.to });
       if (e.type === 'drain' || e.type === 'undrain') o.saveDrains();
+      if (e.type === 'override' || e.type === 'override-lifted') o.saveOverrides?.();
       if (
         e.type === 'region-transition' ||
         e.type === 'failback-hold' ||

@@ -1,11 +1,13 @@
-// Webhook notifications (issue 6): failover, failback, drain, apply-error, fail-static. Each event is
-// sent once per webhook from a queue (a reconcile never waits for it), retried with backoff, and
-// carries an id the receiver can deduplicate on. Bodies hold the event's facts, never a secret.
+// Webhook notifications (issue 6): failover, failback, drain, apply-error, fail-static, maintenance,
+// override. Each event is sent once per webhook from a queue (a reconcile never waits for it), retried
+// with backoff, and carries an id the receiver can deduplicate on. Bodies hold the event's facts, never
+// a secret. Formats: json, slack, and pagerduty (Events API v2 trigger/resolve, pagerduty.ts).
 import type { NotificationConfig } from '../config/index.ts';
 import { secretFromEnv } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { ControllerMetrics } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
+import { PAGERDUTY_URL, pagerdutyEvent } from './pagerduty.ts';
 
 export type NotifyKind = NotificationConfig['events'][number];
 
@@ -39,10 +41,19 @@ export function classify(e: StoredEvent): NotifyKind | undefined {
       return 'apply-error';
     case 'fail-static':
       return 'fail-static';
+    case 'maintenance-upcoming':
+    case 'maintenance-start':
+    case 'maintenance-end':
+      return 'maintenance';
+    case 'override':
+    case 'override-lifted':
+      return 'override';
     default:
       return undefined;
   }
 }
+
+const isoMs = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : '?');
 
 function messageOf(kind: NotifyKind, e: StoredEvent): string {
   const region = typeof e.region === 'string' ? e.region : undefined;
@@ -63,6 +74,22 @@ function messageOf(kind: NotifyKind, e: StoredEvent): string {
       return e.to === 'on'
         ? 'fail static: too few probers are fresh; DNS is held as it is'
         : 'fail static ended: enough probers are fresh again';
+    case 'maintenance': {
+      const ev = (e.evidence ?? {}) as Record<string, unknown>;
+      const why = typeof ev.reason === 'string' ? `: ${ev.reason}` : '';
+      if (e.type === 'maintenance-upcoming')
+        return `region ${region} maintenance starts at ${isoMs(ev.start)} and ends at ${isoMs(ev.end)}; traffic will move away at the start${why}`;
+      if (e.type === 'maintenance-start')
+        return `region ${region} in maintenance until ${isoMs(ev.end)}: traffic moved away${why}`;
+      return `region ${region} maintenance ended; traffic returns after the failback hold-down${why}`;
+    }
+    case 'override': {
+      const ev = (e.evidence ?? {}) as Record<string, unknown>;
+      const who = typeof e.actor === 'string' ? ` by ${e.actor}` : '';
+      return e.type === 'override'
+        ? `region ${region} forced UP${who} until ${isoMs(ev.until)}: ${String(ev.reason ?? '')}`
+        : `region ${region} override lifted (${String(ev.why ?? '')}); status ${String(e.to)}`;
+    }
   }
 }
 
@@ -80,14 +107,16 @@ export function toNotification(owner: string, kind: NotifyKind, e: StoredEvent):
   };
 }
 
-function body(format: NotificationConfig['format'], n: Notification): string {
+function body(format: 'json' | 'slack', n: Notification): string {
   if (format === 'slack') {
     const icon =
       n.kind === 'failback'
         ? ':white_check_mark:'
-        : n.kind === 'drain'
+        : n.kind === 'drain' || n.kind === 'override'
           ? ':construction:'
-          : ':rotating_light:';
+          : n.kind === 'maintenance'
+            ? ':wrench:'
+            : ':rotating_light:';
     return JSON.stringify({ text: `${icon} geofailover (${n.owner}): ${n.message} (${n.at})` });
   }
   return JSON.stringify({ version: 1, ...n });
@@ -110,12 +139,14 @@ interface Job {
   hook: NotificationConfig;
   token: string | undefined;
   n: Notification;
+  body: string;
 }
 
 export class Notifier {
   private readonly queue: Job[] = [];
   private running = 0;
   private readonly tokens: (string | undefined)[];
+  private readonly routingKeys: (string | undefined)[];
   private idle: (() => void)[] = [];
   private closed = false;
   private readonly attempts: number;
@@ -126,6 +157,11 @@ export class Notifier {
     // Resolve secrets at start: a missing token is a startup error, not a silent failure at 3 a.m.
     this.tokens = o.hooks.map((h, i) =>
       h.tokenEnv ? secretFromEnv(h.tokenEnv, `notifications[${i}].tokenEnv`, o.env) : undefined,
+    );
+    this.routingKeys = o.hooks.map((h, i) =>
+      h.routingKeyEnv
+        ? secretFromEnv(h.routingKeyEnv, `notifications[${i}].routingKeyEnv`, o.env)
+        : undefined,
     );
     this.attempts = o.attempts ?? 5;
     this.backoffMs = o.backoffMs ?? 500;
@@ -139,7 +175,18 @@ export class Notifier {
     if (!kind) return;
     const n = toNotification(this.o.owner, kind, e);
     this.o.hooks.forEach((hook, i) => {
-      if (hook.events.includes(kind)) this.queue.push({ hook, token: this.tokens[i], n });
+      if (hook.format === 'pagerduty') {
+        // An alert opened for a failover is resolved by the failback even when only failover is listed.
+        const wanted =
+          hook.events.includes(kind) || (kind === 'failback' && hook.events.includes('failover'));
+        const pd = wanted
+          ? pagerdutyEvent(this.o.owner, this.routingKeys[i]!, e, n.message, n.details)
+          : undefined;
+        if (pd) this.queue.push({ hook, token: undefined, n, body: JSON.stringify(pd) });
+        return;
+      }
+      if (hook.events.includes(kind))
+        this.queue.push({ hook, token: this.tokens[i], n, body: body(hook.format, n) });
     });
     this.pump();
   }
@@ -158,7 +205,7 @@ export class Notifier {
   }
 
   private async deliver(job: Job): Promise<void> {
-    const url = new URL(job.hook.url);
+    const url = new URL(job.hook.url ?? PAGERDUTY_URL);
     let lastError = '';
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
@@ -171,7 +218,7 @@ export class Notifier {
             'x-geofailover-event-id': job.n.id,
             ...(job.token ? { authorization: `Bearer ${job.token}` } : {}),
           },
-          body: body(job.hook.format, job.n),
+          body: job.body,
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         await res.arrayBuffer().catch(() => undefined);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DnsProvider } from '../../providers/index.ts';
-import { type Config, proberKeys, secretFromEnv } from '../config/index.ts';
+import { type Config, proberKeys } from '../config/index.ts';
 import { type Coordinator, createCoordinator } from '../coordination/index.ts';
 import { HealthEngine } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
@@ -26,6 +26,7 @@ import { healthEventHandler, startHealthTicker, updateHealthGauges } from './hea
 import { listen, listenError, splitListen, urlOf } from './listener.ts';
 import { nameserverLookup } from './nameservers.ts';
 import { wireNotifier } from './notifications.ts';
+import { apiTokensOf, wireOperator } from './operator-wiring.ts';
 import { RecentErrors } from './recent-errors.ts';
 import { closeProviders, openProviders } from './reconcile.ts';
 import { wireReconcile } from './reconcile-wiring.ts';
@@ -74,9 +75,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 
   // Secrets first: a missing key is a startup error, before anything listens.
   const keys = proberKeys(config, env);
-  const token = config.controller.tokenEnv
-    ? secretFromEnv(config.controller.tokenEnv, 'controller.tokenEnv', env)
-    : undefined;
+  const tokens = apiTokensOf(config, env);
   // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
   const listenerTls = loadListenerTls(config.controller.tls);
 
@@ -111,6 +110,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     if (remembered.problem) logger.warn(remembered.problem);
     engine.restoreHistory(remembered.memory);
     engine.restore(restored.map(drainOf));
+    // Overrides and API maintenance windows (issue 16), restored like drains and shared through etcd.
+    const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });
 
     // Coordination (issue 9): who may write DNS, drains and decisions shared between replicas. The hooks
     // run only after coordinator.start(), once everything they use exists.
@@ -124,6 +125,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       },
       localDrains: () => drainRecordsOf(engine),
       applyDrain: (region, d) => onHealthEvents([applySharedDrain(engine, region, d)]),
+      applyOverrides: operator.applyOverrides,
+      applyWindows: operator.applyWindows,
     });
     const errors = new RecentErrors();
 
@@ -165,6 +168,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       logger,
       healthStore,
       saveDrains: () => drainStore.save(drainRecordsOf(engine)),
+      saveOverrides: operator.saveOverrides,
       trigger: (t) => void scheduler!.trigger(t),
       pushError: (message) => errors.push(message),
     });
@@ -188,7 +192,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     let started = false;
     const base = controllerApi({
       config,
-      token,
+      tokens,
+      windows: operator.windows,
       keys,
       engine,
       events,

@@ -1,7 +1,7 @@
 // Builds the StatusDoc (GET /v1/status, the CLI's `status`, the dashboard) from the health engine's
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
-import type { HealthSnapshot } from '../health/index.ts';
+import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
 import type { RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
 
 const iso = (ms: number | null | undefined) =>
@@ -18,6 +18,14 @@ export interface StatusInputs {
   coordination?: StatusDoc['coordination'];
   errors: StatusDoc['errors'];
 }
+
+const occurrenceView = (o: MaintenanceOccurrence) => ({
+  window: o.window,
+  region: o.region,
+  reason: o.reason,
+  start: iso(o.start)!,
+  end: iso(o.end)!,
+});
 
 export function buildStatus(i: StatusInputs): StatusDoc {
   const { config, snapshot } = i;
@@ -43,6 +51,18 @@ export function buildStatus(i: StatusInputs): StatusDoc {
           },
         }
       : {}),
+    ...(r.override
+      ? {
+          override: {
+            state: r.override.state,
+            reason: r.override.reason,
+            author: r.override.author,
+            at: iso(r.override.at)!,
+            until: iso(r.override.until)!,
+          },
+        }
+      : {}),
+    ...(r.maintenance ? { maintenance: occurrenceView(r.maintenance) } : {}),
     endpoints: snapshot.endpoints
       .filter((e) => e.region === r.id)
       .map((e) => ({
@@ -89,6 +109,10 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     zones: i.zones,
     errors: i.errors,
     problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
+    maintenance: {
+      active: snapshot.maintenance.active.map(occurrenceView),
+      upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
+    },
   };
 }
 

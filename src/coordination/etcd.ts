@@ -5,11 +5,14 @@
 // Keys under the prefix (default /geofailover/<owner>/):
 //   leader            JSON {replica, at}, bound to the leader's lease
 //   drains/<region>   JSON DrainRecord (no lease: a drain survives every replica)
+//   overrides/<region>       JSON OverrideRecord (removed once expired)
+//   maintenance/<id>         JSON MaintenanceRecord (windows added through the API)
 //   events/<t>-<replica>-<seq>   shared decisions (bounded history), see shared-events.ts
 import type { Watcher } from 'etcd3';
 import type { DrainRecord } from '../model/index.ts';
 import { Election, type Transition } from './election.ts';
 import { createEtcdClient } from './etcd-client.ts';
+import { operatorRecords } from './operator-records.ts';
 import { SharedDrains } from './shared-drains.ts';
 import { SharedEvents } from './shared-events.ts';
 import { defaultPrefix, leaseTiming, normalisePrefix } from './timing.ts';
@@ -78,7 +81,7 @@ export function etcdCoordinator(
       case 'reachability':
         if (t.reachable) {
           logger.info('etcd reachable');
-          void drains.sync();
+          syncAll();
         } else logger.warn({ detail: t.detail }, 'etcd unreachable');
         hooks.onChange(view(), false);
         return;
@@ -102,6 +105,18 @@ export function etcdCoordinator(
     localDrains: hooks.localDrains,
     applyDrain: hooks.applyDrain,
   });
+  const operator = operatorRecords({
+    client,
+    prefix,
+    opTimeoutMs: timing.opTimeoutMs,
+    endpoints: cfg.endpoints,
+    logger,
+    hooks,
+  });
+  const syncAll = () => {
+    void drains.sync();
+    void operator.sync();
+  };
   const shared = new SharedEvents({
     client,
     prefix: `${prefix}events/`,
@@ -115,6 +130,7 @@ export function etcdCoordinator(
     if (stopped) return;
     if (key === `${prefix}leader`) election.nudge();
     else if (key.startsWith(`${prefix}drains/`)) void drains.sync();
+    else if (operator.owns(key)) void operator.sync(key);
     else if (key.startsWith(`${prefix}events/`) && value !== undefined) shared.mirror(value);
   };
 
@@ -132,7 +148,7 @@ export function etcdCoordinator(
       // After a reconnect, changes made meanwhile may not be replayed: re-read what matters.
       w.on('connected', () => {
         election.nudge();
-        void drains.sync();
+        syncAll();
       });
     } catch (err) {
       logger.debug({ err }, 'etcd watch not established; polling only');
@@ -153,15 +169,19 @@ export function etcdCoordinator(
     async start() {
       shared.start();
       void watch();
-      resyncTimer = setInterval(() => void drains.sync(), DRAIN_RESYNC_MS);
+      resyncTimer = setInterval(syncAll, DRAIN_RESYNC_MS);
       resyncTimer.unref();
-      await Promise.all([election.start(), drains.sync()]);
+      await Promise.all([election.start(), drains.sync(), operator.sync()]);
       hooks.onChange(view(), false);
     },
     canWrite: () => election.canWrite(),
     view,
     publishDrain: (d: DrainRecord) => drains.publish(d),
     publishUndrain: (region: string) => drains.unpublish(region),
+    publishOverride: (r) => operator.overrides.put(r.region, r, `for region ${r.region}`),
+    publishClearOverride: (region) => operator.overrides.remove(region, `for region ${region}`),
+    publishWindow: (r) => operator.windows.put(r.id, r, `${r.id} (region ${r.region})`),
+    publishDeleteWindow: (id) => operator.windows.remove(id, id),
     abandon() {
       if (stopped) return;
       halt();

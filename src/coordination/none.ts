@@ -11,6 +11,10 @@ export function noneCoordinator(replica: string): Coordinator {
     view: () => ({ ...view }),
     publishDrain: async () => undefined,
     publishUndrain: async () => undefined,
+    publishOverride: async () => undefined,
+    publishClearOverride: async () => undefined,
+    publishWindow: async () => undefined,
+    publishDeleteWindow: async () => undefined,
     abandon: () => undefined,
     stop: async () => undefined,
   };

@@ -2,7 +2,7 @@
 // who leads, and how drains and decisions are shared between replicas.
 
 import type { Logger } from '../log/index.ts';
-import type { DrainRecord, EventJournal } from '../model/index.ts';
+import type { DrainRecord, EventJournal, MaintenanceRecord, OverrideRecord } from '../model/index.ts';
 
 export type Role = 'single' | 'leader' | 'follower';
 
@@ -39,6 +39,10 @@ export interface CoordinatorHooks {
   localDrains(): DrainRecord[];
   /** Put a drain (record) or lift it (undefined) on this replica's health engine. */
   applyDrain(region: string, drain: DrainRecord | undefined): void;
+  /** The live overrides etcd holds, after every read: make the engine match (etcd only). */
+  applyOverrides?(records: OverrideRecord[]): void;
+  /** The maintenance windows added through the API that etcd holds, after every read (etcd only). */
+  applyWindows?(records: MaintenanceRecord[]): void;
 }
 
 export interface Coordinator {
@@ -51,6 +55,11 @@ export interface Coordinator {
   /** Make a drain (or lift one) on every replica; rejects with CoordinationError when it cannot be shared. */
   publishDrain(drain: DrainRecord): Promise<void>;
   publishUndrain(region: string, author: string): Promise<void>;
+  /** Overrides and API maintenance windows, shared like drains (none: local only). */
+  publishOverride(record: OverrideRecord): Promise<void>;
+  publishClearOverride(region: string): Promise<void>;
+  publishWindow(record: MaintenanceRecord): Promise<void>;
+  publishDeleteWindow(id: string): Promise<void>;
   /** Stop at once as if the process had died: no resign, the lease simply runs out (tests, fatal errors). */
   abandon(): void;
   /** Resign and disconnect, never taking longer than `timeoutMs` (resign hangs while etcd is frozen). */

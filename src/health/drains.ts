@@ -23,6 +23,8 @@ export function drainRegion(
       author: opts.author,
       until: opts.until ?? null,
       replaced: previous ?? null,
+      before: previous ?? null,
+      after: { ...r.drain },
     },
   };
 }
@@ -37,7 +39,14 @@ export function liftDrain(r: RegionRuntime, author: string, now: number, why: st
     region: r.id,
     from: drain ? 'drained' : status(r),
     to: status(r),
-    evidence: { author, why, drain: drain ?? null, decided: r.health !== undefined },
+    evidence: {
+      author,
+      why,
+      drain: drain ?? null,
+      decided: r.health !== undefined,
+      before: drain ?? null,
+      after: null,
+    },
   };
 }
 

@@ -11,11 +11,25 @@ import { evaluateEndpoints } from './endpoint-quorum.ts';
 import { checkFailStatic } from './fail-static.ts';
 import { passFailbacks } from './failback-hold.ts';
 import { advanceRamps } from './failback-ramp.ts';
+import { expireOverrides, forceUp, liftOverride, listOverrides, restoreOverrides } from './force-up.ts';
+import {
+  applyMaintenance,
+  evaluateWindows,
+  type MaintenanceState,
+  windowsFromConfig,
+} from './maintenance.ts';
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
 import { regionStates, snapshot } from './snapshot.ts';
 import { buildState, type EndpointState, type EngineState, isDecided, regionOf } from './state.ts';
-import type { Drain, HealthEvent, HealthSnapshot, RegionMemory } from './types.ts';
+import type {
+  Drain,
+  HealthEvent,
+  HealthSnapshot,
+  MaintenanceWindow,
+  Override,
+  RegionMemory,
+} from './types.ts';
 import { applyReport } from './votes.ts';
 
 export interface HealthEngineOptions {
@@ -26,10 +40,14 @@ export interface HealthEngineOptions {
 export class HealthEngine {
   private readonly now: () => number;
   private readonly s: EngineState;
+  private readonly m: MaintenanceState;
+  private readonly configWindows: MaintenanceWindow[];
 
   constructor(config: Config, opts: HealthEngineOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.s = buildState(config);
+    this.configWindows = windowsFromConfig(config);
+    this.m = { windows: [...this.configWindows], announced: new Set() };
   }
 
   /** Results skipped because they were stale, duplicated, for unknown endpoints or mislabelled. */
@@ -59,6 +77,8 @@ export class HealthEngine {
   tick(now: number = this.now()): HealthEvent[] {
     const events: HealthEvent[] = [];
     expireDrains(this.s, now, events);
+    expireOverrides(this.s, now, events);
+    applyMaintenance(this.s, this.m, now, events);
     this.evaluate(new Set(this.s.endpoints.values()), now, events);
     passFailbacks(this.s, now, events);
     advanceRamps(this.s, now, events);
@@ -74,6 +94,36 @@ export class HealthEngine {
   /** Lifts a drain; the region returns to its health status at once (an operator's call, no hold-down). */
   undrain(region: string, author = 'unknown'): HealthEvent {
     return liftDrain(regionOf(this.s, region), author, this.now(), 'undrained by operator');
+  }
+
+  /** Forces a region up until `until` (wins over health, never over a drain). Unknown region: UsageError. */
+  forceUp(region: string, opts: { reason: string; author: string; until: number }): HealthEvent {
+    return forceUp(regionOf(this.s, region), opts, this.now());
+  }
+
+  /** Lifts a region's override; it returns to its health status at once. */
+  clearOverride(region: string, author = 'unknown'): HealthEvent {
+    return liftOverride(regionOf(this.s, region), author, this.now(), 'cleared by operator');
+  }
+
+  /** The overrides in force, for persistence and sharing. */
+  overrides(): Override[] {
+    return listOverrides(this.s);
+  }
+
+  /** Re-installs persisted overrides after a restart (no events; expired ones lift on the next tick). */
+  restoreOverrides(overrides: readonly Override[]): void {
+    restoreOverrides(this.s, overrides);
+  }
+
+  /** Replaces the windows added through the API (config windows stay); they take effect on the next tick. */
+  setApiWindows(windows: readonly MaintenanceWindow[]): void {
+    this.m.windows = [...this.configWindows, ...windows.map((w) => ({ ...w, source: 'api' as const }))];
+  }
+
+  /** Every window, config and API. */
+  windows(): MaintenanceWindow[] {
+    return this.m.windows.map((w) => ({ ...w }));
   }
 
   /**
@@ -119,7 +169,8 @@ export class HealthEngine {
   }
 
   snapshot(now: number = this.now()): HealthSnapshot {
-    return snapshot(this.s, now);
+    const w = evaluateWindows(this.m.windows, now);
+    return { ...snapshot(this.s, now), maintenance: { active: w.inForce, upcoming: w.upcoming } };
   }
 
   private evaluate(dirty: Set<EndpointState>, now: number, events: HealthEvent[]): void {

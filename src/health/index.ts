@@ -31,7 +31,15 @@
 // - Drains override status ('drained'); undrain returns to the health status at once.
 // - Event types: see HealthEventType in types.ts. 'region-transition', 'drain' and 'undrain' change
 //   what policy sees; the others are evidence.
+//   engine.forceUp(region, {reason, author, until}) / engine.clearOverride(region, author) → HealthEvent
+//   engine.overrides() / engine.restoreOverrides(list)   // persist and share like drains
+//   engine.setApiWindows(windows) / engine.windows()      // maintenance windows (config ones built in)
+// - Force-up (force-up.ts) wins over health, never over a drain or a maintenance window; it expires.
+// - Maintenance (maintenance.ts): a region in a window is drained; when it ends the failback
+//   hold-down applies. 'maintenance-upcoming' is evented notifyBefore ahead, once per occurrence.
+export { type CronSpec, nextStart, parseCron } from './cron-next.ts';
 export { HealthEngine, type HealthEngineOptions } from './engine.ts';
 export { flapWindow, holdDownMs } from './failback.ts';
+export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
 export type * from './types.ts';

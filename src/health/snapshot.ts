@@ -2,8 +2,9 @@
 // and dashboard ("what the GSLB believes").
 import type { RegionState } from '../model/index.ts';
 import { rampOf } from './failback-ramp.ts';
+import { forcedUp } from './force-up.ts';
 import { status } from './region-status.ts';
-import { type EngineState, isDecided } from './state.ts';
+import { type EngineState, isDecided, type RegionRuntime } from './state.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from './types.ts';
 import { voteEvidence } from './votes.ts';
 
@@ -15,9 +16,9 @@ export function regionStates(s: EngineState): Map<string, RegionState> {
     out.set(r.id, {
       id: r.id,
       status: status(r),
-      since: r.drain ? r.drain.at : r.since!,
-      upEndpoints: r.endpoints.filter((e) => e.state === 'up').map((e) => e.id),
-      reason: r.drain ? r.drain.reason : r.reason,
+      since: layerSince(r) ?? r.since!,
+      upEndpoints: upEndpoints(r),
+      reason: layerReason(r) ?? r.reason,
       holdingFailback: r.holdingFailback,
       ...(rampOf(s.h, r) ? { ramp: rampOf(s.h, r)! } : {}),
     });
@@ -25,7 +26,23 @@ export function regionStates(s: EngineState): Map<string, RegionState> {
   return out;
 }
 
-export function snapshot(s: EngineState, now: number): HealthSnapshot {
+/** When the operator layer in force (drain, maintenance, override) was put on, if one is. */
+function layerSince(r: RegionRuntime): number | undefined {
+  return r.drain?.at ?? r.maintenance?.start ?? (forcedUp(r) ? r.override!.at : undefined);
+}
+
+function layerReason(r: RegionRuntime): string | undefined {
+  if (r.drain) return r.drain.reason;
+  if (r.maintenance) return `maintenance: ${r.maintenance.reason}`;
+  return forcedUp(r) ? `forced up by ${r.override!.author}: ${r.override!.reason}` : undefined;
+}
+
+/** A forced region publishes every endpoint: the operator says the checks are wrong. */
+function upEndpoints(r: RegionRuntime): string[] {
+  return r.endpoints.filter((e) => forcedUp(r) || e.state === 'up').map((e) => e.id);
+}
+
+export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'maintenance'> {
   const staleBefore = now - s.h.staleAfter;
   const fresh = s.probers.filter((p) => p.lastReportAt >= staleBefore);
   const endpoints: EndpointSnapshot[] = [...s.endpoints.values()].map((e) => ({
@@ -40,15 +57,17 @@ export function snapshot(s: EngineState, now: number): HealthSnapshot {
     id: r.id,
     status: status(r),
     decided: isDecided(r),
-    since: r.drain ? r.drain.at : r.since,
-    reason: r.drain ? r.drain.reason : r.reason,
+    since: layerSince(r) ?? r.since,
+    reason: layerReason(r) ?? r.reason,
     holdingFailback: r.holdingFailback,
     failbackAt: r.failbackAt,
     ...(rampOf(s.h, r) && r.rampAt !== undefined
       ? { ramp: { ...rampOf(s.h, r)!, since: r.rampAt, nextAt: r.rampAt + s.h.failbackRamp!.stepAfter } }
       : {}),
-    upEndpoints: r.endpoints.filter((e) => e.state === 'up').map((e) => e.id),
+    upEndpoints: upEndpoints(r),
     drain: r.drain ? { ...r.drain } : undefined,
+    ...(r.override ? { override: { ...r.override } } : {}),
+    ...(r.maintenance ? { maintenance: { ...r.maintenance } } : {}),
   }));
   return {
     at: now,

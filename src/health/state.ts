@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import { type Health, UsageError } from '../model/index.ts';
 import type { PairCounters } from './hysteresis.ts';
 import { quorumSize } from './quorum.ts';
-import type { Drain, RegionMemory } from './types.ts';
+import type { Drain, MaintenanceOccurrence, Override, RegionMemory } from './types.ts';
 
 export interface PairState extends PairCounters {
   /** Controller-clock time of the last applied result (result age translated from the agent's clock). */
@@ -46,6 +46,10 @@ export interface RegionRuntime {
   /** Failback ramp (failback-ramp.ts): the step index the region is on, and since when. */
   rampStep?: number;
   rampAt?: number;
+  /** An operator's force-up (force-up.ts): up whatever the health, below a drain. */
+  override?: Override;
+  /** The maintenance window in force (maintenance.ts): drained like a drain. */
+  maintenance?: MaintenanceOccurrence;
   /** What a previous run had decided (restored after a restart), consulted by the first decision. */
   prior?: RegionMemory;
 }
@@ -125,7 +129,9 @@ export function regionOf(s: EngineState, id: string): RegionRuntime {
   return r;
 }
 
-/** Decided since start (or drained): policy may act on it. */
+/** Decided since start (or drained, in maintenance or forced up): policy may act on it. */
 export function isDecided(r: RegionRuntime): boolean {
-  return r.drain !== undefined || r.health !== undefined;
+  return (
+    r.drain !== undefined || r.maintenance !== undefined || r.override !== undefined || r.health !== undefined
+  );
 }

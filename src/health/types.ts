@@ -33,6 +33,45 @@ export interface Drain {
   until?: number;
 }
 
+/** An operator's force-up of a region (ARC routing control, octoDNS `status: up`): wins over health, never over a drain. */
+export interface Override {
+  region: string;
+  state: 'up';
+  reason: string;
+  author: string;
+  /** When it was made (epoch ms). */
+  at: number;
+  /** When it lifts by itself (epoch ms): an override always expires. */
+  until: number;
+}
+
+/** A scheduled maintenance window: one-shot (start/end) or recurring (cron + durationMs, UTC). */
+export interface MaintenanceWindow {
+  id: string;
+  region: string;
+  reason: string;
+  /** Five or six field cron expression in UTC: when each occurrence starts. */
+  cron?: string;
+  /** One-shot window start (epoch ms). */
+  start?: number;
+  /** Length of each occurrence (ms). */
+  durationMs: number;
+  /** How long before each start a maintenance-upcoming event (and notification) goes out. */
+  notifyBeforeMs: number;
+  /** Where it was defined: the config file or the API (persisted in the state dir). */
+  source: 'config' | 'api';
+  author?: string;
+}
+
+/** One occurrence of a window. */
+export interface MaintenanceOccurrence {
+  window: string;
+  region: string;
+  reason: string;
+  start: number;
+  end: number;
+}
+
 export type HealthEventType =
   /** One prober's vote on one endpoint changed (hysteresis tripped). */
   | 'vote-transition'
@@ -53,7 +92,16 @@ export type HealthEventType =
   /** Fewer than minProbers probers are fresh: every decision is held (to: 'on'), or that ended ('off'). */
   | 'fail-static'
   /** A prober's canaries failed (to: 'impaired') or recovered (to: 'ok'). */
-  | 'prober-impaired';
+  | 'prober-impaired'
+  /** An operator forced a region up (or replaced the override). */
+  | 'override'
+  /** An override was cleared by an operator or expired. */
+  | 'override-lifted'
+  /** A maintenance window started (the region is drained) or ended (the failback hold-down applies). */
+  | 'maintenance-start'
+  | 'maintenance-end'
+  /** A maintenance window starts within notifyBefore (evidence only; notified once per occurrence). */
+  | 'maintenance-upcoming';
 
 export interface VoteEvidence {
   prober: string;
@@ -79,6 +127,8 @@ export interface HealthEvent {
   to: string;
   /** Who voted what, which threshold tripped, when: enough to explain the transition afterwards. */
   evidence: Record<string, unknown>;
+  /** For an operator's change made through the API: the name of the token that made it. */
+  actor?: string;
 }
 
 export interface EndpointSnapshot {
@@ -106,6 +156,9 @@ export interface RegionSnapshot {
   ramp?: RampStep & { since: number; nextAt: number };
   upEndpoints: string[];
   drain?: Drain;
+  override?: Override;
+  /** The maintenance window in force, if any. */
+  maintenance?: MaintenanceOccurrence;
 }
 
 export interface ProberSnapshot {
@@ -123,4 +176,6 @@ export interface HealthSnapshot {
   probers: ProberSnapshot[];
   endpoints: EndpointSnapshot[];
   regions: RegionSnapshot[];
+  /** Maintenance windows in force and the next occurrence of each window (soonest first). */
+  maintenance: { active: MaintenanceOccurrence[]; upcoming: MaintenanceOccurrence[] };
 }

@@ -12,6 +12,34 @@ export interface DrainRecord {
   until?: string;
 }
 
+/** A force-up override as stored in <stateDir>/overrides.json and shared between replicas. */
+export interface OverrideRecord {
+  region: string;
+  state: 'up';
+  reason: string;
+  author: string;
+  /** ISO time it was made. */
+  at: string;
+  /** ISO time it lifts by itself (always set: an override expires). */
+  until: string;
+}
+
+/** A maintenance window added through the API, as stored in <stateDir>/maintenance.json and shared. */
+export interface MaintenanceRecord {
+  id: string;
+  region: string;
+  reason: string;
+  author: string;
+  /** Recurring: cron in UTC. */
+  cron?: string;
+  /** One-shot: ISO start time. */
+  start?: string;
+  durationMs: number;
+  notifyBeforeMs: number;
+  /** ISO time it was added. */
+  at: string;
+}
+
 /** One entry of the audit trail (events.jsonl). */
 export interface StoredEvent {
   /** Monotonic across restarts and rotations. */

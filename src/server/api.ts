@@ -1,20 +1,26 @@
 // The controller's HTTP API routes (DESIGN.md; issue 5): status, events, drains, reconcile, metrics,
-// health, and the probe report intake. Mutating calls need the bearer token.
+// health, and the probe report intake; overrides and maintenance windows in operator-routes.ts.
+// Mutating calls need a bearer token whose role allows them (tokens.ts); its name is the actor.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
 import { dashboardPage } from './dashboard/page.ts';
-import { checkBearer, HttpError, readJson, sendJson, sendText } from './http-util.ts';
+import { HttpError, readJson, sendJson, sendText } from './http-util.ts';
+import { type OperatorApi, operatorRoutes } from './operator-routes.ts';
 import type { Route } from './router.ts';
 import type { StatusDoc } from './status-types.ts';
 
-export interface ControllerApi {
-  token: string | undefined;
+export interface ControllerApi extends OperatorApi {
   status(): StatusDoc;
   events(since: number | string | undefined, limit: number, types: string[] | undefined): unknown[];
   /** Throws HttpError(404) for an unknown region. */
-  drain(region: string, body: { reason: string; author: string; forMs?: number }): Promise<unknown>;
-  undrain(region: string, author: string): Promise<unknown>;
-  reconcile(): Promise<unknown>;
+  drain(
+    region: string,
+    body: { reason: string; author: string; forMs?: number },
+    actor: string,
+  ): Promise<unknown>;
+  undrain(region: string, author: string, actor: string): Promise<unknown>;
+  /** `actor`: the token's name, recorded in the event log. */
+  reconcile(actor: string): Promise<unknown>;
   metrics(): Promise<{ contentType: string; body: string }>;
   reports(req: IncomingMessage, res: ServerResponse): void;
   healthy(): { ok: boolean; detail: string };
@@ -26,13 +32,13 @@ function query(req: IncomingMessage): URLSearchParams {
   return new URL(req.url ?? '/', 'http://localhost').searchParams;
 }
 
-function drainBody(raw: unknown): { reason: string; author: string; forMs?: number } {
+function drainBody(raw: unknown, actor: string): { reason: string; author: string; forMs?: number } {
   const b = (raw ?? {}) as Record<string, unknown>;
   if (typeof b.reason !== 'string' || b.reason.trim() === '') {
     throw new HttpError(400, 'a drain needs a "reason" (string)', 'bad-request');
   }
   if (b.reason.length > 500) throw new HttpError(400, '"reason" is over 500 characters', 'bad-request');
-  const author = typeof b.author === 'string' && b.author.trim() !== '' ? b.author.slice(0, 100) : 'api';
+  const author = typeof b.author === 'string' && b.author.trim() !== '' ? b.author.slice(0, 100) : actor;
   const forMs = b.forMs === undefined ? undefined : boundedMs(b.forMs, 'forMs');
   return { reason: b.reason.trim(), author, ...(forMs === undefined ? {} : { forMs }) };
 }
@@ -57,11 +63,19 @@ export function apiRoutes(api: ControllerApi): Route[] {
         sendText(res, 200, html, 'text/html; charset=utf-8');
       },
     },
-    { method: 'GET', path: /^\/v1\/status$/, handler: (_req, res) => sendJson(res, 200, api.status()) },
+    {
+      method: 'GET',
+      path: /^\/v1\/status$/,
+      handler: (req, res) => {
+        api.tokens.read(req);
+        sendJson(res, 200, api.status());
+      },
+    },
     {
       method: 'GET',
       path: /^\/v1\/events$/,
       handler: (req, res) => {
+        api.tokens.read(req);
         const q = query(req);
         const sinceRaw = q.get('since') ?? undefined;
         let since: number | string | undefined;
@@ -85,26 +99,26 @@ export function apiRoutes(api: ControllerApi): Route[] {
       method: 'PUT',
       path: /^\/v1\/drains\/([^/]+)$/,
       handler: async (req, res, m) => {
-        checkBearer(req, api.token);
-        const body = drainBody(await readJson(req));
-        sendJson(res, 200, await api.drain(pathParam(m[1]!, 'region'), body));
+        const caller = api.tokens.require(req, 'operate');
+        const body = drainBody(await readJson(req), caller.name);
+        sendJson(res, 200, await api.drain(pathParam(m[1]!, 'region'), body, caller.name));
       },
     },
     {
       method: 'DELETE',
       path: /^\/v1\/drains\/([^/]+)$/,
       handler: async (req, res, m) => {
-        checkBearer(req, api.token);
-        const author = query(req).get('author') ?? 'api';
-        sendJson(res, 200, await api.undrain(pathParam(m[1]!, 'region'), author.slice(0, 100)));
+        const caller = api.tokens.require(req, 'operate');
+        const author = query(req).get('author') ?? caller.name;
+        sendJson(res, 200, await api.undrain(pathParam(m[1]!, 'region'), author.slice(0, 100), caller.name));
       },
     },
     {
       method: 'POST',
       path: /^\/v1\/reconcile$/,
       handler: async (req, res) => {
-        checkBearer(req, api.token);
-        sendJson(res, 200, await api.reconcile());
+        const caller = api.tokens.require(req, 'admin');
+        sendJson(res, 200, await api.reconcile(caller.name));
       },
     },
     { method: 'POST', path: /^\/v1\/reports$/, handler: (req, res) => api.reports(req, res) },
@@ -112,6 +126,7 @@ export function apiRoutes(api: ControllerApi): Route[] {
       method: 'GET',
       path: /^\/v1\/explain$/,
       handler: (req, res) => {
+        api.tokens.read(req);
         const q = query(req);
         const name = q.get('name');
         if (!name) throw new HttpError(400, 'explain needs ?name=RECORD', 'bad-request');
@@ -126,5 +141,6 @@ export function apiRoutes(api: ControllerApi): Route[] {
         sendText(res, 200, m.body, m.contentType);
       },
     },
+    ...operatorRoutes(api),
   ];
 }

@@ -6,6 +6,13 @@ export { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
 export { checkBearer, HttpError, readBody, readJson, sendJson, sendText } from './http-util.ts';
 export { ControllerMetrics } from './metrics.ts';
 export {
+  type OperatorApi,
+  type OverrideBody,
+  overrideBody,
+  type WindowBody,
+  windowBody,
+} from './operator-routes.ts';
+export {
   createReportHandler,
   REJECT_REASONS,
   type RejectReason,
@@ -16,3 +23,4 @@ export {
 export { createRouterServer, type Route } from './router.ts';
 export type * from './status-types.ts';
 export { createListener, type ListenerTls, loadListenerTls } from './tls.ts';
+export { ApiTokens, type Caller, type NamedToken, type Role } from './tokens.ts';

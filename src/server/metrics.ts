@@ -16,6 +16,18 @@ export class ControllerMetrics {
     labelNames: ['region'],
     registers: [this.registry],
   });
+  readonly regionForcedUp = new Gauge({
+    name: 'geofailover_region_forced_up',
+    help: '1 while an operator force-up override is in force on the region (it wins over health)',
+    labelNames: ['region'],
+    registers: [this.registry],
+  });
+  readonly regionInMaintenance = new Gauge({
+    name: 'geofailover_region_in_maintenance',
+    help: '1 while a scheduled maintenance window drains the region',
+    labelNames: ['region'],
+    registers: [this.registry],
+  });
   readonly endpointUp = new Gauge({
     name: 'geofailover_endpoint_up',
     help: 'Endpoint state decided by quorum: 1 up, 0 down, -1 unknown',

@@ -28,6 +28,24 @@ export interface DrainView {
   until?: string;
 }
 
+/** A force-up override in force (issue 16). */
+export interface OverrideView {
+  state: 'up';
+  reason: string;
+  author: string;
+  at: string;
+  until: string;
+}
+
+/** One occurrence of a maintenance window. */
+export interface MaintenanceView {
+  window: string;
+  region: string;
+  reason: string;
+  start: string;
+  end: string;
+}
+
 export interface RegionView {
   id: string;
   status: 'up' | 'down' | 'drained';
@@ -40,6 +58,9 @@ export interface RegionView {
   /** False until the health engine has decided this region from fresh reports since start. */
   decided: boolean;
   drain?: DrainView;
+  override?: OverrideView;
+  /** The maintenance window in force (the region is drained for it). */
+  maintenance?: MaintenanceView;
   endpoints: EndpointView[];
 }
 
@@ -121,4 +142,6 @@ export interface StatusDoc {
   zones: ZoneView[];
   errors: { at: string; zone?: string; message: string }[];
   problems: StatusProblem[];
+  /** Maintenance windows in force and the next start of each window, soonest first. */
+  maintenance?: { active: MaintenanceView[]; upcoming: MaintenanceView[] };
 }

@@ -144,6 +144,32 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(label).toContain('replica-b');
   });
 
+  it('shows a force-up override on its region and the upcoming maintenance windows', async () => {
+    // Straight on the engine (the API path is tested in test/integration/controller/operator.test.ts).
+    ctl.engine.forceUp('eu-west', { reason: 'checks wrong', author: 'ana', until: Date.now() + 3_600_000 });
+    ctl.engine.setApiWindows([
+      {
+        id: 'w-kernel',
+        region: 'ap-south',
+        reason: 'kernel updates',
+        start: Date.now() + 3_600_000,
+        durationMs: 7_200_000,
+        notifyBeforeMs: 900_000,
+        source: 'api',
+      },
+    ]);
+    await page.waitForSelector('[data-region="eu-west"][data-override="up"]', { timeout: 10_000 });
+    const note = await page.locator('article[data-region="eu-west"]').textContent();
+    expect(note).toContain('FORCED UP by ana');
+    expect(note).toContain('checks wrong');
+    const row = page.locator('#maintenance [data-window="w-kernel"]');
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toMatch(/^ap-south: .* · kernel updates \(w-kernel\)$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-override.png'), fullPage: true });
+    ctl.engine.clearOverride('eu-west', 'ana');
+    ctl.engine.setApiWindows([]);
+  });
+
   it('is keyboard reachable and never asks another host for anything', async () => {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);

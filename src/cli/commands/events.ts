@@ -11,7 +11,9 @@ function summary(e: StoredEvent): string {
     pick('region'),
     pick('endpoint'),
     pick('from') && `${pick('from')} -> ${pick('to')}`,
+    pick('window') && `window ${pick('window')}`,
     pick('message') ?? pick('reason'),
+    pick('actor') && `by ${pick('actor')}`,
   ];
   return parts.filter(Boolean).join(' ');
 }

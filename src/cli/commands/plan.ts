@@ -3,6 +3,7 @@
 // Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
 import type { Command } from 'commander';
 import { closeProviders } from '../../controller/index.ts';
+import { UsageError } from '../../model/index.ts';
 import { changeCount, planAllowed, renderJson, renderText } from '../../plan/index.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
@@ -16,10 +17,23 @@ export const register: Register = (program: Command, setExit) => {
       .description('show the DNS changes the current config and region states call for (writes nothing)'),
   )
     .option('--expect-no-changes', 'exit 4 when the plan has changes (drift checks in CI)')
-    .action(async (opts: CommonOptions & { expectNoChanges?: boolean }) => {
+    .option(
+      '--at <time>',
+      "plan DNS as at this ISO time: regions in the config's maintenance windows then are drained",
+    )
+    .action(async (opts: CommonOptions & { expectNoChanges?: boolean; at?: string }) => {
+      let at: number | undefined;
+      if (opts.at !== undefined) {
+        at = Date.parse(opts.at);
+        if (!/(Z|[+-]\d\d:?\d\d)$/i.test(opts.at) || !Number.isFinite(at))
+          throw new UsageError(`--at ${opts.at} is not an ISO 8601 time with a zone`, {
+            remedy: 'e.g. --at 2026-12-24T02:30:00Z',
+          });
+      }
       const { plan, providers } = await planFromFile({
         config: opts.config,
         ...(opts.assume ? { assume: opts.assume } : {}),
+        ...(at === undefined ? {} : { at }),
         adopt: opts.adopt === true,
       });
       await closeProviders(providers);

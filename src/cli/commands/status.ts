@@ -14,6 +14,12 @@ function providerState(z: StatusDoc['zones'][number]): string {
   return z.lastReconcile ? 'OK' : 'PENDING';
 }
 
+/** "in 12m" for a time ahead. */
+function inTime(iso: string, now: number): string {
+  const m = Math.max(0, Math.round((Date.parse(iso) - now) / 60_000));
+  return m < 120 ? `in ${m}m` : m < 2880 ? `in ${Math.round(m / 60)}h` : `in ${Math.round(m / 1440)}d`;
+}
+
 export function renderStatus(s: StatusDoc, now = Date.now()): string {
   const out: string[] = [];
   const role = s.role === 'single' ? '' : ` · ${s.role}${s.leader ? ` (leader ${s.leader})` : ''}`;
@@ -41,14 +47,36 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
         `${r.endpoints.filter((e) => e.state === 'up').length}/${r.endpoints.length}`,
         r.drain
           ? `drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` (until ${r.drain.until})` : ''}`
-          : r.holdingFailback
-            ? `recovered; failback at ${r.failbackAt ?? '?'}`
-            : r.ramp
-              ? `failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next at ${r.ramp.nextAt}`
-              : (r.reason ?? ''),
+          : r.maintenance
+            ? `maintenance until ${r.maintenance.end}: ${r.maintenance.reason}`
+            : r.override
+              ? `FORCED UP by ${r.override.author} until ${r.override.until}: ${r.override.reason}`
+              : r.holdingFailback
+                ? `recovered; failback at ${r.failbackAt ?? '?'}`
+                : r.ramp
+                  ? `failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next at ${r.ramp.nextAt}`
+                  : (r.reason ?? ''),
       ]),
     ),
   );
+  // An override under a drain or maintenance does nothing yet; say it is there.
+  for (const r of s.regions)
+    if (r.override && r.status === 'drained')
+      out.push(
+        `${r.id}: forced up by ${r.override.author} until ${r.override.until} (no effect while drained)`,
+      );
+  const upcoming = s.maintenance?.upcoming ?? [];
+  if (upcoming.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['MAINTENANCE', 'REGION', 'STARTS', 'ENDS', 'REASON'],
+        upcoming
+          .slice(0, 10)
+          .map((w) => [w.window, w.region, `${w.start} (${inTime(w.start, now)})`, w.end, w.reason]),
+      ),
+    );
+  }
   out.push('');
   const probers = s.probers.map((p) => p.id);
   out.push(

@@ -5,7 +5,7 @@
   const REFRESH_MS = 2000;
   const WINDOW_MS = 3 * 3600 * 1000;
   const TIMELINE_TYPES =
-    'region-transition,apply,drain,undrain,controller-started,leader-elected,leadership-lost,leader-changed';
+    'region-transition,apply,drain,undrain,override,override-lifted,maintenance-start,maintenance-end,controller-started,leader-elected,leadership-lost,leader-changed';
   const LEADERSHIP = ['leader-elected', 'leadership-lost', 'leader-changed'];
   const $ = (id) => document.getElementById(id);
   const NS = 'http://www.w3.org/2000/svg';
@@ -49,16 +49,30 @@
           notes.push(
             `drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` (until ${new Date(r.drain.until).toLocaleString()})` : ''}`,
           );
+        if (r.maintenance)
+          notes.push(
+            `in maintenance (${r.maintenance.window}) until ${new Date(r.maintenance.end).toLocaleString()}: ${r.maintenance.reason}`,
+          );
+        if (r.override)
+          notes.push(
+            `FORCED UP by ${r.override.author} until ${new Date(r.override.until).toLocaleString()}: ${r.override.reason}${r.status === 'drained' ? ' (no effect while drained)' : ''}`,
+          );
         if (r.holdingFailback)
           notes.push(`recovered; failback at ${r.failbackAt ? time(Date.parse(r.failbackAt)) : '?'}`);
         if (r.ramp)
           notes.push(
             `failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next at ${time(Date.parse(r.ramp.nextAt))}`,
           );
-        if (r.reason && !r.drain) notes.push(r.reason);
+        if (r.reason && !r.drain && !r.maintenance && !r.override) notes.push(r.reason);
         return el(
           'article',
-          { class: `region ${r.status}`, 'data-region': r.id, 'aria-label': `region ${r.id} ${r.status}` },
+          {
+            class: `region ${r.status}${r.override ? ' forced' : ''}`,
+            'data-region': r.id,
+            'data-override': r.override ? 'up' : undefined,
+            'data-maintenance': r.maintenance ? r.maintenance.window : undefined,
+            'aria-label': `region ${r.id} ${r.status}`,
+          },
           el('h3', {}, r.id, el('span', { class: `state ${r.status}` }, r.status.toUpperCase())),
           el(
             'p',
@@ -306,6 +320,21 @@
     $('problems').hidden = problems.length === 0;
     $('problems').replaceChildren(
       ...problems.map((p) => el('div', {}, `${p.kind.toUpperCase()} since ${p.since}: ${p.message}`)),
+    );
+    // Upcoming maintenance windows: when traffic will move away, and why.
+    const upcoming = s.maintenance?.upcoming || [];
+    $('maintenance').replaceChildren(
+      ...(upcoming.length
+        ? upcoming
+            .slice(0, 10)
+            .map((w) =>
+              el(
+                'div',
+                { 'data-window': w.window },
+                `${w.region}: ${new Date(w.start).toLocaleString()} – ${new Date(w.end).toLocaleString()} · ${w.reason} (${w.window})`,
+              ),
+            )
+        : ['none scheduled']),
     );
     $('errors').replaceChildren(
       ...(s.errors.length

@@ -26,4 +26,14 @@ describe('config warnings', () => {
     const text = `${noZones}zones:\n  - { name: example.com, provider: local, records: [] }\n`;
     expect(configWarnings(parseConfig(text, 'x.yaml'), text)).toEqual([]);
   });
+
+  it('a one-shot maintenance window in the past is a warning (a config must not expire), not an error', () => {
+    const text = `${noZones}maintenance:\n  - region: a\n    reason: old\n    start: "2020-01-01T00:00:00Z"\n    duration: 1h\n`;
+    const warnings = configWarnings(parseConfig(text, 'x.yaml'), text);
+    expect(warnings).toContainEqual({
+      path: 'maintenance[0].start',
+      line: 10,
+      message: 'this window ended at 2020-01-01T01:00:00.000Z, in the past: it has no effect; remove it',
+    });
+  });
 });
