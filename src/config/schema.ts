@@ -136,6 +136,8 @@ const builtinProvider = z.strictObject({
   nameservers: z.array(z.string().min(1)).default([]),
   /** EDNS UDP payload size we advertise and honour. */
   udpPayloadSize: z.number().int().min(512).max(4096).default(1232),
+  /** Processes serving DNS on the listen sockets (default: one per CPU, os.availableParallelism()). */
+  workers: z.number().int().min(1).max(256).optional(),
 });
 
 const route53Provider = z.strictObject({

@@ -1,16 +1,19 @@
 // startDnsServer: the builtin authoritative server for one builtin provider's zones, on its listen
 // address(es). Used by `geofailover dns-server` and embedded by the controller. It follows the zone
-// store (in-process writes at once, other processes' writes via the file watcher).
-import maxmind from 'maxmind';
+// store (in-process writes at once, other processes' writes via the file watcher). With `workers`
+// > 1 it also forks worker processes sharing its sockets (workers.ts), fed the same zone data.
+import { availableParallelism } from 'node:os';
 import type { Config } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/index.ts';
 import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
 import { DnsEngine, type DnsStats } from './engine.ts';
-import { bundledMmdbPath, GeoLocator } from './geo.ts';
+import { openGeoLocator } from './geo-open.ts';
 import { type BoundTransport, bindBoth, parseListen } from './transport.ts';
-import { buildZoneIndex, ServedZones } from './zones.ts';
+import type { ZonesData } from './worker-protocol.ts';
+import { sumStats, WorkerPool } from './workers.ts';
+import { servedZonesOf } from './zones.ts';
 
 export interface DnsServerOptions {
   config: Config;
@@ -25,6 +28,8 @@ export interface DnsServerOptions {
   watch?: boolean;
   /** Seconds between summary log lines about malformed packets and internal errors (default 60). */
   summaryEvery?: number;
+  /** Processes serving the sockets (default: the provider's `workers`, else one per CPU). */
+  workers?: number;
 }
 
 export interface DnsServerHandle {
@@ -32,7 +37,14 @@ export interface DnsServerHandle {
   addresses: { host: string; port: number; family: 'IPv4' | 'IPv6' }[];
   /** Zone apexes served. */
   zones: string[];
+  /** Processes serving (this one and its worker children). */
+  workers: number;
+  /** Counters summed over every worker (children report theirs every 250 ms while they change). */
   stats(): DnsStats;
+  /** Each worker's counters, asked for now (this process first). */
+  workerStats(): Promise<DnsStats[]>;
+  /** Resolves true once every worker serves the current zone data (false after 5 s). */
+  synced(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -62,7 +74,9 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const store = options.store ?? sharedZoneStore(storeFileOf(cfg, config), logger);
   if (ownStore) store.load(); // a missing or bad file is a startup error (ZoneStoreError)
 
-  const geo = new GeoLocator(config.geoip.networks, await openMmdb(config.geoip.mmdb));
+  const geoSettings = { networks: config.geoip.networks, mmdb: config.geoip.mmdb };
+  const geo = await openGeoLocator(geoSettings);
+  const workers = Math.max(1, options.workers ?? cfg.workers ?? availableParallelism());
   let lastError = '';
   const engine = new DnsEngine({
     geo,
@@ -73,14 +87,21 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       lastError = msg;
     },
   });
+  let version = 0;
+  let pool: WorkerPool | undefined;
+  const zonesData = (snap: StoreSnapshot): ZonesData => ({
+    version: version++,
+    apexes,
+    serial: snap.serial,
+    zones: Object.fromEntries(apexes.map((a) => [a, snap.zones[a] ?? []])),
+    settings: { nameservers: cfg.nameservers },
+  });
+  let latest: ZonesData;
   const load = (snap: StoreSnapshot) => {
-    engine.setZones(
-      new ServedZones(
-        apexes.map((apex) =>
-          buildZoneIndex(apex, snap.zones[apex] ?? [], snap.serial, { nameservers: cfg.nameservers }),
-        ),
-      ),
-    );
+    latest = zonesData(snap);
+    engine.setZones(servedZonesOf(apexes, snap, latest.settings));
+    // The same data to every worker in one message each; each swaps it in as one step.
+    pool?.setZones(latest);
   };
   load(store.snapshot());
   const unsubscribe = store.subscribe(load);
@@ -112,17 +133,34 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         });
       }
     }
+    if (workers > 1) {
+      pool = await WorkerPool.start({
+        children: workers - 1,
+        geo: geoSettings,
+        udpPayloadSize: cfg.udpPayloadSize,
+        udp: bound.map((b) => b.udp),
+        tcp: bound.map((b) => b.tcp),
+        zones: latest!,
+        logger,
+      });
+      // A change between the children's start and now: send the current data again.
+      pool.setZones(latest!);
+    }
   } catch (err) {
+    await pool?.close();
     await Promise.all(bound.map((b) => b.close()));
     unsubscribe();
+    if (ownStore) store.close();
+    else if (startedWatch) store.unwatch();
     throw err;
   }
+  const stats = (): DnsStats => (pool ? sumStats([engine.stats(), ...pool.stats()]) : engine.stats());
 
   // One summary line per period about malformed packets and internal errors, never one per packet.
-  let reported = engine.stats();
+  let reported = stats();
   const timer = setInterval(
     () => {
-      const now = engine.stats();
+      const now = stats();
       const malformed = now.malformed - reported.malformed;
       const servfail = now.servfail - reported.servfail;
       if (malformed > 0 || servfail > 0) {
@@ -138,12 +176,18 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   timer.unref();
 
   const addresses = bound.map((b) => ({ host: b.host, port: b.port, family: b.family }));
-  logger?.info({ addresses, zones: apexes, serial: store.snapshot().serial }, 'dns server listening');
+  logger?.info(
+    { addresses, zones: apexes, serial: store.snapshot().serial, workers },
+    'dns server listening',
+  );
   let closed = false;
   return {
     addresses,
     zones: apexes,
-    stats: () => engine.stats(),
+    workers,
+    stats,
+    workerStats: async () => [engine.stats(), ...((await pool?.freshStats()) ?? [])],
+    synced: () => pool?.synced() ?? Promise.resolve(true),
     close: async () => {
       if (closed) return;
       closed = true;
@@ -151,6 +195,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       unsubscribe();
       if (ownStore) store.close();
       else if (startedWatch) store.unwatch();
+      await pool?.close();
       await Promise.all(bound.map((b) => b.close()));
     },
   };
@@ -166,18 +211,4 @@ function pickProvider(config: Config): string {
     });
   }
   return id;
-}
-
-async function openMmdb(path: string | undefined) {
-  if (!path) return undefined;
-  const file = path === 'bundled' ? bundledMmdbPath() : path;
-  try {
-    return await maxmind.open(file, { watchForUpdates: false, cache: { max: 10_000 } });
-  } catch (err) {
-    throw new UsageError(`cannot open geoip.mmdb ${file}: ${(err as Error).message}`, {
-      value: file,
-      cause: err,
-      remedy: 'point geoip.mmdb at a MaxMind-format database file, or use `bundled`',
-    });
-  }
 }

@@ -1,8 +1,8 @@
 // UDP and TCP transports on one address and port. Each received message goes through the engine's
-// handle() (which never throws) and its response, if any, is sent exactly once.
+// handle() (which never throws) and its response, if any, is sent exactly once. The bound sockets
+// can be handed to worker processes (workers.ts), which serve them with serveUdp/serveTcpServer.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { DnsEngine } from './engine.ts';
 
 export interface ListenAddress {
   host: string;
@@ -13,11 +13,21 @@ export interface BoundTransport {
   host: string;
   port: number;
   family: 'IPv4' | 'IPv6';
+  /** The bound sockets, to share with worker processes. */
+  udp: UdpSocket;
+  tcp: Server;
   close(): Promise<void>;
 }
 
+/** Answers messages: the engine, or anything that answers like it. */
+export interface Answerer {
+  handle(buf: Buffer, transport: 'udp' | 'tcp', peer: string): Buffer | undefined;
+}
+
+/** RFC 7766 §6.2.3: close idle connections; Knot's tcp-idle-timeout default is 10 s as well. */
 const TCP_IDLE_MS = 10_000;
-const TCP_MAX_CONNECTIONS = 512;
+/** Open connections per process; at the limit the least recently active one is closed (Knot, BIND). */
+export const TCP_MAX_CONNECTIONS = 512;
 /** Pause reading a TCP client that does not read its answers. */
 const TCP_MAX_BUFFERED = 1 << 20;
 
@@ -29,7 +39,7 @@ export function parseListen(text: string): ListenAddress {
 }
 
 /** Bind UDP then TCP on the same port (an ephemeral port 0 is chosen by UDP and reused by TCP). */
-export async function bindBoth(addr: ListenAddress, engine: DnsEngine): Promise<BoundTransport> {
+export async function bindBoth(addr: ListenAddress, engine: Answerer): Promise<BoundTransport> {
   const ipv6 = addr.host.includes(':');
   for (let attempt = 0; ; attempt++) {
     const udp = await bindUdp(addr, ipv6, engine);
@@ -40,8 +50,10 @@ export async function bindBoth(addr: ListenAddress, engine: DnsEngine): Promise<
         host: addr.host,
         port,
         family: ipv6 ? 'IPv6' : 'IPv4',
+        udp,
+        tcp: tcp.server,
         close: async () => {
-          await Promise.all([new Promise<void>((r) => udp.close(() => r())), tcp.close()]);
+          await Promise.all([closeUdp(udp), tcp.close()]);
         },
       };
     } catch (err) {
@@ -53,26 +65,14 @@ export async function bindBoth(addr: ListenAddress, engine: DnsEngine): Promise<
   }
 }
 
-function bindUdp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise<UdpSocket> {
+function bindUdp(addr: ListenAddress, ipv6: boolean, engine: Answerer): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', ipv6Only: ipv6 });
     const onError = (err: Error) => reject(Object.assign(err, { transport: 'udp' }));
     socket.once('error', onError);
-    socket.on('message', (msg, rinfo) => {
-      const out = engine.handle(msg, 'udp', rinfo.address);
-      if (!out) return;
-      try {
-        // send() throws synchronously on a bad destination (a spoofed source port 0): never crash on it.
-        // No callback: asynchronous send errors go to the socket's 'error' listener (a no-op).
-        socket.send(out, rinfo.port, rinfo.address);
-      } catch {
-        /* unanswerable source */
-      }
-    });
+    serveUdp(socket, engine);
     socket.bind(addr.port, addr.host, () => {
       socket.off('error', onError);
-      // After bind, socket errors (ICMP unreachable on some platforms) must not crash the process.
-      socket.on('error', noop);
       try {
         socket.setRecvBufferSize(4 << 20);
         socket.setSendBufferSize(4 << 20);
@@ -84,32 +84,90 @@ function bindUdp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise
   });
 }
 
-function bindTcp(addr: ListenAddress, ipv6: boolean, engine: DnsEngine): Promise<{ close(): Promise<void> }> {
+/** Answer every datagram on a (bound or shared) UDP socket. */
+export function serveUdp(socket: UdpSocket, engine: Answerer): void {
+  socket.on('message', (msg, rinfo) => {
+    const out = engine.handle(msg, 'udp', rinfo.address);
+    if (!out) return;
+    try {
+      // send() throws synchronously on a bad destination (a spoofed source port 0): never crash on it.
+      // No callback: asynchronous send errors go to the socket's 'error' listener (a no-op).
+      socket.send(out, rinfo.port, rinfo.address);
+    } catch {
+      /* unanswerable source */
+    }
+  });
+  // Socket errors (ICMP unreachable on some platforms) must not crash the process.
+  socket.on('error', noop);
+}
+
+export function closeUdp(socket: UdpSocket): Promise<void> {
+  return new Promise<void>((r) => {
+    try {
+      socket.close(() => r());
+    } catch {
+      r(); // already closed
+    }
+  });
+}
+
+function bindTcp(
+  addr: ListenAddress,
+  ipv6: boolean,
+  engine: Answerer,
+): Promise<{ server: Server; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const sockets = new Set<Socket>();
-    const server: Server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      serveTcp(socket, engine);
-    });
-    server.maxConnections = TCP_MAX_CONNECTIONS;
+    const server: Server = createServer({ pauseOnConnect: false, noDelay: true });
+    const served = serveTcpServer(server, engine);
     server.once('error', reject);
     server.listen({ port: addr.port, host: addr.host, ipv6Only: ipv6, exclusive: true }, () => {
       server.off('error', reject);
       server.on('error', noop);
-      resolve({
-        close: () =>
-          new Promise<void>((r) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => r());
-          }),
-      });
+      resolve({ server, close: served.close });
     });
   });
 }
 
+/**
+ * Serve the connections a (listening or shared) TCP server accepts. There is no hard connection
+ * cap that refuses newcomers (idle clients would lock everyone out): at the limit the least recently
+ * active connection is closed to make room, and idle ones time out (RFC 7766 §6.2.3).
+ */
+export function serveTcpServer(
+  server: Server,
+  engine: Answerer,
+  max = TCP_MAX_CONNECTIONS,
+): { close(): Promise<void>; readonly open: number } {
+  // Insertion order is activity order: a connection is moved to the end whenever it sends a query.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    while (sockets.size >= max) {
+      const oldest = sockets.values().next().value as Socket;
+      sockets.delete(oldest);
+      oldest.destroy();
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    serveTcp(socket, engine, () => {
+      if (sockets.delete(socket)) sockets.add(socket);
+    });
+  });
+  return {
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+        if (!server.listening) return r();
+        server.close(() => r());
+      }),
+    get open() {
+      return sockets.size;
+    },
+  };
+}
+
 /** RFC 1035 §4.2.2 framing (2-octet length), pipelined queries answered in order (RFC 7766). */
-function serveTcp(socket: Socket, engine: DnsEngine): void {
+function serveTcp(socket: Socket, engine: Answerer, active: () => void): void {
   let pending: Buffer = Buffer.alloc(0);
   const peer = socket.remoteAddress ?? '';
   socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
@@ -123,6 +181,7 @@ function serveTcp(socket: Socket, engine: DnsEngine): void {
     }
   });
   const onData = (chunk: Buffer): void => {
+    active();
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= 2) {
       const len = pending.readUInt16BE(0);

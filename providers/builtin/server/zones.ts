@@ -113,3 +113,14 @@ export function buildZoneIndex(
   const hasWildcards = [...existing].some((n) => n.startsWith('*.'));
   return { apex, soa, nameservers, nsTtl: settings.nsTtl ?? 3600, names, existing, hasWildcards };
 }
+
+/** The served zones of one builtin provider at one store snapshot (the server and its workers). */
+export function servedZonesOf(
+  apexes: readonly string[],
+  snapshot: { serial: number; zones: Readonly<Record<string, readonly RecordSet[]>> },
+  settings: ZoneSettings,
+): ServedZones {
+  return new ServedZones(
+    apexes.map((apex) => buildZoneIndex(apex, snapshot.zones[apex] ?? [], snapshot.serial, settings)),
+  );
+}

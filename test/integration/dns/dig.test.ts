@@ -190,8 +190,10 @@ describe.skipIf(!hasDig)('authoritative answers (dig)', () => {
     await fx.provider.apply('example.com', [
       { kind: 'update', before, after, reason: { code: 'region-down' } },
     ]);
-    // The server swaps its data synchronously inside apply(): the very next query gets the new answer.
+    // The server swaps its data synchronously inside apply(); its worker processes get it over IPC
+    // right after (workers.test.ts bounds that at 100 ms), and synced() says when all have.
     const applied = performance.now();
+    expect(await fx.server.synced()).toBe(true);
     const reply = Packet.parse(await askUdp(fx.port, query('app.example.com')));
     const ms = performance.now() - applied;
     console.log(`update → new answer over UDP in ${ms.toFixed(2)} ms (in-process store)`);

@@ -154,5 +154,5 @@ describe('ECS scope property', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 });
