@@ -43,6 +43,8 @@ export interface DnsServerHandle {
   stats(): DnsStats;
   /** Each worker's counters, asked for now (this process first). */
   workerStats(): Promise<DnsStats[]>;
+  /** Process ids of the worker children (none with one worker). */
+  workerPids(): number[];
   /** Resolves true once every worker serves the current zone data (false after 5 s). */
   synced(): Promise<boolean>;
   close(): Promise<void>;
@@ -188,6 +190,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     stats,
     workerStats: async () => [engine.stats(), ...((await pool?.freshStats()) ?? [])],
     synced: () => pool?.synced() ?? Promise.resolve(true),
+    workerPids: () => pool?.pids() ?? [],
     close: async () => {
       if (closed) return;
       closed = true;

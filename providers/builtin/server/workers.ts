@@ -88,6 +88,11 @@ export class WorkerPool {
     });
   }
 
+  /** Process ids of the children (for operators and tests). */
+  pids(): number[] {
+    return this.children.flatMap((c) => (c.process.pid === undefined ? [] : [c.process.pid]));
+  }
+
   /** The last counters each child reported (pushed while they change). */
   stats(): DnsStats[] {
     return this.children.flatMap((c) => (c.stats ? [c.stats] : []));

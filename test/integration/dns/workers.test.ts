@@ -4,7 +4,9 @@
 // (checked with each worker's counters), and the counters add up across workers.
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerDnsMetrics } from '../../../providers/builtin/index.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 import { query } from '../../unit/builtin/packets.ts';
 import { type Fixture, startFixture } from './fixture.ts';
@@ -103,5 +105,35 @@ describe('DNS worker processes', () => {
     expect(total).toBeGreaterThanOrEqual(5 * 120);
     await new Promise((r) => setTimeout(r, 400)); // children push their counters every 250 ms
     expect(fx.server.stats().received).toBe(total);
+    // The controller's metrics read the summed counters.
+    const registry = new Registry();
+    registerDnsMetrics(registry, () => [fx.server.stats]);
+    const text = await registry.getSingleMetricAsString('geofailover_dns_queries_total');
+    expect(text).toContain(`geofailover_dns_queries_total ${total}`);
+  }, 60_000);
+
+  it('a worker that dies is restarted with the same sockets and the current zone data', async () => {
+    const [victim] = fx.server.workerPids();
+    expect(victim).toBeDefined();
+    process.kill(victim!, 'SIGKILL');
+    // The others keep answering meanwhile.
+    for (let i = 0; i < 20; i++) expect((await udpAsk(fx.port, 9000 + i)).a).not.toBe('none');
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const pids = fx.server.workerPids();
+      if (pids.length === WORKERS - 1 && !pids.includes(victim!) && (await fx.server.synced())) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(fx.server.workerPids()).not.toContain(victim);
+    const before = await udpAsk(fx.port, 1);
+    const next = ['192.0.2.200'];
+    await fx.provider.apply('example.com', [
+      { kind: 'update', before: app([before.a]), after: app(next), reason: { code: 'region-down' } },
+    ]);
+    expect(await fx.server.synced()).toBe(true);
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => udpAsk(fx.port, 2000 + i)));
+    expect(new Set(answers.map((r) => r.a))).toEqual(new Set(next));
+    const per = await fx.server.workerStats();
+    expect(per).toHaveLength(WORKERS);
   }, 60_000);
 });
