@@ -23,6 +23,8 @@ export type ToWorker =
   | { t: 'close' };
 
 export type FromWorker =
+  /** The engine is built: send the sockets now (a socket received earlier would drop datagrams). */
+  | { t: 'engine' }
   | { t: 'ready' }
   | { t: 'zones'; version: number }
   | { t: 'stats'; stats: DnsStats }

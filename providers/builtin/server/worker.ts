@@ -58,6 +58,7 @@ function onMessage(msg: ToWorker, handle: unknown): void {
           });
           load(msg.zones);
           for (const [m, h] of queue.splice(0)) onMessage(m, h);
+          send({ t: 'engine' });
           maybeReady();
         })
         .catch((err: unknown) => {

@@ -165,6 +165,10 @@ export class WorkerPool {
       proc.on('message', (raw) => {
         const m = raw as FromWorker;
         switch (m.t) {
+          case 'engine':
+            for (const s of this.options.udp) this.post(child, { t: 'udp' }, s);
+            for (const s of this.options.tcp) this.post(child, { t: 'tcp' }, s);
+            return;
           case 'ready':
             started = true;
             clearTimeout(timer);
@@ -222,8 +226,7 @@ export class WorkerPool {
         tcp: tcp.length,
         zones: this.zones,
       });
-      for (const s of udp) this.post(child, { t: 'udp' }, s);
-      for (const s of tcp) this.post(child, { t: 'tcp' }, s);
+      // The sockets follow when the child says its engine is built (see 'engine' above).
     });
   }
 
