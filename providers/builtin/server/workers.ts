@@ -9,6 +9,7 @@ import type { Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../src/log/index.ts';
+import { GeofailoverError } from '../../../src/model/index.ts';
 import type { DnsStats } from './engine.ts';
 import type { GeoSettings } from './geo-open.ts';
 import type { FromWorker, ToWorker, ZonesData } from './worker-protocol.ts';
@@ -31,7 +32,14 @@ export interface PoolOptions {
 }
 
 /** A worker process failed to start (its reason is in the message). */
-export class WorkerStartError extends Error {}
+export class WorkerStartError extends GeofailoverError {
+  constructor(message: string) {
+    super(message, {
+      remedy:
+        "see the worker's error above; set the builtin provider's `workers: 1` to serve from this process only",
+    });
+  }
+}
 
 interface Child {
   process: ChildProcess;
