@@ -24,6 +24,16 @@ export interface Answerer {
   handle(buf: Buffer, transport: 'udp' | 'tcp', peer: string): Buffer | undefined;
 }
 
+/**
+ * Consulted before the engine when set: zone transfers and signed messages (the hidden-primary
+ * service). answerUdp returns undefined for what it leaves to the engine; serveTcp returns true
+ * when it took the message (and writes its own framed responses).
+ */
+export interface Transfers {
+  answerUdp(msg: Buffer, peer: string): Buffer | undefined;
+  serveTcp(msg: Buffer, peer: string, socket: Socket): boolean;
+}
+
 /** RFC 7766 §6.2.3: close idle connections; Knot's tcp-idle-timeout default is 10 s as well. */
 const TCP_IDLE_MS = 10_000;
 /** Open connections per process; at the limit the least recently active one is closed (Knot, BIND). */
@@ -39,13 +49,17 @@ export function parseListen(text: string): ListenAddress {
 }
 
 /** Bind UDP then TCP on the same port (an ephemeral port 0 is chosen by UDP and reused by TCP). */
-export async function bindBoth(addr: ListenAddress, engine: Answerer): Promise<BoundTransport> {
+export async function bindBoth(
+  addr: ListenAddress,
+  engine: Answerer,
+  xfr?: Transfers,
+): Promise<BoundTransport> {
   const ipv6 = addr.host.includes(':');
   for (let attempt = 0; ; attempt++) {
-    const udp = await bindUdp(addr, ipv6, engine);
+    const udp = await bindUdp(addr, ipv6, engine, xfr);
     const port = udp.address().port;
     try {
-      const tcp = await bindTcp({ host: addr.host, port }, ipv6, engine);
+      const tcp = await bindTcp({ host: addr.host, port }, ipv6, engine, xfr);
       return {
         host: addr.host,
         port,
@@ -65,12 +79,12 @@ export async function bindBoth(addr: ListenAddress, engine: Answerer): Promise<B
   }
 }
 
-function bindUdp(addr: ListenAddress, ipv6: boolean, engine: Answerer): Promise<UdpSocket> {
+function bindUdp(addr: ListenAddress, ipv6: boolean, engine: Answerer, xfr?: Transfers): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', ipv6Only: ipv6, lookup: literalLookup });
     const onError = (err: Error) => reject(Object.assign(err, { transport: 'udp' }));
     socket.once('error', onError);
-    serveUdp(socket, engine);
+    serveUdp(socket, engine, xfr);
     socket.bind(addr.port, addr.host, () => {
       socket.off('error', onError);
       try {
@@ -85,9 +99,9 @@ function bindUdp(addr: ListenAddress, ipv6: boolean, engine: Answerer): Promise<
 }
 
 /** Answer every datagram on a (bound or shared) UDP socket. */
-export function serveUdp(socket: UdpSocket, engine: Answerer): void {
+export function serveUdp(socket: UdpSocket, engine: Answerer, xfr?: Transfers): void {
   socket.on('message', (msg, rinfo) => {
-    const out = engine.handle(msg, 'udp', rinfo.address);
+    const out = xfr?.answerUdp(msg, rinfo.address) ?? engine.handle(msg, 'udp', rinfo.address);
     if (!out) return;
     try {
       // send() throws synchronously on a bad destination (a spoofed source port 0): never crash on it.
@@ -115,10 +129,11 @@ function bindTcp(
   addr: ListenAddress,
   ipv6: boolean,
   engine: Answerer,
+  xfr?: Transfers,
 ): Promise<{ server: Server; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const server: Server = createServer({ pauseOnConnect: false, noDelay: true });
-    const served = serveTcpServer(server, engine);
+    const served = serveTcpServer(server, engine, xfr);
     server.once('error', reject);
     server.listen({ port: addr.port, host: addr.host, ipv6Only: ipv6, exclusive: true }, () => {
       server.off('error', reject);
@@ -136,6 +151,7 @@ function bindTcp(
 export function serveTcpServer(
   server: Server,
   engine: Answerer,
+  xfr?: Transfers,
   max = TCP_MAX_CONNECTIONS,
 ): { close(): Promise<void>; readonly open: number } {
   // Insertion order is activity order: a connection is moved to the end whenever it sends a query.
@@ -148,9 +164,14 @@ export function serveTcpServer(
     }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveTcp(socket, engine, () => {
-      if (sockets.delete(socket)) sockets.add(socket);
-    });
+    serveTcp(
+      socket,
+      engine,
+      () => {
+        if (sockets.delete(socket)) sockets.add(socket);
+      },
+      xfr,
+    );
   });
   return {
     close: () =>
@@ -167,7 +188,7 @@ export function serveTcpServer(
 }
 
 /** RFC 1035 §4.2.2 framing (2-octet length), pipelined queries answered in order (RFC 7766). */
-function serveTcp(socket: Socket, engine: Answerer, active: () => void): void {
+function serveTcp(socket: Socket, engine: Answerer, active: () => void, xfr?: Transfers): void {
   let pending: Buffer = Buffer.alloc(0);
   const peer = socket.remoteAddress ?? '';
   socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
@@ -188,6 +209,7 @@ function serveTcp(socket: Socket, engine: Answerer, active: () => void): void {
       if (pending.length < 2 + len) break;
       const msg = pending.subarray(2, 2 + len);
       pending = pending.subarray(2 + len);
+      if (xfr?.serveTcp(msg, peer, socket)) continue; // AXFR/IXFR and signed messages
       const out = engine.handle(msg, 'tcp', peer);
       if (!out) continue;
       const framed = Buffer.allocUnsafe(2 + out.length);
