@@ -92,6 +92,10 @@ function onMessage(msg: ToWorker, handle: unknown): void {
 process.on('message', (msg, handle) => onMessage(msg as ToWorker, handle));
 // The parent is gone (crashed or killed): nobody can update our zones any more, so stop serving.
 process.on('disconnect', () => process.exit(0));
+// The parent owns our lifetime ('close' or the channel closing): a Ctrl-C to the process group or
+// systemd's SIGTERM to the whole cgroup must not kill us before the parent has stopped restarting us.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 
 // Counters for the parent's metrics, pushed while they change (stats() in the parent is synchronous).
 let lastReceived = -1;
