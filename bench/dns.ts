@@ -5,10 +5,14 @@
 // query (a binary dnsperf query file, -B, with 1,024 different subnets in 4 locations).
 // Each server: one max-throughput run and one fixed 2,000 QPS run (lost queries must be 0).
 // Targets (issue 3): (b) >= 70% of (a)'s QPS; 0 lost at 2,000 QPS; the ratio to Knot printed.
+// Workers (issue 14): (b) and (c) run twice, with 1 worker and with all (one per CPU; Knot with as
+// many UDP workers), and server CPU is summed over the process tree, so queries per CPU-second
+// compare like with like. Targets: all workers >= 1.7x one worker (QPS, 2 cores); per CPU-second
+// >= 0.5x Knot's.
 // Run: node bin/run-ts.js bench/dns.ts   (writes bench/results/dns.json; needs dnsperf, knotd)
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuiltinProvider, ZoneStore } from '../providers/builtin/index.ts';
@@ -18,6 +22,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.DNS_BENCH_SECONDS ?? 8);
 const FIXED_QPS = 2000;
 const FIXED_SECONDS = 5;
+const ALL = availableParallelism();
 
 function has(bin: string): boolean {
   try {
@@ -45,13 +50,13 @@ const RECORDS: RecordSet[] = [
   A('app.example.com.', ['192.0.2.1', '192.0.2.2']),
 ];
 
-function configYaml(storeFile: string): string {
+function configYaml(storeFile: string, workers: number): string {
   return `owner: bench
 regions:
   - id: us
     endpoints: [{ id: a, address: 192.0.2.1, check: { kind: tcp, port: 80 } }]
 providers:
-  local: { kind: builtin, listen: "127.0.0.1:0", storeFile: ${JSON.stringify(storeFile)} }
+  local: { kind: builtin, listen: "127.0.0.1:0", storeFile: ${JSON.stringify(storeFile)}, workers: ${workers} }
 zones:
   - name: example.com
     provider: local
@@ -136,7 +141,8 @@ function waitFor(
 function stopper(child: ChildProcess): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // Stopped already (by a signal, exitCode stays null): 'exit' will not fire again.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
@@ -155,32 +161,32 @@ async function startFloor(): Promise<Server> {
   };
 }
 
-async function startOurs(dir: string): Promise<Server> {
+async function startOurs(dir: string, workers: number): Promise<Server> {
   const storeFile = join(dir, 'zones.json');
   const store = new ZoneStore(storeFile);
   store.loadOrEmpty();
-  const changes: Change[] = RECORDS.map((after) => ({ kind: 'create', after, reason: { code: 'config' } }));
-  await new BuiltinProvider('local', 'bench', store).apply('example.com', changes);
-  writeFileSync(join(dir, 'bench.yaml'), configYaml(storeFile));
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/geofailover.js'), 'dns-server', '--config', join(dir, 'bench.yaml')],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, GEOFAILOVER_LOG_LEVEL: 'warn' },
-    },
-  );
+  if (store.snapshot().zones['example.com.'] === undefined) {
+    const changes: Change[] = RECORDS.map((after) => ({ kind: 'create', after, reason: { code: 'config' } }));
+    await new BuiltinProvider('local', 'bench', store).apply('example.com', changes);
+  }
+  store.close();
+  const yaml = join(dir, `bench-${workers}.yaml`);
+  writeFileSync(yaml, configYaml(storeFile, workers));
+  const child = spawn(process.execPath, [join(ROOT, 'bin/geofailover.js'), 'dns-server', '--config', yaml], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, GEOFAILOVER_LOG_LEVEL: 'warn' },
+  });
   const m = await waitFor(child, 'stderr', /listening on 127\.0\.0\.1:(\d+)/, 'geofailover dns-server');
   return {
-    name: 'geofailover dns-server, geo by ECS',
+    name: `geofailover dns-server, geo by ECS, ${workers} worker${workers > 1 ? 's' : ''}`,
     port: Number(m[1]),
     pid: child.pid!,
     stop: stopper(child),
   };
 }
 
-async function startKnot(dir: string, port: number): Promise<Server> {
-  const kdir = join(dir, 'knot');
+async function startKnot(dir: string, port: number, workers: number): Promise<Server> {
+  const kdir = join(dir, `knot-${workers}`);
   mkdirSync(kdir, { recursive: true });
   writeFileSync(join(kdir, 'example.com.zone'), KNOT_ZONE);
   writeFileSync(
@@ -188,7 +194,7 @@ async function startKnot(dir: string, port: number): Promise<Server> {
     `server:
     listen: 127.0.0.1@${port}
     rundir: "${kdir}"
-    udp-workers: 1
+    udp-workers: ${workers}
     tcp-workers: 1
     background-workers: 1
 log:
@@ -216,7 +222,12 @@ zone:
         [`@127.0.0.1`, '-p', String(port), '+short', '+time=1', '+retry=0', 'www.example.com'],
         { stdio: 'pipe' },
       );
-      return { name: 'Knot DNS 3 (1 UDP worker), static zone', port, pid: child.pid!, stop: stopper(child) };
+      return {
+        name: `Knot DNS 3 (${workers} UDP worker${workers > 1 ? 's' : ''}), static zone`,
+        port,
+        pid: child.pid!,
+        stop: stopper(child),
+      };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -241,10 +252,28 @@ interface Run {
 }
 
 function cpuTicks(pid: number): number {
-  // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (after the ")" of the name).
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (after the ")" of the name),
+  // summed over the process and its descendants (our DNS workers are child processes).
+  let ticks = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks = Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0; // exited
+  }
+  for (const child of childrenOf(pid)) ticks += cpuTicks(child);
+  return ticks;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 function dnsperf(port: number, file: string, extra: string[]): Promise<string> {
@@ -312,17 +341,31 @@ async function main(): Promise<void> {
   queryFile(file);
   const servers: Server[] = [];
   const results: Record<string, { server: string; max: Run; fixed: Run }> = {};
+  // One server at a time (each alone on the machine with dnsperf), in this order.
+  const plan: [string, () => Promise<Server>][] = [
+    ['floor', startFloor],
+    ['ours', () => startOurs(dir, 1)],
+    ['knot', async () => startKnot(dir, await freePort(), 1)],
+    ['oursAll', () => startOurs(dir, ALL)],
+    ['knotAll', async () => startKnot(dir, await freePort(), ALL)],
+  ];
+  const knot = has('knotd');
+  if (!knot) console.warn('bench/dns: knotd not installed; Knot columns skipped');
   try {
-    servers.push(await startFloor());
-    servers.push(await startOurs(dir));
-    if (has('knotd')) servers.push(await startKnot(dir, await freePort()));
-    else console.warn('bench/dns: knotd not installed; Knot column skipped');
-    const keys = ['floor', 'ours', 'knot'];
-    for (const [i, s] of servers.entries()) {
-      await measure(s, file, [], 1); // warm-up (JIT, caches)
-      const max = await measure(s, file, [], SECONDS);
-      const fixed = await measure(s, file, ['-Q', String(FIXED_QPS)], FIXED_SECONDS);
-      results[keys[i]!] = { server: s.name, max, fixed };
+    for (const [key, start] of plan) {
+      if (key.startsWith('knot') && !knot) continue;
+      console.error(`bench/dns: starting ${key}`);
+      const s = await start();
+      console.error(`bench/dns: measuring ${s.name}`);
+      servers.push(s);
+      try {
+        await measure(s, file, [], 1); // warm-up (JIT, caches)
+        const max = await measure(s, file, [], SECONDS);
+        const fixed = await measure(s, file, ['-Q', String(FIXED_QPS)], FIXED_SECONDS);
+        results[key] = { server: s.name, max, fixed };
+      } finally {
+        await s.stop();
+      }
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -331,7 +374,9 @@ async function main(): Promise<void> {
 
   const floor = results.floor!;
   const ours = results.ours!;
-  const knot = results.knot;
+  const knotOne = results.knot;
+  const oursAll = results.oursAll!;
+  const knotAll = results.knotAll;
   const rows = Object.values(results).map((r) => [
     r.server,
     String(r.max.qps),
@@ -362,14 +407,17 @@ async function main(): Promise<void> {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(
-    `dnsperf: ${SECONDS} s unthrottled (4 clients, 200 outstanding) and ${FIXED_SECONDS} s at ${FIXED_QPS} QPS; 1,024 ECS subnets`,
+    `dnsperf: ${SECONDS} s unthrottled (4 clients, 200 outstanding) and ${FIXED_SECONDS} s at ${FIXED_QPS} QPS; 1,024 ECS subnets; ${ALL} CPUs`,
   );
   console.log(line(head));
   for (const r of rows) console.log(line(r));
   const ratioFloor = ours.max.qps / floor.max.qps;
-  const ratioKnot = knot ? ours.max.qps / knot.max.qps : undefined;
+  const ratioKnot = knotOne ? ours.max.qps / knotOne.max.qps : undefined;
   const cpuRatioFloor = ours.max.qpsPerCpuCore / floor.max.qpsPerCpuCore;
-  const cpuRatioKnot = knot ? ours.max.qpsPerCpuCore / knot.max.qpsPerCpuCore : undefined;
+  const cpuRatioKnot = knotOne ? ours.max.qpsPerCpuCore / knotOne.max.qpsPerCpuCore : undefined;
+  const scaling = oursAll.max.qps / ours.max.qps;
+  const knotScaling = knotAll && knotOne ? knotAll.max.qps / knotOne.max.qps : undefined;
+  const cpuRatioKnotAll = knotAll ? oursAll.max.qpsPerCpuCore / knotAll.max.qpsPerCpuCore : undefined;
   console.log(
     `ours/floor = ${ratioFloor.toFixed(2)} (target >= 0.70: ${ratioFloor >= 0.7 ? 'met' : 'NOT met'}); ` +
       `lost at ${FIXED_QPS} QPS = ${ours.fixed.lost} (target 0: ${ours.fixed.lost === 0 ? 'met' : 'NOT met'})` +
@@ -379,6 +427,18 @@ async function main(): Promise<void> {
     `per CPU-second of the server: ours/floor = ${cpuRatioFloor.toFixed(2)}` +
       (cpuRatioKnot === undefined ? '' : `, ours/Knot = ${cpuRatioKnot.toFixed(2)}`) +
       ' (when dnsperf saturates its core first, QPS ratios understate the gap; this one does not)',
+  );
+  console.log(
+    `workers: ${ALL} workers / 1 worker = ${scaling.toFixed(2)}x QPS (target >= 1.70: ${scaling >= 1.7 ? 'met' : 'NOT met'})` +
+      (knotScaling === undefined ? '' : `; Knot ${ALL} / 1 UDP workers = ${knotScaling.toFixed(2)}x`) +
+      (cpuRatioKnotAll === undefined
+        ? ''
+        : `; per CPU-second with ${ALL} workers: ours/Knot = ${cpuRatioKnotAll.toFixed(2)} (target >= 0.50: ${cpuRatioKnotAll >= 0.5 ? 'met' : 'NOT met'})`),
+  );
+  console.log(
+    `queries per CPU-second: ${Object.values(results)
+      .map((r) => `${r.server}: ${r.max.qpsPerCpuCore}`)
+      .join('; ')}`,
   );
   const json = {
     benchmark: 'dns',
@@ -392,7 +452,20 @@ async function main(): Promise<void> {
     ratioToKnot: ratioKnot === undefined ? null : Number(ratioKnot.toFixed(3)),
     cpuEfficiencyRatioToFloor: Number(cpuRatioFloor.toFixed(3)),
     cpuEfficiencyRatioToKnot: cpuRatioKnot === undefined ? null : Number(cpuRatioKnot.toFixed(3)),
-    targets: { ratioToFloorMin: 0.7, lostAtFixedQps: 0, met: ratioFloor >= 0.7 && ours.fixed.lost === 0 },
+    workers: ALL,
+    workerScaling: Number(scaling.toFixed(3)),
+    knotWorkerScaling: knotScaling === undefined ? null : Number(knotScaling.toFixed(3)),
+    cpuEfficiencyRatioToKnotAllWorkers:
+      cpuRatioKnotAll === undefined ? null : Number(cpuRatioKnotAll.toFixed(3)),
+    targets: {
+      ratioToFloorMin: 0.7,
+      lostAtFixedQps: 0,
+      met: ratioFloor >= 0.7 && ours.fixed.lost === 0,
+      workerScalingMin: 1.7,
+      workerScalingMet: scaling >= 1.7,
+      cpuEfficiencyRatioToKnotMin: 0.5,
+      cpuEfficiencyMet: cpuRatioKnot !== undefined && cpuRatioKnot >= 0.5,
+    },
     at: new Date().toISOString(),
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -147,11 +147,37 @@ export const benchAdapters: Adapter[] = [
         },
         {
           area: 'DNS server',
-          figure: 'queries per CPU-core second',
+          figure: 'queries per CPU-core second, 1 worker',
           value: fmt(r.ours?.max?.qpsPerCpuCore),
           peer: r.knot?.server ?? 'Knot DNS',
           peerValue: fmt(r.knot?.max?.qpsPerCpuCore),
           ratio: ratio(r.ours?.max?.qpsPerCpuCore, r.knot?.max?.qpsPerCpuCore),
+          target: met(d.targets?.cpuEfficiencyMet, '>= 0.5×'),
+          at: when(d),
+        },
+        {
+          area: 'DNS server',
+          figure: `max queries/s with ${fmt(d.workers)} workers vs 1 worker`,
+          value: fmt(r.oursAll?.max?.qps, ' qps'),
+          peer: r.ours?.server ?? 'one worker',
+          peerValue: fmt(r.ours?.max?.qps, ' qps'),
+          ratio: ratio(r.oursAll?.max?.qps, r.ours?.max?.qps),
+          target: met(d.targets?.workerScalingMet, '>= 1.7×'),
+          at: when(d),
+        },
+        {
+          area: 'DNS server',
+          figure: `queries per CPU-core second, ${fmt(d.workers)} workers`,
+          value: fmt(r.oursAll?.max?.qpsPerCpuCore),
+          peer: r.knotAll?.server ?? 'Knot DNS, as many UDP workers',
+          peerValue: fmt(r.knotAll?.max?.qpsPerCpuCore),
+          ratio: ratio(r.oursAll?.max?.qpsPerCpuCore, r.knotAll?.max?.qpsPerCpuCore),
+          target: met(
+            num(d.cpuEfficiencyRatioToKnotAllWorkers) === undefined
+              ? undefined
+              : d.cpuEfficiencyRatioToKnotAllWorkers >= 0.5,
+            '>= 0.5×',
+          ),
           at: when(d),
         },
         {

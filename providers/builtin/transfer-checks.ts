@@ -28,6 +28,12 @@ export function transferProblems(p: BuiltinConfig, id: string): DefinitionProble
     });
   if (p.notifyKey !== undefined && !names.includes(absoluteName(p.notifyKey)))
     problems.push({ at: ['notifyKey'], message: `unknown TSIG key "${p.notifyKey}"; ${known}` });
+  if ((p.allowTransfer.length > 0 || p.secondaries.length > 0) && p.workers !== undefined && p.workers > 1)
+    problems.push({
+      at: ['workers'],
+      severity: 'warning',
+      message: `a hidden primary (allowTransfer/secondaries) runs one process: its secondaries answer the public, and transfers, their journal and NOTIFY stay in one place; workers: ${p.workers} is ignored`,
+    });
   return problems;
 }
 

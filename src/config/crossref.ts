@@ -119,6 +119,13 @@ export function crossCheck(config: Config): Problem[] {
       const at: (string | number)[] = ['zones', zi, 'records', ri];
       if (!inZone(rec.name, zone.name))
         add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
+      // RFC 4592: `*` is a wildcard only as the whole leftmost label, and every provider (Route 53,
+      // Cloudflare, the builtin server) expands it there; elsewhere providers disagree on what it means.
+      if (rec.name.split('.').some((label, i) => label.includes('*') && (i > 0 || label !== '*')))
+        add(
+          [...at, 'name'],
+          `record ${rec.name}: "*" is a wildcard only as the whole leftmost label (RFC 4592), e.g. *.${zone.name}`,
+        );
       const key = `${normaliseName(rec.name)} ${rec.type}`;
       if (managed.has(key)) add([...at, 'name'], `record ${rec.name} ${rec.type} is managed twice`);
       managed.set(key, at);

@@ -196,12 +196,12 @@ export class DnsEngine {
         : cached.variants[pickIndex(cached.cumulative, this.random())]!;
     if (v.rcode === RCODE.REFUSED) c.refused++;
     else if (v.rcode === RCODE.NXDOMAIN) c.nxdomain++;
-    // ECS scope: the matched network's prefix for a location-dependent answer, 0 when it holds everywhere.
+    // ECS scope: 0 when the answer holds everywhere, else the client's network of one answer.
     let ecsScope: number | undefined;
     if (ecs) {
       const l = cached.geo && ecs.sourcePrefix > 0 ? (located ?? this.locate(q, peer)) : undefined;
-      // Unmatched clients got the default answer, but only for their own subnet: other subnets may match.
-      ecsScope = l ? (l.location ? l.prefix : ecs.sourcePrefix) : 0;
+      // Never wider than a nested network with another answer (RFC 7871 §7.2.1), see GeoLocator.scope.
+      ecsScope = l ? this.geo.scope(ecs.family as 1 | 2, ecs.address, l) : 0;
     }
     const parts = { rcode: v.rcode, aa: cached.aa, body: v.body, an: v.an, ns: v.ns, ecsScope, payload };
     const out = assemble(q, parts);

@@ -45,6 +45,9 @@ interface Table4 {
 export class GeoLocator {
   private readonly v4: Table4 = { lengths: [], byLength: [] };
   private readonly v6: Table = { lengths: [], nets: new Map() };
+  /** The same networks as binary tries, for the ECS scope (see scope()). */
+  private readonly trie4 = new ScopeTrie();
+  private readonly trie6 = new ScopeTrie();
   private readonly mmdb: Reader<Response> | undefined;
 
   constructor(networks: readonly GeoNetwork[], mmdb?: Reader<Response>) {
@@ -70,11 +73,17 @@ export class GeoLocator {
           this.v4.byLength[len] = map;
         }
         const key = mask4(bytes.readUInt32BE(0), len);
-        if (!map.has(key)) map.set(key, located);
+        if (!map.has(key)) {
+          map.set(key, located);
+          this.trie4.add(bytes, len, located.key);
+        }
         if (!this.v4.lengths.includes(len)) this.v4.lengths.push(len);
       } else {
         const key = maskedKey(bytes, len);
-        if (!this.v6.nets.has(key)) this.v6.nets.set(key, located);
+        if (!this.v6.nets.has(key)) {
+          this.v6.nets.set(key, located);
+          this.trie6.add(bytes, len, located.key);
+        }
         if (!this.v6.lengths.includes(len)) this.v6.lengths.push(len);
       }
     }
@@ -109,6 +118,25 @@ export class GeoLocator {
     return this.mmdb ? this.fromMmdb(2, bytes) : UNKNOWN;
   }
 
+  /**
+   * The ECS scope prefix for an answer given to `address` located as `found` (RFC 7871 §7.2.1): the
+   * shortest prefix, at least the matched network's, whose network around the address holds no
+   * table network with another location. A resolver may reuse the answer for the whole scope, so it
+   * must never be wider than a nested network that gets a different answer.
+   */
+  scope(family: 1 | 2, address: Buffer, found: Located): number {
+    if (family === 2) {
+      let bytes = address;
+      if (bytes.length < 16) {
+        bytes = Buffer.alloc(16);
+        address.copy(bytes);
+      }
+      if (isMapped(bytes)) return 96 + this.trie4.scope(bytes.subarray(12), 32, found);
+      return this.trie6.scope(bytes, 128, found);
+    }
+    return this.trie4.scope(address, 32, found);
+  }
+
   /** Locate a textual address (a UDP/TCP peer). */
   locateText(ip: string): Located {
     const bytes = ipBytes(ip);
@@ -132,6 +160,53 @@ export class GeoLocator {
     const len = family === 1 && prefix > 32 ? prefix - 96 : prefix;
     return { location, prefix: Math.max(0, len), key: locationKey(location) };
   }
+}
+
+const MIXED = '\u0000mixed';
+
+interface TrieNode {
+  zero?: TrieNode;
+  one?: TrieNode;
+  /** The location key every network at or below this node has, or MIXED. */
+  only: string;
+}
+
+/** A binary trie of the table's networks, each node knowing whether its subtree is one location. */
+class ScopeTrie {
+  private root: TrieNode | undefined;
+
+  add(bytes: Buffer, len: number, key: string): void {
+    this.root ??= { only: key };
+    let node = this.root;
+    for (let d = 0; ; d++) {
+      if (node.only !== key) node.only = MIXED;
+      if (d === len) return;
+      const side = bit(bytes, d) ? 'one' : 'zero';
+      let next = node[side];
+      if (!next) {
+        next = { only: key };
+        node[side] = next;
+      }
+      node = next;
+    }
+  }
+
+  scope(address: Buffer, max: number, found: Located): number {
+    const m = found.prefix;
+    let node = this.root;
+    for (let d = 0; d < max; d++) {
+      // No table network at or below client/d: nothing inside answers differently.
+      if (!node) return Math.max(d, m);
+      if (d >= m && node.only === found.key) return d;
+      node = bit(address, d) ? node.one : node.zero;
+    }
+    return max;
+  }
+}
+
+/** Bit `i` (from the most significant) of an address; octets past the end read as zero (ECS). */
+function bit(bytes: Buffer, i: number): number {
+  return ((bytes[i >>> 3] ?? 0) >>> (7 - (i & 7))) & 1;
 }
 
 /** Reads GeoLite2/GeoIP2 (country.iso_code, continent.code, subdivisions) and ip-location-db (country_code). */

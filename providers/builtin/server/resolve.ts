@@ -88,13 +88,31 @@ interface Ctx {
 function walk(ctx: Ctx, name: string, chain: RR[], p: number, depth: number): void {
   if (ctx.out.length >= MAX_VARIANTS) return;
   const { zone, qtype } = ctx;
+  // RFC 4592: a name that does not exist (empty non-terminals do) may be synthesised from the
+  // wildcard `*.<closest encloser>`; the answer's owner is the name asked, never the `*` name.
+  let source = name;
   if (!zone.existing.has(name)) {
-    ctx.out.push({ p, rcode: RCODE.NXDOMAIN, answer: chain, authority: [negativeSoa(zone)] });
+    const wildcard = wildcardSource(zone, name);
+    if (!wildcard) {
+      ctx.out.push({ p, rcode: RCODE.NXDOMAIN, answer: chain, authority: [negativeSoa(zone)] });
+      return;
+    }
+    source = wildcard;
+  }
+  const types = zone.names.get(source);
+  const cname = types?.get('CNAME');
+  // RFC 1034 §4.3.2 step 3a: a CNAME answers ANY and CNAME itself, with nothing chased.
+  if (cname && (qtype === TYPE.CNAME || qtype === TYPE.ANY)) {
+    for (const c of choose(ctx, cname))
+      ctx.out.push({
+        p: p * c.p,
+        rcode: RCODE.NOERROR,
+        answer: [...chain, ...toRRs(name, c.record)],
+        authority: [],
+      });
     return;
   }
-  const types = zone.names.get(name);
-  const cname = types?.get('CNAME');
-  if (cname && qtype !== TYPE.CNAME) {
+  if (cname) {
     for (const c of choose(ctx, cname)) {
       const rr = toRRs(name, c.record)[0]!;
       const target = (rr.rdata as { domain: string }).domain;
@@ -106,34 +124,45 @@ function walk(ctx: Ctx, name: string, chain: RR[], p: number, depth: number): vo
     }
     return;
   }
-  const wanted = qtype === TYPE.ANY ? anyTypes(zone, name, types) : [TYPE_NAMES[qtype]];
-  let partial: { p: number; rrs: RR[] }[] = [{ p, rrs: chain }];
-  let found = false;
-  for (const type of wanted) {
-    const rrsets = type ? rrsetChoices(ctx, name, type, types) : [];
-    if (rrsets.length === 0) continue;
-    found = true;
-    const next: { p: number; rrs: RR[] }[] = [];
-    for (const a of partial)
-      for (const b of rrsets)
-        if (next.length < MAX_VARIANTS) next.push({ p: a.p * b.p, rrs: [...a.rrs, ...b.rrs] });
-    partial = next;
-  }
-  if (!found) {
+  // RFC 8482 §4.1: ANY gets one RRset, not all: the lowest type code present (what Knot answers).
+  const type = qtype === TYPE.ANY ? anyType(zone, name, types) : TYPE_NAMES[qtype];
+  const rrsets = type ? rrsetChoices(ctx, name, type, types) : [];
+  if (rrsets.length === 0) {
     ctx.out.push({ p, rcode: RCODE.NOERROR, answer: chain, authority: [negativeSoa(zone)] });
     return;
   }
-  for (const v of partial) ctx.out.push({ p: v.p, rcode: RCODE.NOERROR, answer: v.rrs, authority: [] });
+  for (const r of rrsets)
+    ctx.out.push({ p: p * r.p, rcode: RCODE.NOERROR, answer: [...chain, ...r.rrs], authority: [] });
 }
 
-function anyTypes(
+/**
+ * The wildcard that synthesises `name` (RFC 4592 §3.3.1): `*.` + its closest encloser (the longest
+ * existing ancestor, empty non-terminals included), when that wildcard exists; else undefined.
+ */
+function wildcardSource(zone: ZoneIndex, name: string): string | undefined {
+  if (!zone.hasWildcards) return undefined;
+  let n = name;
+  while (n !== zone.apex) {
+    const dot = n.indexOf('.');
+    if (dot < 0 || dot === n.length - 1) return undefined;
+    n = n.slice(dot + 1);
+    if (zone.existing.has(n)) break;
+  }
+  const wildcard = `*.${n}`;
+  return zone.existing.has(wildcard) ? wildcard : undefined;
+}
+
+/** The one type an ANY query is answered with at this name (RFC 8482), or undefined: NODATA. */
+function anyType(
   zone: ZoneIndex,
   name: string,
   types: Map<RecordType, RecordSet[]> | undefined,
-): RecordType[] {
-  const out: RecordType[] = name === zone.apex ? ['SOA', 'NS'] : [];
-  for (const t of ['A', 'AAAA', 'CNAME', 'TXT'] as const) if (types?.has(t)) out.push(t);
-  return out;
+): RecordType | undefined {
+  // Type codes ascending: A 1, NS 2, (CNAME 5 is handled before), SOA 6, TXT 16, AAAA 28.
+  if (types?.has('A')) return 'A';
+  if (name === zone.apex) return 'NS';
+  for (const t of ['TXT', 'AAAA'] as const) if (types?.has(t)) return t;
+  return undefined;
 }
 
 /** The possible RRsets of one type at a name, with probabilities (synthesised NS/SOA at the apex). */

@@ -1,18 +1,22 @@
 // startDnsServer: the builtin authoritative server for one builtin provider's zones, on its listen
 // address(es). Used by `geofailover dns-server` and embedded by the controller. It follows the zone
-// store (in-process writes at once, other processes' writes via the file watcher).
-import maxmind from 'maxmind';
+// store (in-process writes at once, other processes' writes via the file watcher). With `workers`
+// > 1 it also forks worker processes sharing its sockets (workers.ts), fed the same zone data. As a
+// hidden primary (allowTransfer/secondaries) it answers transfers and sends NOTIFY (hidden-primary.ts).
+import { availableParallelism } from 'node:os';
 import { type Config, zoneProviders } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/index.ts';
 import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
 import { DnsEngine, type DnsStats } from './engine.ts';
-import { bundledMmdbPath, GeoLocator } from './geo.ts';
+import { openGeoLocator } from './geo-open.ts';
 import { hiddenPrimary } from './hidden-primary.ts';
 import type { NotifyOutcome } from './notify.ts';
 import { type BoundTransport, bindBoth, parseListen } from './transport.ts';
-import { buildZoneIndex, ServedZones } from './zones.ts';
+import type { ZonesData } from './worker-protocol.ts';
+import { sumStats, WorkerPool } from './workers.ts';
+import { servedZonesOf } from './zones.ts';
 
 export interface DnsServerOptions {
   config: Config;
@@ -27,9 +31,9 @@ export interface DnsServerOptions {
   watch?: boolean;
   /** Seconds between summary log lines about malformed packets and internal errors (default 60). */
   summaryEvery?: number;
-  /** Hidden primary: send NOTIFY from this process (default true), and hear how each one went. With
-   *  several worker processes, one sends (notify: false elsewhere), after notifyDelayMs so that the
-   *  other workers have loaded the new store version when the secondary asks for the SOA. */
+  /** Processes serving the sockets (default: the provider's `workers`, else one per CPU). */
+  workers?: number;
+  /** Hidden primary: send NOTIFY from this process (default true), and hear how each one went. */
   notify?: boolean;
   notifyDelayMs?: number;
   onNotify?: (outcome: NotifyOutcome) => void;
@@ -42,7 +46,16 @@ export interface DnsServerHandle {
   addresses: { host: string; port: number; family: 'IPv4' | 'IPv6' }[];
   /** Zone apexes served. */
   zones: string[];
+  /** Processes serving (this one and its worker children). */
+  workers: number;
+  /** Counters summed over every worker (children report theirs every 250 ms while they change). */
   stats(): DnsStats;
+  /** Each worker's counters, asked for now (this process first). */
+  workerStats(): Promise<DnsStats[]>;
+  /** Process ids of the worker children (none with one worker). */
+  workerPids(): number[];
+  /** Resolves true once every worker serves the current zone data (false after 5 s). */
+  synced(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -74,7 +87,12 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const store = options.store ?? sharedZoneStore(storeFileOf(cfg, config), logger);
   if (ownStore) store.load(); // a missing or bad file is a startup error (ZoneStoreError)
 
-  const geo = new GeoLocator(config.geoip.networks, await openMmdb(config.geoip.mmdb));
+  const geoSettings = { networks: config.geoip.networks, mmdb: config.geoip.mmdb };
+  const geo = await openGeoLocator(geoSettings);
+  // A hidden primary serves its secondaries, not the public (they answer the queries): one process, so
+  // transfers, their journal and NOTIFY live in one place. validate says so when workers is set.
+  const transfers = cfg.allowTransfer.length > 0 || cfg.secondaries.length > 0;
+  const workers = transfers ? 1 : Math.max(1, options.workers ?? cfg.workers ?? availableParallelism());
   let lastError = '';
   const engine = new DnsEngine({
     geo,
@@ -97,14 +115,21 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     ...(options.notifyDelayMs === undefined ? {} : { notifyDelayMs: options.notifyDelayMs }),
     ...(options.onNotify ? { onNotify: options.onNotify } : {}),
   });
+  let version = 0;
+  let pool: WorkerPool | undefined;
+  const zonesData = (snap: StoreSnapshot): ZonesData => ({
+    version: version++,
+    apexes,
+    serial: snap.serial,
+    zones: Object.fromEntries(apexes.map((a) => [a, snap.zones[a] ?? []])),
+    settings: { nameservers: cfg.nameservers },
+  });
+  let latest: ZonesData;
   const load = (snap: StoreSnapshot) => {
-    engine.setZones(
-      new ServedZones(
-        apexes.map((apex) =>
-          buildZoneIndex(apex, snap.zones[apex] ?? [], snap.serial, { nameservers: cfg.nameservers }),
-        ),
-      ),
-    );
+    latest = zonesData(snap);
+    engine.setZones(servedZonesOf(apexes, snap, latest.settings));
+    // The same data to every worker in one message each; each swaps it in as one step.
+    pool?.setZones(latest);
     primary.update(snap); // after the engine, so a NOTIFYed secondary's SOA query sees the new serial
   };
   load(store.snapshot());
@@ -137,19 +162,36 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         });
       }
     }
+    if (workers > 1) {
+      pool = await WorkerPool.start({
+        children: workers - 1,
+        geo: geoSettings,
+        udpPayloadSize: cfg.udpPayloadSize,
+        udp: bound.map((b) => b.udp),
+        tcp: bound.map((b) => b.tcp),
+        zones: latest!,
+        logger,
+      });
+      // A change between the children's start and now: send the current data again.
+      pool.setZones(latest!);
+    }
   } catch (err) {
+    await pool?.close();
     await Promise.all(bound.map((b) => b.close()));
     unsubscribe();
+    if (ownStore) store.close();
+    else if (startedWatch) store.unwatch();
     await primary.close();
     throw err;
   }
   primary.start();
+  const stats = (): DnsStats => (pool ? sumStats([engine.stats(), ...pool.stats()]) : engine.stats());
 
   // One summary line per period about malformed packets and internal errors, never one per packet.
-  let reported = engine.stats();
+  let reported = stats();
   const timer = setInterval(
     () => {
-      const now = engine.stats();
+      const now = stats();
       const malformed = now.malformed - reported.malformed;
       const servfail = now.servfail - reported.servfail;
       if (malformed > 0 || servfail > 0) {
@@ -165,12 +207,19 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   timer.unref();
 
   const addresses = bound.map((b) => ({ host: b.host, port: b.port, family: b.family }));
-  logger?.info({ addresses, zones: apexes, serial: store.snapshot().serial }, 'dns server listening');
+  logger?.info(
+    { addresses, zones: apexes, serial: store.snapshot().serial, workers },
+    'dns server listening',
+  );
   let closed = false;
   return {
     addresses,
     zones: apexes,
-    stats: () => engine.stats(),
+    workers,
+    stats,
+    workerStats: async () => [engine.stats(), ...((await pool?.freshStats()) ?? [])],
+    synced: () => pool?.synced() ?? Promise.resolve(true),
+    workerPids: () => pool?.pids() ?? [],
     close: async () => {
       if (closed) return;
       closed = true;
@@ -178,6 +227,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       unsubscribe();
       if (ownStore) store.close();
       else if (startedWatch) store.unwatch();
+      await pool?.close();
       await Promise.all(bound.map((b) => b.close()));
       await primary.close();
     },
@@ -194,18 +244,4 @@ function pickProvider(config: Config): string {
     });
   }
   return id;
-}
-
-async function openMmdb(path: string | undefined) {
-  if (!path) return undefined;
-  const file = path === 'bundled' ? bundledMmdbPath() : path;
-  try {
-    return await maxmind.open(file, { watchForUpdates: false, cache: { max: 10_000 } });
-  } catch (err) {
-    throw new UsageError(`cannot open geoip.mmdb ${file}: ${(err as Error).message}`, {
-      value: file,
-      cause: err,
-      remedy: 'point geoip.mmdb at a MaxMind-format database file, or use `bundled`',
-    });
-  }
 }

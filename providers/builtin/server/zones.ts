@@ -23,6 +23,8 @@ export interface ZoneIndex {
   names: Map<string, Map<RecordType, RecordSet[]>>;
   /** Every name that exists, including empty non-terminals (RFC 8020: NODATA, not NXDOMAIN). */
   existing: Set<string>;
+  /** True when some name starts with a `*` label (RFC 4592 wildcards): skips the search when none. */
+  hasWildcards: boolean;
 }
 
 export interface ZoneSettings {
@@ -108,5 +110,17 @@ export function buildZoneIndex(
     // The name and every ancestor up to the apex exist.
     for (let n = name; n !== apex && !existing.has(n); n = n.slice(n.indexOf('.') + 1)) existing.add(n);
   }
-  return { apex, soa, nameservers, nsTtl: settings.nsTtl ?? 3600, names, existing };
+  const hasWildcards = [...existing].some((n) => n.startsWith('*.'));
+  return { apex, soa, nameservers, nsTtl: settings.nsTtl ?? 3600, names, existing, hasWildcards };
+}
+
+/** The served zones of one builtin provider at one store snapshot (the server and its workers). */
+export function servedZonesOf(
+  apexes: readonly string[],
+  snapshot: { serial: number; zones: Readonly<Record<string, readonly RecordSet[]>> },
+  settings: ZoneSettings,
+): ServedZones {
+  return new ServedZones(
+    apexes.map((apex) => buildZoneIndex(apex, snapshot.zones[apex] ?? [], snapshot.serial, settings)),
+  );
 }

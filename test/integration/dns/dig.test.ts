@@ -148,13 +148,13 @@ describe.skipIf(!hasDig)('authoritative answers (dig)', () => {
     expect(r.answer).toEqual([]);
   });
 
-  it('geo by client subnet: most specific match wins, scope is the matched prefix', async () => {
+  it('geo by client subnet: most specific match wins, scope never covers a nested other answer', async () => {
     const cases: [string, string, string][] = [
-      ['81.1.2.0/24', '198.51.100.1', '/8'], // DE → continent EU
+      ['81.1.2.0/24', '198.51.100.1', '/12'], // DE → continent EU; /12 keeps out FR's 81.20.0.0/16
       ['81.20.3.0/24', '198.51.100.2', '/16'], // FR country beats EU continent
-      ['100.65.0.0/16', '198.51.100.3', '/10'], // US-CA: the subdivision record beats the US one
+      ['100.65.0.0/16', '198.51.100.3', '/16'], // US-CA; /16 keeps out the US-only 100.64.0.0/16
       ['100.64.9.0/24', '198.51.100.4', '/16'], // the longer /16 says US only: the country record
-      ['203.0.113.0/24', '192.0.2.10', '/24'], // unknown → default, valid only for that subnet
+      ['203.0.113.0/24', '192.0.2.10', '/1'], // unknown → default, for all of 128.0.0.0/1 (no network there)
       ['2001:db8:e0::/56', '198.51.100.1', '/48'],
     ];
     for (const [subnet, want, scope] of cases) {
@@ -190,8 +190,10 @@ describe.skipIf(!hasDig)('authoritative answers (dig)', () => {
     await fx.provider.apply('example.com', [
       { kind: 'update', before, after, reason: { code: 'region-down' } },
     ]);
-    // The server swaps its data synchronously inside apply(): the very next query gets the new answer.
+    // The server swaps its data synchronously inside apply(); its worker processes get it over IPC
+    // right after (workers.test.ts bounds that at 100 ms), and synced() says when all have.
     const applied = performance.now();
+    expect(await fx.server.synced()).toBe(true);
     const reply = Packet.parse(await askUdp(fx.port, query('app.example.com')));
     const ms = performance.now() - applied;
     console.log(`update → new answer over UDP in ${ms.toFixed(2)} ms (in-process store)`);

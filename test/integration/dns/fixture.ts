@@ -89,7 +89,11 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(records: RecordSet[] = RECORDS, extraYaml = ''): Promise<Fixture> {
+export async function startFixture(
+  records: RecordSet[] = RECORDS,
+  extraYaml = '',
+  options: { workers?: number; listen?: string[] } = {},
+): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'gf-dns-'));
   const storeFile = join(dir, 'zones.json');
   const config = parseConfig(configYaml(storeFile, extraYaml));
@@ -98,7 +102,7 @@ export async function startFixture(records: RecordSet[] = RECORDS, extraYaml = '
   const provider = new BuiltinProvider('local', 'me', store);
   const changes: Change[] = records.map((after) => ({ kind: 'create', after, reason: { code: 'config' } }));
   await provider.apply('example.com', changes);
-  const server = await startDnsServer({ config, store, watch: false });
+  const server = await startDnsServer({ config, store, watch: false, ...options });
   return {
     dir,
     config,

@@ -28,6 +28,8 @@ describe('weighted over UDP', () => {
       });
     });
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    // Several server workers answer faster than this one reader drains a default-size buffer.
+    sock.setRecvBufferSize(4 << 20);
     // Sent in small bursts so none is lost on a busy machine.
     for (let i = 0; i < n; i += 50) {
       for (let j = i; j < i + 50; j++) sock.send(query('api.example.com', { id: j }), fx.port, '127.0.0.1');

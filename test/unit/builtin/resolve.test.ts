@@ -57,9 +57,9 @@ describe('resolve', () => {
     expect(r.variants[0]!.answer.map((x) => x.name)).toEqual(['loop1.example.com.', 'loop2.example.com.']);
   });
 
-  it('ANY at the apex gives SOA and NS; empty non-terminals are NODATA; NXDOMAIN below them', () => {
+  it('ANY at the apex gives one RRset (RFC 8482: NS); empty non-terminals are NODATA; NXDOMAIN below them', () => {
     const any = resolve(zones, 'example.com.', 255, none);
-    expect(any.variants[0]!.answer.map((x) => x.type)).toEqual([6, 2]);
+    expect(any.variants[0]!.answer.map((x) => x.type)).toEqual([2]);
     const ent = resolve(zones, 'b.c.example.com.', 1, none).variants[0]!;
     expect([ent.rcode, ent.answer.length, ent.authority[0]!.type]).toEqual([0, 0, 6]);
     expect(resolve(zones, 'z.b.c.example.com.', 1, none).variants[0]!.rcode).toBe(3);
