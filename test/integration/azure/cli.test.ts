@@ -7,17 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runGeofailover } from '../../helpers/cli.ts';
-import {
-  cert,
-  type Env,
-  failover,
-  REGIONS,
-  RESOURCE_GROUP,
-  SECRET_ENV,
-  SP,
-  SUBSCRIPTION,
-  startEnv,
-} from './harness.ts';
+import { cert, configDoc, type Env, failover, SECRET_ENV, SP, startEnv } from './harness.ts';
 
 const run = (args: string[], secret: string) =>
   runGeofailover(args, { ...process.env, GEOFAILOVER_LOG_LEVEL: 'error', [SECRET_ENV]: secret });
@@ -30,34 +20,7 @@ describe.skipIf(!cert)('geofailover CLI with an azure provider', () => {
     env = await startEnv();
     dir = mkdtempSync(join(tmpdir(), 'gf-az-cli-'));
     file = join(dir, 'config.yaml');
-    writeFileSync(
-      file,
-      stringify({
-        owner: 'shop-prod',
-        regions: REGIONS,
-        providers: {
-          az: {
-            kind: 'azure',
-            subscriptionId: SUBSCRIPTION,
-            resourceGroup: RESOURCE_GROUP,
-            tenantId: SP.tenantId,
-            clientId: SP.clientId,
-            clientSecretEnv: SECRET_ENV,
-            endpoint: env.fake.url,
-            authorityHost: env.fake.url,
-            caFile: cert!.certFile,
-          },
-        },
-        zones: [
-          {
-            name: 'example.com',
-            provider: 'az',
-            records: [failover('app.example.com', ['us-east', 'eu-west'])],
-          },
-        ],
-        health: { minProbers: 1 },
-      }),
-    );
+    writeFileSync(file, stringify(configDoc(env, [failover('app.example.com', ['us-east', 'eu-west'])])));
   });
   afterAll(async () => {
     await env.stop();

@@ -68,30 +68,32 @@ export function cleanupCert(): void {
   if (cert) rmSync(cert.dir, { recursive: true, force: true });
 }
 
-export function makeConfig(env: Env, records: unknown[], provider: Record<string, unknown> = {}): Config {
-  return parseConfig(
-    stringify({
-      owner: 'shop-prod',
-      regions: REGIONS,
-      providers: {
-        az: {
-          kind: 'azure',
-          subscriptionId: SUBSCRIPTION,
-          resourceGroup: RESOURCE_GROUP,
-          tenantId: SP.tenantId,
-          clientId: SP.clientId,
-          clientSecretEnv: SECRET_ENV,
-          endpoint: env.fake.url,
-          authorityHost: env.fake.url,
-          caFile: cert!.certFile,
-          maxRetries: 2,
-          ...provider,
-        },
+/** The config document for records on the fake (what makeConfig parses and the CLI test writes). */
+export function configDoc(env: Env, records: unknown[], provider: Record<string, unknown> = {}) {
+  return {
+    owner: 'shop-prod',
+    regions: REGIONS,
+    providers: {
+      az: {
+        kind: 'azure',
+        subscriptionId: SUBSCRIPTION,
+        resourceGroup: RESOURCE_GROUP,
+        tenantId: SP.tenantId,
+        clientId: SP.clientId,
+        clientSecretEnv: SECRET_ENV,
+        endpoint: env.fake.url,
+        authorityHost: env.fake.url,
+        caFile: cert!.certFile,
+        ...provider,
       },
-      zones: [{ name: 'example.com', provider: 'az', records }],
-      health: { minProbers: 1 },
-    }),
-  );
+    },
+    zones: [{ name: 'example.com', provider: 'az', records }],
+    health: { minProbers: 1 },
+  };
+}
+
+export function makeConfig(env: Env, records: unknown[], provider: Record<string, unknown> = {}): Config {
+  return parseConfig(stringify(configDoc(env, records, { maxRetries: 2, ...provider })));
 }
 
 export function failover(name: string, order: string[], extra: Record<string, unknown> = {}) {

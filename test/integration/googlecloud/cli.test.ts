@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runGeofailover } from '../../helpers/cli.ts';
-import { type Env, failover, MANAGED_ZONE, PROJECT, REGIONS, startEnv } from './harness.ts';
+import { configDoc, type Env, failover, startEnv } from './harness.ts';
 
 const run = (args: string[]) =>
   runGeofailover(args, {
@@ -22,27 +22,7 @@ describe('geofailover CLI with a googlecloud provider', () => {
     const f = join(env.dir, name);
     writeFileSync(
       f,
-      stringify({
-        owner: 'shop-prod',
-        regions: REGIONS,
-        providers: {
-          gcp: {
-            kind: 'googlecloud',
-            project: PROJECT,
-            managedZone: MANAGED_ZONE,
-            keyFile,
-            apiEndpoint: env.fake.url,
-          },
-        },
-        zones: [
-          {
-            name: 'example.com',
-            provider: 'gcp',
-            records: [failover('app.example.com', ['us-east', 'eu-west'])],
-          },
-        ],
-        health: { minProbers: 1 },
-      }),
+      stringify(configDoc(env, [failover('app.example.com', ['us-east', 'eu-west'])], { keyFile })),
     );
     return f;
   };

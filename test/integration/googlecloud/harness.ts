@@ -60,25 +60,34 @@ export async function startEnv(): Promise<Env> {
   };
 }
 
+/** The config document for records on the fake (what makeConfig parses and the CLI test writes). */
+export function configDoc(env: Env, records: unknown[], provider: Record<string, unknown> = {}) {
+  return {
+    owner: 'shop-prod',
+    regions: REGIONS,
+    providers: {
+      gcp: {
+        kind: 'googlecloud',
+        project: PROJECT,
+        managedZone: MANAGED_ZONE,
+        keyFile: env.keyFile,
+        apiEndpoint: env.fake.url,
+        ...provider,
+      },
+    },
+    zones: [{ name: 'example.com', provider: 'gcp', records }],
+    health: { minProbers: 1 },
+  };
+}
+
 export function makeConfig(env: Env, records: unknown[], provider: Record<string, unknown> = {}): Config {
   return parseConfig(
-    stringify({
-      owner: 'shop-prod',
-      regions: REGIONS,
-      providers: {
-        gcp: {
-          kind: 'googlecloud',
-          project: PROJECT,
-          managedZone: MANAGED_ZONE,
-          keyFile: env.keyFile,
-          apiEndpoint: env.fake.url,
-          geoLocations: { 'continent-eu': 'europe-west1', default: 'us-east1' },
-          ...provider,
-        },
-      },
-      zones: [{ name: 'example.com', provider: 'gcp', records }],
-      health: { minProbers: 1 },
-    }),
+    stringify(
+      configDoc(env, records, {
+        geoLocations: { 'continent-eu': 'europe-west1', default: 'us-east1' },
+        ...provider,
+      }),
+    ),
   );
 }
 
