@@ -9,10 +9,6 @@ import {
   createAzureProvider,
 } from '../../../providers/azure/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 import {
   FakeAzure,
   type FakeZone,
@@ -115,24 +111,4 @@ export function provider(
   );
 }
 
-export async function plan(
-  config: Config,
-  p: AzureProvider,
-  assume: Record<string, RegionStatus> = {},
-  adopt = false,
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, p, assumeStates(config, new Map(Object.entries(assume))), {
-    adopt,
-  });
-}
-
-export async function converge(
-  config: Config,
-  p: AzureProvider,
-  assume: Record<string, RegionStatus> = {},
-  adopt = false,
-) {
-  const zp = await plan(config, p, assume, adopt);
-  const outcome = await applyZonePlan(zp, p, { mode: 'apply', replan: () => plan(config, p, assume, adopt) });
-  return { plan: zp, outcome };
-}
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';
