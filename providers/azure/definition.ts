@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { envName, url } from '../../src/config/fields/index.ts';
 import { type DefinitionProblem, defineProvider } from '../definition.ts';
+import { plainFeatures } from '../definition-checks.ts';
 
 const guid = z
   .string()
@@ -41,13 +42,7 @@ export const definition = defineProvider({
   kind: 'azure',
   schema: azureSchema,
   // Azure DNS record sets have no weights (that is Traffic Manager): failover only.
-  supports: () => ({
-    weighted: false,
-    endpointWeights: false,
-    failbackRamp: false,
-    apexCname: false,
-    alias: false,
-  }),
+  supports: plainFeatures,
   secrets: (cfg) =>
     cfg.tenantId && cfg.clientId && !cfg.clientSecretFile
       ? [{ at: ['clientSecretEnv'], envVar: cfg.clientSecretEnv }]

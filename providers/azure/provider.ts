@@ -17,15 +17,13 @@ import {
   InvalidChangeError,
   isMarkerName,
   keyId,
-  markedName,
-  markerOwner,
   normaliseName,
   normaliseRecord,
-  ProviderError,
   type RecordSet,
   sameRecord,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { selectReadable } from '../select-records.ts';
 import { createClient } from './client.ts';
 import type { AzureConfig } from './definition.ts';
 import { type ErrorScope, mapError } from './errors.ts';
@@ -293,28 +291,16 @@ export function selectRecords(
   queryNames: readonly string[],
   where: { provider: string; zone: string },
 ): RecordSet[] {
-  const owned = new Set<string>();
-  for (const r of all)
-    if (r.ok && r.record.type === 'TXT' && isMarkerName(r.record.name) && markerOwner(r.record) === owner)
-      owned.add(markedName(r.record.name));
-  const wanted = new Set([...queryNames.map(normaliseName), ...owned]);
-  const managed = (name: string) => wanted.has(name) || (isMarkerName(name) && wanted.has(markedName(name)));
-  const bad = all.filter(
-    (r): r is Extract<ReadResult, { ok: false }> =>
-      !r.ok && managed(r.name) && ['A', 'AAAA', 'CNAME', 'TXT'].includes(r.type),
-  );
-  if (bad.length > 0)
-    throw new ProviderError(
-      `azure provider ${where.provider}, zone ${where.zone}: set${bad.length > 1 ? 's' : ''} at a managed name cannot be read as geofailover records (${bad.map((b) => `${b.name} ${b.type}: ${b.why}`).join('; ')}); nothing was written`,
-      {
-        ...where,
-        record: `${bad[0]!.name} ${bad[0]!.type}`,
-        remedy: 'delete or restore the hand-edited set, or take the name out of config',
-      },
-    );
-  return all.flatMap((r) =>
-    r.ok && ((isMarkerName(r.record.name) && r.record.type === 'TXT') || wanted.has(r.record.name))
-      ? [r.record]
-      : [],
+  return selectReadable(
+    all.flatMap((r) => (r.ok ? [r.record] : [])),
+    all.flatMap((r) => (r.ok ? [] : [r])),
+    owner,
+    queryNames,
+    {
+      kind: 'azure',
+      ...where,
+      noun: 'set',
+      remedy: 'delete or restore the hand-edited set, or take the name out of config',
+    },
   );
 }

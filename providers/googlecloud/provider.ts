@@ -10,10 +10,7 @@ import {
   type Change,
   ConflictError,
   InvalidChangeError,
-  isMarkerName,
   keyId,
-  markedName,
-  markerOwner,
   normaliseName,
   normaliseRecord,
   ProviderError,
@@ -22,6 +19,7 @@ import {
   UsageError,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { selectReadable } from '../select-records.ts';
 import { type Client, createClient } from './client.ts';
 import type { GoogleCloudConfig } from './definition.ts';
 import { type ErrorScope, isNetwork, isThrottleOr5xx, mapError } from './errors.ts';
@@ -379,25 +377,17 @@ export function selectRecords(
   queryNames: readonly string[],
   where: { provider: string; zone: string },
 ): RecordSet[] {
-  const records = all.flatMap((r) => (r.ok ? r.records : []));
-  const owned = new Set<string>();
-  for (const r of records)
-    if (r.type === 'TXT' && isMarkerName(r.name) && markerOwner(r) === owner) owned.add(markedName(r.name));
-  const wanted = new Set([...queryNames.map(normaliseName), ...owned]);
-  const managed = (name: string) => wanted.has(name) || (isMarkerName(name) && wanted.has(markedName(name)));
-  const bad = all.filter(
-    (r): r is Extract<ReadResult, { ok: false }> =>
-      !r.ok && managed(r.name) && ['A', 'AAAA', 'CNAME', 'TXT'].includes(r.type),
+  return selectReadable(
+    all.flatMap((r) => (r.ok ? r.records : [])),
+    all.flatMap((r) => (r.ok ? [] : [r])),
+    owner,
+    queryNames,
+    {
+      kind: 'googlecloud',
+      ...where,
+      noun: 'set',
+      remedy:
+        'geofailover manages plain, wrr and geo sets only: delete or restore the hand-edited set, or take the name out of config',
+    },
   );
-  if (bad.length > 0)
-    throw new ProviderError(
-      `googlecloud provider ${where.provider}, zone ${where.zone}: set${bad.length > 1 ? 's' : ''} at a managed name cannot be read as geofailover records (${bad.map((b) => `${b.name} ${b.type}: ${b.why}`).join('; ')}); nothing was written`,
-      {
-        ...where,
-        record: `${bad[0]!.name} ${bad[0]!.type}`,
-        remedy:
-          'geofailover manages plain, wrr and geo sets only: delete or restore the hand-edited set, or take the name out of config',
-      },
-    );
-  return records.filter((r) => (isMarkerName(r.name) && r.type === 'TXT') || wanted.has(r.name));
 }

@@ -3,7 +3,8 @@
 // of every serving region's addresses (a warning says so), and a geo record is refused.
 import { z } from 'zod';
 import { duration, envName, url } from '../../src/config/fields/index.ts';
-import { type DefinitionProblem, defineProvider } from '../definition.ts';
+import { defineProvider } from '../definition.ts';
+import { plainFeatures, plainPolicyProblems } from '../definition-checks.ts';
 
 export const powerdnsSchema = z
   .strictObject({
@@ -30,31 +31,13 @@ export const definition = defineProvider({
   kind: 'powerdns',
   schema: powerdnsSchema,
   // Plain records: weighted is published as one set (a warning); no ramp, no apex CNAME, no aliases.
-  supports: () => ({
-    weighted: false,
-    endpointWeights: false,
-    failbackRamp: false,
-    apexCname: false,
-    alias: false,
-  }),
+  supports: plainFeatures,
   secrets: (cfg) => (cfg.apiKeyEnv === undefined ? [] : [{ at: ['apiKeyEnv'], envVar: cfg.apiKeyEnv }]),
-  checkRecord(_cfg, record) {
-    const problems: DefinitionProblem[] = [];
-    if (record.policy.kind === 'geo') {
-      problems.push({
-        at: ['policy', 'kind'],
-        message:
-          'a geo policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53 or Cloudflare (mode: load-balancer)',
-      });
-    }
-    if (record.policy.kind === 'weighted') {
-      problems.push({
-        at: ['policy', 'kind'],
-        severity: 'warning',
-        message:
-          'PowerDNS records carry no weights: this record is published as one set holding the addresses of every serving region with weight > 0 (resolvers share traffic about evenly); use the builtin server, Route 53 or Cloudflare (mode: load-balancer) for real weights',
-      });
-    }
-    return problems;
-  },
+  checkRecord: (_cfg, record) =>
+    plainPolicyProblems(record, {
+      geo: 'a geo policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53 or Cloudflare (mode: load-balancer)',
+      weighted:
+        'PowerDNS records carry no weights: this record is published as one set holding the addresses of every serving region with weight > 0 (resolvers share traffic about evenly); use the builtin server, Route 53 or Cloudflare (mode: load-balancer) for real weights',
+      weightedAt: ['policy', 'kind'],
+    }),
 });

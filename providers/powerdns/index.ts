@@ -28,7 +28,7 @@ export const createProvider: ProviderFactory<PowerDnsConfig> = (id, cfg, ctx) =>
   return new PowerDnsProvider(id, ctx.owner, client, ctx.logger);
 };
 
+export { selectRecords } from '../select-records.ts';
 export { PdnsClient, type PdnsRRset } from './client.ts';
 export { decodeTxt, encodeTxt, fromRRset, replaceRRset } from './mapping.ts';
 export { PowerDnsProvider } from './provider.ts';
-export { selectRecords } from './select.ts';

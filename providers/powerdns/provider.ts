@@ -14,10 +14,10 @@ import {
   sameRecord,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { selectRecords } from '../select-records.ts';
 import type { PdnsClient, PdnsRRset } from './client.ts';
 import { conflictError } from './errors.ts';
 import { deleteRRset, fromRRset, replaceRRset } from './mapping.ts';
-import { selectRecords } from './select.ts';
 
 const CAPABILITIES: ProviderCapabilities = {
   weighted: false,

@@ -2,7 +2,8 @@
 // config schema, its secret, and what validate says about policies standard DNS cannot express.
 import { z } from 'zod';
 import { duration, envName, hostPort } from '../../src/config/fields/index.ts';
-import { type DefinitionProblem, defineProvider } from '../definition.ts';
+import { defineProvider } from '../definition.ts';
+import { plainFeatures, plainPolicyProblems } from '../definition-checks.ts';
 import { TSIG_ALGORITHMS } from '../tsig/index.ts';
 
 const tsigSchema = z
@@ -50,37 +51,22 @@ export const definition = defineProvider({
   kind: 'rfc2136',
   schema: rfc2136Schema,
   // Standard DNS has no weights: weighted is published as one set (a warning); no ramp, no apex CNAME.
-  supports: () => ({
-    weighted: false,
-    endpointWeights: false,
-    failbackRamp: false,
-    apexCname: false,
-    alias: false,
-  }),
+  supports: plainFeatures,
   secrets: (cfg) => (cfg.tsig.secretEnv ? [{ at: ['tsig', 'secretEnv'], envVar: cfg.tsig.secretEnv }] : []),
   checkRecord(_cfg, record) {
-    const problems: DefinitionProblem[] = [];
-    if (record.policy.kind === 'geo')
-      problems.push({
-        at: ['policy', 'kind'],
-        message:
-          'a geo policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53 or Cloudflare (mode: load-balancer)',
-      });
-    if (record.policy.kind === 'weighted') {
-      if (record.type === 'CNAME')
-        problems.push({
+    if (record.policy.kind === 'weighted' && record.type === 'CNAME')
+      return [
+        {
           at: ['type'],
           message:
             'a weighted CNAME cannot be published over RFC 2136: the regions would share one RRset and a CNAME holds exactly one target; use a failover policy or A/AAAA records',
-        });
-      else
-        problems.push({
-          at: ['policy', 'weights'],
-          severity: 'warning',
-          message:
-            'standard DNS has no weights: over RFC 2136 this record is one round-robin RRset holding the endpoints of every serving region with weight > 0 (equal shares; weights only decide membership, weight 0 drains). For proportional weights use the builtin server, Route 53, or Cloudflare (mode: load-balancer)',
-        });
-    }
-    return problems;
+        },
+      ];
+    return plainPolicyProblems(record, {
+      geo: 'a geo policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53 or Cloudflare (mode: load-balancer)',
+      weighted:
+        'standard DNS has no weights: over RFC 2136 this record is one round-robin RRset holding the endpoints of every serving region with weight > 0 (equal shares; weights only decide membership, weight 0 drains). For proportional weights use the builtin server, Route 53, or Cloudflare (mode: load-balancer)',
+      weightedAt: ['policy', 'weights'],
+    });
   },
 });

@@ -7,6 +7,7 @@ import { Rfc2136Provider } from './provider.ts';
 export const createProvider: ProviderFactory<Rfc2136Config> = (id, cfg, ctx) =>
   new Rfc2136Provider(id, cfg, ctx.owner, { env: ctx.env, ...(ctx.logger ? { logger: ctx.logger } : {}) });
 
+export { selectRecords } from '../select-records.ts';
 export type { Rfc2136Config } from './definition.ts';
 export { TsigError } from './errors.ts';
 export { loadKey, type Rfc2136Options, Rfc2136Provider, type Rfc2136Stats } from './provider.ts';
@@ -15,4 +16,4 @@ export { parseHostPort } from './transport.ts';
 export { type NameGroup, packGroups, planUpdate } from './update-plan.ts';
 export { decodeSet, encodeSet, publishedValues } from './weighted-state.ts';
 export { buildAxfr, buildUpdate } from './wire.ts';
-export { logicalRecords, selectRecords, snapshotOf } from './zone-view.ts';
+export { logicalRecords, snapshotOf } from './zone-view.ts';

@@ -12,13 +12,14 @@ import {
   UsageError,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { selectRecords } from '../select-records.ts';
 import type { TsigKey } from '../tsig/index.ts';
 import type { Rfc2136Config } from './definition.ts';
 import type { ErrorScope } from './errors.ts';
 import { sendUpdate, type Timeouts, transferZone, updateOverhead } from './exchange.ts';
 import { type Endpoint, parseHostPort } from './transport.ts';
 import { packGroups, planUpdate } from './update-plan.ts';
-import { logicalRecords, type Snapshot, selectRecords, snapshotOf } from './zone-view.ts';
+import { logicalRecords, type Snapshot, snapshotOf } from './zone-view.ts';
 
 // Weighted sets are accepted but published as membership only (validate warns); geo is refused.
 const CAPABILITIES: ProviderCapabilities = {

@@ -1,6 +1,7 @@
 // From the records of an AXFR to what the planner sees: RRsets by name and type (with their decoded
 // data, kept for exact prerequisites), then the logical records (weighted sets restored from our
-// markers when the published RRset still matches them), then the selection records() returns.
+// markers when the published RRset still matches them); records() selects from those with
+// providers/select-records.ts.
 import {
   isMarkerName,
   markedName,
@@ -102,21 +103,6 @@ export function logicalRecords(snapshot: Snapshot, owner: string): RecordSet[] {
     }
   }
   return out;
-}
-
-/**
- * What records() returns (see DnsProvider): every marker, every record at a name our marker covers,
- * every record at the names the planner asked about. Nothing else is read into a plan.
- */
-export function selectRecords(
-  logical: readonly RecordSet[],
-  owner: string,
-  queryNames: readonly string[],
-): RecordSet[] {
-  const wanted = new Set(queryNames.map(normaliseName));
-  for (const r of logical)
-    if (r.type === 'TXT' && isMarkerName(r.name) && markerOwner(r) === owner) wanted.add(markedName(r.name));
-  return logical.filter((r) => (isMarkerName(r.name) && r.type === 'TXT') || wanted.has(r.name));
 }
 
 /** Types outside our model (MX, SRV, ...) by the name holding them. */

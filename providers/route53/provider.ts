@@ -15,15 +15,13 @@ import type { Logger } from '../../src/log/index.ts';
 import {
   type ApplyResult,
   type Change,
-  isMarkerName,
-  markedName,
-  markerOwner,
   normaliseName,
   ProviderError,
   type RecordSet,
   UsageError,
 } from '../../src/model/index.ts';
 import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { selectReadable } from '../select-records.ts';
 import { checkAliasTargets, inZoneAliases } from './alias-targets.ts';
 import { planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';
 import { type Clock, type RequestBudget, realClock, sharedBudget } from './budget.ts';
@@ -343,34 +341,17 @@ export function selectRecords(
   queryNames: readonly string[],
   where: { provider: string; zone: string },
 ): RecordSet[] {
-  const owned = new Set<string>();
-  for (const r of all)
-    if (r.ok && r.record.type === 'TXT' && isMarkerName(r.record.name) && markerOwner(r.record) === owner)
-      owned.add(markedName(r.record.name));
-  const wanted = new Set([...queryNames.map(normaliseName), ...owned]);
-  const managed = (name: string) => wanted.has(name) || (isMarkerName(name) && wanted.has(markedName(name)));
-  const bad = all.filter(
-    (r): r is Extract<ReadResult, { ok: false }> =>
-      !r.ok && managed(r.name) && ['A', 'AAAA', 'CNAME', 'TXT'].includes(r.type),
+  return selectReadable(
+    all.flatMap((r) => (r.ok ? [r.record] : [])),
+    all.flatMap((r) => (r.ok ? [] : [r])),
+    owner,
+    queryNames,
+    {
+      kind: 'route53',
+      ...where,
+      noun: 'record',
+      remedy:
+        'geofailover manages simple, weighted and geolocation records only: delete or restore the hand-edited record, or take the name out of config',
+    },
   );
-  if (bad.length > 0) {
-    const list = bad.map((b) => `${b.name} ${b.type}: ${b.why}`).join('; ');
-    throw new ProviderError(
-      `route53 provider ${where.provider}, zone ${where.zone}: record${bad.length > 1 ? 's' : ''} at a managed name cannot be read as geofailover records (${list}); nothing was written`,
-      {
-        provider: where.provider,
-        zone: where.zone,
-        record: `${bad[0]!.name} ${bad[0]!.type}`,
-        remedy:
-          'geofailover manages simple, weighted and geolocation records only: delete or restore the hand-edited record, or take the name out of config',
-      },
-    );
-  }
-  const out: RecordSet[] = [];
-  for (const r of all) {
-    if (!r.ok) continue;
-    const n = r.record.name;
-    if ((isMarkerName(n) && r.record.type === 'TXT') || wanted.has(n)) out.push(r.record);
-  }
-  return out;
 }

@@ -13,6 +13,22 @@ function usable(type: string, address: string): boolean {
   return type === 'A' ? f === 4 : type === 'AAAA' ? f === 6 : f === 0;
 }
 
+type Endpoint = Config['regions'][number]['endpoints'][number];
+
+/** The regions of a weighted policy whose endpoints usable for this record type weigh unequally, in policy order. */
+function unequalRegions(
+  config: Config,
+  type: string,
+  weights: Record<string, number>,
+): Map<string, Endpoint[]> {
+  const out = new Map<string, Endpoint[]>();
+  for (const region of Object.keys(weights)) {
+    const eps = config.regions.find((r) => r.id === region)?.endpoints.filter((e) => usable(type, e.address));
+    if (eps && new Set(eps.map((e) => e.weight)).size > 1) out.set(region, eps);
+  }
+  return out;
+}
+
 export function featureProblems(
   config: Config,
   zone: ZoneConfig,
@@ -24,29 +40,19 @@ export function featureProblems(
   const policy = rec.policy;
   // Without weighted records at all, the provider's own check refuses the policy: one message is enough.
   if (policy.kind === 'weighted' && features.weighted && !features.endpointWeights) {
-    for (const region of Object.keys(policy.weights)) {
-      const eps = config.regions
-        .find((r) => r.id === region)
-        ?.endpoints.filter((e) => usable(rec.type, e.address));
-      if (!eps || new Set(eps.map((e) => e.weight)).size <= 1) continue;
+    for (const [region, eps] of unequalRegions(config, rec.type, policy.weights))
       out.push({
         at: ['policy', 'weights', region],
         message: `region "${region}" weights its endpoints unequally (${eps.map((e) => `${e.id}: ${e.weight}`).join(', ')}), but ${where} cannot weight single endpoints; give them equal weights or put zone ${zone.name} on ${WEIGHTING}`,
       });
-    }
   }
   const ramp = config.health.failbackRamp;
   if (ramp && policy.kind === 'weighted' && features.failbackRamp && !features.rampedEndpointWeights) {
-    for (const region of Object.keys(policy.weights)) {
-      const eps = config.regions
-        .find((r) => r.id === region)
-        ?.endpoints.filter((e) => usable(rec.type, e.address));
-      if (!eps || new Set(eps.map((e) => e.weight)).size <= 1) continue;
+    for (const region of unequalRegions(config, rec.type, policy.weights).keys())
       out.push({
         at: ['policy', 'weights', region],
         message: `region "${region}" weights its endpoints unequally and health.failbackRamp is set, but ${where} can ramp only whole regions; give the endpoints equal weights, or put zone ${zone.name} on ${WEIGHTING}`,
       });
-    }
   }
   if (
     ramp &&

@@ -1,35 +1,16 @@
 // The geofailover CLI against the fake Azure API, through the provider factory and the environment:
 // plan writes nothing, apply writes, a failover applies, then --expect-no-changes exits 0; a wrong
 // client secret exits 1 without printing it.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import {
-  cert,
-  type Env,
-  failover,
-  REGIONS,
-  RESOURCE_GROUP,
-  SECRET_ENV,
-  SP,
-  SUBSCRIPTION,
-  startEnv,
-} from './harness.ts';
+import { runGeofailover } from '../../helpers/cli.ts';
+import { cert, configDoc, type Env, failover, SECRET_ENV, SP, startEnv } from './harness.ts';
 
-function run(args: string[], secret: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
-      env: { ...process.env, GEOFAILOVER_LOG_LEVEL: 'error', [SECRET_ENV]: secret },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
-}
+const run = (args: string[], secret: string) =>
+  runGeofailover(args, { ...process.env, GEOFAILOVER_LOG_LEVEL: 'error', [SECRET_ENV]: secret });
 
 describe.skipIf(!cert)('geofailover CLI with an azure provider', () => {
   let env: Env;
@@ -39,34 +20,7 @@ describe.skipIf(!cert)('geofailover CLI with an azure provider', () => {
     env = await startEnv();
     dir = mkdtempSync(join(tmpdir(), 'gf-az-cli-'));
     file = join(dir, 'config.yaml');
-    writeFileSync(
-      file,
-      stringify({
-        owner: 'shop-prod',
-        regions: REGIONS,
-        providers: {
-          az: {
-            kind: 'azure',
-            subscriptionId: SUBSCRIPTION,
-            resourceGroup: RESOURCE_GROUP,
-            tenantId: SP.tenantId,
-            clientId: SP.clientId,
-            clientSecretEnv: SECRET_ENV,
-            endpoint: env.fake.url,
-            authorityHost: env.fake.url,
-            caFile: cert!.certFile,
-          },
-        },
-        zones: [
-          {
-            name: 'example.com',
-            provider: 'az',
-            records: [failover('app.example.com', ['us-east', 'eu-west'])],
-          },
-        ],
-        health: { minProbers: 1 },
-      }),
-    );
+    writeFileSync(file, stringify(configDoc(env, [failover('app.example.com', ['us-east', 'eu-west'])])));
   });
   afterAll(async () => {
     await env.stop();
@@ -77,7 +31,7 @@ describe.skipIf(!cert)('geofailover CLI with an azure provider', () => {
     const writes = () => env.fake.calls.filter((c) => c.method === 'PUT' || c.method === 'DELETE').length;
     const planned = await run(['plan', '--config', file], SP.secret);
     expect(planned.code).toBe(0);
-    expect(planned.out).toContain('app.example.com');
+    expect(planned.output).toContain('app.example.com');
     expect(writes()).toBe(0);
     expect((await run(['apply', '--config', file], SP.secret)).code).toBe(0);
     expect(writes()).toBe(2);
@@ -92,7 +46,7 @@ describe.skipIf(!cert)('geofailover CLI with an azure provider', () => {
   it('a wrong client secret exits 1 with the Entra ID reason, without printing the secret', async () => {
     const r = await run(['plan', '--config', file], 'not-the-secret-xyz');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/could not get an Azure token \(AADSTS7000215/);
-    expect(r.out).not.toContain('not-the-secret-xyz');
+    expect(r.output).toMatch(/could not get an Azure token \(AADSTS7000215/);
+    expect(r.output).not.toContain('not-the-secret-xyz');
   }, 60_000);
 });

@@ -9,10 +9,6 @@ import {
   createAzureProvider,
 } from '../../../providers/azure/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 import {
   FakeAzure,
   type FakeZone,
@@ -68,30 +64,32 @@ export function cleanupCert(): void {
   if (cert) rmSync(cert.dir, { recursive: true, force: true });
 }
 
-export function makeConfig(env: Env, records: unknown[], provider: Record<string, unknown> = {}): Config {
-  return parseConfig(
-    stringify({
-      owner: 'shop-prod',
-      regions: REGIONS,
-      providers: {
-        az: {
-          kind: 'azure',
-          subscriptionId: SUBSCRIPTION,
-          resourceGroup: RESOURCE_GROUP,
-          tenantId: SP.tenantId,
-          clientId: SP.clientId,
-          clientSecretEnv: SECRET_ENV,
-          endpoint: env.fake.url,
-          authorityHost: env.fake.url,
-          caFile: cert!.certFile,
-          maxRetries: 2,
-          ...provider,
-        },
+/** The config document for records on the fake (what makeConfig parses and the CLI test writes). */
+export function configDoc(env: Env, records: unknown[], provider: Record<string, unknown> = {}) {
+  return {
+    owner: 'shop-prod',
+    regions: REGIONS,
+    providers: {
+      az: {
+        kind: 'azure',
+        subscriptionId: SUBSCRIPTION,
+        resourceGroup: RESOURCE_GROUP,
+        tenantId: SP.tenantId,
+        clientId: SP.clientId,
+        clientSecretEnv: SECRET_ENV,
+        endpoint: env.fake.url,
+        authorityHost: env.fake.url,
+        caFile: cert!.certFile,
+        ...provider,
       },
-      zones: [{ name: 'example.com', provider: 'az', records }],
-      health: { minProbers: 1 },
-    }),
-  );
+    },
+    zones: [{ name: 'example.com', provider: 'az', records }],
+    health: { minProbers: 1 },
+  };
+}
+
+export function makeConfig(env: Env, records: unknown[], provider: Record<string, unknown> = {}): Config {
+  return parseConfig(stringify(configDoc(env, records, { maxRetries: 2, ...provider })));
 }
 
 export function failover(name: string, order: string[], extra: Record<string, unknown> = {}) {
@@ -113,24 +111,4 @@ export function provider(
   );
 }
 
-export async function plan(
-  config: Config,
-  p: AzureProvider,
-  assume: Record<string, RegionStatus> = {},
-  adopt = false,
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, p, assumeStates(config, new Map(Object.entries(assume))), {
-    adopt,
-  });
-}
-
-export async function converge(
-  config: Config,
-  p: AzureProvider,
-  assume: Record<string, RegionStatus> = {},
-  adopt = false,
-) {
-  const zp = await plan(config, p, assume, adopt);
-  const outcome = await applyZonePlan(zp, p, { mode: 'apply', replan: () => plan(config, p, assume, adopt) });
-  return { plan: zp, outcome };
-}
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';

@@ -1,29 +1,16 @@
 // The geofailover CLI against the fake Cloudflare API: plan writes nothing, apply --assume fails a
 // region over, plan --expect-no-changes then exits 0; a bad token exits 1 with the remedy, no secret.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { FakeCloudflare } from '../../fakes/cloudflare/index.ts';
+import { runGeofailover } from '../../helpers/cli.ts';
 import { ACCOUNT_ID, failover, REGIONS, startFake, TOKEN, TOKEN_ENV, ZONE_ID } from './harness.ts';
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
-      env: { ...process.env, ...env, GEOFAILOVER_LOG_LEVEL: 'error' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
+const run = (args: string[], env: Record<string, string>) =>
+  runGeofailover(args, { ...process.env, ...env, GEOFAILOVER_LOG_LEVEL: 'error' });
 
 describe('geofailover CLI with a cloudflare provider', () => {
   let fake: FakeCloudflare;
@@ -64,7 +51,7 @@ describe('geofailover CLI with a cloudflare provider', () => {
     const env = { [TOKEN_ENV]: TOKEN };
     const planned = await run(['plan', '--config', file], env);
     expect(planned.code).toBe(0);
-    expect(planned.out).toContain('app.example.com');
+    expect(planned.stdout).toContain('app.example.com');
     expect(fake.count({ mutating: true })).toBe(0);
     expect((await run(['apply', '--config', file], env)).code).toBe(0);
     expect(fake.count({ mutating: true })).toBe(1);
@@ -81,8 +68,8 @@ describe('geofailover CLI with a cloudflare provider', () => {
   it('a bad token exits 1 naming the variable, without printing the token', async () => {
     const r = await run(['plan', '--config', file], { [TOKEN_ENV]: 'not-the-token-xyz' });
     expect(r.code).toBe(1);
-    expect(r.out + r.err).toMatch(/API token was rejected/);
-    expect(r.out + r.err).toContain(TOKEN_ENV);
-    expect(r.out + r.err).not.toContain('not-the-token-xyz');
+    expect(r.stdout + r.stderr).toMatch(/API token was rejected/);
+    expect(r.stdout + r.stderr).toContain(TOKEN_ENV);
+    expect(r.stdout + r.stderr).not.toContain('not-the-token-xyz');
   }, 60_000);
 });

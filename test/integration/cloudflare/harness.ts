@@ -4,10 +4,6 @@ import { stringify } from 'yaml';
 import { type CloudflareOptions, createCloudflareProvider } from '../../../providers/cloudflare/index.ts';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionState, RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 import { FakeCloudflare, type FakeOptions } from '../../fakes/cloudflare/index.ts';
 
 export const ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
@@ -94,30 +90,6 @@ export function provider(config: Config, options: CloudflareOptions = {}, token 
   );
 }
 
-export type Assume = Record<string, RegionStatus>;
+export type { Assume, States } from '../../helpers/converge.ts';
 
-/** Region states from `assume`, or full RegionStates (endpoint-level health). */
-export type States = Assume | Map<string, RegionState>;
-
-function toStates(config: Config, s: States): Map<string, RegionState> {
-  return s instanceof Map ? s : assumeStates(config, new Map(Object.entries(s)));
-}
-
-export async function plan(
-  config: Config,
-  p: DnsProvider,
-  assume: States = {},
-  adopt = false,
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, p, toStates(config, assume), { adopt });
-}
-
-/** Plan, apply through the applier, and re-plan (the applier throws if anything is left). */
-export async function converge(config: Config, p: DnsProvider, assume: States = {}, adopt = false) {
-  const zp = await plan(config, p, assume, adopt);
-  const outcome = await applyZonePlan(zp, p, {
-    mode: 'apply',
-    replan: () => plan(config, p, assume, adopt),
-  });
-  return { plan: zp, outcome };
-}
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';

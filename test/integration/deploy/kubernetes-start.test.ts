@@ -3,13 +3,12 @@
 // with or without its Secret. A missing Secret fails at start with the config error naming each
 // variable (exit 2), not a silent crash loop; the scheduled apply against Route 53 (moto_server on
 // loopback) exits 3 with the plan in its log when the safety gate refuses.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createZone, type MotoServer, motoMissing, startMoto } from '../../helpers/moto.ts';
 import {
   type Container,
   type K8sObject,
@@ -26,14 +25,6 @@ const CONFIG_PATH = '/etc/geofailover/geofailover.yaml';
 
 if (kubectlMissing) console.warn(`skipping deploy/kubernetes start tests: ${kubectlMissing}`);
 
-const motoMissing = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v moto_server'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'moto_server is not installed (pip install "moto[server]")';
-  }
-})();
 if (motoMissing) console.warn(`skipping the scheduled-apply safety gate test: ${motoMissing}`);
 
 interface Run {
@@ -149,47 +140,22 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes pods at start, 
   }, 120_000);
 
   describe.skipIf(motoMissing !== undefined)('scheduled: the apply CronJob on Route 53 (moto_server)', () => {
-    let moto: ChildProcess;
+    let moto: MotoServer | undefined;
     let url = '';
     let zoneId = '';
     const aws = { AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real' };
 
     beforeAll(async () => {
-      const srv = createServer();
-      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-      const port = (srv.address() as { port: number }).port;
-      await new Promise<void>((r) => srv.close(() => r()));
-      url = `http://127.0.0.1:${port}`;
-      moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-      const until = Date.now() + 30_000;
-      for (;;) {
-        const ok = await fetch(`${url}/moto-api/reset`, { method: 'POST' }).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-        if (Date.now() > until) throw new Error(`moto_server at ${url} not ready after 30 s`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const client = new Route53Client({
-        region: 'us-east-1',
-        endpoint: url,
-        maxAttempts: 1,
-        credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
+      moto = await startMoto();
+      url = moto.url;
+      zoneId = await createZone(url, {
+        accessKeyId: aws.AWS_ACCESS_KEY_ID,
+        secretAccessKey: aws.AWS_SECRET_ACCESS_KEY,
       });
-      const out = await client.send(
-        new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: `deploy-${Date.now()}` }),
-      );
-      zoneId = out.HostedZone!.Id!.replace('/hostedzone/', '');
-      client.destroy();
     }, 60_000);
 
     afterAll(async () => {
-      if (moto && moto.exitCode === null) {
-        const exited = new Promise((r) => moto.once('exit', r));
-        moto.kill('SIGTERM');
-        await exited;
-      }
+      await moto?.stop();
     });
 
     it('applies on schedule; a config edit over the safety threshold exits 3 with the plan in the log and writes nothing', async () => {

@@ -1,29 +1,20 @@
 // The geofailover CLI against the fake Cloud DNS API, through the provider factory: plan writes
 // nothing, apply writes one Change, a failover applies, then --expect-no-changes exits 0; a key file
 // that does not exist exits 1 naming it.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type Env, failover, MANAGED_ZONE, PROJECT, REGIONS, startEnv } from './harness.ts';
+import { runGeofailover } from '../../helpers/cli.ts';
+import { configDoc, type Env, failover, startEnv } from './harness.ts';
 
-function run(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
-      env: {
-        ...process.env,
-        GEOFAILOVER_LOG_LEVEL: 'error',
-        GOOGLE_APPLICATION_CREDENTIALS: '',
-        METADATA_SERVER_DETECTION: 'none',
-      },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+const run = (args: string[]) =>
+  runGeofailover(args, {
+    ...process.env,
+    GEOFAILOVER_LOG_LEVEL: 'error',
+    GOOGLE_APPLICATION_CREDENTIALS: '',
+    METADATA_SERVER_DETECTION: 'none',
   });
-}
 
 describe('geofailover CLI with a googlecloud provider', () => {
   let env: Env;
@@ -31,27 +22,7 @@ describe('geofailover CLI with a googlecloud provider', () => {
     const f = join(env.dir, name);
     writeFileSync(
       f,
-      stringify({
-        owner: 'shop-prod',
-        regions: REGIONS,
-        providers: {
-          gcp: {
-            kind: 'googlecloud',
-            project: PROJECT,
-            managedZone: MANAGED_ZONE,
-            keyFile,
-            apiEndpoint: env.fake.url,
-          },
-        },
-        zones: [
-          {
-            name: 'example.com',
-            provider: 'gcp',
-            records: [failover('app.example.com', ['us-east', 'eu-west'])],
-          },
-        ],
-        health: { minProbers: 1 },
-      }),
+      stringify(configDoc(env, [failover('app.example.com', ['us-east', 'eu-west'])], { keyFile })),
     );
     return f;
   };
@@ -64,7 +35,7 @@ describe('geofailover CLI with a googlecloud provider', () => {
     const cfg = file('ok.yaml', env.keyFile);
     const planned = await run(['plan', '--config', cfg]);
     expect(planned.code).toBe(0);
-    expect(planned.out).toContain('app.example.com');
+    expect(planned.output).toContain('app.example.com');
     expect(env.fake.count({ method: 'POST' })).toBe(0);
     expect((await run(['apply', '--config', cfg])).code).toBe(0);
     expect((await run(['apply', '--config', cfg, '--assume', 'us-east=down'])).code).toBe(0);
@@ -77,6 +48,6 @@ describe('geofailover CLI with a googlecloud provider', () => {
   it('a key file that does not exist exits 1 naming it', async () => {
     const r = await run(['plan', '--config', file('bad.yaml', join(env.dir, 'missing.json'))]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/cannot read the service-account key file .*missing\.json/);
+    expect(r.output).toMatch(/cannot read the service-account key file .*missing\.json/);
   }, 60_000);
 });

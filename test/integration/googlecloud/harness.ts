@@ -11,10 +11,6 @@ import {
   type GoogleCloudProvider,
 } from '../../../providers/googlecloud/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 import { FakeCloudDns, makeServiceAccount, type ServiceAccount } from '../../fakes/googlecloud/index.ts';
 
 export const PROJECT = 'shop-prod-123';
@@ -60,25 +56,34 @@ export async function startEnv(): Promise<Env> {
   };
 }
 
+/** The config document for records on the fake (what makeConfig parses and the CLI test writes). */
+export function configDoc(env: Env, records: unknown[], provider: Record<string, unknown> = {}) {
+  return {
+    owner: 'shop-prod',
+    regions: REGIONS,
+    providers: {
+      gcp: {
+        kind: 'googlecloud',
+        project: PROJECT,
+        managedZone: MANAGED_ZONE,
+        keyFile: env.keyFile,
+        apiEndpoint: env.fake.url,
+        ...provider,
+      },
+    },
+    zones: [{ name: 'example.com', provider: 'gcp', records }],
+    health: { minProbers: 1 },
+  };
+}
+
 export function makeConfig(env: Env, records: unknown[], provider: Record<string, unknown> = {}): Config {
   return parseConfig(
-    stringify({
-      owner: 'shop-prod',
-      regions: REGIONS,
-      providers: {
-        gcp: {
-          kind: 'googlecloud',
-          project: PROJECT,
-          managedZone: MANAGED_ZONE,
-          keyFile: env.keyFile,
-          apiEndpoint: env.fake.url,
-          geoLocations: { 'continent-eu': 'europe-west1', default: 'us-east1' },
-          ...provider,
-        },
-      },
-      zones: [{ name: 'example.com', provider: 'gcp', records }],
-      health: { minProbers: 1 },
-    }),
+    stringify(
+      configDoc(env, records, {
+        geoLocations: { 'continent-eu': 'europe-west1', default: 'us-east1' },
+        ...provider,
+      }),
+    ),
   );
 }
 
@@ -105,22 +110,6 @@ export function provider(
   );
 }
 
-export type Assume = Record<string, RegionStatus>;
+export type { Assume } from '../../helpers/converge.ts';
 
-export async function plan(
-  config: Config,
-  p: GoogleCloudProvider,
-  assume: Assume = {},
-  adopt = false,
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, p, assumeStates(config, new Map(Object.entries(assume))), {
-    adopt,
-  });
-}
-
-/** Plan, apply through the applier, and re-plan (the applier verifies nothing is left). */
-export async function converge(config: Config, p: GoogleCloudProvider, assume: Assume = {}, adopt = false) {
-  const zp = await plan(config, p, assume, adopt);
-  const outcome = await applyZonePlan(zp, p, { mode: 'apply', replan: () => plan(config, p, assume, adopt) });
-  return { plan: zp, outcome };
-}
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';

@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
 import { startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
-import { EtcdServer, etcdBinary } from './etcd-server.ts';
-import { ENV, oneLeader, type Replica, reportAll, status, until } from './replicas.ts';
+import { etcdBinary } from './etcd-server.ts';
+import { ENV, haCluster, oneLeader, type Replica, reportAll, status, until } from './replicas.ts';
 
 const bin = etcdBinary();
 if (!bin) console.warn('skipping HA builtin-zone test: no `etcd` binary (Debian package etcd-server)');
@@ -45,24 +45,15 @@ verify: { timeout: 5s }
 }
 
 describe.skipIf(!bin)('HA controllers: builtin zones', () => {
-  let etcd: EtcdServer;
-  const replicas: Replica[] = [];
-  beforeAll(async () => {
-    etcd = await EtcdServer.start(bin);
-  });
-  afterAll(async () => {
-    await etcd?.close();
-  });
-  afterEach(async () => {
-    for (const r of replicas.splice(0)) await r.ctl.stop();
-  });
+  const ha = haCluster(bin);
+  const replicas = ha.replicas;
 
   it('every replica updates its own nameserver; the follower too', async () => {
     const prefix = `/gf-test/${randomUUID()}/`;
     for (const id of ['n1', 'n2']) {
       const dir = mkdtempSync(join(tmpdir(), `gf-ha-ns-${id}-`));
       const ctl = await startController({
-        config: config(dir, etcd.endpoint, prefix),
+        config: config(dir, ha.etcd.endpoint, prefix),
         env: ENV,
         logger: silentLogger(),
         replicaId: id,

@@ -1,10 +1,11 @@
 // Drains shared through etcd: a drain made through replica A holds on replica B at once, survives A's
 // death, reaches a replica started afterwards with no local state, and an undrain anywhere lifts it.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdServer, etcdBinary } from './etcd-server.ts';
+import { describe, expect, it } from 'vitest';
+import { etcdBinary } from './etcd-server.ts';
 import {
   ENV,
+  haCluster,
   kill,
   oneLeader,
   type Replica,
@@ -22,25 +23,16 @@ const drainOf = async (r: Replica, region = 'us-east') =>
   (await status(r)).regions.find((x) => x.id === region)?.drain;
 
 describe.skipIf(!bin)('HA controllers: shared drains', () => {
-  let etcd: EtcdServer;
-  const replicas: Replica[] = [];
-  beforeAll(async () => {
-    etcd = await EtcdServer.start(bin);
-  });
-  afterAll(async () => {
-    await etcd?.close();
-  });
-  afterEach(async () => {
-    for (const r of replicas.splice(0)) await r.ctl.stop();
-  });
+  const ha = haCluster(bin);
+  const replicas = ha.replicas;
 
   it('a drain made through A holds on B, survives A, reaches a new replica C; undrain through C lifts it', async () => {
     const log = new WriteLog();
     const prefix = `/gf-test/${randomUUID()}/`;
-    const a = await startReplica('a', log, etcd.endpoint, { prefix });
+    const a = await startReplica('a', log, ha.etcd.endpoint, { prefix });
     replicas.push(a);
     await oneLeader([a]);
-    const b = await startReplica('b', log, etcd.endpoint, { prefix });
+    const b = await startReplica('b', log, ha.etcd.endpoint, { prefix });
     replicas.push(b);
     await oneLeader([a, b]);
     await reportAll([a, b]);
@@ -71,7 +63,7 @@ describe.skipIf(!bin)('HA controllers: shared drains', () => {
     expect((await drainOf(b))?.reason).toBe('db migration');
 
     // A new replica with an empty state dir learns the drain from etcd before any report.
-    const c = await startReplica('c', log, etcd.endpoint, { prefix });
+    const c = await startReplica('c', log, ha.etcd.endpoint, { prefix });
     replicas.push(c);
     expect((await drainOf(c))?.reason).toBe('db migration');
     // A's lease runs out; B or C takes over and keeps the drain in DNS (nothing to write).

@@ -2,14 +2,14 @@
 // leader; the leader killed while a failover is pending -> a survivor applies it once within
 // leaseTtl + 2 s; no replica ever writes twice; hand-overs shown in status, metrics and events.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/controller/index.ts';
-import { EtcdServer, etcdBinary } from './etcd-server.ts';
+import { etcdBinary } from './etcd-server.ts';
 import {
+  haCluster,
   kill,
   leaders,
   oneLeader,
-  type Replica,
   reportAll,
   startReplica,
   status,
@@ -23,24 +23,16 @@ if (!bin) console.warn('skipping HA failover tests: no `etcd` binary (Debian pac
 const LEASE_TTL_MS = 2000;
 
 describe.skipIf(!bin)('HA controllers: election and hand-over', () => {
-  let etcd: EtcdServer;
-  const replicas: Replica[] = [];
-  beforeAll(async () => {
-    etcd = await EtcdServer.start(bin);
-  });
-  afterAll(async () => {
-    await etcd?.close();
-  });
-  afterEach(async () => {
-    for (const r of replicas.splice(0)) await r.ctl.stop();
-  });
+  const ha = haCluster(bin);
+  const replicas = ha.replicas;
 
   it.each([2, 3])(
     '%i replicas: one leader; killed with a failover pending, a survivor applies it once within leaseTtl + 2 s',
     async (n) => {
       const log = new WriteLog();
       const prefix = `/gf-test/${randomUUID()}/`;
-      for (let i = 1; i <= n; i++) replicas.push(await startReplica(`r${i}`, log, etcd.endpoint, { prefix }));
+      for (let i = 1; i <= n; i++)
+        replicas.push(await startReplica(`r${i}`, log, ha.etcd.endpoint, { prefix }));
       const leader = await oneLeader(replicas);
       for (const r of replicas) {
         const s = await status(r);
@@ -113,7 +105,8 @@ describe.skipIf(!bin)('HA controllers: election and hand-over', () => {
   it('a replica that stops gracefully resigns: the next leader is elected without waiting for the lease', async () => {
     const log = new WriteLog();
     const prefix = `/gf-test/${randomUUID()}/`;
-    for (let i = 1; i <= 2; i++) replicas.push(await startReplica(`g${i}`, log, etcd.endpoint, { prefix }));
+    for (let i = 1; i <= 2; i++)
+      replicas.push(await startReplica(`g${i}`, log, ha.etcd.endpoint, { prefix }));
     const leader = await oneLeader(replicas);
     const other = replicas.find((r) => r !== leader)!;
     const t0 = performance.now();

@@ -3,10 +3,11 @@
 // lifts it everywhere; a maintenance window added through one replica is listed by the others. With
 // etcd unreachable an override is refused (503) and nothing changes.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EtcdServer, etcdBinary } from './etcd-server.ts';
 import {
   ENV,
+  haCluster,
   kill,
   oneLeader,
   type Replica,
@@ -25,25 +26,16 @@ const overrideOf = async (r: Replica, region = 'us-east') =>
 const auth = { authorization: `Bearer ${ENV.API_TOKEN}`, 'content-type': 'application/json' };
 
 describe.skipIf(!bin)('HA controllers: shared overrides and maintenance windows', () => {
-  let etcd: EtcdServer;
-  const replicas: Replica[] = [];
-  beforeAll(async () => {
-    etcd = await EtcdServer.start(bin);
-  });
-  afterAll(async () => {
-    await etcd?.close();
-  });
-  afterEach(async () => {
-    for (const r of replicas.splice(0)) await r.ctl.stop();
-  });
+  const ha = haCluster(bin);
+  const replicas = ha.replicas;
 
   it('a force-up made through A holds on B and a new replica C; a clear through C lifts it on B', async () => {
     const log = new WriteLog();
     const prefix = `/gf-test/${randomUUID()}/`;
-    const a = await startReplica('a', log, etcd.endpoint, { prefix });
+    const a = await startReplica('a', log, ha.etcd.endpoint, { prefix });
     replicas.push(a);
     await oneLeader([a]);
-    const b = await startReplica('b', log, etcd.endpoint, { prefix });
+    const b = await startReplica('b', log, ha.etcd.endpoint, { prefix });
     replicas.push(b);
     await oneLeader([a, b]);
     // us-east is down by its checks: DNS on eu-west.
@@ -72,7 +64,7 @@ describe.skipIf(!bin)('HA controllers: shared overrides and maintenance windows'
     );
 
     // A new replica with an empty state dir learns the override from etcd before any report.
-    const c = await startReplica('c', log, etcd.endpoint, { prefix });
+    const c = await startReplica('c', log, ha.etcd.endpoint, { prefix });
     replicas.push(c);
     expect((await overrideOf(c))?.reason).toBe('checks wrong');
 

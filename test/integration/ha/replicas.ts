@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
@@ -11,6 +12,7 @@ import { silentLogger } from '../../../src/log/index.ts';
 import type { Change, RecordSet } from '../../../src/model/index.ts';
 import type { StatusDoc } from '../../../src/server/index.ts';
 import { round } from '../../helpers/reports.ts';
+import { EtcdServer } from './etcd-server.ts';
 
 export const KEYS = { p1: 'key-one-0123456789', p2: 'key-two-0123456789', p3: 'key-three-0123456789' };
 export const ENV = { K1: KEYS.p1, K2: KEYS.p2, K3: KEYS.p3, API_TOKEN: 'secret-token-xyz' };
@@ -152,4 +154,32 @@ export async function oneLeader(replicas: readonly Replica[], ms = 15_000): Prom
     ms,
   );
   return leaders(replicas)[0]!;
+}
+
+/**
+ * Called inside a describe: one etcd for the block (from `bin`), and after each test every replica
+ * pushed onto `replicas` is stopped. Read `etcd` inside tests, once beforeAll has run.
+ */
+export function haCluster(bin: string | undefined): {
+  readonly etcd: EtcdServer;
+  readonly replicas: Replica[];
+} {
+  let etcd: EtcdServer | undefined;
+  const replicas: Replica[] = [];
+  beforeAll(async () => {
+    etcd = await EtcdServer.start(bin);
+  });
+  afterAll(async () => {
+    await etcd?.close();
+  });
+  afterEach(async () => {
+    for (const r of replicas.splice(0)) await r.ctl.stop();
+  });
+  return {
+    get etcd() {
+      if (!etcd) throw new Error('etcd is not started yet (read it inside a test)');
+      return etcd;
+    },
+    replicas,
+  };
 }

@@ -2,33 +2,20 @@
 // builtin store at once (provider redundancy): plan shows one banner per provider, apply --assume
 // fails a region over on both, plan --expect-no-changes then exits 0; a wrong key exits 1 with the
 // remedy and without the key.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { runGeofailover } from '../../helpers/cli.ts';
 import { dnsAnswer, failover, KEY_ENV, REGIONS, weighted } from './harness.ts';
 import { missing, type PdnsServer, startPdns } from './pdns-server.ts';
 
 const why = missing();
 if (why) console.warn(`skipping PowerDNS CLI tests: ${why}`);
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
-      env: { ...process.env, ...env, GEOFAILOVER_LOG_LEVEL: 'error' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
+const run = (args: string[], env: Record<string, string>) =>
+  runGeofailover(args, { ...process.env, ...env, GEOFAILOVER_LOG_LEVEL: 'error' });
 
 describe.skipIf(why !== undefined)('geofailover CLI with a powerdns provider', () => {
   let pdns: PdnsServer;
@@ -69,22 +56,22 @@ describe.skipIf(why !== undefined)('geofailover CLI with a powerdns provider', (
 
   it('validate warns that PowerDNS publishes the weighted record without weights', async () => {
     const r = await run(['validate', '--config', file], { [KEY_ENV]: pdns.apiKey });
-    expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/warning: .*provider pdns \(powerdns\): PowerDNS records carry no weights/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*provider pdns \(powerdns\): PowerDNS records carry no weights/);
   });
 
   it('plans per provider, applies a failover to both, then finds nothing left', async () => {
     const env = { [KEY_ENV]: pdns.apiKey };
     const plan = await run(['plan', '--config', file], env);
-    expect(plan.code, plan.err).toBe(0);
-    expect(plan.out).toContain('zone cli.example.com. / provider pdns (powerdns)');
-    expect(plan.out).toContain('zone cli.example.com. / provider local (builtin)');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('zone cli.example.com. / provider pdns (powerdns)');
+    expect(plan.stdout).toContain('zone cli.example.com. / provider local (builtin)');
     const apply = await run(['apply', '--config', file, '--assume', 'us-east=down'], env);
-    expect(apply.code, apply.err).toBe(0);
-    expect(apply.out).toMatch(
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toMatch(
       /applied \d+ change\(s\) to cli\.example\.com\. \(pdns\); planning again finds no changes/,
     );
-    expect(apply.out).toMatch(
+    expect(apply.stdout).toMatch(
       /applied \d+ change\(s\) to cli\.example\.com\. \(local\); planning again finds no changes/,
     );
     expect(await dnsAnswer(pdns.dnsPort, 'app.cli.example.com', 'A')).toEqual(['198.51.100.20']);
@@ -94,25 +81,25 @@ describe.skipIf(why !== undefined)('geofailover CLI with a powerdns provider', (
       ['plan', '--config', file, '--assume', 'us-east=down', '--expect-no-changes'],
       env,
     );
-    expect(again.code, again.out + again.err).toBe(0);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
   }, 60_000);
 
   it('a wrong key exits 1 with the remedy and never prints the key', async () => {
     const wrong = 'wrong-key-should-not-leak';
     const r = await run(['plan', '--config', file], { [KEY_ENV]: wrong });
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(
+    expect(r.stderr).toMatch(
       /powerdns provider pdns, zone cli\.example\.com\.: PowerDNS refused the API key \(HTTP 401\)/,
     );
-    expect(r.err).toMatch(
+    expect(r.stderr).toMatch(
       /remedy: put the server's api-key \(pdns\.conf\) in the environment variable PDNS_TEST_API_KEY/,
     );
-    expect(r.out + r.err).not.toContain(wrong);
-    expect(r.out + r.err).not.toContain(pdns.apiKey);
+    expect(r.stdout + r.stderr).not.toContain(wrong);
+    expect(r.stdout + r.stderr).not.toContain(pdns.apiKey);
     // and with the right key there is still nothing to do
     const ok = await run(['plan', '--config', file, '--assume', 'us-east=down', '--expect-no-changes'], {
       [KEY_ENV]: pdns.apiKey,
     });
-    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
   }, 60_000);
 });

@@ -5,10 +5,6 @@ import { Resolver } from 'node:dns/promises';
 import { stringify } from 'yaml';
 import { createProvider, type DnsProvider } from '../../../providers/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 
 export const KEY_ENV = 'PDNS_TEST_API_KEY';
 export const OWNER = 'shop-prod';
@@ -68,32 +64,6 @@ export async function open(config: Config, key: string): Promise<DnsProvider> {
   return createProvider('pdns', { owner: config.owner, config, env: { [KEY_ENV]: key } });
 }
 
-export async function plan(
-  config: Config,
-  p: DnsProvider,
-  assume: Record<string, RegionStatus> = {},
-  adopt = false,
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, p, assumeStates(config, new Map(Object.entries(assume))), {
-    adopt,
-  });
-}
-
-/** Plan, apply through the applier, and re-plan (the applier throws if anything is left). */
-export async function converge(
-  config: Config,
-  p: DnsProvider,
-  assume: Record<string, RegionStatus> = {},
-  adopt = false,
-) {
-  const zp = await plan(config, p, assume, adopt);
-  const outcome = await applyZonePlan(zp, p, {
-    mode: 'apply',
-    replan: () => plan(config, p, assume, adopt),
-  });
-  return { plan: zp, outcome };
-}
-
 /** What the server answers over DNS (its own listener on loopback). */
 export async function dnsAnswer(port: number, name: string, type: 'A' | 'AAAA' | 'TXT'): Promise<string[]> {
   const r = new Resolver({ timeout: 2000, tries: 1 });
@@ -107,3 +77,5 @@ export async function dnsAnswer(port: number, name: string, type: 'A' | 'AAAA' |
     throw err;
   }
 }
+
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';

@@ -2,11 +2,11 @@
 // validate warns about weighted, plan -> apply -> plan --expect-no-changes, a failover by --assume, the
 // TSIG secret from a file, and a missing secret exiting with one message naming the variable. The
 // secret never appears in the output.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGeofailover } from '../../helpers/cli.ts';
 import { RECORDS, REGIONS } from './helpers.ts';
 import { hasBinary, KEY_NAME, kdigAxfr, type RunningServer, startKnot } from './servers.ts';
 
@@ -47,19 +47,8 @@ describe.skipIf(skip)('geofailover CLI on an rfc2136 provider (knotd)', () => {
     return file;
   }
 
-  function cli(args: string[], env: Record<string, string> = {}) {
-    const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
-      env: { PATH: process.env.PATH, HOME: dir, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on('close', (code) => resolve({ code, stdout, stderr })),
-    );
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runGeofailover(args, { PATH: process.env.PATH, HOME: dir, ...env });
 
   it('validate, plan, apply, a failover by --assume, and plan --expect-no-changes', async () => {
     const config = writeConfig({ secretEnv: 'GF_TSIG' });

@@ -1,12 +1,12 @@
 // The geofailover CLI (a real child process) on a route53 provider pointing at the fake API:
 // plan -> apply -> plan --expect-no-changes, a failover by --assume, and bad input (unknown hosted
 // zone, missing credentials) exiting 1 with a message naming the zone and nothing written.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeRoute53, type FakeZone } from '../../fakes/route53/index.ts';
+import { runGeofailover } from '../../helpers/cli.ts';
 import { RECORDS, REGIONS } from './helpers.ts';
 
 let fake: FakeRoute53;
@@ -48,17 +48,7 @@ function writeConfig(hostedZoneId: string): string {
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_EC2_METADATA_DISABLED: 'true' };
   const creds = { AWS_ACCESS_KEY_ID: 'AKIDCLITEST', AWS_SECRET_ACCESS_KEY: 'cli-secret-not-real' };
-  const child = spawn(process.execPath, ['bin/geofailover.js', ...args], {
-    env: { ...base, ...creds, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
+  return runGeofailover(args, { ...base, ...creds, ...env });
 }
 
 describe('geofailover CLI on route53 (fake API)', () => {

@@ -1,13 +1,15 @@
 // Shared by the Route 53 integration tests: a config with failover, weighted and geo records on a
-// route53 provider, and plan -> apply -> re-plan through the real policy, planner and applier.
-
+// route53 provider, plan -> apply -> re-plan through the real policy, planner and applier, and a
+// moto_server zone per test (motoZone).
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
-import type { Route53Config } from '../../../providers/route53/index.ts';
+import { type Route53Config, resetBudgets } from '../../../providers/route53/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
 import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
 import type { RegionStatus } from '../../../src/model/index.ts';
 import type { ZonePlan } from '../../../src/plan/index.ts';
 import { assumeStates } from '../../../src/policy/index.ts';
+import { createZone, type MotoServer, startMoto } from '../../helpers/moto.ts';
 
 export const ZONE = 'example.com.';
 export const OWNER = 'shop';
@@ -132,4 +134,29 @@ export function awsConfig(config: Config): Route53Config {
   const p = config.providers.aws;
   if (p?.kind !== 'route53') throw new Error('test config has no route53 provider "aws"');
   return p;
+}
+
+/**
+ * Called inside a describe: moto_server for the block (with dummy credentials), and before each test
+ * a reset, fresh request budgets and a new example.com zone. Read `url` and `zoneId` inside tests.
+ */
+export function motoZone(): { readonly url: string; readonly zoneId: string } {
+  const state = { url: '', zoneId: '' };
+  let moto: MotoServer | undefined;
+  let restore: (() => void) | undefined;
+  beforeAll(async () => {
+    restore = dummyCredentials();
+    moto = await startMoto();
+    state.url = moto.url;
+  });
+  afterAll(async () => {
+    await moto?.stop();
+    restore?.();
+  });
+  beforeEach(async () => {
+    resetBudgets();
+    await moto!.reset();
+    state.zoneId = await createZone(state.url);
+  });
+  return state;
 }

@@ -2,98 +2,29 @@
 // loopback port and reset between tests): plan -> apply -> re-plan == 0 changes for failover,
 // weighted and geo records and for a region failover. Moto's known gaps (always INSYNC, DELETE not
 // checked against current values, no NextRecordIdentifier, no throttling) are covered by the fake.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Route53Provider, resetBudgets } from '../../../providers/route53/index.ts';
+import { describe, expect, it } from 'vitest';
+import { Route53Provider } from '../../../providers/route53/index.ts';
 import { applyZonePlan } from '../../../src/controller/index.ts';
+import { motoMissing } from '../../helpers/moto.ts';
 import {
   awsConfig,
   converge,
-  dummyCredentials,
   FAST,
   makeConfig,
+  motoZone,
   OWNER,
   plan,
   providerConfig,
   RECORDS,
 } from './helpers.ts';
 
-function hasMoto(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v moto_server'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const has = hasMoto();
-if (!has)
-  console.warn('skipping route53 moto tests: moto_server is not installed (pip install "moto[server]")');
+if (motoMissing) console.warn(`skipping route53 moto tests: ${motoMissing}`);
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-async function waitReady(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`moto_server at ${url} not ready after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-describe.skipIf(!has)('route53 adapter on moto_server', () => {
-  let moto: ChildProcess;
-  let url = '';
-  let restore: () => void;
-  let zoneId = '';
-
-  beforeAll(async () => {
-    restore = dummyCredentials();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    await waitReady(url, 30_000);
-  });
-
-  afterAll(async () => {
-    if (moto && moto.exitCode === null) {
-      const exited = new Promise((r) => moto.once('exit', r));
-      moto.kill('SIGTERM');
-      await exited;
-    }
-    restore?.();
-  });
-
-  beforeEach(async () => {
-    resetBudgets();
-    const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
-    expect(res.ok).toBe(true);
-    const client = new Route53Client({ region: 'us-east-1', endpoint: url, maxAttempts: 1 });
-    const out = await client.send(
-      new CreateHostedZoneCommand({
-        Name: 'example.com',
-        CallerReference: `t-${Date.now()}-${Math.random()}`,
-      }),
-    );
-    zoneId = out.HostedZone!.Id!;
-    client.destroy();
-  });
+describe.skipIf(motoMissing !== undefined)('route53 adapter on moto_server', () => {
+  const moto = motoZone();
 
   function setup(records: readonly object[]) {
-    const config = makeConfig(providerConfig(url, zoneId.replace('/hostedzone/', '')), records);
+    const config = makeConfig(providerConfig(moto.url, moto.zoneId), records);
     return { config, provider: new Route53Provider('aws', awsConfig(config), OWNER, FAST) };
   }
 

@@ -1,13 +1,10 @@
 // A real BIND 9 secondary for the hidden-primary tests: named started in the foreground with a temp
 // config (the README's snippet) that transfers example.com from our server with a TSIG key.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import type { Secondary } from './knot-secondary.ts';
-
-const run = promisify(execFile);
+import { asSecondary, type Secondary } from './knot-secondary.ts';
 
 export async function startBindSecondary(options: {
   port: number;
@@ -40,41 +37,9 @@ zone "example.com" {
 };
 `,
   );
-  let log = '';
-  const proc: ChildProcess = spawn('named', ['-g', '-n', '1', '-c', conf], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout?.on('data', (d) => (log += d));
-  proc.stderr?.on('data', (d) => (log += d));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  const dig = async (name: string, type: string) => {
-    const { stdout } = await run(
-      'kdig',
-      ['@127.0.0.1', '-p', String(options.port), '+time=1', '+retry=0', '+short', '+norec', name, type],
-      { timeout: 5000 },
-    );
-    return stdout
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !l.startsWith(';'));
-  };
-  return {
-    port: options.port,
-    log: () => log,
-    answer: async (name, type) => (await dig(name, type)).sort(),
-    serial: async () => {
-      try {
-        const soa = (await dig('example.com', 'SOA'))[0];
-        return soa ? Number(soa.split(/\s+/)[2]) : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    close: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return asSecondary(
+    spawn('named', ['-g', '-n', '1', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    options.port,
+    dir,
+  );
 }

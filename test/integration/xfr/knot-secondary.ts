@@ -1,5 +1,6 @@
 // A real Knot DNS secondary for the hidden-primary tests: knotd started with a temp config that
-// transfers example.com from our server with a TSIG key and accepts our NOTIFY.
+// transfers example.com from our server with a TSIG key and accepts our NOTIFY; asSecondary serves
+// bind-secondary.ts too.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -77,15 +78,22 @@ zone:
     acl: notify-from-primary
 `,
   );
+  return asSecondary(spawn('knotd', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] }), options.port, dir);
+}
+
+/**
+ * A started secondary server process (knotd, named) as a Secondary: its output collected for log(),
+ * kdig queries against its port, and close() stopping it (SIGKILL after 5 s) and removing `dir`.
+ */
+export function asSecondary(proc: ChildProcess, port: number, dir: string): Secondary {
   let log = '';
-  const proc: ChildProcess = spawn('knotd', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout?.on('data', (d) => (log += d));
   proc.stderr?.on('data', (d) => (log += d));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const kdig = async (name: string, type: string) => {
     const { stdout } = await run(
       'kdig',
-      ['@127.0.0.1', '-p', String(options.port), '+time=1', '+retry=0', '+short', '+norec', name, type],
+      ['@127.0.0.1', '-p', String(port), '+time=1', '+retry=0', '+short', '+norec', name, type],
       { timeout: 5000 },
     );
     return stdout
@@ -94,7 +102,7 @@ zone:
       .filter((l) => l !== '' && !l.startsWith(';'));
   };
   return {
-    port: options.port,
+    port,
     log: () => log,
     answer: async (name, type) => (await kdig(name, type)).sort(),
     serial: async () => {
