@@ -76,9 +76,13 @@ describe.skipIf(!bin)('HA controllers: builtin zones', () => {
         (v) => v === '198.51.100.10',
       );
     const follower = replicas.find((r) => r !== leader)!;
-    const applied = follower.ctl.events
-      .since(0, 1000, ['apply'])
-      .filter((e) => e.origin === undefined && e.zone === 'example.com.');
+    // The apply event is written once the change is confirmed on the DNS server (after status already
+    // shows the new answer), so wait for it rather than race it.
+    const applies = () =>
+      follower.ctl.events
+        .since(0, 1000, ['apply'])
+        .filter((e) => e.origin === undefined && e.zone === 'example.com.');
+    const applied = await until(applies, (list) => list.length >= 2);
     expect(applied.length).toBe(2);
     // Confirmed on the follower's own DNS server over real UDP.
     const last = applied.at(-1) as { visible?: { nameserver: string; visibleMs: number | null }[] };
