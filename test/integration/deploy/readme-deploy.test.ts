@@ -31,7 +31,9 @@ describe('README "Deploy"', () => {
     expect(section.length).toBeGreaterThan(2000);
     for (const word of ['Route 53', 'Cloudflare', 'probe agent', 'HA', 'systemd', 'CronJob', 'Grafana'])
       expect(section).toContain(word);
-    expect(section).toContain('see the TLS section');
+    // TLS has its own section; Deploy links to it, and the link's target exists.
+    expect(section).toContain('see [TLS](#tls-on-the-report-channel-and-the-api)');
+    expect(readme).toMatch(/^## TLS on the report channel and the API$/m);
   });
 
   it('names only repository paths that exist', () => {
