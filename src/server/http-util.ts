@@ -1,5 +1,4 @@
-// Small helpers for the controller's node:http API: JSON replies, bounded JSON bodies, bearer auth.
-import { timingSafeEqual } from 'node:crypto';
+// Small helpers for the controller's node:http API: JSON replies, bounded JSON bodies (bearer tokens: tokens.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class HttpError extends Error {
@@ -70,26 +69,5 @@ export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'body is not valid JSON', 'malformed-json');
-  }
-}
-
-/**
- * Mutating endpoints need `Authorization: Bearer <token>`. With no token configured they are
- * refused (403): an unauthenticated controller must not be steerable by anyone who can reach it.
- */
-export function checkBearer(req: IncomingMessage, token: string | undefined): void {
-  if (token === undefined) {
-    throw new HttpError(
-      403,
-      'mutating API calls are disabled: no controller.tokenEnv is configured',
-      'no-token-configured',
-    );
-  }
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(.+)$/i.exec(header);
-  const given = Buffer.from(m?.[1]?.trim() ?? '');
-  const want = Buffer.from(token);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) {
-    throw new HttpError(401, 'missing or wrong bearer token', 'unauthorized');
   }
 }

@@ -3,7 +3,7 @@
 
 export { apiRoutes, type ControllerApi } from './api.ts';
 export { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
-export { checkBearer, HttpError, readBody, readJson, sendJson, sendText } from './http-util.ts';
+export { HttpError, readBody, readJson, sendJson, sendText } from './http-util.ts';
 export { ControllerMetrics } from './metrics.ts';
 export {
   type OperatorApi,
