@@ -216,6 +216,24 @@ function serveTcp(socket: Socket, engine: Answerer, active: () => void, xfr?: Tr
 function noop(): void {}
 
 /**
+ * For a bound socket handed over by the parent: child_process rebuilds it with `new dgram.Socket(type)`,
+ * so it has Node's default lookup, which answers even an IP literal through process.nextTick: one deferred
+ * callback per answer sent, 10-20% of a worker's CPU. Node offers no public way to set the lookup
+ * of a received socket, so set the one its handle uses (the bound function dgram.send calls with
+ * (address, callback)). If Node's internals ever differ, the socket keeps its default lookup: slower,
+ * still correct.
+ */
+export function useLiteralLookup(socket: UdpSocket): void {
+  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  const handle =
+    state && (socket as unknown as Record<symbol, { handle?: { lookup?: unknown } }>)[state]?.handle;
+  if (!handle || typeof handle.lookup !== 'function') return;
+  const family = socket.address().family === 'IPv6' ? 6 : 4;
+  handle.lookup = (address: string, callback: (err: null, address: string, family: number) => void) =>
+    callback(null, address, family);
+}
+
+/**
  * We only ever send to the address a datagram came from, an IP literal: answer the socket's lookup
  * at once instead of through dns.lookup's deferred callback (measured: 10-20% less CPU per answer).
  * Worker children get their sockets from the parent with Node's default lookup, which is correct too.

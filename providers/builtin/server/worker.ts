@@ -6,7 +6,7 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { DnsEngine } from './engine.ts';
 import { openGeoLocator } from './geo-open.ts';
-import { closeUdp, serveTcpServer, serveUdp } from './transport.ts';
+import { closeUdp, serveTcpServer, serveUdp, useLiteralLookup } from './transport.ts';
 import type { FromWorker, ToWorker, ZonesData } from './worker-protocol.ts';
 import { servedZonesOf } from './zones.ts';
 
@@ -68,6 +68,7 @@ function onMessage(msg: ToWorker, handle: unknown): void {
       return;
     case 'udp': {
       const socket = handle as UdpSocket;
+      useLiteralLookup(socket);
       serveUdp(socket, engine!);
       udp.push(socket);
       maybeReady();
