@@ -123,6 +123,10 @@ export class ZoneReconciler {
 
   async pass(triggers: readonly Trigger[]): Promise<void> {
     const t0 = performance.now();
+    // When this pass began and when it started writing: an HA replica's events then show that every
+    // read began, and every write was sent, while it was allowed to write (chaos scenario 9 checks).
+    const startedAt = new Date().toISOString();
+    let writeStartedAt: string | undefined;
     const trigger = [...new Set(triggers.map((t) => t.kind))].join(',');
     const causeAt = triggers.reduce<number | undefined>(
       (m, t) => (t.at === undefined ? m : m === undefined ? t.at : Math.min(m, t.at)),
@@ -226,6 +230,7 @@ export class ZoneReconciler {
         return;
       }
       const applyStart = performance.now();
+      writeStartedAt = new Date().toISOString();
       const outcome = await applyZonePlan(plan, this.d.provider, {
         mode: 'apply',
         replan: () => planZoneOf(this.d.config, this.d.zone, this.d.provider, states),
@@ -243,6 +248,8 @@ export class ZoneReconciler {
         changes,
         trigger,
         result: outcome.status,
+        startedAt,
+        writeStartedAt,
         applyMs: Math.round(applyMs * 100) / 100,
         ...(outcome.result?.syncMs === undefined ? {} : { syncMs: outcome.result.syncMs }),
         visible: visible.nameservers,
@@ -277,7 +284,7 @@ export class ZoneReconciler {
         visible: visible.nameservers.map((n) => ({ nameserver: n.nameserver, visibleMs: n.visibleMs })),
       });
     } catch (err) {
-      this.failed(err, plan, end);
+      this.failed(err, plan, end, { startedAt, ...(writeStartedAt ? { writeStartedAt } : {}) });
     }
   }
 
@@ -285,6 +292,8 @@ export class ZoneReconciler {
     err: unknown,
     plan: ZonePlan | undefined,
     end: (r: ReconcileView['result'], x?: Partial<ReconcileView>) => void,
+    /** When the pass began, and when it began writing (absent: it failed before sending any write). */
+    when: { startedAt: string; writeStartedAt?: string },
   ) {
     this.failures++;
     const conflict = err instanceof ConflictError;
@@ -304,6 +313,8 @@ export class ZoneReconciler {
       attempt: this.failures,
       retryInMs: delay,
       ...(plan ? { checksum: plan.checksum, changes: plan.changes.length } : {}),
+      stage: when.writeStartedAt ? 'write' : 'read',
+      ...when,
     });
     this.d.logger.error(
       { zone: this.zone, provider: this.d.provider.id, err, retryInMs: delay },

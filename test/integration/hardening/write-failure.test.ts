@@ -97,6 +97,14 @@ describe.skipIf(skip !== undefined)('a provider that cannot write', () => {
 
     const failing = await until(status, (s) => s.zones[0]?.error !== undefined);
     expect(failing.zones[0]!.error!.message).toMatch(/read-only|EROFS/i);
+    // The event says the write was sent (the store refused it), and when.
+    const { events } = (await (await fetch(`${ctl.url}/v1/events?type=apply-error`)).json()) as {
+      events: { stage?: string; startedAt?: string; writeStartedAt?: string }[];
+    };
+    expect(events.at(-1)?.stage).toBe('write');
+    expect(Date.parse(events.at(-1)!.writeStartedAt!)).toBeGreaterThanOrEqual(
+      Date.parse(events.at(-1)!.startedAt!),
+    );
     // It stays visible across retries, not only until the next pass.
     await new Promise((r) => setTimeout(r, 2500));
     const still = await status();

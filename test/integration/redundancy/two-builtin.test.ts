@@ -175,6 +175,20 @@ verify: { timeout: 3s }
     expect(JSON.stringify(applyA)).toContain(serverOf('a'));
     expect(JSON.stringify(applyA)).not.toContain(serverOf('b'));
     expect(await answer(serverOf('b'), 'app.example.com')).toEqual(US);
+    // Each event says when its pass began and when it began writing; b failed reading, before any write.
+    const a = applyA as { startedAt?: string; writeStartedAt?: string };
+    expect(Date.parse(a.writeStartedAt!)).toBeGreaterThanOrEqual(Date.parse(a.startedAt!));
+    const errors = (
+      (await (await fetch(`${ctl.url}/v1/events?type=apply-error`)).json()) as {
+        events: { provider?: string; stage?: string; startedAt?: string; writeStartedAt?: string }[];
+      }
+    ).events.filter((e) => e.provider === 'b');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e.stage).toBe('read');
+      expect(Number.isNaN(Date.parse(e.startedAt!))).toBe(false);
+      expect(e.writeStartedAt).toBeUndefined();
+    }
     const metrics = await (await fetch(`${ctl.url}/metrics`)).text();
     expect(metrics).toMatch(/geofailover_provider_failing\{provider="b",zone="example.com."\} 1/);
     expect(metrics).toMatch(/geofailover_provider_failing\{provider="a",zone="example.com."\} 0/);
