@@ -125,10 +125,12 @@ export function controllerApi(p: ApiParts): ControllerApi {
           ...(type ? { type } : {}),
           snapshot: engine.snapshot(),
           states: engine.regionStates(),
-          // A zone on several providers: what its first provider publishes (reconcilers are in config order).
-          published: [
-            ...new Map([...reconcilers.values()].reverse().map((r) => [r.zone, r.view().records])).values(),
-          ].flat(),
+          published: (zone, provider) => {
+            const view = [...reconcilers.values()]
+              .map((r) => r.view())
+              .find((v) => v.zone === zone && v.provider === provider);
+            return view?.records ?? [];
+          },
           events: events.since(undefined, 10_000, ['region-transition']),
         });
       } catch (err) {

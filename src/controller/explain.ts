@@ -1,7 +1,7 @@
 // `explain`: why a record answers what it answers now, as a chain from the published answer to the
 // policy rule that chose it, the region states it depends on, and the votes and thresholds behind
 // each region's last transition (from the event log). A pure function of what the controller holds.
-import type { Config, RecordConfig, ZoneConfig } from '../config/index.ts';
+import { type Config, type RecordConfig, type ZoneConfig, zoneProviders } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
 import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
@@ -12,7 +12,10 @@ export interface ExplainDoc {
   name: string;
   type: string;
   zone: string;
+  /** The zone's first provider: `sets[].published` is what it serves. */
   provider: string;
+  /** Every provider of the zone, in config order (a zone on `providers: [a, b]` has several). */
+  providers: string[];
   policy: RecordConfig['policy'];
   sets: {
     setId?: string;
@@ -25,6 +28,8 @@ export interface ExplainDoc {
     inSync: boolean;
     explanation: string;
     reason: { code: string; region?: string; detail?: string };
+    /** The same set on the zone's other providers, each planned against what it serves. */
+    otherProviders?: { provider: string; published: string[]; desired: string[]; inSync: boolean }[];
   }[];
   regions: {
     id: string;
@@ -90,27 +95,57 @@ export function explain(input: {
   type?: string;
   snapshot: HealthSnapshot;
   states: RegionStates;
-  published: readonly RecordSet[];
+  /** What a provider serves in a zone now (as last read by its reconciler). */
+  published: (zone: string, provider: string) => readonly RecordSet[];
   events: readonly StoredEvent[];
 }): ExplainDoc {
   const { config, snapshot } = input;
   const { zone, record } = findRecord(config, input.name, input.type);
   const name = normaliseName(record.name);
-  const mine = input.published.filter((r) => r.name === name && r.type === record.type);
-  const desired = desiredRecords(config, { ...zone, records: [record] }, input.states, mine);
-  const sets = desired.map((d) => {
-    const pub = mine.find((p) => (p.setId ?? '') === (d.record.setId ?? ''));
+  const zoneName = normaliseName(zone.name);
+  const providers = zoneProviders(zone);
+  // Each provider is planned against what it serves (keep-last answers can differ between them).
+  const per = providers.map((provider) => {
+    const mine = input.published(zoneName, provider).filter((r) => r.name === name && r.type === record.type);
+    const desired = desiredRecords(config, { ...zone, records: [record] }, input.states, mine);
+    return { provider, mine, desired };
+  });
+  const setOf = (p: (typeof per)[number], setId: string | undefined) => {
+    const d = p.desired.find((x) => (x.record.setId ?? '') === (setId ?? ''));
+    const pub = p.mine.find((x) => (x.setId ?? '') === (setId ?? ''));
     const published = pub?.values ?? [];
+    const desired = d?.record.values ?? [];
+    const weight = pub?.weight ?? d?.record.weight;
+    return {
+      d,
+      pub,
+      published,
+      desired,
+      inSync: published.join() === desired.join() && weight === d?.record.weight,
+    };
+  };
+  const first = per[0]!;
+  const sets = first.desired.map((d) => {
+    const here = setOf(first, d.record.setId);
+    const others = per.slice(1).map((p) => {
+      const there = setOf(p, d.record.setId);
+      return {
+        provider: p.provider,
+        published: there.published,
+        desired: there.desired,
+        inSync: there.inSync,
+      };
+    });
     return {
       ...(d.record.setId === undefined ? {} : { setId: d.record.setId }),
       ...(d.record.geo === undefined ? {} : { geo: d.record.geo }),
-      ...(d.record.weight === undefined ? {} : { weight: pub?.weight ?? d.record.weight }),
-      published,
+      ...(d.record.weight === undefined ? {} : { weight: here.pub?.weight ?? d.record.weight }),
+      published: here.published,
       desired: d.record.values,
-      inSync:
-        published.join() === d.record.values.join() && (pub?.weight ?? d.record.weight) === d.record.weight,
+      inSync: here.inSync,
       explanation: d.explanation,
       reason: d.reason,
+      ...(others.length > 0 ? { otherProviders: others } : {}),
     };
   });
   const regions = policyRegions(record.policy).map((id) => {
@@ -196,8 +231,9 @@ export function explain(input: {
     version: 1,
     name,
     type: record.type,
-    zone: normaliseName(zone.name),
+    zone: zoneName,
     provider: zone.provider,
+    providers,
     policy: record.policy,
     sets,
     regions,
@@ -217,15 +253,20 @@ export function explain(input: {
 /** The chain as text, for the CLI. */
 export function renderExplain(d: ExplainDoc): string {
   const out: string[] = [];
-  out.push(`${d.name} ${d.type} (zone ${d.zone}, provider ${d.provider}) · ${d.policy.kind} policy`);
+  const on = d.providers.length > 1 ? `providers ${d.providers.join(', ')}` : `provider ${d.provider}`;
+  out.push(`${d.name} ${d.type} (zone ${d.zone}, ${on}) · ${d.policy.kind} policy`);
   if (d.failStatic) out.push('  FAIL STATIC: too few fresh probers; DNS is held as it is');
   for (const s of d.sets) {
     const label = s.setId
       ? `set ${s.setId}${s.weight === undefined ? '' : ` (weight ${s.weight})`}`
       : 'answer';
     out.push(
-      `  ${label}: ${s.published.join(', ') || '(not published)'}${s.inSync ? '' : `  (pending -> ${s.desired.join(', ')})`}`,
+      `  ${label}${s.otherProviders ? ` on ${d.provider}` : ''}: ${s.published.join(', ') || '(not published)'}${s.inSync ? '' : `  (pending -> ${s.desired.join(', ')})`}`,
     );
+    for (const o of s.otherProviders ?? [])
+      out.push(
+        `    on ${o.provider}: ${o.published.join(', ') || '(not published)'}${o.inSync ? '' : `  (pending -> ${o.desired.join(', ')})`}`,
+      );
     out.push(`    because ${s.explanation}`);
   }
   out.push('  regions:');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, type DnsProvider } from '../../../providers/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
+import { type ExplainDoc, renderExplain } from '../../../src/controller/explain.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
@@ -195,6 +196,15 @@ verify: { timeout: 3s }
     expect(metrics).toMatch(
       /geofailover_reconciles_total\{zone="example.com.",provider="a",result="changed"\} [1-9]/,
     );
+    // explain names both providers: a serves the new answer, b is still pending with the old one
+    const doc = (await (await fetch(`${ctl.url}/v1/explain?name=app.example.com`)).json()) as ExplainDoc;
+    expect(doc.providers).toEqual(['a', 'b']);
+    expect(doc.sets[0]!.published).toEqual(EU);
+    expect(doc.sets[0]!.inSync).toBe(true);
+    expect(doc.sets[0]!.otherProviders).toEqual([
+      { provider: 'b', published: US, desired: EU, inSync: false },
+    ]);
+    expect(renderExplain(doc)).toMatch(/on b: 192\.0\.2\.10 {2}\(pending -> 198\.51\.100\.10\)/);
     // the CLI's table: one row per provider with its state
     const { renderStatus } = await import('../../../src/cli/commands/status.ts');
     const text = renderStatus(s);
