@@ -8,6 +8,7 @@ import { type GeoLocator, type Located, UNKNOWN } from './geo.ts';
 import { CLASS_ANY, CLASS_IN, type Query, RCODE, TYPE } from './query.ts';
 import { resolve } from './resolve.ts';
 import { assemble, udpLimit } from './respond.ts';
+import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import { scanQuery } from './scan.ts';
 import { pickIndex } from './weighted.ts';
 import { ServedZones } from './zones.ts';
@@ -46,6 +47,9 @@ export interface EngineOptions {
 export class DnsEngine {
   private zones = new ServedZones([]);
   private readonly cache = new AnswerCache();
+  private readonly responses = new ResponseCache();
+  /** Set by answer(): the response it built depends only on the query's bytes and the zone data. */
+  private keep: CachedResponse['counts'] | false = false;
   private readonly peers = new Map<string, Located>();
   private readonly geo: GeoLocator;
   private readonly payload: number;
@@ -78,6 +82,7 @@ export class DnsEngine {
   setZones(zones: ServedZones): void {
     this.zones = zones;
     this.cache.clear();
+    this.responses.clear();
   }
 
   stats(): DnsStats {
@@ -88,6 +93,18 @@ export class DnsEngine {
   handle(buf: Buffer, transport: Transport, peer: string): Buffer | undefined {
     this.counters.received++;
     let query: Query | undefined;
+    // A repeated UDP query: the same response with its id patched (response-cache.ts).
+    const key = transport === 'udp' ? this.responses.keyOf(buf) : undefined;
+    if (key !== undefined) {
+      const hit = this.responses.get(key);
+      if (hit) {
+        this.counters.answered++;
+        this.cache.hits++;
+        if (hit.counts) this.counters[hit.counts]++;
+        return ResponseCache.answer(hit, buf);
+      }
+    }
+    this.keep = false;
     try {
       query = scanQuery(buf);
       if (!query) {
@@ -101,6 +118,7 @@ export class DnsEngine {
       }
       const out = this.answer(query, transport, peer);
       this.counters.answered++;
+      if (key !== undefined && this.keep !== false) this.responses.set(key, out, this.keep);
       return out;
     } catch (err) {
       this.counters.servfail++;
@@ -210,6 +228,14 @@ export class DnsEngine {
       c.truncated++;
       return assemble(q, { ...parts, tc: true });
     }
+    // Kept for the next identical query when nothing but its bytes chose it: one answer variant (no
+    // weighted pick), and a location from the query's own client subnet, not from its source address.
+    if (
+      cached.aa &&
+      cached.variants.length === 1 &&
+      (!cached.geo || (ecs !== undefined && ecs.sourcePrefix > 0))
+    )
+      this.keep = v.rcode === RCODE.NXDOMAIN ? 'nxdomain' : v.rcode === RCODE.REFUSED ? 'refused' : undefined;
     return out;
   }
 

@@ -97,6 +97,32 @@ describe('DnsEngine', () => {
     expect(addrs(parse(e.handle(query('app.example.com'), 'udp', '')))).toEqual(['192.0.2.77']);
   });
 
+  it('answers a repeated UDP query from its bytes: the id patched, the counters counted', () => {
+    const e = engine();
+    const fr = (id: number, ip = '81.2.3.0') =>
+      query('www.example.com', { id, edns: { options: [ecsOption(ip, 24)] } });
+    const first = e.handle(fr(1), 'udp', '192.0.2.99')!;
+    const again = e.handle(fr(2), 'udp', '192.0.2.99')!;
+    expect(again.readUInt16BE(0)).toBe(2);
+    expect(again.subarray(2)).toEqual(first.subarray(2));
+    // the client subnet is part of the query's bytes: another subnet is located on its own
+    expect(addrs(parse(e.handle(fr(3, '192.0.2.0'), 'udp', '81.9.9.9')))).toEqual(['192.0.2.10']);
+    // so is the case of the name, which is echoed as asked
+    expect(parse(e.handle(query('APP.example.com', { id: 4 }), 'udp', '')).questions[0]!.name).toBe(
+      'APP.example.com',
+    );
+    const nx = () => e.handle(query('nope.example.com', { id: 5 }), 'udp', '');
+    nx();
+    nx();
+    const s = e.stats();
+    expect(s.nxdomain).toBe(2);
+    expect(s.answered).toBe(s.received);
+    // TCP answers are built every time (their size limit differs)
+    const viaTcp = e.handle(fr(6), 'tcp', '192.0.2.99')!;
+    expect(viaTcp.subarray(2)).toEqual(first.subarray(2));
+    expect(e.stats().cacheHits).toBe(s.cacheHits + 1); // the answer cache, not the response cache
+  });
+
   it('ECS after a COOKIE option gets the geo answer, the option echoed with its scope', () => {
     const q = query('www.example.com', { edns: { options: [cookieOption(), ecsOption('81.2.3.0', 24)] } });
     const p = parse(engine().handle(q, 'udp', '127.0.0.1'));
