@@ -109,3 +109,13 @@ export function startHealthTicker(
     }
   }, tickMs);
 }
+
+/** The maintenance occurrences announced in the event log (for HealthEngine.rememberAnnounced). */
+export function announcedOccurrences(events: EventLog): { window: string; start: number }[] {
+  return events.since(undefined, 1000, ['maintenance-upcoming']).flatMap((e) => {
+    const ev = e.evidence as { window?: unknown; start?: unknown } | undefined;
+    return typeof ev?.window === 'string' && typeof ev.start === 'number'
+      ? [{ window: ev.window, start: ev.start }]
+      : [];
+  });
+}

@@ -22,7 +22,12 @@ import { controllerApi } from './controller-api.ts';
 import { applySharedDrain, drainOf, drainRecordsOf } from './drain-records.ts';
 import { type DnsServerHandle, startEmbeddedDns } from './embedded-dns.ts';
 import { EventLog } from './event-log.ts';
-import { healthEventHandler, startHealthTicker, updateHealthGauges } from './health-events.ts';
+import {
+  announcedOccurrences,
+  healthEventHandler,
+  startHealthTicker,
+  updateHealthGauges,
+} from './health-events.ts';
 import { listen, listenError, splitListen, urlOf } from './listener.ts';
 import { nameserverLookup } from './nameservers.ts';
 import { wireNotifier } from './notifications.ts';
@@ -109,6 +114,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     const remembered = healthStore.load();
     if (remembered.problem) logger.warn(remembered.problem);
     engine.restoreHistory(remembered.memory);
+    engine.rememberAnnounced(announcedOccurrences(events));
     engine.restore(restored.map(drainOf));
     // Overrides and API maintenance windows (issue 16), restored like drains and shared through etcd.
     const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });

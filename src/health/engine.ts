@@ -135,6 +135,15 @@ export class HealthEngine {
     restoreHistory(this.s, memory);
   }
 
+  /**
+   * Occurrences a previous run already announced (maintenance-upcoming, from the event log), so a
+   * restart inside a window's notifyBefore does not announce it again. Past ones are dropped on the
+   * next tick as usual.
+   */
+  rememberAnnounced(occurrences: readonly { window: string; start: number }[]): void {
+    for (const o of occurrences) this.m.announced.add(`${o.window}@${o.start}`);
+  }
+
   /** What to persist so a restarted engine can continue (see restoreHistory). Decided regions only. */
   history(): RegionMemory[] {
     return history(this.s);

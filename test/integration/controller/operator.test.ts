@@ -438,6 +438,27 @@ describe('maintenance windows through the API', () => {
     });
   }, 40_000);
 
+  it('announces an occurrence once, also across a restart inside its notifyBefore', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gf-op-'));
+    const startAt = new Date(Date.now() + 5 * 60_000).toISOString();
+    const cfg = () =>
+      config(
+        dir,
+        `maintenance:\n  - { id: once, region: eu-west, reason: patching, start: "${startAt}", duration: 1h, notifyBefore: 10m }`,
+      );
+    const upcoming = (ctl: RunningController) => ctl.events.since(0, 1000, ['maintenance-upcoming']);
+    const first = await start(cfg());
+    await until(
+      () => upcoming(first.ctl),
+      (l) => l.length === 1,
+    );
+    await first.ctl.stop();
+    const second = await start(cfg());
+    // Several engine ticks (about one a second) after the restart: still the one announcement.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(upcoming(second.ctl).map((e) => (e.evidence as { window: string }).window)).toEqual(['once']);
+  }, 30_000);
+
   it('config windows are listed and cannot be deleted through the API', async () => {
     const { ctl } = await start(
       config(
