@@ -1,12 +1,13 @@
 // The part `plan` and `apply` share: load the config, turn --assume into region states, open the
 // providers, plan every zone; and how a refused plan is reported. Reads only: nothing here writes.
 
+import { existsSync } from 'node:fs';
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config } from '../config/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { closeProviders, openProviders, planZones } from '../controller/index.ts';
-import { evaluateWindows, windowsFromConfig } from '../health/index.ts';
-import type { RegionStates, RegionStatus } from '../model/index.ts';
+import { closeProviders, openProviders, planZones, storedApiWindows } from '../controller/index.ts';
+import { evaluateWindows, type MaintenanceWindow, windowsFromConfig } from '../health/index.ts';
+import { GeofailoverError, type RegionStates, type RegionStatus } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { assumeStates } from '../policy/index.ts';
 
@@ -22,20 +23,22 @@ export interface PlanRequest {
   assume?: ReadonlyMap<string, RegionStatus>;
   adopt?: boolean;
   force?: boolean;
-  /** Plan as DNS will be at this time (epoch ms): regions in a config maintenance window are drained. */
+  /** Plan as DNS will be at this time (epoch ms): regions in a maintenance window then are drained. */
   at?: number;
 }
 
 /**
- * `plan --at TIME`: the regions the config's maintenance windows hold at that time, planned as drained
- * (an explicit --assume for a region wins). Windows added through the API live in the controller.
+ * `plan --at TIME`: the regions the maintenance windows hold at that time, planned as drained (an
+ * explicit --assume for a region wins). The config's windows, plus those added through the API when
+ * this machine holds the controller's state dir (`api`, read from its maintenance.json).
  */
 export function maintenanceAssumptions(
   config: Config,
   at: number,
   assume: ReadonlyMap<string, RegionStatus>,
+  api: { windows: readonly MaintenanceWindow[]; source: string } = { windows: [], source: '' },
 ): { assume: Map<string, RegionStatus>; note: string } {
-  const active = evaluateWindows(windowsFromConfig(config), at).active;
+  const active = evaluateWindows([...windowsFromConfig(config), ...api.windows], at).active;
   const out = new Map(assume);
   const held: string[] = [];
   for (const [region, occ] of active) {
@@ -46,10 +49,29 @@ export function maintenanceAssumptions(
   const when = new Date(at).toISOString();
   return {
     assume: out,
-    note: held.length
-      ? `planning at ${when}: in maintenance, planned as drained: ${held.join('; ')}\n`
-      : `planning at ${when}: no region is in a maintenance window of the config\n`,
+    note:
+      (held.length
+        ? `planning at ${when}: in maintenance, planned as drained: ${held.join('; ')}\n`
+        : `planning at ${when}: no region is in a maintenance window of the config${api.windows.length > 0 ? ' or the API' : ''}\n`) +
+      (api.source ? `${api.source}\n` : ''),
   };
+}
+
+/** The API's windows as far as this machine can see them, and a line saying where they came from. */
+function apiWindowsHere(config: Config): { windows: MaintenanceWindow[]; source: string } {
+  const dir = config.controller.stateDir;
+  try {
+    const { file, windows } = storedApiWindows(dir);
+    if (!existsSync(file))
+      return {
+        windows: [],
+        source: `windows added through the API: not seen (no ${file} here; run this where the controller keeps its state dir)`,
+      };
+    return { windows, source: `windows added through the API: ${windows.length}, from ${file}` };
+  } catch (err) {
+    const message = err instanceof GeofailoverError ? err.describe() : (err as Error).message;
+    return { windows: [], source: `windows added through the API: not used: ${message}` };
+  }
 }
 
 /** Plan from a config file. The caller owns `providers` and must closeProviders() them. */
@@ -58,7 +80,7 @@ export async function planFromFile(req: PlanRequest): Promise<Planned> {
   // Unknown regions in --assume are a usage error (exit 2) before any provider is opened.
   let assume: ReadonlyMap<string, RegionStatus> = req.assume ?? new Map();
   if (req.at !== undefined) {
-    const m = maintenanceAssumptions(config, req.at, assume);
+    const m = maintenanceAssumptions(config, req.at, assume, apiWindowsHere(config));
     process.stderr.write(m.note);
     assume = m.assume;
   }

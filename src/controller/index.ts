@@ -10,6 +10,7 @@ export {
 } from './applier.ts';
 export { EventLog, type StoredEvent } from './event-log.ts';
 export { type ExplainDoc, explain, renderExplain } from './explain.ts';
+export { storedApiWindows } from './operator-stores.ts';
 export {
   type ApplyPlanOptions,
   applyPlan,

@@ -2,9 +2,11 @@
 // (<stateDir>/overrides.json) and maintenance windows added through the API
 // (<stateDir>/maintenance.json), each replaced atomically on every change, like drains.json.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { atomicWriteFileSync } from '../fsutil/index.ts';
+import type { MaintenanceWindow } from '../health/index.ts';
 import { GeofailoverError, type MaintenanceRecord, type OverrideRecord } from '../model/index.ts';
+import { windowOf } from './operator-records.ts';
 
 class JsonListStore<T> {
   readonly file: string;
@@ -15,7 +17,6 @@ class JsonListStore<T> {
     private readonly key: string,
     private readonly remedy: string,
   ) {
-    mkdirSync(stateDir, { recursive: true });
     this.file = join(stateDir, name);
   }
 
@@ -35,6 +36,8 @@ class JsonListStore<T> {
   }
 
   save(list: readonly T[]): void {
+    // Created on the first write, so that reading (`plan --at` on the controller's host) writes nothing.
+    mkdirSync(dirname(this.file), { recursive: true });
     atomicWriteFileSync(this.file, `${JSON.stringify({ version: 1, [this.key]: list }, null, 2)}\n`);
   }
 }
@@ -59,4 +62,10 @@ export class MaintenanceStore extends JsonListStore<MaintenanceRecord> {
       'fix or remove the file (the windows added through the API are then lost: add them again with `geofailover maintenance add`)',
     );
   }
+}
+
+/** The windows added through the API that a controller keeps in `stateDir`, as engine windows (reads only). */
+export function storedApiWindows(stateDir: string): { file: string; windows: MaintenanceWindow[] } {
+  const store = new MaintenanceStore(stateDir);
+  return { file: store.file, windows: store.load().map(windowOf) };
 }

@@ -1,15 +1,9 @@
 // Operator force-up overrides (Route 53 ARC routing controls, octoDNS `status: up`): the operator
 // knows better than the checks. A forced region is up whatever its health, but a drain or a
 // maintenance window still wins (region-status.ts); an override always expires (lifted on tick()).
-// region-status.ts imports forcedUp from here; the cycle is harmless (functions only, no top-level use).
 import { status } from './region-status.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent, Override } from './types.ts';
-
-/** Is the region forced up right now (an override in force)? */
-export function forcedUp(r: RegionRuntime): boolean {
-  return r.override !== undefined;
-}
 
 export function forceUp(
   r: RegionRuntime,

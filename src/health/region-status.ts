@@ -2,9 +2,13 @@
 // window wins over a force-up, which wins over health), and the region event that reports a health
 // change (masked as 'region-health' evidence when a layer on top keeps the published status unchanged).
 import type { Health, RegionStatus } from '../model/index.ts';
-import { forcedUp } from './force-up.ts';
 import type { RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
+
+/** Is the region forced up right now (an override in force: force-up.ts)? */
+export function forcedUp(r: RegionRuntime): boolean {
+  return r.override !== undefined;
+}
 
 /** The status published to policy: drained > maintenance > forced up > health; an undecided region counts as up. */
 export function status(r: RegionRuntime): RegionStatus {

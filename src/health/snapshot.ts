@@ -2,8 +2,7 @@
 // and dashboard ("what the GSLB believes").
 import type { RegionState } from '../model/index.ts';
 import { rampOf } from './failback-ramp.ts';
-import { forcedUp } from './force-up.ts';
-import { status } from './region-status.ts';
+import { forcedUp, status } from './region-status.ts';
 import { type EngineState, isDecided, type RegionRuntime } from './state.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from './types.ts';
 import { voteEvidence } from './votes.ts';

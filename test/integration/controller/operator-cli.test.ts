@@ -1,8 +1,9 @@
 // The operator CLI for issue 16 against a running controller (real binary): override up --for /
 // --clear / unoverride, maintenance add/list/remove, status showing both, events showing the actor,
-// plan --at planning a config window as drained, and one clear error for bad input.
+// plan --at planning a config window (and, on the controller's host, an API window) as drained, and
+// one clear error for bad input.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,9 +17,10 @@ import { round } from '../../helpers/reports.ts';
 const run = promisify(execFile);
 const ONCALL = 'oncall-cli-token-456';
 let ctl: RunningController;
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'gf-cli-op-'));
 
 beforeAll(async () => {
-  const cfg = controllerConfig({ owner: 'cli-op', stateDir: mkdtempSync(join(tmpdir(), 'gf-cli-op-')) });
+  const cfg = controllerConfig({ owner: 'cli-op', stateDir: STATE_DIR });
   cfg.controller.tokens = [{ name: 'oncall', role: 'operate', tokenEnv: 'T_ONCALL' }];
   ctl = await startController({
     config: cfg,
@@ -163,9 +165,10 @@ describe('plan --at', () => {
   it('plans the regions in a config maintenance window at that time as drained', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-plan-at-'));
     const file = join(dir, 'c.yaml');
-    writeFileSync(
-      file,
-      `owner: plan-at
+    // No controller ran with this state dir: the API's windows are not seen from here.
+    const base = (stateDir: string) =>
+      `controller: { stateDir: ${JSON.stringify(stateDir)} }
+owner: plan-at
 regions:
   - { id: us-east, endpoints: [{ id: use-a, address: 192.0.2.10, check: { kind: tcp, port: 80 } }] }
   - { id: eu-west, endpoints: [{ id: euw-a, address: 198.51.100.10, check: { kind: tcp, port: 80 } }] }
@@ -177,8 +180,8 @@ zones:
       - { name: app.example.com, type: A, ttl: 30, policy: { kind: failover, order: [us-east, eu-west] } }
 maintenance:
   - { id: sunday, region: us-east, reason: patching, cron: "0 2 * * 0", duration: 2h }
-`,
-    );
+`;
+    writeFileSync(file, base(join(dir, 'no-controller-here')));
     const during = await cli(['plan', '--config', file, '--at', '2027-01-03T02:30:00Z']);
     expect(during.stderr).toMatch(
       /planning at 2027-01-03T02:30:00.000Z: in maintenance, planned as drained: us-east \(window sunday until 2027-01-03T04:00:00.000Z: patching\)/,
@@ -187,6 +190,30 @@ maintenance:
     const outside = await cli(['plan', '--config', file, '--at', '2027-01-03T05:00:00Z']);
     expect(outside.stderr).toMatch(/no region is in a maintenance window/);
     expect(outside.stdout).toMatch(/192\.0\.2\.10/);
+    expect(outside.stderr).toMatch(/windows added through the API: not seen \(no \S+maintenance\.json here/);
+    // planning wrote nothing, not even the state dir it looked in
+    expect(existsSync(join(dir, 'no-controller-here'))).toBe(false);
+
+    // Where the controller keeps its state dir, the windows added through the API count as well.
+    const add = [
+      'maintenance',
+      'add',
+      'us-east',
+      '--reason',
+      'db upgrade',
+      '--start',
+      '2027-01-10T10:00:00Z',
+    ];
+    await cli([...add, '--duration', '1h', '--id', 'db', '--controller', ctl.url]);
+    const withApi = join(dir, 'with-api.yaml');
+    writeFileSync(withApi, base(STATE_DIR));
+    const api = await cli(['plan', '--config', withApi, '--at', '2027-01-10T10:30:00Z']);
+    expect(api.stderr).toMatch(
+      /planned as drained: us-east \(window db until 2027-01-10T11:00:00\.000Z: db upgrade\)/,
+    );
+    expect(api.stderr).toMatch(/windows added through the API: 1, from \S+maintenance\.json/);
+    expect(api.stdout).toMatch(/198\.51\.100\.10/);
+    await cli(['maintenance', 'remove', 'db', '--controller', ctl.url]);
     const bad = await fails(['plan', '--config', file, '--at', 'tomorrow']);
     expect(bad.stderr).toMatch(/--at tomorrow is not an ISO 8601 time with a zone/);
   }, 90_000);
