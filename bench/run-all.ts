@@ -4,7 +4,7 @@
 // and regenerates bench/RESULTS.md: one table with each figure beside its peer or floor, the ratio, and
 // the machine, plus the failover timeline SVG.
 // Options: --no-run (only regenerate from the JSON results), --only plan,dns (run just these),
-//          BENCH_TIMEOUT_S (per benchmark, default 300).
+//          BENCH_TIMEOUT_S (per benchmark, default 600).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ import { renderTimelineSvg } from './lib/timeline-svg.ts';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
 const RESULTS = join(BENCH, 'results');
-const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
 const args = process.argv.slice(2);
 const noRun = args.includes('--no-run');
 const onlyArg = args.find((_a, i) => args[i - 1] === '--only') ?? args.find((a) => a.startsWith('--only='));
