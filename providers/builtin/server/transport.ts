@@ -228,9 +228,8 @@ export function useLiteralLookup(socket: UdpSocket): void {
   const handle =
     state && (socket as unknown as Record<symbol, { handle?: { lookup?: unknown } }>)[state]?.handle;
   if (!handle || typeof handle.lookup !== 'function') return;
-  const family = socket.address().family === 'IPv6' ? 6 : 4;
-  handle.lookup = (address: string, callback: (err: null, address: string, family: number) => void) =>
-    callback(null, address, family);
+  handle.lookup = (address: string, callback: Parameters<typeof literalLookup>[2]) =>
+    literalLookup(address, undefined, callback);
 }
 
 /**
