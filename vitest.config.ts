@@ -5,6 +5,8 @@ import { HOSTILE_SUITES } from './test/hostile.vitest.config.ts';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLI the tests run is the compiled one: rebuild it first when a source changed.
+    globalSetup: ['test/helpers/build-if-stale.ts'],
     // The chaos suite and the hostile-input suites run as their own steps (npm run test:chaos, test:hostile).
     exclude: ['test/e2e/chaos/**', 'node_modules/**', ...HOSTILE_SUITES],
     testTimeout: 60_000,

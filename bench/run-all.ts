@@ -104,14 +104,20 @@ function readJson(file: string): unknown {
   }
 }
 
+/** The chaos suite records its runs here (a test run writes nothing tracked); older ones are in RESULTS. */
+const CHAOS_RUNS = [join(ROOT, 'test-artifacts/chaos'), RESULTS];
+
 function latestChaos(): string | undefined {
-  if (!existsSync(RESULTS)) return undefined;
-  // Full runs are chaos-<date>.json (newest last by name); a partial run only when there is none.
-  const files = readdirSync(RESULTS)
-    .filter((f) => /^chaos-\d{4}-\d{2}-\d{2}\.json$/.test(f))
-    .sort();
-  if (files.length > 0) return join(RESULTS, files[files.length - 1]!);
-  return existsSync(join(RESULTS, 'chaos-partial.json')) ? join(RESULTS, 'chaos-partial.json') : undefined;
+  // Full runs are chaos-<date>.json (newest by name, wherever it is); a partial run only when there is none.
+  const full = CHAOS_RUNS.flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^chaos-\d{4}-\d{2}-\d{2}\.json$/.test(f))
+          .map((f) => ({ f, path: join(dir, f) }))
+      : [],
+  ).sort((a, b) => a.f.localeCompare(b.f));
+  if (full.length > 0) return full[full.length - 1]!.path;
+  return CHAOS_RUNS.map((dir) => join(dir, 'chaos-partial.json')).find((p) => existsSync(p));
 }
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -13,6 +13,8 @@ export const HOSTILE_SUITES = [
 export default defineConfig({
   test: {
     include: HOSTILE_SUITES,
+    // The CLI the tests run is the compiled one: rebuild it first when a source changed.
+    globalSetup: ['test/helpers/build-if-stale.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -61,6 +61,22 @@ const rows = (list: (Figure | undefined)[]) =>
 
 export const benchAdapters: Adapter[] = [
   {
+    file: 'cli',
+    figures: (d: J) =>
+      rows(
+        (['validate', 'plan', 'help'] as const).map((name) => ({
+          area: 'cli',
+          figure: `\`${name === 'help' ? '--help' : name}\` start to exit, median wall (${d.node ?? ''})`,
+          value: fmt(d.commands?.[name]?.wallMs, ' ms'),
+          peer: 'floor: node -e 0',
+          peerValue: fmt(d.floor?.wallMs, ' ms'),
+          ratio: ratio(d.commands?.[name]?.wallMs, d.floor?.wallMs),
+          ...(name === 'validate' ? { target: met(d.meetsTargets, '<= 500 ms, <= 6×') } : {}),
+          at: when(d),
+        })),
+      ),
+  },
+  {
     file: 'plan',
     figures: (d: J) =>
       rows([

@@ -1,16 +1,8 @@
-// The builtin provider's public face: the adapter (createProvider), its zone store, and the
-// authoritative DNS server that serves the store (startDnsServer, used by dns-server and the controller).
+// The builtin provider's public face: the adapter (createProvider) and its zone store. The
+// authoritative DNS server that serves the store is providers/builtin/server (startDnsServer, used by
+// dns-server and the controller), kept apart so planning against the store never loads it.
 export { ZoneStoreError } from './errors.ts';
 export { BuiltinProvider, createProvider, sharedZoneStore, storeFileOf } from './provider.ts';
-export {
-  DnsListenError,
-  type DnsServerHandle,
-  type DnsServerOptions,
-  type DnsStats,
-  type NotifyOutcome,
-  registerDnsMetrics,
-  startDnsServer,
-} from './server/index.ts';
 export { type StoreListener, type StoreSnapshot, ZoneStore, type ZoneStoreOptions } from './store.ts';
 export { emptyStore, parseStore, readStoreFile, type StoreData, writeStoreFile } from './store-file.ts';
 export { applyChanges } from './validate.ts';

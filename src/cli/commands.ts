@@ -38,7 +38,12 @@ const registrations: Register[] = [
 
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   for (const register of registrations) register(program, setExit);
-  // Every command that talks to a running controller can trust a private CA and present a client cert.
-  for (const cmd of program.commands)
+  // Every command that talks to a running controller (subcommands included) can trust a private CA
+  // and present a client certificate.
+  for (const cmd of allCommands(program))
     if (cmd.options.some((o) => o.long === '--controller')) withControllerTls(cmd);
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
 }

@@ -1,9 +1,9 @@
 // Talks to a running controller's HTTP API for `status`, `events`, `drain`, `undrain`, `explain`.
 // An https:// controller with a private CA or client certificates: --ca, --cert, --key, or the
 // environment (GEOFAILOVER_CA, GEOFAILOVER_CLIENT_CERT, GEOFAILOVER_CLIENT_KEY).
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { GeofailoverError, UsageError } from '../model/index.ts';
-import { type ClientTlsRefs, type HttpReply, HttpsClient, TlsRequestError } from '../tls/index.ts';
+import { type ClientTlsRefs, type HttpReply, HttpsClient, TlsRequestError } from '../tls/client.ts';
 
 export interface ClientOptions {
   controller: string;
@@ -15,6 +15,16 @@ export interface ClientOptions {
   /** Client certificate and key (PEM) for a controller that requires one. */
   cert?: string;
   key?: string;
+}
+
+/** The controller URL when --controller is not given, so status, events, drain … need no flag. */
+export const CONTROLLER_ENV = 'GEOFAILOVER_CONTROLLER';
+
+/** --controller URL, required unless GEOFAILOVER_CONTROLLER gives it. */
+export function controllerOption(): Option {
+  return new Option('--controller <url>', 'controller URL, e.g. https://geofailover.example:8443')
+    .env(CONTROLLER_ENV)
+    .makeOptionMandatory();
 }
 
 export const TLS_ENV = {
@@ -110,7 +120,7 @@ export async function callController(
         remedy:
           err instanceof TlsRequestError && err.context.remedy
             ? err.context.remedy
-            : 'check --controller and that `geofailover controller` is running',
+            : `check --controller (or ${CONTROLLER_ENV}) and that \`geofailover controller\` is running`,
         cause: err,
       },
     );

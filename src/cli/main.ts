@@ -4,10 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { GeofailoverError } from '../model/index.ts';
 import { registerCommands } from './commands.ts';
 import { EXIT } from './exit.ts';
+import { packageVersion } from './version.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('geofailover')
     .description('DNS-based geo-failover controller')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showSuggestionAfterError(true);

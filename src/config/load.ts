@@ -37,10 +37,15 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
 
 /** The 1-based line of a YAML path in `text`, for problems found after loading (e.g. unset secrets). */
 export function lineIn(text: string, path: readonly PropertyKey[]): number | undefined {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter });
-  return lineOf(doc, counter, path);
+  // validate asks for many lines of one text (a line per warning): parse it once, not once per line.
+  if (lastParsed?.text !== text) {
+    const counter = new LineCounter();
+    lastParsed = { text, counter, doc: parseDocument(text, { lineCounter: counter }) };
+  }
+  return lineOf(lastParsed.doc, lastParsed.counter, path);
 }
+
+let lastParsed: { text: string; counter: LineCounter; doc: Document } | undefined;
 
 export function parseConfig(text: string, file = '<config>'): Config {
   const counter = new LineCounter();

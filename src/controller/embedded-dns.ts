@@ -17,7 +17,7 @@ export async function startEmbeddedDns(
   logger: Logger,
   metrics: ControllerMetrics,
   env: NodeJS.ProcessEnv = process.env,
-  onNotify?: (o: import('../../providers/builtin/index.ts').NotifyOutcome) => void,
+  onNotify?: (o: import('../../providers/builtin/server/index.ts').NotifyOutcome) => void,
 ): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
@@ -27,11 +27,12 @@ export async function startEmbeddedDns(
   );
   if (wanted.length === 0) return undefined;
   const builtin = await import('../../providers/builtin/index.ts');
+  const server = await import('../../providers/builtin/server/index.ts');
   const handles: {
     providerId: string;
     addresses: string[];
     close(): Promise<void>;
-    stats: () => import('../../providers/builtin/index.ts').DnsStats;
+    stats: () => import('../../providers/builtin/server/index.ts').DnsStats;
   }[] = [];
   try {
     for (const [providerId, cfg] of wanted) {
@@ -40,7 +41,7 @@ export async function startEmbeddedDns(
       // A first start has no store file yet: that is an empty zone set, written on the first apply.
       const store = builtin.sharedZoneStore(builtin.storeFileOf(cfg, config), logger);
       store.loadOrEmpty();
-      const h = await builtin.startDnsServer({
+      const h = await server.startDnsServer({
         config,
         providerId,
         store,
@@ -62,7 +63,7 @@ export async function startEmbeddedDns(
     throw err;
   }
   // Queries, answers by rcode, malformed packets and cache hits of the embedded server(s).
-  builtin.registerDnsMetrics(metrics.registry, () => handles.map((h) => h.stats));
+  server.registerDnsMetrics(metrics.registry, () => handles.map((h) => h.stats));
   return {
     addresses: handles.flatMap((h) => h.addresses),
     addressesOf: (id) => handles.find((h) => h.providerId === id)?.addresses,

@@ -3,13 +3,10 @@
 // SIGKILL after a grace period — so a stopped demo leaves no process behind.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { childModule } from '../runtime/child-module.ts';
 
-/** bin/geofailover.js of this checkout. */
-export const GEOFAILOVER_BIN = fileURLToPath(new URL('../../bin/geofailover.js', import.meta.url));
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 /** Runs `geofailover <args>` and exits when its parent is gone (see child-entry.ts). */
-const CHILD_ENTRY = fileURLToPath(new URL('./child-entry.ts', import.meta.url));
+const CHILD_ENTRY = childModule(import.meta.url, './child-entry');
 
 export interface ChildSpec {
   name: string;
@@ -36,7 +33,7 @@ export class ChildGroup {
 
   spawn(spec: ChildSpec): ChildProcess {
     const fd = spec.logFile ? openSync(spec.logFile, 'a') : 'ignore';
-    const child = spawn(process.execPath, [RUN_TS, CHILD_ENTRY, ...spec.args], {
+    const child = spawn(process.execPath, [CHILD_ENTRY.modulePath, ...CHILD_ENTRY.args, ...spec.args], {
       env: { ...process.env, ...spec.env, GEOFAILOVER_DEMO_PID: String(process.pid) },
       stdio: ['ignore', fd, fd],
     });

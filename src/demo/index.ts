@@ -8,7 +8,7 @@ export {
   startDemoBackend,
 } from './backend.ts';
 export { demoBanner } from './banner.ts';
-export { type ChildExit, ChildGroup, type ChildSpec, GEOFAILOVER_BIN } from './children.ts';
+export { type ChildExit, ChildGroup, type ChildSpec } from './children.ts';
 export {
   type BackendTarget,
   DEMO_LAYOUT,

@@ -6,17 +6,14 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError } from '../../../src/model/index.ts';
+import { childModule } from '../../../src/runtime/child-module.ts';
 import type { DnsStats } from './engine.ts';
 import type { GeoSettings } from './geo-open.ts';
 import type { FromWorker, ToWorker, ZonesData } from './worker-protocol.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const RUN_TS = join(HERE, '../../../bin/run-ts.js');
-const WORKER_TS = join(HERE, 'worker.ts');
+const WORKER = childModule(import.meta.url, './worker');
 const START_TIMEOUT_MS = 30_000;
 const RESTART_DELAY_MS = 1000;
 
@@ -156,7 +153,7 @@ export class WorkerPool {
 
   private spawn(slot: number): Promise<void> {
     const { logger } = this.options;
-    const proc = fork(RUN_TS, [WORKER_TS], {
+    const proc = fork(WORKER.modulePath, WORKER.args, {
       execArgv: [],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -3,11 +3,9 @@
 // zone by planning again. Nothing is written when any zone is refused (exit 3), when --checksum does
 // not match a fresh plan (exit 3), in dry-run, or on any error before the write.
 import type { Command } from 'commander';
-import { type ApplyMode, type ApplyOutcome, applyPlan, closeProviders } from '../../controller/index.ts';
-import { changeCount, type Plan, planAllowed, planDocument, renderText } from '../../plan/index.ts';
+import type { ApplyMode, ApplyOutcome } from '../../controller/index.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
-import { planFromFile, refusalMessage } from '../planning.ts';
 import type { Register } from '../register.ts';
 
 interface ApplyOptions extends CommonOptions {
@@ -30,7 +28,8 @@ function outcomeLine(o: ApplyOutcome): string {
   }
 }
 
-function jsonDoc(plan: Plan, mode: ApplyMode, outcomes: ApplyOutcome[], refused?: string): string {
+/** `planDoc` is planDocument(plan), passed in so this file loads the plan module only when it runs. */
+function jsonDoc(planDoc: unknown, mode: ApplyMode, outcomes: ApplyOutcome[], refused?: string): string {
   const doc = {
     version: 1,
     mode,
@@ -43,7 +42,7 @@ function jsonDoc(plan: Plan, mode: ApplyMode, outcomes: ApplyOutcome[], refused?
       changes: o.changes,
       verified: o.verified,
     })),
-    plan: planDocument(plan),
+    plan: planDoc,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -56,6 +55,8 @@ export const register: Register = (program: Command, setExit) => {
     .option('--force', 'apply although the update/delete fractions, empty-answer or NS/SOA checks refuse')
     .option('--dry-run', 'plan and report, write nothing (also when controller.mode is dry-run)')
     .action(async (opts: ApplyOptions) => {
+      const { applyPlan, closeProviders, planFromFile, refusalMessage } = await import('../planning.ts');
+      const { changeCount, planAllowed, planDocument, renderText } = await import('../../plan/index.ts');
       const { config, plan, providers, states } = await planFromFile({
         config: opts.config,
         ...(opts.assume ? { assume: opts.assume } : {}),
@@ -66,7 +67,9 @@ export const register: Register = (program: Command, setExit) => {
         const mode: ApplyMode = opts.dryRun || config.controller.mode === 'dry-run' ? 'dry-run' : 'apply';
         const text = opts.output !== 'json';
         const refuse = (why: string) => {
-          process.stdout.write(text ? renderText(plan, { color: useColor() }) : jsonDoc(plan, mode, [], why));
+          process.stdout.write(
+            text ? renderText(plan, { color: useColor() }) : jsonDoc(planDocument(plan), mode, [], why),
+          );
           process.stderr.write(why);
           setExit(EXIT.refused);
         };
@@ -83,7 +86,7 @@ export const register: Register = (program: Command, setExit) => {
         if (text) process.stdout.write(renderText(plan, { color: useColor() }));
         if (changeCount(plan) === 0) {
           if (text) process.stdout.write('Nothing to apply.\n');
-          else process.stdout.write(jsonDoc(plan, mode, []));
+          else process.stdout.write(jsonDoc(planDocument(plan), mode, []));
           return;
         }
         const outcomes = await applyPlan(config, plan, providers, states, { mode });
@@ -94,7 +97,7 @@ export const register: Register = (program: Command, setExit) => {
           }
           for (const o of outcomes)
             if (o.status !== 'no-changes') process.stdout.write(`${outcomeLine(o)}\n`);
-        } else process.stdout.write(jsonDoc(plan, mode, outcomes));
+        } else process.stdout.write(jsonDoc(planDocument(plan), mode, outcomes));
       } finally {
         await closeProviders(providers);
       }

@@ -1,9 +1,6 @@
 // `geofailover controller --config FILE`: the scheduled controller with its API (and the builtin DNS
 // server when configured). SIGTERM/SIGINT finish the apply in flight, flush the event log, exit 0.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
-import { startController } from '../../controller/index.ts';
-import { createLogger } from '../../log/index.ts';
 import { GeofailoverError } from '../../model/index.ts';
 import type { Register } from '../register.ts';
 
@@ -17,6 +14,9 @@ export const register: Register = (program: Command) => {
     .option('--listen <host:port>', 'override controller.listen')
     .option('--replica <id>', 'replica id shown in status and events')
     .action(async (opts: { config: string; listen?: string; replica?: string }) => {
+      const { loadConfig } = await import('../../config/index.ts');
+      const { startController } = await import('../../controller/index.ts');
+      const { createLogger } = await import('../../log/index.ts');
       const config = loadConfig(opts.config);
       const logger = createLogger('geofailover-controller');
       // While starting, anything that escapes is fatal: one message and exit 1 (startController has

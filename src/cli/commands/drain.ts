@@ -1,8 +1,8 @@
 // `geofailover drain REGION --reason TEXT [--for 2h]` and `undrain REGION`: operator overrides.
 import type { Command } from 'commander';
-import { parseDuration } from '../../config/index.ts';
+import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../model/index.ts';
-import { callController } from '../controller-client.ts';
+import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
@@ -10,7 +10,7 @@ export const register: Register = (program: Command) => {
     .command('drain')
     .description('take a region out of service (held across restarts until undrained or expired)')
     .argument('<region>', 'region id')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .requiredOption('--reason <text>', 'why (shown in status, events and notifications)')
     .option('--for <duration>', 'expire after this long, e.g. 2h')
     .option('--author <name>', 'who drains', process.env.USER ?? 'cli')
@@ -43,7 +43,7 @@ export const register: Register = (program: Command) => {
     .command('undrain')
     .description('return a drained region to service (traffic follows health)')
     .argument('<region>', 'region id')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .option('--author <name>', 'who undrains', process.env.USER ?? 'cli')
     .option('--output <format>', 'text or json', 'text')
     .action(async (region: string, opts: { controller: string; author: string; output: string }) => {

@@ -1,7 +1,7 @@
 // `geofailover events --controller URL [--since SEQ|ISO] [--type T]`: the audit trail.
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../controller/index.ts';
-import { callController } from '../controller-client.ts';
+import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 
 function summary(e: StoredEvent): string {
@@ -22,7 +22,7 @@ export const register: Register = (program: Command) => {
   program
     .command('events')
     .description('show the event log: transitions with evidence, plans, applies, drains')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .option('--since <seq|time>', 'events after this sequence number or ISO time')
     .option('--type <type...>', 'only these event types')
     .option('--limit <n>', 'at most this many events', '100')

@@ -1,9 +1,9 @@
 // `geofailover maintenance list|add|remove`: scheduled maintenance windows through the API (windows
 // in the config file are listed too, and changed only there).
 import type { Command } from 'commander';
-import { parseDuration } from '../../config/index.ts';
+import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../model/index.ts';
-import { callController } from '../controller-client.ts';
+import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 import { table } from '../table.ts';
 
@@ -48,7 +48,7 @@ export const register: Register = (program: Command) => {
     .description('scheduled maintenance windows (the region is drained while one runs)');
   m.command('list')
     .description('list every window, from the config and the API, with its next start')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .option('--output <format>', 'text or json', 'text')
     .action(async (opts: { controller: string; output: string }) => {
       const doc = (await callController(opts, 'GET', '/v1/maintenance')) as { windows: WindowDoc[] };
@@ -59,7 +59,7 @@ export const register: Register = (program: Command) => {
   m.command('add')
     .description('add a window: --start TIME with --end TIME or --duration, or --cron EXPR with --duration')
     .argument('<region>', 'region id')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .requiredOption('--reason <text>', 'why (shown in status and notifications)')
     .option('--start <time>', 'one-shot start, ISO 8601 with a zone (2026-12-24T02:00:00Z)')
     .option('--end <time>', 'one-shot end, ISO 8601 with a zone')
@@ -105,7 +105,7 @@ export const register: Register = (program: Command) => {
   m.command('remove')
     .description('remove a window added through the API')
     .argument('<id>', 'window id')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .option('--author <name>', 'who removes it', process.env.USER ?? 'cli')
     .option('--output <format>', 'text or json', 'text')
     .action(async (id: string, opts: { controller: string; author: string; output: string }) => {

@@ -2,9 +2,9 @@
 // `unoverride REGION`: force a region up when the checks are wrong (wins over health, never over a
 // drain or a maintenance window; always expires).
 import type { Command } from 'commander';
-import { parseDuration } from '../../config/index.ts';
+import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../model/index.ts';
-import { callController } from '../controller-client.ts';
+import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 
 interface Opts {
@@ -36,7 +36,7 @@ export const register: Register = (program: Command) => {
     .description('force a region UP for a while, whatever its checks say (a drain still wins)')
     .argument('<region>', 'region id')
     .argument('[state]', 'up (the only override)')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .option('--for <duration>', 'how long, e.g. 30m (required: an override always expires)')
     .option('--reason <text>', 'why (shown in status, explain, events and notifications)')
     .option('--clear', 'lift the override instead')
@@ -78,7 +78,7 @@ export const register: Register = (program: Command) => {
     .command('unoverride')
     .description('lift a force-up override (the region follows its health again at once)')
     .argument('<region>', 'region id')
-    .requiredOption('--controller <url>', 'controller URL')
+    .addOption(controllerOption())
     .option('--author <name>', 'who lifts it', process.env.USER ?? 'cli')
     .option('--output <format>', 'text or json', 'text')
     .action((region: string, opts: Opts) => clear(region, opts));

@@ -2,12 +2,9 @@
 // [--adopt]`: what apply would change, with the safety verdicts and the checksum. Writes nothing.
 // Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
 import type { Command } from 'commander';
-import { closeProviders } from '../../controller/index.ts';
 import { UsageError } from '../../model/index.ts';
-import { changeCount, planAllowed, renderJson, renderText } from '../../plan/index.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
-import { planFromFile, refusalMessage } from '../planning.ts';
 import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command, setExit) => {
@@ -30,6 +27,8 @@ export const register: Register = (program: Command, setExit) => {
             remedy: 'e.g. --at 2026-12-24T02:30:00Z',
           });
       }
+      const { closeProviders, planFromFile, refusalMessage } = await import('../planning.ts');
+      const { changeCount, planAllowed, renderJson, renderText } = await import('../../plan/index.ts');
       const { plan, providers } = await planFromFile({
         config: opts.config,
         ...(opts.assume ? { assume: opts.assume } : {}),

@@ -2,10 +2,7 @@
 // endpoint, signs its reports with the prober's key (from the environment or a file) and sends them to
 // every configured controller until SIGTERM/SIGINT, then stops cleanly (exit 0).
 import type { Command } from 'commander';
-import { loadConfig, proberKey } from '../../config/index.ts';
-import { createLogger } from '../../log/index.ts';
 import { UsageError } from '../../model/index.ts';
-import { ProbeAgent } from '../../probe/index.ts';
 import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
@@ -15,6 +12,9 @@ export const register: Register = (program: Command) => {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .requiredOption('-p, --prober <id>', 'which configured prober this agent is')
     .action(async (opts: { config: string; prober: string }) => {
+      const { loadConfig, proberKey } = await import('../../config/index.ts');
+      const { createLogger } = await import('../../log/index.ts');
+      const { ProbeAgent } = await import('../../probe/index.ts');
       const config = loadConfig(opts.config);
       const prober = config.probers.find((p) => p.id === opts.prober);
       if (!prober) {

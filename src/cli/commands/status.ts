@@ -1,7 +1,7 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
 import type { StatusDoc } from '../../server/index.ts';
-import { callController } from '../controller-client.ts';
+import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
 
@@ -151,7 +151,7 @@ export const register: Register = (program: Command) => {
   program
     .command('status')
     .description("show the controller's regions, votes, records and errors")
-    .requiredOption('--controller <url>', 'controller URL, e.g. http://127.0.0.1:8080')
+    .addOption(controllerOption())
     .option('--output <format>', 'text or json', 'text')
     .action(async (opts: { controller: string; output: string }) => {
       const doc = (await callController(opts, 'GET', '/v1/status')) as StatusDoc;

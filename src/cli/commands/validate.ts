@@ -4,8 +4,7 @@
 // has neither the secrets nor the certificates).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Config, ConfigError, configWarnings, loadConfig, secretProblems } from '../../config/index.ts';
-import { tlsFileProblems } from '../../tls/index.ts';
+import type { Config } from '../../config/index.ts';
 import type { Register } from '../register.ts';
 
 export function summarise(config: Config): string {
@@ -26,7 +25,11 @@ export const register: Register = (program: Command) => {
       '--check-env',
       'also fail when an environment variable a secret comes from is unset, or a TLS file is missing or broken',
     )
-    .action((opts: { config: string; checkEnv?: boolean }) => {
+    .action(async (opts: { config: string; checkEnv?: boolean }) => {
+      const { ConfigError, configWarnings, loadConfig, secretProblems } = await import(
+        '../../config/index.ts'
+      );
+      const { tlsFileProblems } = await import('../../tls/index.ts');
       const config = loadConfig(opts.config);
       const text = readFileSync(opts.config, 'utf8');
       const missing = [...secretProblems(config, text), ...tlsFileProblems(config, text)];

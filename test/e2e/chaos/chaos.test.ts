@@ -2,7 +2,7 @@
 // namespaces — three region hosts with demo backends, three prober hosts with `geofailover probe`, a
 // controller host with the builtin DNS server, a client host digging it — and the faults the product
 // claims to survive. Each scenario asserts behaviour and records figures; the run writes
-// bench/results/chaos-<date>.json, prints a table and renders scenario 1's timeline as an SVG.
+// test-artifacts/chaos/chaos-<date>.json, prints a table and renders scenario 1's timeline as an SVG.
 // Needs root and iproute2 (skips with the reason otherwise). Windows: CHAOS_WINDOW_S (default 60),
 // failover cycles: CHAOS_CYCLES (default 5), failback wait: CHAOS_FAILBACK_AFTER (default 8s),
 // a subset: CHAOS_ONLY=1,3,9.

@@ -1,12 +1,14 @@
 // The chaos run's record: one row per scenario (expected, measured, pass/fail, and whether the issue's
-// target was met), written to bench/results/chaos-<date>.json and printed as a table, plus the
-// failover timeline of scenario 1 rendered to bench/failover-timeline.svg.
+// target was met), written to test-artifacts/chaos/chaos-<date>.json and printed as a table, plus the
+// failover timeline of scenario 1 rendered to test-artifacts/chaos/failover-timeline.svg. A test run
+// writes nothing tracked: `npm run bench` takes the newest run from there into bench/RESULTS.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type MachineInfo, machineInfo, machineLine } from '../../../bench/lib/machine.ts';
 import { type FailoverTimeline, renderTimelineSvg } from '../../../bench/lib/timeline-svg.ts';
 
-export const BENCH_DIR = resolve(import.meta.dirname, '../../../bench');
+/** Where chaos runs are recorded (git ignores it); bench/run-all.ts reads the newest from here. */
+export const CHAOS_RESULTS = resolve(import.meta.dirname, '../../../test-artifacts/chaos');
 
 export interface ScenarioRow {
   id: string;
@@ -58,7 +60,7 @@ export function percentile(values: readonly number[], p: number): number {
 /** A full run is chaos-<date>.json; a run of some scenarios (CHAOS_ONLY) never replaces it. */
 export function resultFile(run: ChaosRun): string {
   const name = run.partial ? 'chaos-partial.json' : `chaos-${run.startedAt.slice(0, 10)}.json`;
-  return join(BENCH_DIR, 'results', name);
+  return join(CHAOS_RESULTS, name);
 }
 
 /** Write the JSON (and the SVG when a timeline was recorded); returns the JSON path. */
@@ -66,11 +68,11 @@ export function writeRun(run: ChaosRun): string {
   run.finishedAt = new Date().toISOString();
   run.durationS = Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000);
   const file = resultFile(run);
-  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+  mkdirSync(CHAOS_RESULTS, { recursive: true });
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   // The chart comes from full runs only (a partial one may have run scenario 1 briefly).
   if (run.timeline && !run.partial)
-    writeFileSync(join(BENCH_DIR, 'failover-timeline.svg'), renderTimelineSvg(run.timeline));
+    writeFileSync(join(CHAOS_RESULTS, 'failover-timeline.svg'), renderTimelineSvg(run.timeline));
   return file;
 }
 

@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     root: new URL('../../..', import.meta.url).pathname,
     include: ['test/e2e/chaos/**/*.test.ts'],
+    // The CLI the tests run is the compiled one: rebuild it first when a source changed.
+    globalSetup: ['test/helpers/build-if-stale.ts'],
     testTimeout: 600_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -16,7 +16,7 @@ import { kubectlMissing, render, workloads } from '../../unit/deploy/kustomize.t
 const ROOT = join(import.meta.dirname, '../../..');
 const DIR = join(ROOT, 'deploy/systemd');
 const BIN = join(ROOT, 'bin/geofailover.js');
-const INSTALL_BIN = '/opt/geofailover/bin/geofailover.js';
+const INSTALL_BIN = '/opt/geofailover/node_modules/geofailover/bin/geofailover.js';
 const CONFIG_PATH = '/etc/geofailover/geofailover.yaml';
 const PROBER = 'frankfurt';
 

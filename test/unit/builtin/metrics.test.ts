@@ -1,8 +1,7 @@
 // The DNS counters exported for Prometheus follow the server's stats() between scrapes.
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { registerDnsMetrics } from '../../../providers/builtin/index.ts';
-import { DnsEngine, GeoLocator } from '../../../providers/builtin/server/index.ts';
+import { DnsEngine, GeoLocator, registerDnsMetrics } from '../../../providers/builtin/server/index.ts';
 import { header, query } from './packets.ts';
 
 describe('registerDnsMetrics', () => {

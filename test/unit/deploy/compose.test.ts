@@ -292,11 +292,23 @@ describe('Dockerfile', () => {
   const lines = dockerfile.split('\n').filter((l) => !l.trim().startsWith('#'));
   const froms = lines.filter((l) => /^FROM\s/i.test(l));
 
-  it('is multi-stage on node:20-slim', () => {
+  it('is multi-stage on node:26-slim, the Active LTS named in package.json engines', () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const f of froms) expect(f).toMatch(/^FROM\s+node:20-slim\b/);
+    for (const f of froms) expect(f).toMatch(/^FROM\s+node:26-slim\b/);
+    const { engines } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    expect(Number(/>=(\d+)/.exec(engines.node)?.[1])).toBeLessThanOrEqual(26);
     expect(dockerfile).toMatch(/COPY\s+--from=\w+/);
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('is built as the package is installed: npm pack, then the tarball with production deps only', () => {
+    const body = lines.join('\n');
+    const runtime = body.slice(body.lastIndexOf('FROM '));
+    expect(body.slice(0, body.lastIndexOf('FROM '))).toMatch(/node scripts\/build\.js && npm pack/);
+    expect(runtime).toMatch(/npm install --prefix \/app --omit=dev\b[^\n]*geofailover\.tgz/);
+    expect(runtime).not.toMatch(/^COPY\s+(?!--from)/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT\s+\["node", "\/app\/node_modules\/geofailover\/bin\/geofailover\.js"\]/m);
   });
 
   it('runs as a non-root user in the final stage', () => {

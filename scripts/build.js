@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Builds the shipped CLI: TypeScript (src/, providers/) compiled to dist/ by tsc, the dashboard's
+// static files copied beside their compiled page, and dist/build-stamp written last, so a build that
+// stopped half way is never taken for a complete one (bin/geofailover.js checks the stamp).
+// `node scripts/build.js --if-stale` builds only when a source file is newer than the stamp.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildState } from '../bin/build-state.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ASSETS = [
+  'src/server/dashboard/app.js',
+  'src/server/dashboard/index.html',
+  'src/server/dashboard/style.css',
+];
+
+if (process.argv.includes('--if-stale')) {
+  const state = buildState(root);
+  if (state.kind === 'fresh') process.exit(0);
+}
+const started = Date.now();
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (r.status !== 0) {
+  console.error(
+    'build: tsc failed (see above); dist/ is incomplete and the CLI will not run until it builds',
+  );
+  process.exit(1);
+}
+for (const asset of ASSETS) {
+  mkdirSync(dirname(join(root, 'dist', asset)), { recursive: true });
+  copyFileSync(join(root, asset), join(root, 'dist', asset));
+}
+writeFileSync(join(root, 'dist', 'build-stamp'), `${new Date().toISOString()}\n`);
+console.error(`build: dist/ written in ${Date.now() - started} ms`);
