@@ -7,9 +7,14 @@ export {
   type DnsServerHandle,
   type DnsServerOptions,
   type DnsStats,
+  DnsWorkersError,
   type NotifyOutcome,
   registerDnsMetrics,
+  registerDnsWorkersGauge,
+  type SizedServer,
   startDnsServer,
+  type WorkerBudget,
+  type WorkerLimit,
 } from './server/index.ts';
 export { type StoreListener, type StoreSnapshot, ZoneStore, type ZoneStoreOptions } from './store.ts';
 export { emptyStore, parseStore, readStoreFile, type StoreData, writeStoreFile } from './store-file.ts';

@@ -123,7 +123,12 @@ function tightest(list: readonly Cap[]): Cap | undefined {
 export function workerBudget(i: BudgetInput): WorkerBudget | OverBudget {
   const elsewhere = i.elsewhere ?? 0;
   const all = caps(i);
-  const shared = elsewhere > 0 ? ` (${elsewhere} more serve other builtin providers)` : '';
+  const shared =
+    elsewhere === 0
+      ? ''
+      : elsewhere === 1
+        ? ' (1 worker already serves another builtin provider)'
+        : ` (${elsewhere} workers already serve other builtin providers)`;
   if (i.configured !== undefined) {
     const cgroup = tightest(all.filter((c) => c.limit !== 'cpus'));
     if (cgroup && cgroup.limit !== 'cpus' && i.configured + elsewhere > cgroup.processes) {

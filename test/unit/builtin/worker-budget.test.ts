@@ -133,7 +133,7 @@ describe('workerBudget', () => {
     expect(second).toEqual({
       workers: 1,
       limit: 'cpu-quota',
-      reason: 'cgroup cpu.max 4.0 CPU (3 more serve other builtin providers)',
+      reason: 'cgroup cpu.max 4.0 CPU (3 workers already serve other builtin providers)',
     });
     const b = over(
       workerBudget({ ...base, parallelism: 32, cpuQuota: quota(4), elsewhere: 3, configured: 2 }),
