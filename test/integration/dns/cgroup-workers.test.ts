@@ -4,13 +4,14 @@
 // limits from inside. It runs one worker there, says why (stderr, /v1/status, /metrics), and the
 // same config outside the cgroup runs one per CPU. A `workers` above the quota stops the start with
 // the file, line, field and remedy. Needs root and a cgroup cpu controller; skips saying why without.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuQuota } from '../../../bench/lib/cpu-quota.ts';
 import { controllerYaml, FAILOVER_2, KEY_ENV } from '../../helpers/controller-config.ts';
+import { type Listening, startFails, startListening, stopChild } from '../../helpers/in-cgroup.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin/geofailover.js');
@@ -21,18 +22,10 @@ if (typeof quota === 'string') console.warn(`skipping the cgroup worker tests: $
 const dir = mkdtempSync(join(tmpdir(), 'gf-cgroup-workers-'));
 const children: ChildProcess[] = [];
 afterAll(async () => {
-  await Promise.all(children.map((c) => stop(c)));
+  await Promise.all(children.map((c) => stopChild(c)));
   if (typeof quota !== 'string') quota.release();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function stop(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    c.once('exit', () => resolve());
-    c.kill('SIGTERM');
-  });
-}
 
 function dnsConfig(name: string, workers?: number): string {
   const file = join(dir, `${name}.yaml`);
@@ -57,46 +50,20 @@ ${workers === undefined ? '' : `    workers: ${workers}\n`}zones:
   return file;
 }
 
-interface Started {
-  child: ChildProcess;
-  /** The stderr line that says the server or controller is listening. */
-  line: string;
-  stderr: () => string;
-}
-
 /** Runs the CLI with `args`, inside a fresh cgroup held to `cores` CPUs unless `cores` is undefined. */
-function run(args: string[], cores: number | undefined, env: Record<string, string> = {}): Promise<Started> {
-  const argv = [process.execPath, BIN, ...args];
-  const [cmd, cmdArgs] =
-    cores === undefined || typeof quota === 'string'
-      ? [argv[0]!, argv.slice(1)]
-      : // The shell joins the group first, so node computes its workers from inside it.
-        [
-          '/bin/sh',
-          ['-c', 'echo $$ > "$0" && exec "$@"', quota.prepare(`w${children.length}`, cores), ...argv],
-        ];
-  const child = spawn(cmd, cmdArgs, {
+function run(
+  args: string[],
+  cores: number | undefined,
+  env: Record<string, string> = {},
+): Promise<Listening> {
+  const started = startListening([process.execPath, BIN, ...args], {
+    quota: typeof quota === 'string' ? undefined : quota,
+    ...(cores === undefined ? {} : { cores }),
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', GEOFAILOVER_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  children.push(child);
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line after 60 s:\n${stderr}`)), 60_000);
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const m = /^.*listening on .*$/m.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, line: m[0], stderr: () => stderr });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error(`exited ${code}:\n${stderr}`), { code, stderr }));
-    });
-  });
+  started.then((s) => children.push(s.child)).catch(() => undefined);
+  return started;
 }
 
 /** The DNS worker children of `pid` (forked through bin/run-ts.js with worker.ts). */
@@ -122,9 +89,9 @@ describe.skipIf(typeof quota === 'string')('DNS workers under a cgroup CPU quota
     const config = dnsConfig('default');
     const inside = await run(['dns-server', '--config', config], 1);
     expect(inside.line).toContain(`(udp+tcp; 1 worker: cgroup ${file()} 1.0 CPU)`);
-    expect(readFileSync(`/proc/${inside.child.pid}/cgroup`, 'utf8')).toMatch(/gf-bench-\d+-w0/);
+    expect(readFileSync(`/proc/${inside.child.pid}/cgroup`, 'utf8')).toMatch(/gf-bench-\d+-t\d+/);
     expect(workerChildren(inside.child.pid!)).toEqual([]);
-    await stop(inside.child);
+    await stopChild(inside.child);
 
     // The same config outside the cgroup: the machine's CPUs decide (2 here).
     const cpus = availableParallelism();
@@ -134,23 +101,18 @@ describe.skipIf(typeof quota === 'string')('DNS workers under a cgroup CPU quota
     );
     // Children start before the line is printed.
     expect(workerChildren(outside.child.pid!)).toHaveLength(cpus - 1);
-    await stop(outside.child);
+    await stopChild(outside.child);
   }, 120_000);
 
   it('a fractional quota rounds down, never below one worker', async () => {
     const s = await run(['dns-server', '--config', dnsConfig('half')], 0.5);
     expect(s.line).toContain(`1 worker: cgroup ${file()} 0.5 CPU)`);
-    await stop(s.child);
+    await stopChild(s.child);
   }, 60_000);
 
   it('workers: 2 under a 1 CPU quota stops the start: file, line, field, limit and remedy, exit 2', async () => {
     const config = dnsConfig('over', 2);
-    const err = (await run(['dns-server', '--config', config], 1).then(
-      (s) => {
-        throw new Error(`started: ${s.line}`);
-      },
-      (e: { code: number; stderr: string }) => e,
-    )) as { code: number; stderr: string };
+    const err = await startFails(run(['dns-server', '--config', config], 1));
     expect(err.code).toBe(2);
     expect(err.stderr).toContain(
       `${config}:10: providers.local.workers: 2 DNS workers do not fit this process: cgroup ${file()} 1.0 CPU allows 1 (one per whole CPU)`,
@@ -192,6 +154,6 @@ describe.skipIf(typeof quota === 'string')('DNS workers under a cgroup CPU quota
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain(`geofailover_dns_workers{provider="p",limit="cpu-quota",reason="${reason}"} 1`);
     expect(workerChildren(s.child.pid!)).toEqual([]);
-    await stop(s.child);
+    await stopChild(s.child);
   }, 120_000);
 });
