@@ -1,7 +1,8 @@
 // CPU quotas for benchmark processes: each process in a cgroup of its own, held to a fraction of one
 // core (CFS bandwidth control, a 10 ms period so a throttled process stalls for milliseconds, not a
 // tenth of a second). bench/dns.ts uses it to give every DNS worker the same share of a core while
-// dnsperf, on the same two cores, keeps what it needs. cgroup v1 (cpu controller) or v2; needs root.
+// dnsperf, on the same two cores, keeps what it needs; test/integration/dns/cgroup-workers.test.ts starts
+// the DNS server inside one. cgroup v1 (cpu controller) or v2; needs root.
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -45,15 +46,29 @@ export class CpuQuota {
 
   /** Hold process `pid` (all its threads) to `cores` of one core. */
   limit(pid: number, cores: number): void {
-    const dir = this.group(`p${pid}`);
+    writeFileSync(this.prepare(`p${pid}`, cores), String(pid));
+    this.moved.push(pid);
+  }
+
+  /**
+   * A group held to `cores` CPUs, empty: its cgroup.procs file, for a process to move itself into
+   * before it starts (a shell that writes $$ there and then execs the program). The group is
+   * removed by release() once that process has exited.
+   */
+  prepare(name: string, cores: number): string {
+    const dir = this.group(name);
     const quota = Math.max(1000, Math.round(cores * PERIOD_US));
     if (this.fs.v2) writeFileSync(join(dir, 'cpu.max'), `${quota} ${PERIOD_US}`);
     else {
       writeFileSync(join(dir, 'cpu.cfs_period_us'), String(PERIOD_US));
       writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quota));
     }
-    writeFileSync(join(dir, 'cgroup.procs'), String(pid));
-    this.moved.push(pid);
+    return join(dir, 'cgroup.procs');
+  }
+
+  /** The file a quota is set in here: `cpu.max` (cgroup v2) or `cpu.cfs_quota_us` (v1). */
+  get quotaFile(): string {
+    return this.fs.v2 ? 'cpu.max' : 'cpu.cfs_quota_us';
   }
 
   /** Every limited process back to the root group, and the groups removed. */

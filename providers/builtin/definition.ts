@@ -57,7 +57,8 @@ export const builtinSchema = z.strictObject({
   nameservers: z.array(z.string().min(1)).default([]),
   /** EDNS UDP payload size we advertise and honour. */
   udpPayloadSize: z.number().int().min(512).max(4096).default(1232),
-  /** Processes serving DNS on the listen sockets (default: one per CPU, os.availableParallelism()). */
+  /** Processes serving DNS on the listen sockets (default: as many as the CPUs, the cgroup CPU quota and
+   * the memory limit allow; one above the quota or the limit stops the start). */
   workers: z.number().int().min(1).max(256).optional(),
   // Hidden primary (README "Hidden primary"): zone transfers to, and NOTIFY of, secondaries.
   /** TSIG keys (RFC 8945) for transfers and NOTIFY; the secret (base64) from secretEnv or secretFile. */

@@ -1,13 +1,16 @@
 // The embedded builtin DNS server(s): started in-process for each builtin provider a zone uses that
-// has `listen`, sharing one zone store with the provider so the server hears of writes at once.
+// has `listen`, sharing one zone store with the provider so the server hears of writes at once. They
+// share the process's CPU and memory budget: each is sized with the workers the earlier ones run.
 import { type Config, zoneProviders } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { ControllerMetrics } from '../server/index.ts';
+import type { ControllerMetrics, DnsServerView } from '../server/index.ts';
 
 export interface DnsServerHandle {
   addresses: string[];
   /** The addresses of one builtin provider's server (provider redundancy confirms each on its own). */
   addressesOf(providerId: string): string[] | undefined;
+  /** Each server: where it listens, how many workers serve it and why (for status). */
+  views(): DnsServerView[];
   close(): Promise<void>;
 }
 
@@ -18,6 +21,8 @@ export async function startEmbeddedDns(
   metrics: ControllerMetrics,
   env: NodeJS.ProcessEnv = process.env,
   onNotify?: (o: import('../../providers/builtin/server/index.ts').NotifyOutcome) => void,
+  /** The config file, named in the error about a `workers` that does not fit. */
+  configFile?: string,
 ): Promise<DnsServerHandle | undefined> {
   const wanted = Object.entries(config.providers).filter(
     ([id, p]) =>
@@ -31,6 +36,7 @@ export async function startEmbeddedDns(
   const handles: {
     providerId: string;
     addresses: string[];
+    sizing: import('../../providers/builtin/server/index.ts').WorkerBudget;
     close(): Promise<void>;
     stats: () => import('../../providers/builtin/server/index.ts').DnsStats;
   }[] = [];
@@ -48,12 +54,15 @@ export async function startEmbeddedDns(
         logger: logger.child({ component: 'dns', provider: providerId }),
         env, // TSIG key secrets of a hidden primary
         ...(onNotify ? { onNotify } : {}),
+        ...(configFile === undefined ? {} : { configFile }),
+        workersElsewhere: handles.reduce((n, x) => n + x.sizing.workers - 1, 0),
       });
       handles.push({
         providerId,
         addresses: h.addresses.map((a) =>
           a.family === 'IPv6' ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`,
         ),
+        sizing: h.sizing,
         close: () => h.close(),
         stats: () => h.stats(),
       });
@@ -64,9 +73,21 @@ export async function startEmbeddedDns(
   }
   // Queries, answers by rcode, malformed packets and cache hits of the embedded server(s).
   server.registerDnsMetrics(metrics.registry, () => handles.map((h) => h.stats));
+  // How many workers each runs and why (a cgroup quota, a memory limit, the setting).
+  server.registerDnsWorkersGauge(metrics.registry, () =>
+    handles.map((h) => ({ provider: h.providerId, sizing: h.sizing })),
+  );
   return {
     addresses: handles.flatMap((h) => h.addresses),
     addressesOf: (id) => handles.find((h) => h.providerId === id)?.addresses,
+    views: () =>
+      handles.map((h) => ({
+        provider: h.providerId,
+        addresses: h.addresses,
+        workers: h.sizing.workers,
+        limit: h.sizing.limit,
+        reason: h.sizing.reason,
+      })),
     close: async () => {
       await Promise.all(handles.map((h) => h.close()));
     },

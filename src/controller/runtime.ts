@@ -10,7 +10,7 @@ import { type Config, proberKeys } from '../config/index.ts';
 import { type Coordinator, createCoordinator } from '../coordination/index.ts';
 import { HealthEngine } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
-import type { StatusDoc } from '../server/index.ts';
+import type { DnsServerView, StatusDoc } from '../server/index.ts';
 import {
   apiRoutes,
   ControllerMetrics,
@@ -53,12 +53,16 @@ export interface ControllerOptions {
   listen?: string;
   /** Adapters to use instead of building them from config (tests; embedding). Keyed by provider id. */
   providers?: ReadonlyMap<string, DnsProvider>;
+  /** The file the config came from, named when a setting does not fit this machine (DNS workers). */
+  configFile?: string;
 }
 
 export interface RunningController {
   url: string;
   /** host:port of the embedded builtin DNS server(s). */
   dnsAddresses: string[];
+  /** The embedded builtin DNS server(s): addresses, worker processes and why that many. */
+  dnsServers: DnsServerView[];
   replica: string;
   engine: HealthEngine;
   events: EventLog;
@@ -145,9 +149,16 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
     opened.add('providers', closeOwnProviders);
     // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).
-    const dns: DnsServerHandle | undefined = await startEmbeddedDns(config, logger, metrics, env, (o) => {
-      if (!o.ok) events.append('notify-failed', { ...o });
-    });
+    const dns: DnsServerHandle | undefined = await startEmbeddedDns(
+      config,
+      logger,
+      metrics,
+      env,
+      (o) => {
+        if (!o.ok) events.append('notify-failed', { ...o });
+      },
+      opts.configFile,
+    );
     opened.add('embedded dns', () => dns?.close());
 
     // Zones, their reconcilers and the scheduler of their passes.
@@ -192,6 +203,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
         coordination: coordinator.view(),
         errors: errors.all(),
+        ...(dns ? { dns: dns.views() } : {}),
       });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.
@@ -242,6 +254,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     return {
       url,
       dnsAddresses: dns?.addresses ?? [],
+      dnsServers: dns?.views() ?? [],
       replica,
       engine,
       events,

@@ -2,7 +2,7 @@
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
-import type { RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
+import type { DnsServerView, RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -17,6 +17,8 @@ export interface StatusInputs {
   leader?: string;
   coordination?: StatusDoc['coordination'];
   errors: StatusDoc['errors'];
+  /** The embedded builtin DNS servers, when the controller runs any. */
+  dns?: DnsServerView[];
 }
 
 const occurrenceView = (o: MaintenanceOccurrence) => ({
@@ -113,6 +115,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       active: snapshot.maintenance.active.map(occurrenceView),
       upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
     },
+    ...(i.dns ? { dns: i.dns } : {}),
   };
 }
 

@@ -123,6 +123,18 @@ export interface CoordinationStatus {
   term?: string;
 }
 
+/** A builtin DNS server the controller runs, and how many worker processes serve it and why. */
+export interface DnsServerView {
+  provider: string;
+  addresses: string[];
+  /** Processes answering (the controller's own included). */
+  workers: number;
+  /** What decided the count: configured, cpu-quota, memory, cpus or hidden-primary. */
+  limit: string;
+  /** In words, e.g. "cgroup cpu.max 1.0 CPU", "memory limit 512 MiB holds 4", "configured". */
+  reason: string;
+}
+
 export interface StatusDoc {
   version: 1;
   owner: string;
@@ -144,4 +156,6 @@ export interface StatusDoc {
   problems: StatusProblem[];
   /** Maintenance windows in force and the next start of each window, soonest first. */
   maintenance?: { active: MaintenanceView[]; upcoming: MaintenanceView[] };
+  /** The builtin DNS servers this controller runs (absent when it runs none). */
+  dns?: DnsServerView[];
 }

@@ -1,8 +1,10 @@
-// Prometheus counters for the builtin DNS server, read from its stats() at scrape time:
-// geofailover_dns_malformed_total, geofailover_dns_queries_total, geofailover_dns_responses_total{rcode},
-// geofailover_dns_truncated_total, geofailover_dns_cache_hits_total / _misses_total.
-import { Counter, type Registry } from 'prom-client';
+// Prometheus metrics of the builtin DNS server, read at scrape time: the counters of its stats()
+// (geofailover_dns_malformed_total, geofailover_dns_queries_total, geofailover_dns_responses_total{rcode},
+// geofailover_dns_truncated_total, geofailover_dns_cache_hits_total / _misses_total) and
+// geofailover_dns_workers{provider,limit,reason}, how many worker processes each server runs and why.
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DnsStats } from './engine.ts';
+import type { WorkerBudget } from './worker-budget.ts';
 
 /** Register the DNS counters on `registry`; `sources` are the stats() of every running server. */
 export function registerDnsMetrics(registry: Registry, sources: () => readonly (() => DnsStats)[]): void {
@@ -57,6 +59,27 @@ export function registerDnsMetrics(registry: Registry, sources: () => readonly (
         ['SERVFAIL', 'servfail'],
       ];
       for (const [rcode, key] of map) this.inc({ rcode }, delta(s, key));
+    },
+  });
+}
+
+/** One running server's provider and worker sizing, for geofailover_dns_workers. */
+export interface SizedServer {
+  provider: string;
+  sizing: WorkerBudget;
+}
+
+/** Register geofailover_dns_workers on `registry`; `servers` are the running servers. */
+export function registerDnsWorkersGauge(registry: Registry, servers: () => readonly SizedServer[]): void {
+  new Gauge({
+    name: 'geofailover_dns_workers',
+    help: 'DNS worker processes a builtin server runs (its own process included); limit says what decided the count (configured, cpu-quota, memory, cpus, hidden-primary), reason says it in words',
+    labelNames: ['provider', 'limit', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of servers())
+        this.set({ provider: s.provider, limit: s.sizing.limit, reason: s.sizing.reason }, s.sizing.workers);
     },
   });
 }

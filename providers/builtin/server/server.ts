@@ -1,20 +1,23 @@
 // startDnsServer: the builtin authoritative server for one builtin provider's zones, on its listen
 // address(es). Used by `geofailover dns-server` and embedded by the controller. It follows the zone
 // store (in-process writes at once, other processes' writes via the file watcher). With `workers`
-// > 1 it also forks worker processes sharing its sockets (workers.ts), fed the same zone data. As a
-// hidden primary (allowTransfer/secondaries) it answers transfers and sends NOTIFY (hidden-primary.ts).
-import { availableParallelism } from 'node:os';
+// > 1 it also forks worker processes sharing its sockets (workers.ts), fed the same zone data; how
+// many the process can afford is worker-sizing.ts's. As a hidden primary (allowTransfer/secondaries)
+// it answers transfers and sends NOTIFY (hidden-primary.ts).
 import { type Config, zoneProviders } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/index.ts';
 import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
+import type { CgroupLimits } from './cgroup.ts';
 import { DnsEngine, type DnsStats } from './engine.ts';
 import { openGeoLocator } from './geo-open.ts';
 import { hiddenPrimary } from './hidden-primary.ts';
 import type { NotifyOutcome } from './notify.ts';
 import { type BoundTransport, bindBoth, parseListen } from './transport.ts';
+import type { WorkerBudget } from './worker-budget.ts';
 import type { ZonesData } from './worker-protocol.ts';
+import { sizeWorkers } from './worker-sizing.ts';
 import { sumStats, WorkerPool } from './workers.ts';
 import { servedZonesOf } from './zones.ts';
 
@@ -31,8 +34,15 @@ export interface DnsServerOptions {
   watch?: boolean;
   /** Seconds between summary log lines about malformed packets and internal errors (default 60). */
   summaryEvery?: number;
-  /** Processes serving the sockets (default: the provider's `workers`, else one per CPU). */
+  /** Processes serving the sockets (default: the provider's `workers`, else what the CPUs, the cgroup
+   * CPU quota and memory limit allow). */
   workers?: number;
+  /** The config file the config came from: a `workers` that does not fit is reported at its line. */
+  configFile?: string;
+  /** Worker children that other builtin servers of this process already run (they share the budget). */
+  workersElsewhere?: number;
+  /** The cgroup limits to size the workers by, instead of this process's (tests). */
+  limits?: CgroupLimits;
   /** Hidden primary: send NOTIFY from this process (default true), and hear how each one went. */
   notify?: boolean;
   notifyDelayMs?: number;
@@ -48,6 +58,8 @@ export interface DnsServerHandle {
   zones: string[];
   /** Processes serving (this one and its worker children). */
   workers: number;
+  /** Why that many: the setting, the cgroup CPU quota, the memory limit, the CPUs, a hidden primary. */
+  sizing: WorkerBudget;
   /** Counters summed over every worker (children report theirs every 250 ms while they change). */
   stats(): DnsStats;
   /** Each worker's counters, asked for now (this process first). */
@@ -80,6 +92,20 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       remedy: `set providers.${providerId}.listen, e.g. "127.0.0.1:5353"`,
     });
   }
+  // A hidden primary serves its secondaries, not the public (they answer the queries): one process, so
+  // transfers, their journal and NOTIFY live in one place. validate says so when workers is set.
+  // Sized first: a `workers` the cgroup cannot hold stops the start before anything is opened.
+  const transfers = cfg.allowTransfer.length > 0 || cfg.secondaries.length > 0;
+  const sizing = sizeWorkers({
+    providerId,
+    option: options.workers,
+    configured: cfg.workers,
+    hiddenPrimary: transfers,
+    configFile: options.configFile,
+    elsewhere: options.workersElsewhere,
+    limits: options.limits,
+  });
+  const workers = sizing.workers;
   const apexes = config.zones
     .filter((z) => zoneProviders(z).includes(providerId))
     .map((z) => normaliseName(z.name));
@@ -89,10 +115,6 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
 
   const geoSettings = { networks: config.geoip.networks, mmdb: config.geoip.mmdb };
   const geo = await openGeoLocator(geoSettings);
-  // A hidden primary serves its secondaries, not the public (they answer the queries): one process, so
-  // transfers, their journal and NOTIFY live in one place. validate says so when workers is set.
-  const transfers = cfg.allowTransfer.length > 0 || cfg.secondaries.length > 0;
-  const workers = transfers ? 1 : Math.max(1, options.workers ?? cfg.workers ?? availableParallelism());
   let lastError = '';
   const engine = new DnsEngine({
     geo,
@@ -208,7 +230,14 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
 
   const addresses = bound.map((b) => ({ host: b.host, port: b.port, family: b.family }));
   logger?.info(
-    { addresses, zones: apexes, serial: store.snapshot().serial, workers },
+    {
+      addresses,
+      zones: apexes,
+      serial: store.snapshot().serial,
+      workers,
+      workersLimit: sizing.limit,
+      workersReason: sizing.reason,
+    },
     'dns server listening',
   );
   let closed = false;
@@ -216,6 +245,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     addresses,
     zones: apexes,
     workers,
+    sizing,
     stats,
     workerStats: async () => [engine.stats(), ...((await pool?.freshStats()) ?? [])],
     synced: () => pool?.synced() ?? Promise.resolve(true),

@@ -33,6 +33,7 @@ export const register: Register = (program: Command) => {
       process.on('uncaughtException', fatal);
       const ctl = await startController({
         config,
+        configFile: opts.config,
         logger,
         ...(opts.listen ? { listen: opts.listen } : {}),
         ...(opts.replica ? { replicaId: opts.replica } : {}),
@@ -56,7 +57,12 @@ export const register: Register = (program: Command) => {
       process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception (kept running)'));
       process.stderr.write(
         `geofailover controller ${ctl.replica} listening on ${ctl.url}` +
-          (ctl.dnsAddresses.length > 0 ? `; DNS on ${ctl.dnsAddresses.join(', ')}` : '') +
+          ctl.dnsServers
+            .map(
+              (d) =>
+                `; DNS on ${d.addresses.join(', ')} (${d.workers} worker${d.workers === 1 ? '' : 's'}: ${d.reason})`,
+            )
+            .join('') +
           '\n',
       );
       await new Promise<void>((resolve) => {

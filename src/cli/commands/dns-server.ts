@@ -38,7 +38,10 @@ export const register: Register = (program: Command) => {
           handles.push(
             await startDnsServer({
               config,
+              configFile: opts.config,
               providerId,
+              // Servers of one process share its CPU and memory budget.
+              workersElsewhere: handles.reduce((n, h) => n + h.workers - 1, 0),
               logger: logger.child({ provider: providerId }),
               ...(opts.listen ? { listen: opts.listen } : {}),
             }),
@@ -52,7 +55,12 @@ export const register: Register = (program: Command) => {
       const where = handles.flatMap((h) =>
         h.addresses.map((a) => (a.family === 'IPv6' ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)),
       );
-      process.stderr.write(`geofailover dns-server listening on ${where.join(', ')} (udp+tcp)\n`);
+      const sized = handles.map(
+        (h) => `${h.workers} worker${h.workers === 1 ? '' : 's'}: ${h.sizing.reason}`,
+      );
+      process.stderr.write(
+        `geofailover dns-server listening on ${where.join(', ')} (udp+tcp; ${sized.join('; ')})\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           logger.info({ signal, stats: handles.map((h) => h.stats()) }, 'dns server stopping');

@@ -96,6 +96,15 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       ),
     ),
   );
+  if (s.dns && s.dns.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['DNS SERVER', 'LISTEN', 'WORKERS', 'WHY'],
+        s.dns.map((d) => [d.provider, d.addresses.join(', '), String(d.workers), d.reason]),
+      ),
+    );
+  }
   if (s.zones.length > 0) {
     // One row per (zone, provider): with provider redundancy each provider's state on its own.
     out.push('');

@@ -2,13 +2,18 @@
 // as rendered (kubelet's $(VAR) expansion, the ConfigMap at its mount path mapped to a temp file),
 // with or without its Secret. A missing Secret fails at start with the config error naming each
 // variable (exit 2), not a silent crash loop; the scheduled apply against Route 53 (moto_server on
-// loopback) exits 3 with the plan in its log when the safety gate refuses.
+// loopback) exits 3 with the plan in its log when the safety gate refuses. The controller started
+// inside a real cgroup held to its container's CPU limit runs the DNS workers its config sets, and a
+// config asking for more than that limit stops it with the ConfigMap file's line and the remedy.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuQuota } from '../../../bench/lib/cpu-quota.ts';
+import { startFails, startListening, stopChild } from '../../helpers/in-cgroup.ts';
 import { createZone, type MotoServer, motoMissing, startMoto } from '../../helpers/moto.ts';
+import { k8sCpu } from '../../unit/deploy/dns-workers.ts';
 import {
   type Container,
   type K8sObject,
@@ -27,6 +32,9 @@ if (kubectlMissing) console.warn(`skipping deploy/kubernetes start tests: ${kube
 
 if (motoMissing) console.warn(`skipping the scheduled-apply safety gate test: ${motoMissing}`);
 
+const quota = CpuQuota.open();
+if (typeof quota === 'string') console.warn(`skipping the controller-under-its-CPU-limit test: ${quota}`);
+
 interface Run {
   code: number | null;
   stdout: string;
@@ -37,7 +45,10 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gf-k8s-start-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (typeof quota !== 'string') quota.release();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** kubelet's expansion of $(VAR) in args: defined variables are replaced, others kept as written. */
 function expand(arg: string, env: Record<string, string>): string {
@@ -121,6 +132,49 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes pods at start, 
       for (const v of Object.values(CONTROLLER_SECRETS)) expect(ok.stdout + ok.stderr).not.toContain(v);
     }, 180_000);
   }
+
+  it.skipIf(typeof quota === 'string')(
+    "base: the controller held to its container's CPU limit runs the DNS workers its config sets; more stop it",
+    async () => {
+      const objs = render('base');
+      const [w] = workloads(objs);
+      const c = w!.pod.containers[0] as Container;
+      const cores = k8sCpu(c.resources.limits.cpu);
+      // As the pod would run it, on loopback ports of this machine.
+      const loopback = (t: string) =>
+        stateIn('base-cgroup')(t)
+          .replace('"0.0.0.0:8080"', '"127.0.0.1:0"')
+          .replace('"0.0.0.0:5353"', '"127.0.0.1:0"');
+      const start = (edit: (t: string) => string) => {
+        const text = mountedFile(objs, w!, c, CONFIG_PATH)!;
+        const file = join(dir, `base-cgroup-${Math.random().toString(36).slice(2)}.yaml`);
+        writeFileSync(file, edit(text));
+        const args = (c.args ?? []).map((a) => (a === CONFIG_PATH ? file : a));
+        const run = startListening([process.execPath, BIN, ...args], {
+          quota: quota as CpuQuota,
+          cores,
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...CONTROLLER_SECRETS },
+        });
+        return { file, run };
+      };
+
+      const ok = await start(loopback).run;
+      expect(ok.line).toMatch(/; DNS on 127\.0\.0\.1:\d+ \(1 worker: configured\)/);
+      await stopChild(ok.child);
+
+      const { file, run } = start((t) => loopback(t).replace('workers: 1 }', 'workers: 2 }'));
+      const over = await startFails(run);
+      expect(over.code).toBe(2);
+      expect(over.stderr).toMatch(
+        new RegExp(
+          `${file.replaceAll('.', '\\.')}:\\d+: providers\\.local\\.workers: 2 DNS workers do not fit this process: cgroup cpu\\S* 1\\.0 CPU allows 1`,
+        ),
+      );
+      expect(over.stderr).toContain('remedy: set providers.local.workers: 1');
+    },
+    120_000,
+  );
 
   it('probe-agent: without its Secret, or without its key, the agent exits 2 saying what is missing', async () => {
     const objs = render('overlays/probe-agent');

@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../src/cli/commands.ts';
 import { type Config, loadConfig } from '../../../src/config/index.ts';
+import { binarySize, workersProblems } from '../../unit/deploy/dns-workers.ts';
 import { kubectlMissing, render, workloads } from '../../unit/deploy/kustomize.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -228,6 +229,19 @@ describe('deploy/systemd', () => {
         }
       }
     }
+  });
+
+  it("the controller unit has CPUQuota and MemoryMax, and the config's DNS workers are what they hold", () => {
+    const u = units.get('geofailover-controller.service')!;
+    const quota = one(u, 'Service', 'CPUQuota');
+    const max = one(u, 'Service', 'MemoryMax');
+    expect(quota, 'CPUQuota').toMatch(/^\d+%$/);
+    expect(max, 'MemoryMax').toBeDefined();
+    const limits = { cores: Number(quota!.slice(0, -1)) / 100, bytes: binarySize(max!) };
+    expect(workersProblems(config, limits, 'deploy/systemd/geofailover.yaml')).toEqual([]);
+    // The other units serve no DNS: no budget to keep them to.
+    for (const f of ['geofailover-apply.service', 'geofailover-probe@.service'])
+      expect(one(units.get(f)!, 'Service', 'CPUQuota'), f).toBeUndefined();
   });
 
   it('without its secrets a unit fails at start with the config error (exit 2), naming what is missing', () => {

@@ -208,6 +208,13 @@ verify: { timeout: 3s }
     // the CLI's table: one row per provider with its state
     const { renderStatus } = await import('../../../src/cli/commands/status.ts');
     const text = renderStatus(s);
+    // The two servers share the process's budget: b is sized with the workers a already runs.
+    const [da, db] = s.dns ?? [];
+    expect([da?.provider, db?.provider]).toEqual(['a', 'b']);
+    expect(da!.addresses).toEqual([serverOf('a')]);
+    if (da!.workers > 1)
+      expect(db!.reason).toMatch(/\(\d+ workers? already serves? (another|other) builtin providers?\)$/);
+    expect(text).toMatch(new RegExp(`^a\\s+${serverOf('a')}\\s+${da!.workers}\\s+${da!.reason}`, 'm'));
     expect(text).toMatch(/example\.com\.\s+a\s+builtin\s+OK/);
     expect(text).toMatch(/example\.com\.\s+b\s+builtin\s+FAILING/);
   }, 30_000);

@@ -1,7 +1,13 @@
 // The DNS counters exported for Prometheus follow the server's stats() between scrapes.
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { DnsEngine, GeoLocator, registerDnsMetrics } from '../../../providers/builtin/server/index.ts';
+import {
+  DnsEngine,
+  GeoLocator,
+  registerDnsMetrics,
+  registerDnsWorkersGauge,
+  type SizedServer,
+} from '../../../providers/builtin/server/index.ts';
 import { header, query } from './packets.ts';
 
 describe('registerDnsMetrics', () => {
@@ -19,5 +25,28 @@ describe('registerDnsMetrics', () => {
     engine.handle(Buffer.from([2]), 'udp', '');
     text = await registry.metrics();
     expect(text).toMatch(/geofailover_dns_malformed_total 3/);
+  });
+});
+
+describe('registerDnsWorkersGauge', () => {
+  it('says how many workers each server runs, what decided it and why', async () => {
+    const registry = new Registry();
+    const servers: SizedServer[] = [
+      {
+        provider: 'local',
+        sizing: { workers: 1, limit: 'cpu-quota', reason: 'cgroup cpu.max 1.0 CPU' },
+      },
+    ];
+    registerDnsWorkersGauge(registry, () => servers);
+    expect(await registry.getSingleMetricAsString('geofailover_dns_workers')).toContain(
+      'geofailover_dns_workers{provider="local",limit="cpu-quota",reason="cgroup cpu.max 1.0 CPU"} 1',
+    );
+    servers[0] = {
+      provider: 'local',
+      sizing: { workers: 4, limit: 'memory', reason: 'memory limit 512 MiB holds 4' },
+    };
+    const text = await registry.getSingleMetricAsString('geofailover_dns_workers');
+    expect(text).toContain('limit="memory",reason="memory limit 512 MiB holds 4"} 4');
+    expect(text).not.toContain('limit="cpu-quota"');
   });
 });

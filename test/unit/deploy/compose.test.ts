@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { registerCommands } from '../../../src/cli/commands.ts';
 import { type Config, loadConfig } from '../../../src/config/index.ts';
+import { binarySize, workersProblems } from './dns-workers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const COMPOSE_DIR = join(ROOT, 'config/compose');
@@ -23,6 +24,8 @@ interface Service {
   networks?: string[] | Record<string, { ipv4_address?: string } | null>;
   healthcheck?: { disable?: boolean; test?: unknown };
   profiles?: string[];
+  cpus?: number | string;
+  mem_limit?: number | string;
 }
 interface Compose {
   services: Record<string, Service>;
@@ -170,6 +173,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it("every controller has CPU and memory limits, and its config's DNS workers are what they hold", () => {
+    const controllers = services.filter(([, s]) => role(s) === 'controller');
+    expect(controllers.length).toBe(3); // controller, controller-a, controller-b
+    for (const [name, s] of controllers) {
+      expect(s.cpus, `${name}: cpus`).toBeDefined();
+      expect(s.mem_limit, `${name}: mem_limit`).toBeDefined();
+      const { file, config } = configOf(s)!;
+      const limits = { cores: Number(s.cpus), bytes: binarySize(s.mem_limit!) };
+      expect(workersProblems(config, limits, `${name} (${file})`)).toEqual([]);
+    }
+    expect(binarySize('512m')).toBe(512 * 2 ** 20);
+  });
+
   it('gives the controller every secret its config names, and each probe agent its own key', () => {
     for (const [name, s] of services) {
       const loaded = configOf(s);
@@ -308,7 +324,9 @@ describe('Dockerfile', () => {
     expect(body.slice(0, body.lastIndexOf('FROM '))).toMatch(/node scripts\/build\.js && npm pack/);
     expect(runtime).toMatch(/npm install --prefix \/app --omit=dev\b[^\n]*geofailover\.tgz/);
     expect(runtime).not.toMatch(/^COPY\s+(?!--from)/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT\s+\["node", "\/app\/node_modules\/geofailover\/bin\/geofailover\.js"\]/m);
+    expect(dockerfile).toMatch(
+      /^ENTRYPOINT\s+\["node", "\/app\/node_modules\/geofailover\/bin\/geofailover\.js"\]/m,
+    );
   });
 
   it('runs as a non-root user in the final stage', () => {

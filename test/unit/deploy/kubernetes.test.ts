@@ -13,6 +13,7 @@ import { PROMETHEUSRULE_FILE, renderPrometheusRule } from '../../../scripts/prom
 import { registerCommands } from '../../../src/cli/commands.ts';
 import { type Config, parseConfig, secretRefs } from '../../../src/config/index.ts';
 import { apiRoutes, type ControllerApi } from '../../../src/server/index.ts';
+import { k8sCpu, k8sMemory, workersProblems } from './dns-workers.ts';
 import {
   argOf,
   containersOf,
@@ -298,6 +299,40 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
         expect(init?.envFrom).toEqual(c.envFrom);
       }
     }
+  });
+
+  it("the controller's DNS workers are set, and its container's CPU and memory limits hold that many", () => {
+    let checked = 0;
+    for (const [layout, objs] of rendered) {
+      for (const w of workloads(objs).filter((x) => role(x) === 'controller')) {
+        const { config } = configOf(objs, w);
+        const limits = mainContainer(w).resources.limits;
+        const where = `${layout}: ${w.object.metadata.name}`;
+        expect(
+          workersProblems(config, { cores: k8sCpu(limits.cpu), bytes: k8sMemory(limits.memory) }, where),
+        ).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBe(2); // base and ha
+    // The check bites: one CPU holds one worker, and an unset count is refused.
+    const [w] = workloads(rendered.get('base')!);
+    const { config } = configOf(rendered.get('base')!, w!);
+    const local = config.providers.local!;
+    if (local.kind !== 'builtin') throw new Error('providers.local is builtin');
+    const limits = { cores: k8sCpu('1'), bytes: k8sMemory('512Mi') };
+    const withWorkers = (workers?: number) => ({
+      ...config,
+      providers: { ...config.providers, local: { ...local, workers } },
+    });
+    expect(workersProblems(withWorkers(2), limits, 'x')).toEqual([
+      'x: providers.local.workers: 2 does not fit: cgroup cpu.max 1.0 CPU allows 1 (one per whole CPU)',
+      'x: providers.local.workers: 2, but the limits allow 1 (cgroup cpu.max 1.0 CPU)',
+    ]);
+    expect(workersProblems(withWorkers(undefined), limits, 'x')[0]).toMatch(/is not set/);
+    expect(k8sCpu('500m')).toBe(0.5);
+    expect(k8sMemory('1Gi')).toBe(2 ** 30);
+    expect(k8sMemory('512M')).toBe(512e6);
   });
 
   it('Services publish the API and the builtin DNS server on UDP and TCP, at the ports the config listens on', () => {
