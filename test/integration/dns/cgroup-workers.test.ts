@@ -74,7 +74,7 @@ function workerChildren(pid: number): number[] {
       try {
         const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
         const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('worker.ts');
+        return ppid === pid && /worker\.(ts|js)\b/.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'));
       } catch {
         return false; // exited meanwhile
       }
