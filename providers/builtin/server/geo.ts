@@ -167,31 +167,39 @@ const MIXED = '\u0000mixed';
 interface TrieNode {
   zero?: TrieNode;
   one?: TrieNode;
-  /** The location key every network at or below this node has, or MIXED. */
+  /** The location key of the table network that ends exactly here, if one does. */
+  own?: string;
+  /**
+   * The one answer every address below this node gets, or MIXED. It counts what addresses are
+   * answered, not which networks exist: a network wholly covered by longer ones of another answer
+   * answers nobody, and must not narrow the scope.
+   */
   only: string;
 }
 
-/** A binary trie of the table's networks, each node knowing whether its subtree is one location. */
+/** A binary trie of the table's networks, each node knowing whether its subtree answers one location. */
 class ScopeTrie {
   private root: TrieNode | undefined;
+  private settled = true;
 
   add(bytes: Buffer, len: number, key: string): void {
-    this.root ??= { only: key };
+    this.root ??= { only: MIXED };
     let node = this.root;
-    for (let d = 0; ; d++) {
-      if (node.only !== key) node.only = MIXED;
-      if (d === len) return;
+    for (let d = 0; d < len; d++) {
       const side = bit(bytes, d) ? 'one' : 'zero';
-      let next = node[side];
-      if (!next) {
-        next = { only: key };
-        node[side] = next;
-      }
-      node = next;
+      node[side] ??= { only: MIXED };
+      node = node[side]!;
     }
+    // The first of two equal networks wins, as in the lookup table.
+    node.own ??= key;
+    this.settled = false;
   }
 
   scope(address: Buffer, max: number, found: Located): number {
+    if (!this.settled) {
+      if (this.root) settle(this.root, UNKNOWN.key);
+      this.settled = true;
+    }
     const m = found.prefix;
     let node = this.root;
     for (let d = 0; d < max; d++) {
@@ -202,6 +210,15 @@ class ScopeTrie {
     }
     return max;
   }
+}
+
+/** Sets `only` on a subtree whose addresses outside any network below answer `inherited`. */
+function settle(node: TrieNode, inherited: string): string {
+  const here = node.own ?? inherited;
+  const zero = node.zero ? settle(node.zero, here) : here;
+  const one = node.one ? settle(node.one, here) : here;
+  node.only = zero === one ? zero : MIXED;
+  return node.only;
 }
 
 /** Bit `i` (from the most significant) of an address; octets past the end read as zero (ECS). */

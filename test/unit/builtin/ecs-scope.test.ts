@@ -156,3 +156,18 @@ describe('ECS scope property', () => {
     );
   }, 60_000);
 });
+
+describe('ECS scope with a shadowed network', () => {
+  it('a network wholly covered by longer ones of another answer does not narrow the scope', () => {
+    // 10.128/10 (DE) is split into 10.128/11 and 10.160/11, both JP: no address answers DE, so all of
+    // 10/8 answers JP and a client in it may be told scope /8 (it was /9, since a DE network existed).
+    const g = new GeoLocator([
+      { cidr: '10.160.0.0/11', country: 'JP' },
+      { cidr: '10.128.0.0/11', country: 'JP' },
+      { cidr: '10.128.0.0/10', country: 'DE' },
+      { cidr: '10.0.0.0/8', country: 'JP' },
+    ]);
+    const found = g.locate(1, block(0));
+    expect(g.scope(1, block(0), found)).toBe(8);
+  });
+});
