@@ -1,4 +1,4 @@
-// Worker processes of the builtin DNS server, to use every core (Node 20 has no SO_REUSEPORT for
+// Worker processes of the builtin DNS server, to use every core (Node before 22.12 has no SO_REUSEPORT for
 // dgram): the server process binds the sockets, serves them itself as worker 0, and hands them to
 // N-1 forked children (child.send(msg, handle)), so the kernel spreads queries over all of them.
 // Each child holds its own engine; every zone change is sent to all of them at once, and each
