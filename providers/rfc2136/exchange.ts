@@ -2,6 +2,7 @@
 // a stream of messages from SOA to the same SOA, every signed message verified) and one UPDATE
 // (a single response, its MAC verified before its rcode is believed).
 import { randomInt } from 'node:crypto';
+import { GeofailoverError } from '../../src/model/index.ts';
 import { sign, type TsigKey } from '../tsig/index.ts';
 import { type ErrorScope, MalformedResponse, mapError, rcodeError, TsigError } from './errors.ts';
 import { ResponseVerifier } from './response-verifier.ts';
@@ -116,6 +117,16 @@ export async function transferZone(
 }
 
 /**
+ * What an error after the UPDATE left us says about the server's state: a verified answer (an rcode,
+ * the server's TSIG verdict) says it applied nothing; anything else (the connection cut, no answer in
+ * time, an answer we cannot read or trust) leaves the outcome unknown: it may have been applied.
+ */
+function outcomeKnown(err: unknown): boolean {
+  if (err instanceof TsigError) return err.problem === 'server-error';
+  return err instanceof GeofailoverError;
+}
+
+/**
  * Sends one UPDATE and checks its response; resolves on NOERROR, throws the typed error otherwise.
  * The exchange ends by `t.connect` + `t.response` at the latest, however the answer arrives.
  */
@@ -130,18 +141,20 @@ export async function sendUpdate(
   signal?: AbortSignal,
 ): Promise<void> {
   let ex: TcpExchange | undefined;
+  let sent = false;
   try {
     ex = await TcpExchange.open(ep, t.connect, signal);
     const id = randomInt(0, 0x10000);
     const { message, mac } = sign(buildUpdate(id, zone, prereqs, updates), key);
     ex.send(message);
+    sent = true;
     const msg = await ex.next(Date.now() + t.response, signal);
     const { rcode } = checkHeader(msg, id, 5);
     const verifier = new ResponseVerifier(key, mac);
     verifyResponse(verifier, msg, rcode);
     if (rcode !== 0) throw rcodeError(rcode, scope, true);
   } catch (err) {
-    throw mapError(err, scope);
+    throw mapError(err, sent && !outcomeKnown(err) ? { ...scope, written: scope.unknown } : scope);
   } finally {
     ex?.close();
   }

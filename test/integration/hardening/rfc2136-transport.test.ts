@@ -1,7 +1,9 @@
-// Hostile transport under the RFC 2136 adapter, from crafted TCP servers: answers that trickle in a
-// byte at a time, a transfer that never ends, a length prefix with nothing after it. Each exchange
-// ends by its deadline however the bytes arrive.
-import type { Socket } from 'node:net';
+// Hostile transport under the RFC 2136 adapter, from crafted TCP servers (and a proxy in front of a
+// real knotd): answers that trickle in a byte at a time, a transfer that never ends, a length prefix
+// with nothing after it, a connection cut after the UPDATE went out. Each exchange ends by its
+// deadline however the bytes arrive, and an UPDATE whose answer was lost says that its outcome is
+// unknown (never "nothing was written"); the next plan reads the zone and finds what is left.
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readTsig, sign } from '../../../providers/tsig/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
@@ -19,6 +21,7 @@ import {
   signedUpdateResponse,
 } from '../rfc2136/fake-server.ts';
 import { makeConfig, plan, provider, RECORDS } from '../rfc2136/helpers.ts';
+import { hasBinary, type RunningServer, startKnot } from '../rfc2136/servers.ts';
 
 const tally = new HostileTally('rfc2136-transport');
 afterEach(closeFakes);
@@ -60,20 +63,27 @@ function drip(sock: Socket, bytes: Buffer, everyMs: number): void {
 }
 
 describe('rfc2136 exchanges end by their deadline', () => {
-  it('an UPDATE answer sent one byte every 100 ms ends at the response timeout', async () => {
+  it('an UPDATE answer sent one byte every 100 ms ends at the response timeout, outcome unknown', async () => {
     const transfer = await fake(goodAxfr);
     const server = await fake((req, _send, sock) => drip(sock, framed(signedUpdateResponse(req)), 100));
     const c = config(server, { transfer });
     const p = provider(c, SECRET);
     const first = await plan(c, p);
     const { err, ms } = await timed(p.apply(first.zone, first.changes));
-    tally.add(err instanceof ProviderError && ms < RESPONSE_MS + SLACK_MS);
+    const held =
+      err instanceof ProviderError &&
+      ms < RESPONSE_MS + SLACK_MS &&
+      /outcome is unknown/.test(err.message) &&
+      !/nothing was written/.test(err.message);
+    tally.add(held);
     expect(err).toBeInstanceOf(ProviderError);
     expect(ms).toBeLessThan(RESPONSE_MS + SLACK_MS);
     const e = err as ProviderError;
     expect(e.message).toMatch(
       /server 127\.0\.0\.1:\d+: UPDATE failed: no complete response within 300 ms \(\d+ of \d+ bytes arrived\)/,
     );
+    expect(e.message).toMatch(/the UPDATE was sent and its outcome is unknown/);
+    expect(e.message).not.toContain('nothing was written');
     expect(e.retryable).toBe(true);
   }, 30_000);
 
@@ -120,4 +130,75 @@ describe('rfc2136 exchanges end by their deadline', () => {
     expect(ms).toBeLessThan(RESPONSE_MS + SLACK_MS);
     expect((err as Error).message).toMatch(/no complete response within 300 ms \(1 of 65535 bytes arrived\)/);
   });
+
+  it('a connection closed after the UPDATE arrived, without an answer: outcome unknown', async () => {
+    const transfer = await fake(goodAxfr);
+    const server = await fake((_req, _send, sock) => sock.destroy());
+    const c = config(server, { transfer });
+    const p = provider(c, SECRET);
+    const first = await plan(c, p);
+    const { err } = await timed(p.apply(first.zone, first.changes));
+    const message = (err as Error).message;
+    tally.add(/outcome is unknown/.test(message) && !/nothing was written/.test(message));
+    expect(message).toMatch(/UPDATE failed: the server closed the connection; the UPDATE was sent/);
+    expect(message).toMatch(/outcome is unknown.*the next reconcile reads the zone again/);
+    expect(message).not.toContain('nothing was written');
+  });
+});
+
+const noKnot = !hasBinary('knotd') || !hasBinary('kdig');
+if (noKnot) console.warn('skipping the applied-then-dropped UPDATE test: knotd or kdig is not installed');
+
+/**
+ * A TCP proxy in front of `target` that passes everything through, except that it cuts the client's
+ * connection instead of relaying the answer to an UPDATE (opcode 5): the server applies it, the
+ * client never hears so.
+ */
+async function dropUpdateAnswers(target: RunningServer): Promise<{ address: string; server: Server }> {
+  const server = createServer((client) => {
+    const up = createConnection({ host: '127.0.0.1', port: target.port });
+    let update = false;
+    client.on('data', (d: Buffer) => {
+      if (d.length >= 4 && ((d.readUInt16BE(4) >> 11) & 0xf) === 5) update = true;
+      up.write(d);
+    });
+    up.on('data', (d: Buffer) => (update ? client.destroy() : client.write(d)));
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
+    client.on('error', () => undefined);
+    up.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { address: `127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+describe.skipIf(noKnot)('an UPDATE applied by knotd whose answer is lost', () => {
+  it('says the outcome is unknown, and the next plan reads the zone and finds nothing left', async () => {
+    const knot = await startKnot();
+    const proxy = await dropUpdateAnswers(knot);
+    try {
+      const c = makeConfig(proxy.address, [RECORDS.failover], {
+        tsig: { name: 'gf-key', algorithm: knot.algorithm, secretEnv: 'GF_TEST_TSIG_SECRET' },
+      });
+      const p = provider(c, knot.secret);
+      const first = await plan(c, p);
+      expect(first.changes.length).toBeGreaterThan(0);
+      const err = await p.apply(first.zone, first.changes).then(
+        () => undefined,
+        (e: unknown) => e as ProviderError,
+      );
+      const again = await plan(c, p);
+      tally.add(
+        err instanceof ProviderError && /outcome is unknown/.test(err.message) && again.changes.length === 0,
+      );
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err!.message).toMatch(/UPDATE failed: the server closed the connection; the UPDATE was sent/);
+      expect(err!.message).not.toContain('nothing was written');
+      // Knot applied it: reading the zone again shows the records in place, nothing left to do.
+      expect(again.changes).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => proxy.server.close(() => r()));
+      await knot.stop();
+    }
+  }, 60_000);
 });
