@@ -1,8 +1,10 @@
 // The PowerDNS Authoritative HTTP API over fetch: GET a zone with its RRsets, PATCH RRsets. One
-// request each, bounded by the configured timeout and the caller's signal; the key goes only into
-// the X-API-Key header (never into a message, a log line or an error's context).
+// request each, bounded by the configured timeout and the caller's signal; a zone document is checked
+// against its schema before it is used. The key goes only into the X-API-Key header (never into a
+// message, a log line or an error's context).
 import { normaliseName } from '../../src/model/index.ts';
-import { httpError, networkError, type Where } from './errors.ts';
+import { badDocument, httpError, networkError, type Where } from './errors.ts';
+import { documentProblems, type ZoneDocument, zoneDocument } from './schemas.ts';
 
 /** An RRset as the API sends and takes it. */
 export interface PdnsRRset {
@@ -14,11 +16,8 @@ export interface PdnsRRset {
   comments?: unknown[];
 }
 
-export interface PdnsZone {
-  name: string;
-  serial?: number;
-  rrsets: PdnsRRset[];
-}
+/** A zone as GET answers it (checked against its schema). */
+export type PdnsZone = ZoneDocument;
 
 export interface ClientOptions {
   provider: string;
@@ -50,6 +49,11 @@ export class PdnsClient {
       operation,
       writing,
     };
+  }
+
+  /** The request's path (no host, no key), as errors name it. */
+  private path(zone: string): string {
+    return new URL(this.zoneUrl(zone)).pathname;
   }
 
   private async send(
@@ -87,17 +91,19 @@ export class PdnsClient {
   async getZone(zone: string, operation: string, signal?: AbortSignal): Promise<PdnsZone> {
     this.stats.get++;
     const text = await this.send('GET', zone, operation, undefined, signal);
+    const request = `GET ${this.path(zone)}`;
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(text) as PdnsZone;
-      if (!Array.isArray(parsed.rrsets)) throw new Error('no rrsets array');
-      return parsed;
+      parsed = JSON.parse(text);
     } catch (err) {
-      throw httpError(
-        502,
-        `not a PowerDNS zone document (${(err as Error).message})`,
-        this.where(zone, operation),
-      );
+      throw badDocument(this.where(zone, operation), request, [
+        `the body is not JSON (${(err as Error).message}); it starts with ${JSON.stringify(text.slice(0, 120))}`,
+      ]);
     }
+    const checked = zoneDocument.safeParse(parsed);
+    if (!checked.success)
+      throw badDocument(this.where(zone, operation), request, documentProblems(parsed, checked.error));
+    return checked.data;
   }
 
   async patch(zone: string, rrsets: readonly PdnsRRset[], signal?: AbortSignal): Promise<void> {

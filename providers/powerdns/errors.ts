@@ -1,6 +1,6 @@
 // Typed errors of the PowerDNS adapter: every failed request becomes one message naming the provider,
 // the zone, the API URL and, where PowerDNS names one, the record; with what to do about it.
-import { ConflictError, InvalidChangeError, ProviderError } from '../../src/model/index.ts';
+import { ConflictError, capText, InvalidChangeError, ProviderError } from '../../src/model/index.ts';
 
 export interface Where {
   provider: string;
@@ -122,6 +122,23 @@ export function conflictError(w: Where, record: string, detail: string): Conflic
       retryable: true,
       remedy:
         're-read the zone and plan again (the next reconcile does this); another writer manages it too if this repeats',
+    },
+  );
+}
+
+/**
+ * A zone document that is not what the API answers (the wrong service behind the URL, a proxy's
+ * page, a version with another shape): what was wrong, field by field.
+ */
+export function badDocument(w: Where, request: string, problems: readonly string[]): ProviderError {
+  return new ProviderError(
+    `${head(w)}: ${w.operation}: ${request} answered a document that is not a PowerDNS zone: ${problems.map((p) => capText(p, 300)).join('; ')}; ${nothing(w)}`,
+    {
+      provider: w.provider,
+      zone: w.zone,
+      value: request,
+      retryable: true,
+      remedy: `check that providers.${w.provider}.url (${w.url}) reaches the PowerDNS Authoritative API itself (not a proxy's page or another service) and that the server runs PowerDNS 4.x or later`,
     },
   );
 }
