@@ -1,7 +1,8 @@
 // Hostile answers under the PowerDNS adapter, from a crafted HTTP server standing where the API
-// should be (a proxy's page, another service, a broken server): zone documents of the wrong shape.
-// Each is one ProviderError naming the provider, the zone, the URL path and what was wrong; none is
-// a bare TypeError.
+// should be (a proxy's page, another service, a broken server): zone documents of the wrong shape,
+// an error body of megabytes, a body that trickles in. Each is one ProviderError naming the provider,
+// the zone, the URL path and what was wrong; none is a bare TypeError, none copies megabytes into a
+// message, and none outlives the configured timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ const tally = new HostileTally('powerdns-responses');
 const ZONE = 'example.com';
 const PATH = '/api/v1/servers/localhost/zones/example.com.';
 const TIMEOUT_MS = 300;
+const SLACK_MS = 700;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end();
@@ -130,5 +132,80 @@ describe('powerdns zone documents of the wrong shape', () => {
     tally.add(err instanceof ProviderError && m.includes(PATH) && /not JSON/.test(m));
     expect(m).toMatch(/is not JSON .*<html><body>Welcome to nginx!/);
     expect(m).toContain(`GET ${PATH}`);
+  });
+});
+
+describe('powerdns error bodies are bounded', () => {
+  const MB = 1024 * 1024;
+
+  it('a 5 MB JSON error becomes a message of about 2,000 characters that says it was cut', async () => {
+    const big = 'x'.repeat(5 * MB);
+    handler = (_req, res) => {
+      const body = JSON.stringify({ error: big });
+      res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    const { read } = await adapter();
+    const { err } = await failure(read());
+    const m = (err as Error).message;
+    tally.add(err instanceof ProviderError && m.length < 3000 && /\(cut, /.test(m));
+    expect(m.length).toBeLessThan(3000);
+    expect(m).toMatch(/failed with HTTP 500 \(x{100,}… \(cut, 5,242,\d{3} bytes\)\)/);
+  });
+
+  it('a never-ending error body is read only up to a bound: the server sees the connection closed', async () => {
+    let sent = 0;
+    let closedEarly = false;
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    handler = (_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      const pump = () => {
+        while (!res.destroyed && sent < 512 * MB) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => {
+        closedEarly = sent < 512 * MB;
+      });
+      pump();
+    };
+    const { read } = await adapter();
+    const { err, ms } = await failure(read());
+    const m = (err as Error).message;
+    // Give the server's close event a moment to arrive.
+    await new Promise((r) => setTimeout(r, 100));
+    tally.add(err instanceof ProviderError && m.length < 3000 && closedEarly && ms < TIMEOUT_MS + SLACK_MS);
+    expect(m.length).toBeLessThan(3000);
+    expect(m).toMatch(/failed with HTTP 502 \(a{100,}… \(cut, more than 65,536 bytes\)\)/);
+    expect(closedEarly).toBe(true);
+    expect(sent).toBeLessThan(64 * MB);
+  });
+
+  it('a zone document sent one byte every 100 ms ends at the timeout', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const body = Buffer.from('{"rrsets":[]}                                           ');
+      let i = 0;
+      const t = setInterval(() => {
+        if (res.destroyed || i >= body.length) {
+          clearInterval(t);
+          res.end();
+          return;
+        }
+        res.write(body.subarray(i, i + 1));
+        i++;
+      }, 100);
+      res.on('close', () => clearInterval(t));
+    };
+    const { read } = await adapter();
+    const { err, ms } = await failure(read());
+    const m = (err as Error).message;
+    tally.add(err instanceof ProviderError && ms < TIMEOUT_MS + SLACK_MS);
+    expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+    expect(m).toMatch(
+      /read failed: the answer \(HTTP 200\) did not complete within 300 ms at http:\/\/127\.0\.0\.1:\d+; nothing was read or written/,
+    );
   });
 });
