@@ -2,7 +2,8 @@
 // to several providers has one ZoneReconciler each, fully independent): hold when health cannot be trusted (fail
 // static, undecided after a restart, not the leader), otherwise read → plan → gate → apply → confirm
 // propagation, recording every step in the event log and metrics. Provider errors are retried with
-// exponential backoff and jitter; they never escape the pass.
+// exponential backoff and jitter; they never escape the pass, and their text is bounded here, where
+// they enter the controller, before status, events, notifications and logs get it.
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config, ZoneConfig } from '../config/index.ts';
 import type { HealthEngine } from '../health/index.ts';
@@ -10,7 +11,8 @@ import type { Logger } from '../log/index.ts';
 import {
   type Change,
   ConflictError,
-  GeofailoverError,
+  describeBounded,
+  errorForLog,
   isMarkerName,
   normaliseName,
   type RecordSet,
@@ -303,8 +305,8 @@ export class ZoneReconciler {
     const exp = (base: number, max: number) => Math.min(max, base * 2 ** Math.min(this.failures - 1, 10));
     const cap = conflict ? exp(100, 30_000) : exp(1000, 60_000);
     const delay = Math.round(cap / 2 + Math.random() * (cap / 2));
-    const message =
-      err instanceof GeofailoverError ? err.describe() : err instanceof Error ? err.message : String(err);
+    // A provider's error text can be megabytes (an HTTP body): bounded once, here.
+    const message = describeBounded(err);
     this.d.metrics.providerErrors.inc({ provider: this.d.provider.id, zone: this.zone });
     this.d.events.append('apply-error', {
       zone: this.zone,
@@ -317,7 +319,7 @@ export class ZoneReconciler {
       ...when,
     });
     this.d.logger.error(
-      { zone: this.zone, provider: this.d.provider.id, err, retryInMs: delay },
+      { zone: this.zone, provider: this.d.provider.id, err: errorForLog(err), retryInMs: delay },
       'reconcile failed',
     );
     this.error = {
