@@ -3,13 +3,14 @@
 // with nothing after it, a connection cut after the UPDATE went out. Each exchange ends by its
 // deadline however the bytes arrive, and an UPDATE whose answer was lost says that its outcome is
 // unknown (never "nothing was written"); the next plan reads the zone and finds what is left.
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readTsig, sign } from '../../../providers/tsig/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
 import { HostileTally } from '../../helpers/hostile.ts';
 import {
   closeFakes,
+  dropUpdateAnswers,
   fake,
   framed,
   goodAxfr,
@@ -21,7 +22,7 @@ import {
   signedUpdateResponse,
 } from '../rfc2136/fake-server.ts';
 import { makeConfig, plan, provider, RECORDS } from '../rfc2136/helpers.ts';
-import { hasBinary, type RunningServer, startKnot } from '../rfc2136/servers.ts';
+import { hasBinary, startKnot } from '../rfc2136/servers.ts';
 
 const tally = new HostileTally('rfc2136-transport');
 afterEach(closeFakes);
@@ -149,33 +150,10 @@ describe('rfc2136 exchanges end by their deadline', () => {
 const noKnot = !hasBinary('knotd') || !hasBinary('kdig');
 if (noKnot) console.warn('skipping the applied-then-dropped UPDATE test: knotd or kdig is not installed');
 
-/**
- * A TCP proxy in front of `target` that passes everything through, except that it cuts the client's
- * connection instead of relaying the answer to an UPDATE (opcode 5): the server applies it, the
- * client never hears so.
- */
-async function dropUpdateAnswers(target: RunningServer): Promise<{ address: string; server: Server }> {
-  const server = createServer((client) => {
-    const up = createConnection({ host: '127.0.0.1', port: target.port });
-    let update = false;
-    client.on('data', (d: Buffer) => {
-      if (d.length >= 4 && ((d.readUInt16BE(4) >> 11) & 0xf) === 5) update = true;
-      up.write(d);
-    });
-    up.on('data', (d: Buffer) => (update ? client.destroy() : client.write(d)));
-    client.on('close', () => up.destroy());
-    up.on('close', () => client.destroy());
-    client.on('error', () => undefined);
-    up.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { address: `127.0.0.1:${(server.address() as { port: number }).port}`, server };
-}
-
 describe.skipIf(noKnot)('an UPDATE applied by knotd whose answer is lost', () => {
   it('says the outcome is unknown, and the next plan reads the zone and finds nothing left', async () => {
     const knot = await startKnot();
-    const proxy = await dropUpdateAnswers(knot);
+    const proxy = await dropUpdateAnswers(knot.port);
     try {
       const c = makeConfig(proxy.address, [RECORDS.failover], {
         tsig: { name: 'gf-key', algorithm: knot.algorithm, secretEnv: 'GF_TEST_TSIG_SECRET' },

@@ -1,7 +1,8 @@
 // Crafted TCP DNS servers for the RFC 2136 tests: a loopback listener that hands each framed request
 // to the test's own reply function (to misbehave on demand, which no real server can be made to do),
-// the zone it pretends to hold, and correctly framed and signed answers to start from.
-import { createServer, type Server, type Socket } from 'node:net';
+// the zone it pretends to hold, correctly framed and signed answers to start from, and a proxy that
+// loses a real server's answers to UPDATEs.
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { readTsig, sign, type TsigKey } from '../../../providers/tsig/index.ts';
 import { KEY_NAME } from './servers.ts';
@@ -104,3 +105,27 @@ export const goodAxfr: Reply = (req, send) => {
   const t = readTsig(req)!;
   send(sign(response(req, [SOA, NS, SOA]), KEY, { requestMac: t.mac }).message);
 };
+
+/**
+ * A TCP proxy in front of the DNS server on loopback `port` that passes everything through, except
+ * that it cuts the client's connection instead of relaying the answer to an UPDATE (opcode 5): the
+ * server applies it, the client never hears so.
+ */
+export async function dropUpdateAnswers(port: number): Promise<{ address: string; server: Server }> {
+  const server = createServer((client) => {
+    const up = createConnection({ host: '127.0.0.1', port });
+    let update = false;
+    client.on('data', (d: Buffer) => {
+      // The flags follow the 2-octet length prefix and the 2-octet id.
+      if (d.length >= 6 && ((d.readUInt16BE(4) >> 11) & 0xf) === 5) update = true;
+      up.write(d);
+    });
+    up.on('data', (d: Buffer) => (update ? client.destroy() : client.write(d)));
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
+    client.on('error', () => undefined);
+    up.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { address: `127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
