@@ -32,4 +32,9 @@ export class TcpDeframer {
   get buffered(): number {
     return this.pending.length;
   }
+
+  /** The length of the incomplete message (without its prefix), once its 2-octet prefix has arrived. */
+  get expected(): number | undefined {
+    return this.pending.length >= 2 ? this.pending.readUInt16BE(0) : undefined;
+  }
 }

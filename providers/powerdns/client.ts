@@ -1,8 +1,46 @@
 // The PowerDNS Authoritative HTTP API over fetch: GET a zone with its RRsets, PATCH RRsets. One
-// request each, bounded by the configured timeout and the caller's signal; the key goes only into
-// the X-API-Key header (never into a message, a log line or an error's context).
-import { normaliseName } from '../../src/model/index.ts';
-import { httpError, networkError, type Where } from './errors.ts';
+// request each, its answer (headers and the whole body) bounded by the configured timeout and the
+// caller's signal; an error body is read only up to MAX_ERROR_BODY bytes; a zone document is checked
+// against its schema before it is used. The key goes only into the X-API-Key header (never into a
+// message, a log line or an error's context).
+import { groupDigits, normaliseName } from '../../src/model/index.ts';
+import { badDocument, httpError, networkError, type Where } from './errors.ts';
+import { documentProblems, type ZoneDocument, zoneDocument } from './schemas.ts';
+
+/** Bytes of an error body read at most: enough for any PowerDNS error, little for a hostile one. */
+export const MAX_ERROR_BODY = 64 * 1024;
+
+/** A body as read: its text, and when it was cut at the bound, what the whole was. */
+export interface ReadBody {
+  text: string;
+  /** Set when only part was read: "5,242,880 bytes" (from content-length) or "more than 65,536 bytes". */
+  whole?: string;
+}
+
+/** Reads at most `limit` bytes of the body and drops the rest (closing the connection). */
+export async function readBounded(res: Response, limit: number): Promise<ReadBody> {
+  if (!res.body) return { text: '' };
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode() };
+    const take = value.subarray(0, Math.max(0, limit - read));
+    read += value.length;
+    text += decoder.decode(take, { stream: true });
+    if (read > limit) {
+      await reader.cancel().catch(() => undefined);
+      const declared = Number(res.headers.get('content-length'));
+      const whole =
+        Number.isSafeInteger(declared) && declared > limit
+          ? `${groupDigits(declared)} bytes`
+          : `more than ${groupDigits(limit)} bytes`;
+      return { text, whole };
+    }
+  }
+}
 
 /** An RRset as the API sends and takes it. */
 export interface PdnsRRset {
@@ -14,11 +52,8 @@ export interface PdnsRRset {
   comments?: unknown[];
 }
 
-export interface PdnsZone {
-  name: string;
-  serial?: number;
-  rrsets: PdnsRRset[];
-}
+/** A zone as GET answers it (checked against its schema). */
+export type PdnsZone = ZoneDocument;
 
 export interface ClientOptions {
   provider: string;
@@ -52,6 +87,11 @@ export class PdnsClient {
     };
   }
 
+  /** The request's path (no host, no key), as errors name it. */
+  private path(zone: string): string {
+    return new URL(this.zoneUrl(zone)).pathname;
+  }
+
   private async send(
     method: 'GET' | 'PATCH',
     zone: string,
@@ -62,8 +102,8 @@ export class PdnsClient {
     const writing = method === 'PATCH';
     const w = this.where(zone, operation, writing);
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    let res: Response;
-    let text: string;
+    let res: Response | undefined;
+    let answer: ReadBody;
     try {
       res = await fetch(this.zoneUrl(zone), {
         method,
@@ -75,29 +115,32 @@ export class PdnsClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
-      text = await res.text();
+      // The signal bounds the body too: a body that trickles in ends at the same timeout.
+      answer = res.ok ? { text: await res.text() } : await readBounded(res, MAX_ERROR_BODY);
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw networkError(err, w, this.o.timeoutMs);
+      throw networkError(err, w, this.o.timeoutMs, res?.status);
     }
-    if (!res.ok) throw httpError(res.status, text, w);
-    return text;
+    if (!res.ok) throw httpError(res.status, answer.text, w, answer.whole);
+    return answer.text;
   }
 
   async getZone(zone: string, operation: string, signal?: AbortSignal): Promise<PdnsZone> {
     this.stats.get++;
     const text = await this.send('GET', zone, operation, undefined, signal);
+    const request = `GET ${this.path(zone)}`;
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(text) as PdnsZone;
-      if (!Array.isArray(parsed.rrsets)) throw new Error('no rrsets array');
-      return parsed;
+      parsed = JSON.parse(text);
     } catch (err) {
-      throw httpError(
-        502,
-        `not a PowerDNS zone document (${(err as Error).message})`,
-        this.where(zone, operation),
-      );
+      throw badDocument(this.where(zone, operation), request, [
+        `the body is not JSON (${(err as Error).message}); it starts with ${JSON.stringify(text.slice(0, 120))}`,
+      ]);
     }
+    const checked = zoneDocument.safeParse(parsed);
+    if (!checked.success)
+      throw badDocument(this.where(zone, operation), request, documentProblems(parsed, checked.error));
+    return checked.data;
   }
 
   async patch(zone: string, rrsets: readonly PdnsRRset[], signal?: AbortSignal): Promise<void> {

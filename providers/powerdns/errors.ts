@@ -1,6 +1,7 @@
 // Typed errors of the PowerDNS adapter: every failed request becomes one message naming the provider,
-// the zone, the API URL and, where PowerDNS names one, the record; with what to do about it.
-import { ConflictError, InvalidChangeError, ProviderError } from '../../src/model/index.ts';
+// the zone, the API URL and, where PowerDNS names one, the record; with what to do about it. Text the
+// server sent is bounded before it goes into a message.
+import { ConflictError, capText, InvalidChangeError, ProviderError } from '../../src/model/index.ts';
 
 export interface Where {
   provider: string;
@@ -33,12 +34,22 @@ export function namedRecord(message: string): string | undefined {
   return undefined;
 }
 
-/** No HTTP answer: connection refused, DNS failure, reset, or our timeout. */
-export function networkError(err: unknown, w: Where, timeoutMs: number): ProviderError {
+/**
+ * No (complete) HTTP answer: connection refused, DNS failure, reset, or our timeout; `status` when
+ * the headers had come and the body had not.
+ */
+export function networkError(err: unknown, w: Where, timeoutMs: number, status?: number): ProviderError {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   const timedOut = e.name === 'TimeoutError';
-  const code = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
-  const what = timedOut ? `no answer within ${timeoutMs} ms` : `cannot reach the PowerDNS API (${code})`;
+  const code = capText(e.cause?.code ?? e.cause?.message ?? e.message ?? String(err), 300);
+  const what =
+    status === undefined
+      ? timedOut
+        ? `no answer within ${timeoutMs} ms`
+        : `cannot reach the PowerDNS API (${code})`
+      : timedOut
+        ? `the answer (HTTP ${status}) did not complete within ${timeoutMs} ms`
+        : `the answer (HTTP ${status}) broke off (${code})`;
   // A write whose answer never came may or may not have been applied: say so; re-planning shows it.
   const outcome = w.writing
     ? 'the write may or may not have been applied; the next plan reads the zone again and shows what is left'
@@ -55,9 +66,12 @@ export function networkError(err: unknown, w: Where, timeoutMs: number): Provide
   });
 }
 
-/** A non-2xx HTTP answer, with PowerDNS's `{"error": "..."}` body where it sent one. */
-export function httpError(status: number, body: string, w: Where): ProviderError {
-  const detail = apiMessage(body);
+/**
+ * A non-2xx HTTP answer, with PowerDNS's `{"error": "..."}` body where it sent one. `whole` is set
+ * when only the start of the body was read (what the whole was).
+ */
+export function httpError(status: number, body: string, w: Where, whole?: string): ProviderError {
+  const detail = apiMessage(body, whole);
   const ctx = { provider: w.provider, zone: w.zone };
   if (status === 401)
     return new ProviderError(
@@ -126,12 +140,43 @@ export function conflictError(w: Where, record: string, detail: string): Conflic
   );
 }
 
-function apiMessage(body: string): string {
+/**
+ * A zone document that is not what the API answers (the wrong service behind the URL, a proxy's
+ * page, a version with another shape): what was wrong, field by field.
+ */
+export function badDocument(w: Where, request: string, problems: readonly string[]): ProviderError {
+  return new ProviderError(
+    `${head(w)}: ${w.operation}: ${request} answered a document that is not a PowerDNS zone: ${problems.map((p) => capText(p, 300)).join('; ')}; ${nothing(w)}`,
+    {
+      provider: w.provider,
+      zone: w.zone,
+      value: request,
+      retryable: true,
+      remedy: `check that providers.${w.provider}.url (${w.url}) reaches the PowerDNS Authoritative API itself (not a proxy's page or another service) and that the server runs PowerDNS 4.x or later`,
+    },
+  );
+}
+
+/** The text of PowerDNS's `{"error": "..."}`, or the start of the body; bounded either way. */
+function apiMessage(body: string, whole?: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
+    if (typeof parsed?.error === 'string') return capText(parsed.error, undefined, whole);
   } catch {
-    // not JSON: PowerDNS answers plain text for 401/404
+    // not JSON (PowerDNS answers plain text for 401/404), or only its start was read
+    const start = /^\s*\{\s*"error"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(body);
+    if (start && whole !== undefined) return capText(unescapeJson(start[1]!), undefined, whole);
   }
-  return body.trim().slice(0, 300);
+  const text = body.trim();
+  return text === '' ? '' : capText(text, 300, whole);
+}
+
+/** A JSON string's content (without its quotes), possibly cut mid-escape, unescaped. */
+function unescapeJson(s: string): string {
+  const safe = s.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
+  try {
+    return JSON.parse(`"${safe}"`) as string;
+  } catch {
+    return safe;
+  }
 }

@@ -35,9 +35,9 @@ export const rfc2136Schema = z.strictObject({
   timeouts: z
     .strictObject({
       connect: duration.default(5_000),
-      /** Wait for each response message. */
+      /** Wait for each response message, complete (bytes arriving one by one do not extend it). */
       response: duration.default(10_000),
-      /** Whole zone transfer. */
+      /** Whole zone transfer, from connecting to the closing SOA. */
       transfer: duration.default(60_000),
     })
     .prefault({}),

@@ -12,8 +12,10 @@ export interface ErrorScope {
   keyName: string;
   /** What we were doing: "zone transfer (AXFR)", "UPDATE message 2/3". */
   operation: string;
-  /** Appended: what was or was not written. */
+  /** Appended: what was or was not written, when this exchange wrote nothing. */
   written: string;
+  /** Appended instead when this exchange's UPDATE was sent and its answer lost: it may have been applied. */
+  unknown: string;
   /** An UPDATE (not a transfer). */
   update?: boolean;
   /** A transfer signed with this key just verified: the key itself is right. */

@@ -2,10 +2,11 @@
 // a stream of messages from SOA to the same SOA, every signed message verified) and one UPDATE
 // (a single response, its MAC verified before its rcode is believed).
 import { randomInt } from 'node:crypto';
+import { GeofailoverError } from '../../src/model/index.ts';
 import { sign, type TsigKey } from '../tsig/index.ts';
 import { type ErrorScope, MalformedResponse, mapError, rcodeError, TsigError } from './errors.ts';
 import { ResponseVerifier } from './response-verifier.ts';
-import { type Endpoint, TcpExchange } from './transport.ts';
+import { type Endpoint, TcpExchange, TransportError } from './transport.ts';
 import { buildAxfr, buildUpdate, type DecodedRR, decodeMessage, rcodeName, responseHeader } from './wire.ts';
 
 export interface Timeouts {
@@ -56,6 +57,13 @@ export async function transferZone(
   let messages = 0;
   let ex: TcpExchange | undefined;
   const deadline = Date.now() + t.transfer;
+  // The whole transfer, not only each message, ends by the deadline: a stream of messages that each
+  // come in time but never reach the closing SOA must not hold the zone's reads forever.
+  const overdue = () =>
+    new TransportError(
+      'timeout',
+      `the transfer did not finish within ${t.transfer} ms (${records.length} records in ${messages} messages so far)`,
+    );
   try {
     ex = await TcpExchange.open(ep, t.connect, signal);
     const id = randomInt(0, 0x10000);
@@ -63,15 +71,14 @@ export async function transferZone(
     ex.send(message);
     const verifier = new ResponseVerifier(key, mac);
     for (;;) {
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new MalformedResponse(
-          `the transfer did not finish within ${t.transfer} ms (${records.length} records so far)`,
-        );
+      const now = Date.now();
+      if (now >= deadline) throw overdue();
       let msg: Buffer;
       try {
-        msg = await ex.next(Math.min(t.response, left), signal);
+        msg = await ex.next(Math.min(now + t.response, deadline), signal);
       } catch (err) {
+        if (err instanceof TransportError && err.problem === 'timeout' && Date.now() >= deadline)
+          throw overdue();
         if (messages > 0)
           throw new MalformedResponse(
             `the AXFR stopped mid-stream after ${records.length} records in ${messages} message(s), before the closing SOA (${(err as Error).message})`,
@@ -109,7 +116,20 @@ export async function transferZone(
   }
 }
 
-/** Sends one UPDATE and checks its response; resolves on NOERROR, throws the typed error otherwise. */
+/**
+ * What an error after the UPDATE left us says about the server's state: a verified answer (an rcode,
+ * the server's TSIG verdict) says it applied nothing; anything else (the connection cut, no answer in
+ * time, an answer we cannot read or trust) leaves the outcome unknown: it may have been applied.
+ */
+function outcomeKnown(err: unknown): boolean {
+  if (err instanceof TsigError) return err.problem === 'server-error';
+  return err instanceof GeofailoverError;
+}
+
+/**
+ * Sends one UPDATE and checks its response; resolves on NOERROR, throws the typed error otherwise.
+ * The exchange ends by `t.connect` + `t.response` at the latest, however the answer arrives.
+ */
 export async function sendUpdate(
   ep: Endpoint,
   zone: string,
@@ -121,18 +141,20 @@ export async function sendUpdate(
   signal?: AbortSignal,
 ): Promise<void> {
   let ex: TcpExchange | undefined;
+  let sent = false;
   try {
     ex = await TcpExchange.open(ep, t.connect, signal);
     const id = randomInt(0, 0x10000);
     const { message, mac } = sign(buildUpdate(id, zone, prereqs, updates), key);
     ex.send(message);
-    const msg = await ex.next(t.response, signal);
+    sent = true;
+    const msg = await ex.next(Date.now() + t.response, signal);
     const { rcode } = checkHeader(msg, id, 5);
     const verifier = new ResponseVerifier(key, mac);
     verifyResponse(verifier, msg, rcode);
     if (rcode !== 0) throw rcodeError(rcode, scope, true);
   } catch (err) {
-    throw mapError(err, scope);
+    throw mapError(err, sent && !outcomeKnown(err) ? { ...scope, written: scope.unknown } : scope);
   } finally {
     ex?.close();
   }

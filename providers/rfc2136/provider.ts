@@ -86,8 +86,14 @@ export class Rfc2136Provider implements DnsProvider {
     this.logger = opts.logger;
   }
 
-  private scope(zone: string, server: string, operation: string, written: string): ErrorScope {
-    return { provider: this.id, zone, server, keyName: this.key.name, operation, written };
+  private scope(
+    zone: string,
+    server: string,
+    operation: string,
+    written: string,
+    unknown = written,
+  ): ErrorScope {
+    return { provider: this.id, zone, server, keyName: this.key.name, operation, written, unknown };
   }
 
   private async read(zone: string, signal?: AbortSignal): Promise<Snapshot> {
@@ -127,10 +133,14 @@ export class Rfc2136Provider implements DnsProvider {
     let calls = 0;
     const done: string[] = [];
     for (const [i, msg] of messages.entries()) {
-      const written =
+      const earlier =
         i === 0
-          ? 'nothing was written'
-          : `${i} earlier UPDATE message(s) were applied (names ${done.length > 5 ? `${done.slice(0, 5).join(', ')} and ${done.length - 5} more` : done.join(', ')}); the rest was not written; re-plan to see what is left`;
+          ? ''
+          : `${i} earlier UPDATE message(s) were applied (names ${done.length > 5 ? `${done.slice(0, 5).join(', ')} and ${done.length - 5} more` : done.join(', ')}); `;
+      const written =
+        i === 0 ? 'nothing was written' : `${earlier}the rest was not written; re-plan to see what is left`;
+      // The answer to a sent UPDATE can be lost after the server applied it: say only what is known.
+      const unknown = `${earlier}${i === 0 ? 'the UPDATE' : `message ${i + 1}`} was sent and its outcome is unknown (the server may have applied it)${i + 1 < messages.length ? '; the rest was not sent' : ''}; the next reconcile reads the zone again and plans what is left`;
       const operation = messages.length > 1 ? `UPDATE message ${i + 1}/${messages.length}` : 'UPDATE';
       calls++;
       this.stats.updates++;
@@ -141,7 +151,7 @@ export class Rfc2136Provider implements DnsProvider {
         msg.flatMap((g) => g.updates),
         this.key,
         this.timeouts,
-        { ...this.scope(z, this.cfg.server, operation, written), update: true, keyProven },
+        { ...this.scope(z, this.cfg.server, operation, written, unknown), update: true, keyProven },
         signal,
       );
       done.push(...msg.map((g) => g.name));

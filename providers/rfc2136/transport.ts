@@ -1,6 +1,7 @@
 // One DNS-over-TCP exchange (RFC 1035 §4.2.2, RFC 7766): connect, send length-prefixed messages, read
-// length-prefixed responses one at a time, each wait bounded by a timeout. UPDATE and AXFR both go
-// over TCP: an UPDATE may be up to 64 KiB and an AXFR is a stream of messages.
+// length-prefixed responses one at a time. Each wait ends at a fixed time set when it starts, however
+// the bytes trickle in: a server (or a middlebox) sending one byte at a time cannot keep it open. UPDATE
+// and AXFR both go over TCP: an UPDATE may be up to 64 KiB and an AXFR is a stream of messages.
 import { connect, type Socket } from 'node:net';
 import { frameTcp, TcpDeframer } from '../dnswire/index.ts';
 
@@ -74,27 +75,35 @@ export class TcpExchange {
     this.socket.write(frameTcp(msg));
   }
 
-  /** The next response message; a TransportError when none comes within `timeoutMs` or the connection ends. */
-  async next(timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
+  /**
+   * The next response message, complete by `deadline` (a Date.now() time), else a TransportError
+   * ('timeout'); also when the connection ends first. Bytes arriving do not move the deadline.
+   */
+  async next(deadline: number, signal?: AbortSignal): Promise<Buffer> {
+    const waited = Math.max(0, Math.round(deadline - Date.now()));
     for (;;) {
       const f = this.frames.shift();
       if (f) return f;
       if (this.ended) {
-        const partial =
-          this.deframer.buffered > 0
-            ? ` (after ${this.deframer.buffered} bytes of an incomplete message)`
-            : '';
         throw new TransportError(
           (this.ended as TransportError).problem ?? 'closed',
-          `${this.ended.message}${partial}`,
+          `${this.ended.message}${this.partial()}`,
         );
       }
       signal?.throwIfAborted();
+      const left = deadline - Date.now();
+      if (left <= 0)
+        throw new TransportError(
+          'timeout',
+          this.deframer.buffered === 0
+            ? `no response within ${waited} ms`
+            : `no complete response within ${waited} ms${this.partial()}`,
+        );
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           cleanup();
-          reject(new TransportError('timeout', `no response within ${timeoutMs} ms`));
-        }, timeoutMs);
+          resolve();
+        }, left);
         const onAbort = () => {
           cleanup();
           reject(new TransportError('aborted', 'aborted'));
@@ -111,6 +120,15 @@ export class TcpExchange {
         };
       });
     }
+  }
+
+  /** " (3 of 512 bytes arrived)" while a message is incomplete, else "". */
+  private partial(): string {
+    const held = this.deframer.buffered;
+    const of = this.deframer.expected;
+    if (held === 0) return '';
+    if (of === undefined) return ` (${held} of the 2 length octets arrived)`;
+    return ` (${held - 2} of ${of} bytes arrived)`;
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // The `geofailover` command: parses arguments, runs one subcommand, maps errors to exit codes
 // (0 ok, 1 error, 2 bad usage or invalid config, 3 refused by the safety gate, 4 changes found).
 import { Command, CommanderError } from 'commander';
-import { GeofailoverError } from '../model/index.ts';
+import { capText, describeBounded, ERROR_TEXT_LIMIT, GeofailoverError } from '../model/index.ts';
 import { registerCommands } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { packageVersion } from './version.ts';
@@ -30,10 +30,13 @@ export function handleError(err: unknown): number {
     // commander already printed its message (unknown option, missing argument, --help).
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  // A provider's error text can be megabytes (an HTTP body): print it bounded.
   if (err instanceof GeofailoverError) {
-    process.stderr.write(`error: ${err.describe()}\n`);
+    process.stderr.write(`error: ${describeBounded(err)}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `error: ${err instanceof Error ? capText(err.stack ?? err.message, 2 * ERROR_TEXT_LIMIT) : capText(String(err))}\n`,
+  );
   return EXIT.error;
 }

@@ -3,6 +3,7 @@
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
 import type { DnsServerView, RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
+import { runningText } from './in-progress.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -121,7 +122,8 @@ export function buildStatus(i: StatusInputs): StatusDoc {
 
 /**
  * What must stay in front of the operator until it clears: a provider that cannot be read or
- * written (DNS may serve an old answer), a refused plan, changes not visible, fail static.
+ * written, or is behind (a read or write that has not ended; DNS may serve an old answer), a refused
+ * plan, changes not visible, fail static.
  */
 export function problemsOf(
   zones: readonly ZoneView[],
@@ -131,6 +133,14 @@ export function problemsOf(
   const out: StatusProblem[] = [];
   for (const z of zones) {
     const at = { zone: z.zone, provider: z.provider };
+    if (z.inProgress?.behind) {
+      out.push({
+        kind: 'provider-behind',
+        since: z.inProgress.since,
+        message: `provider ${z.provider} is behind: ${runningText(z.zone, z.inProgress)} and has not finished; what was decided since waits for it, and DNS may serve an old answer`,
+        ...at,
+      });
+    }
     if (z.failing) {
       out.push({
         kind: 'provider-failing',

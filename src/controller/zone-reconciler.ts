@@ -1,8 +1,10 @@
 // One zone's reconcile pass on one of its providers inside the running controller (a zone published
 // to several providers has one ZoneReconciler each, fully independent): hold when health cannot be trusted (fail
 // static, undecided after a restart, not the leader), otherwise read → plan → gate → apply → confirm
-// propagation, recording every step in the event log and metrics. Provider errors are retried with
-// exponential backoff and jitter; they never escape the pass.
+// propagation, recording every step in the event log and metrics. While a pass runs, status and
+// metrics show it (since when, which stage). Provider errors are retried with exponential backoff and
+// jitter; they never escape the pass, and their text is bounded here, where they enter the
+// controller, before status, events, notifications and logs get it.
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config, ZoneConfig } from '../config/index.ts';
 import type { HealthEngine } from '../health/index.ts';
@@ -10,7 +12,8 @@ import type { Logger } from '../log/index.ts';
 import {
   type Change,
   ConflictError,
-  GeofailoverError,
+  describeBounded,
+  errorForLog,
   isMarkerName,
   normaliseName,
   type RecordSet,
@@ -22,6 +25,7 @@ import { policyRegions } from '../policy/index.ts';
 import type { ControllerMetrics, ReconcileView, ZoneView } from '../server/index.ts';
 import { applyZonePlan } from './applier.ts';
 import type { EventLog } from './event-log.ts';
+import { inProgressView, type RunningPass } from './in-progress.ts';
 import { planZoneOf } from './reconcile.ts';
 import type { Trigger } from './scheduler.ts';
 import { expectationsFor, secondaryExpectations, verifyPropagation } from './verify.ts';
@@ -67,11 +71,14 @@ export class ZoneReconciler {
   private failing?: NonNullable<ZoneView['failing']>;
   private failures = 0;
   private holdReason?: string;
+  /** The pass running now, if any. */
+  private running?: RunningPass;
 
   constructor(private readonly d: ZoneReconcilerDeps) {
     this.zone = normaliseName(d.zone.name);
-    // The series exists from the start, so an alert can tell "fine" from "never reported".
+    // The series exist from the start, so an alert can tell "fine" from "never reported".
     d.metrics.providerFailing.set({ provider: d.provider.id, zone: this.zone }, 0);
+    d.metrics.passEnded(this.zone, d.provider.id);
   }
 
   /** A pass got through to the provider: a failure streak, if any, is over (evented, notified). */
@@ -98,6 +105,7 @@ export class ZoneReconciler {
       records: this.published,
       ...(this.error ? { error: this.error } : {}),
       ...(this.failing ? { failing: this.failing } : {}),
+      ...(this.running ? { inProgress: inProgressView(this.running, Date.now()) } : {}),
     };
   }
 
@@ -122,6 +130,17 @@ export class ZoneReconciler {
   }
 
   async pass(triggers: readonly Trigger[]): Promise<void> {
+    this.running = { since: Date.now(), stage: 'read' };
+    this.d.metrics.passStarted(this.zone, this.d.provider.id, this.running.since);
+    try {
+      await this.run(triggers);
+    } finally {
+      this.running = undefined;
+      this.d.metrics.passEnded(this.zone, this.d.provider.id);
+    }
+  }
+
+  private async run(triggers: readonly Trigger[]): Promise<void> {
     const t0 = performance.now();
     // When this pass began and when it started writing: an HA replica's events then show that every
     // read began, and every write was sent, while it was allowed to write (chaos scenario 9 checks).
@@ -231,6 +250,7 @@ export class ZoneReconciler {
       }
       const applyStart = performance.now();
       writeStartedAt = new Date().toISOString();
+      this.running = { ...this.running!, stage: 'write', changes: plan.changes.length };
       const outcome = await applyZonePlan(plan, this.d.provider, {
         mode: 'apply',
         replan: () => planZoneOf(this.d.config, this.d.zone, this.d.provider, states),
@@ -239,6 +259,7 @@ export class ZoneReconciler {
       this.published = sortRecords(desired);
       for (const c of plan.changes)
         this.d.metrics.dnsChanges.inc({ zone: this.zone, provider: this.d.provider.id, kind: c.kind });
+      this.running = { ...this.running!, stage: 'confirm' };
       const visible = await this.confirm(plan, desired);
       const visibleAt = performance.now();
       this.d.events.append('apply', {
@@ -303,8 +324,8 @@ export class ZoneReconciler {
     const exp = (base: number, max: number) => Math.min(max, base * 2 ** Math.min(this.failures - 1, 10));
     const cap = conflict ? exp(100, 30_000) : exp(1000, 60_000);
     const delay = Math.round(cap / 2 + Math.random() * (cap / 2));
-    const message =
-      err instanceof GeofailoverError ? err.describe() : err instanceof Error ? err.message : String(err);
+    // A provider's error text can be megabytes (an HTTP body): bounded once, here.
+    const message = describeBounded(err);
     this.d.metrics.providerErrors.inc({ provider: this.d.provider.id, zone: this.zone });
     this.d.events.append('apply-error', {
       zone: this.zone,
@@ -317,7 +338,7 @@ export class ZoneReconciler {
       ...when,
     });
     this.d.logger.error(
-      { zone: this.zone, provider: this.d.provider.id, err, retryInMs: delay },
+      { zone: this.zone, provider: this.d.provider.id, err: errorForLog(err), retryInMs: delay },
       'reconcile failed',
     );
     this.error = {

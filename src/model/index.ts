@@ -1,5 +1,6 @@
 // The shared vocabulary: records, changes, region states and typed errors.
 export * from './audit.ts';
+export * from './bounded-text.ts';
 export * from './errors.ts';
 export * from './normalise.ts';
 export * from './ownership.ts';

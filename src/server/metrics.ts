@@ -106,6 +106,23 @@ export class ControllerMetrics {
     labelNames: ['provider', 'zone'],
     registers: [this.registry],
   });
+  /** When the pass running now began (Date.now()), per zone and provider; undefined while none runs. */
+  private readonly passStarts = new Map<string, { zone: string; provider: string; since?: number }>();
+  // Aged at scrape time, so a pass that hangs shows growing here, before any timeout ends it.
+  readonly passInFlight = new Gauge({
+    name: 'geofailover_reconcile_in_flight_seconds',
+    help: 'Age of the reconcile pass running now for a zone on a provider (reading, writing or confirming); 0 while none runs',
+    labelNames: ['zone', 'provider'],
+    registers: [this.registry],
+    collect: () => {
+      const now = Date.now();
+      for (const p of this.passStarts.values())
+        this.passInFlight.set(
+          { zone: p.zone, provider: p.provider },
+          p.since === undefined ? 0 : (now - p.since) / 1000,
+        );
+    },
+  });
   readonly reportsAccepted = new Counter({
     name: 'geofailover_reports_accepted_total',
     help: 'Probe reports accepted, by prober',
@@ -146,6 +163,16 @@ export class ControllerMetrics {
     labelNames: ['event'],
     registers: [this.registry],
   });
+
+  /** A pass of `zone` on `provider` began at `at` (its in-flight gauge ages from then). */
+  passStarted(zone: string, provider: string, at = Date.now()): void {
+    this.passStarts.set(`${zone} ${provider}`, { zone, provider, since: at });
+  }
+
+  /** No pass of `zone` on `provider` runs (also: the series exists, at 0, before the first). */
+  passEnded(zone: string, provider: string): void {
+    this.passStarts.set(`${zone} ${provider}`, { zone, provider });
+  }
 
   constructor(options: { defaults?: boolean } = {}) {
     if (options.defaults ?? true)

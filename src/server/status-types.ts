@@ -98,11 +98,29 @@ export interface ZoneView {
   error?: { at: string; message: string; retryAt?: string };
   /** Set while the provider's passes for this zone fail (read or write): DNS may serve an old answer. */
   failing?: { since: string; message: string; attempts: number };
+  /**
+   * Set while a pass runs (lastReconcile is the last one that finished): since when, what it is doing,
+   * and `behind` once it has been reading or writing for long enough that the provider is behind
+   * (what was decided since waits for this pass; DNS may serve an old answer).
+   */
+  inProgress?: InProgressView;
+}
+
+/** The stage a running pass is in: reading the zone (and planning), writing changes, confirming them. */
+export type PassStage = 'read' | 'write' | 'confirm';
+
+export interface InProgressView {
+  since: string;
+  stage: PassStage;
+  ageMs: number;
+  /** Changes being written (stage write, confirm). */
+  changes?: number;
+  behind: boolean;
 }
 
 /** Something an operator must look at, shown until it clears (status top, dashboard banner, CLI). */
 export interface StatusProblem {
-  kind: 'provider-failing' | 'plan-refused' | 'propagation' | 'fail-static';
+  kind: 'provider-failing' | 'provider-behind' | 'plan-refused' | 'propagation' | 'fail-static';
   since: string;
   message: string;
   zone?: string;

@@ -1,7 +1,7 @@
 // `geofailover controller --config FILE`: the scheduled controller with its API (and the builtin DNS
 // server when configured). SIGTERM/SIGINT finish the apply in flight, flush the event log, exit 0.
 import type { Command } from 'commander';
-import { GeofailoverError } from '../../model/index.ts';
+import { describeBounded, GeofailoverError } from '../../model/index.ts';
 import type { Register } from '../register.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -42,9 +42,7 @@ export const register: Register = (program: Command) => {
           // startController closed what it had opened; exit now, so no stray handle (a timer, a
           // socket of a library) can keep a half-started controller alive.
           const typed = err instanceof GeofailoverError;
-          process.stderr.write(
-            `error: ${typed ? err.describe() : err instanceof Error ? err.message : String(err)}\n`,
-          );
+          process.stderr.write(`error: ${describeBounded(err)}\n`);
           logger.flush();
           process.exit(typed ? err.exitCode : 1);
         })

@@ -8,6 +8,8 @@ import { age, table } from '../table.ts';
 /** A (zone, provider)'s state in one word or two, for the table. */
 function providerState(z: StatusDoc['zones'][number]): string {
   if (z.failing) return `FAILING (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'})`;
+  if (z.inProgress?.behind)
+    return `BEHIND (${z.inProgress.stage}, ${Math.round(z.inProgress.ageMs / 1000)}s)`;
   if (z.lastReconcile?.result === 'refused') return 'REFUSED';
   if (z.error) return 'ERROR';
   if (z.lastReconcile?.result === 'skipped') return 'HELD';
@@ -130,6 +132,11 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
           ? ` · last reconcile ${age(last.at, now)}: ${last.result}, ${last.changes} change(s), ${last.durationMs} ms`
           : ''),
     );
+    const run = z.inProgress;
+    if (run)
+      out.push(
+        `  ${run.behind ? 'BEHIND' : 'IN PROGRESS'}: ${run.stage}${run.changes === undefined ? '' : ` of ${run.changes} change(s)`}, started ${age(run.since, now)}`,
+      );
     if (z.error) out.push(`  ERROR ${age(z.error.at, now)}: ${z.error.message}`);
     out.push(
       table(

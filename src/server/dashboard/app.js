@@ -126,9 +126,13 @@
         const last = z.lastReconcile;
         // Each (zone, provider) has its own table: with provider redundancy, each provider's state
         // (its error message is printed under the table).
-        const state = z.failing
-          ? ` · FAILING since ${ago(z.failing.since)} (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'})`
+        const running = z.inProgress
+          ? ` · ${z.inProgress.behind ? 'BEHIND: ' : ''}${z.inProgress.stage} since ${ago(z.inProgress.since)}`
           : '';
+        const state =
+          (z.failing
+            ? ` · FAILING since ${ago(z.failing.since)} (${z.failing.attempts} attempt${z.failing.attempts === 1 ? '' : 's'})`
+            : '') + running;
         const caption = `${z.zone} · ${z.provider} (${z.providerKind})${last ? ` · last reconcile ${ago(last.at)}: ${last.result}, ${last.changes} change(s)` : ''}${state}`;
         const rows = z.records.map((r) => {
           const where =

@@ -23,10 +23,14 @@ describe('TCP framing', () => {
 
   it('holds an incomplete message until the rest comes', () => {
     const d = new TcpDeframer();
-    expect(d.push(stream.subarray(0, 10))).toEqual([]);
+    expect(d.push(stream.subarray(0, 1))).toEqual([]);
+    expect(d.expected).toBeUndefined();
+    expect(d.push(stream.subarray(1, 10))).toEqual([]);
     expect(d.buffered).toBe(10);
+    expect(d.expected).toBe(msgs[0]!.length);
     expect(d.push(stream.subarray(10))).toEqual(msgs);
     expect(d.buffered).toBe(0);
+    expect(d.expected).toBeUndefined();
   });
 });
 
