@@ -2,7 +2,10 @@
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
+import type { RegionStates } from '../model/index.ts';
 import type { RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
+import { outWords, regionPhase } from './region-words.ts';
+import { routesOf } from './routing-view.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -10,6 +13,8 @@ const iso = (ms: number | null | undefined) =>
 export interface StatusInputs {
   config: Config;
   snapshot: HealthSnapshot;
+  /** What policy sees (engine.regionStates()): with it the status says who serves whom, and why. */
+  states?: RegionStates;
   zones: ZoneView[];
   replica: string;
   startedAt: number;
@@ -32,6 +37,14 @@ export function buildStatus(i: StatusInputs): StatusDoc {
   const addresses = new Map(
     config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e.address] as const)),
   );
+  const out = (r: HealthSnapshot['regions'][number]) => {
+    const words = outWords(
+      r,
+      snapshot.endpoints.filter((e) => e.region === r.id),
+      snapshot.at,
+    );
+    return words ? { outBecause: words } : {};
+  };
   const regions: RegionView[] = snapshot.regions.map((r) => ({
     id: r.id,
     status: r.status,
@@ -39,6 +52,12 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     ...(r.reason ? { reason: r.reason } : {}),
     holdingFailback: r.holdingFailback,
     ...(iso(r.failbackAt) ? { failbackAt: iso(r.failbackAt) } : {}),
+    ...(r.holdingFailback && iso(r.failbackAt) ? { holdDownUntil: iso(r.failbackAt) } : {}),
+    ...(r.holdDownMs === undefined ? {} : { holdDownMs: r.holdDownMs }),
+    ...(r.holdDownReason ? { holdDownReason: r.holdDownReason } : {}),
+    ...(r.flapCount === undefined ? {} : { flapCount: r.flapCount }),
+    phase: regionPhase(r),
+    ...out(r),
     ...(r.ramp ? { ramp: { ...r.ramp, since: iso(r.ramp.since)!, nextAt: iso(r.ramp.nextAt)! } } : {}),
     decided: r.decided,
     ...(r.drain
@@ -78,6 +97,15 @@ export function buildStatus(i: StatusInputs): StatusDoc {
           ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
           ...(v.detail ? { detail: v.detail } : {}),
         })),
+        ...(e.lastFailure
+          ? {
+              lastFailure: {
+                prober: e.lastFailure.prober,
+                detail: e.lastFailure.detail,
+                at: iso(e.lastFailure.at)!,
+              },
+            }
+          : {}),
       })),
   }));
   const fresh = new Set(snapshot.freshProbers);
@@ -107,6 +135,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
     })),
     zones: i.zones,
+    ...(i.states ? { routes: routesOf({ config, snapshot, states: i.states, zones: i.zones }) } : {}),
     errors: i.errors,
     problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
     maintenance: {
