@@ -213,7 +213,7 @@ function leadershipLabel(e: StoredEvent): string {
 
 /**
  * The timeline from `events` (any order, any types; the ones it needs are picked) for the regions as
- * they are now, from `start` (default: the first event, at least two minutes and at most `windowMs`
+ * they are now, from `start` (default: the first event, at least a minute and at most `windowMs`
  * back) to `now`.
  */
 export function timelineOf(input: {
@@ -232,7 +232,7 @@ export function timelineOf(input: {
     .map((x) => x.e);
   const windowMs = input.windowMs ?? 3 * 3_600_000;
   const first = events.length > 0 ? eventTime(events[0]!) : now;
-  const start = Math.max(now - windowMs, Math.min(first, now - 120_000));
+  const start = Math.max(now - windowMs, Math.min(first, now - 60_000));
   const inWindow = (e: StoredEvent) => eventTime(e) >= start && eventTime(e) <= now;
   return {
     version: 1,

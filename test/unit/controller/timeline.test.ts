@@ -136,7 +136,7 @@ describe('timelineOf', () => {
       now: T0,
       windowMs: 3_600_000,
     });
-    expect(d.regions[0]!.health).toEqual([{ state: 'recovering', from: at(-120), to: at(0) }]);
+    expect(d.regions[0]!.health).toEqual([{ state: 'recovering', from: at(-60), to: at(0) }]);
     const old = timelineOf({
       events: [ev(-7200, 'region-transition', { region: 'ap-south', from: 'unknown', to: 'down' })],
       regions: [region('ap-south', { status: 'down' })],
