@@ -135,7 +135,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
     })),
     zones: i.zones,
-    ...(i.states ? { routes: routesOf({ config, snapshot, states: i.states, zones: i.zones }) } : {}),
+    ...routesIn(i),
     errors: i.errors,
     problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
     maintenance: {
@@ -143,6 +143,16 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
     },
   };
+}
+
+/** Who serves whom; the status is served even if explaining it fails (the explanation is extra). */
+function routesIn(i: StatusInputs): Pick<StatusDoc, 'routes'> {
+  if (!i.states) return {};
+  try {
+    return { routes: routesOf({ config: i.config, snapshot: i.snapshot, states: i.states, zones: i.zones }) };
+  } catch {
+    return {};
+  }
 }
 
 /**
