@@ -315,6 +315,20 @@ describe.skipIf(!hasChromium)('dashboard: who serves whom, and why (1400 px and 
     await shoot('maintenance');
   });
 
+  it('an override: the forced region in words, and its own band from its event', async () => {
+    for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS, new Set(['aps-a']));
+    await api('PUT', '/v1/overrides/ap-south', { state: 'up', reason: 'checks wrong', forMs: 600_000 });
+    const override = lastEvent('override', 'ap-south');
+    for (const [, p] of pages()) {
+      await waitText(p, '[data-region="ap-south"] .state', /^FORCED UP$/);
+      expect(await text(p, '[data-region="ap-south"] li.check[data-endpoint="aps-a"]')).toMatch(
+        /^aps-a DOWN · status 500 \(p\d, \d+s ago\)$/,
+      );
+      await layerStartsAt(p, 'override', 'ap-south', override);
+    }
+    await noSideways();
+  });
+
   it('asks for no favicon that is not there', async () => {
     const res = await fetch(`${ctl.url}/favicon.ico`);
     expect(res.status).toBe(204);

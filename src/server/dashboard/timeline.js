@@ -79,7 +79,7 @@ export function renderTimeline(doc, order) {
   const narrow = width < 560;
   const left = narrow ? 62 : 90;
   const right = 8;
-  const rowH = 34;
+  const rowH = 40;
   const start = Date.parse(doc.start);
   const end = Date.parse(doc.end);
   const span = Math.max(1, end - start);
