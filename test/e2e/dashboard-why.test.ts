@@ -181,6 +181,15 @@ describe.skipIf(!hasChromium)('dashboard: who serves whom, and why (1400 px and 
       expect(await text(p, '[data-route="www.example.com. A continent-eu"] .serving')).toBe('eu-west');
       expect(await text(p, '[data-route="www.example.com. A default"] .clients')).toBe('all other clients');
     }
+    // The policy's own reasoning is one click away, and stays open across the redraws.
+    await desk.click('[data-route="app.example.com. A"] details.chain summary');
+    await desk.waitForTimeout(2500);
+    expect(
+      await desk.locator('[data-route="app.example.com. A"] details.chain').getAttribute('open'),
+    ).not.toBeNull();
+    expect(await text(desk, '[data-route="app.example.com. A"] details.chain')).toMatch(
+      /first UP region in order/,
+    );
     await noSideways();
   });
 

@@ -3,7 +3,7 @@
 // answer and the reason in words, as /v1/status gives them.
 import { $, el, stateWord } from './dom.js';
 
-function routeLine(r) {
+function routeLine(r, opened) {
   const key = `${r.name} ${r.type}${r.setId ? ` ${r.setId}` : ''}`;
   return el(
     'li',
@@ -28,6 +28,10 @@ function routeLine(r) {
     r.pending && !r.because.includes(r.pending.join(', '))
       ? el('p', { class: 'pending' }, `pending: ${r.pending.join(', ')}`)
       : '',
+    // The policy's own chain of reasoning, one click away (what `geofailover explain` prints).
+    r.explanation
+      ? el('details', { class: 'chain', open: opened.has(key) }, el('summary', {}, 'policy'), r.explanation)
+      : '',
   );
 }
 
@@ -39,6 +43,12 @@ export function renderRoutes(s) {
     if (!records.has(k)) records.set(k, []);
     records.get(k).push(r);
   }
+  // A redraw every two seconds must not close what the reader opened.
+  const opened = new Set(
+    [...document.querySelectorAll('#routes details[open]')].map(
+      (d) => d.closest('[data-route]')?.dataset.route,
+    ),
+  );
   $('routes').replaceChildren(
     ...(records.size === 0
       ? ['no managed records']
@@ -47,7 +57,7 @@ export function renderRoutes(s) {
             'article',
             { class: 'record', 'data-name': list[0].name, 'data-type': list[0].type },
             el('h3', {}, `${list[0].name} ${list[0].type} `, el('span', { class: 'muted' }, list[0].policy)),
-            el('ul', { class: 'routes' }, ...list.map(routeLine)),
+            el('ul', { class: 'routes' }, ...list.map((r) => routeLine(r, opened))),
           ),
         )),
   );
