@@ -17,6 +17,7 @@ import { explain, UnknownRecordError } from './explain.ts';
 import type { HealthEventSink } from './health-events.ts';
 import { type ApiWindows, operatorApi, shared } from './operator-api.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
+import { TIMELINE_TYPES, timelineOf } from './timeline.ts';
 import type { ZoneReconciler } from './zone-reconciler.ts';
 
 export interface ApiParts {
@@ -74,6 +75,13 @@ export function controllerApi(p: ApiParts): ControllerApi {
     }),
     status: p.status,
     events: (since, limit, types) => events.since(since, limit, types),
+    timeline: (windowMs) =>
+      timelineOf({
+        events: events.since(undefined, 10_000, TIMELINE_TYPES),
+        regions: p.status().regions,
+        now: Date.now(),
+        ...(windowMs === undefined ? {} : { windowMs }),
+      }),
     drain: async (region, body, actor) => {
       knownRegion(region);
       const until = body.forMs === undefined ? undefined : Date.now() + body.forMs;

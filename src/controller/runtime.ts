@@ -196,6 +196,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       buildStatus({
         config,
         snapshot: engine.snapshot(),
+        states: engine.regionStates(),
         zones: [...reconcilers.values()].map((r) => r.view()),
         replica,
         startedAt,

@@ -2,8 +2,11 @@
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
+import type { RegionStates } from '../model/index.ts';
 import type { DnsServerView, RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
 import { runningText } from './in-progress.ts';
+import { outWords, regionPhase } from './region-words.ts';
+import { routesOf } from './routing-view.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -11,6 +14,8 @@ const iso = (ms: number | null | undefined) =>
 export interface StatusInputs {
   config: Config;
   snapshot: HealthSnapshot;
+  /** What policy sees (engine.regionStates()): with it the status says who serves whom, and why. */
+  states?: RegionStates;
   zones: ZoneView[];
   replica: string;
   startedAt: number;
@@ -35,6 +40,14 @@ export function buildStatus(i: StatusInputs): StatusDoc {
   const addresses = new Map(
     config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e.address] as const)),
   );
+  const out = (r: HealthSnapshot['regions'][number]) => {
+    const words = outWords(
+      r,
+      snapshot.endpoints.filter((e) => e.region === r.id),
+      snapshot.at,
+    );
+    return words ? { outBecause: words } : {};
+  };
   const regions: RegionView[] = snapshot.regions.map((r) => ({
     id: r.id,
     status: r.status,
@@ -42,6 +55,12 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     ...(r.reason ? { reason: r.reason } : {}),
     holdingFailback: r.holdingFailback,
     ...(iso(r.failbackAt) ? { failbackAt: iso(r.failbackAt) } : {}),
+    ...(r.holdingFailback && iso(r.failbackAt) ? { holdDownUntil: iso(r.failbackAt) } : {}),
+    ...(r.holdDownMs === undefined ? {} : { holdDownMs: r.holdDownMs }),
+    ...(r.holdDownReason ? { holdDownReason: r.holdDownReason } : {}),
+    ...(r.flapCount === undefined ? {} : { flapCount: r.flapCount }),
+    phase: regionPhase(r),
+    ...out(r),
     ...(r.ramp ? { ramp: { ...r.ramp, since: iso(r.ramp.since)!, nextAt: iso(r.ramp.nextAt)! } } : {}),
     decided: r.decided,
     ...(r.drain
@@ -81,6 +100,15 @@ export function buildStatus(i: StatusInputs): StatusDoc {
           ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
           ...(v.detail ? { detail: v.detail } : {}),
         })),
+        ...(e.lastFailure
+          ? {
+              lastFailure: {
+                prober: e.lastFailure.prober,
+                detail: e.lastFailure.detail,
+                at: iso(e.lastFailure.at)!,
+              },
+            }
+          : {}),
       })),
   }));
   const fresh = new Set(snapshot.freshProbers);
@@ -110,6 +138,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
     })),
     zones: i.zones,
+    ...routesIn(i),
     errors: i.errors,
     problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
     maintenance: {
@@ -118,6 +147,16 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     },
     ...(i.dns ? { dns: i.dns } : {}),
   };
+}
+
+/** Who serves whom; the status is served even if explaining it fails (the explanation is extra). */
+function routesIn(i: StatusInputs): Pick<StatusDoc, 'routes'> {
+  if (!i.states) return {};
+  try {
+    return { routes: routesOf({ config: i.config, snapshot: i.snapshot, states: i.states, zones: i.zones }) };
+  } catch {
+    return {};
+  }
 }
 
 /**

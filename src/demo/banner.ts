@@ -38,6 +38,7 @@ export function demoBanner(b: BannerInfo): string {
     'Break a region, watch the answer move, then heal it:',
     `  curl -X POST ${b.controllerUrl}/demo/regions/${first}/fail      (or slow, down)`,
     `  curl -X POST ${b.controllerUrl}/demo/regions/${first}/heal      (traffic returns after failbackAfter ${b.failbackAfter})`,
+    `    each further flap doubles that wait; the dashboard and status say how long, and why`,
     '',
     'What the controller believes, and why:',
     `  node bin/geofailover.js status --controller ${b.controllerUrl}`,

@@ -31,11 +31,14 @@ export function statusChanges(
       out.push(`region ${r.id} is ${r.status.toUpperCase()}${r.reason ? ` (${r.reason})` : ''}`);
     }
     if (r.holdingFailback && !before?.holdingFailback) {
-      out.push(`region ${r.id} recovered; traffic returns at ${r.failbackAt ?? 'the end of failbackAfter'}`);
+      out.push(
+        `region ${r.id} recovered; traffic returns at ${r.failbackAt ?? 'the end of failbackAfter'}${r.holdDownReason ? ` (${r.holdDownReason})` : ''}`,
+      );
     }
   }
   if (prev?.failStatic !== next.failStatic && next.failStatic && prev !== undefined) {
-    out.push(`fail static: ${next.failStaticReason ?? 'too few fresh probers'}; DNS is held as it is`);
+    // The controller's reason already ends with "DNS is held as it is"; say it once.
+    out.push(`fail static: ${next.failStaticReason ?? 'too few fresh probers; DNS is held as it is'}`);
   }
   const a = answerOf(next, watchName);
   const b = prev ? answerOf(prev, watchName) : undefined;

@@ -2,7 +2,7 @@
 // (length from failback.ts), aborted when it goes down again meanwhile (a flap), resumed after a
 // restart, and passed on tick() when it has run out. The failback ramp (failback-ramp.ts) starts where the region comes up.
 import type { Config } from '../config/index.ts';
-import { holdDownMs } from './failback.ts';
+import { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 import { startRamp } from './failback-ramp.ts';
 import { endpointEvidence, regionEvent } from './region-status.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
@@ -21,8 +21,10 @@ export function startFailback(
 ): void {
   const from = r.health ?? 'unknown';
   const hold = holdDownMs(r.flaps, now, h);
+  const why = holdDownReason(hold, r.flaps.length, h);
   r.upSince = now;
   r.holdMs = hold;
+  r.holdFlaps = r.flaps.length;
   if (hold <= 0) {
     r.health = 'up';
     r.since = now;
@@ -33,19 +35,27 @@ export function startFailback(
   }
   r.holdingFailback = true;
   r.failbackAt = now + hold;
-  r.reason = `recovered; failback hold-down until ${new Date(now + hold).toISOString()} (${hold} ms)`;
+  r.reason = `recovered; failback hold-down until ${new Date(now + hold).toISOString()} (${why})`;
   events.push({
     type: 'failback-hold',
     at: now,
     region: r.id,
     from: 'down',
     to: 'holding',
-    evidence: { holdDownMs: hold, failbackAt: now + hold, recentFlaps: r.flaps.length, ...evidence },
+    evidence: {
+      holdDownMs: hold,
+      failbackAt: now + hold,
+      recentFlaps: r.flaps.length,
+      holdDownReason: why,
+      flapWindowMs: flapWindow(h),
+      ...evidence,
+    },
   });
 }
 
 /** Down again while holding: the hold-down ends unpassed and counts as a flap. */
 export function abortFailback(
+  h: Config['health'],
   r: RegionRuntime,
   now: number,
   reason: string,
@@ -56,18 +66,29 @@ export function abortFailback(
   r.failbackAt = undefined;
   r.flaps.push(now);
   r.reason = reason;
+  // What the next recovery will wait, said now: the flap just counted lengthens it.
+  const next = holdDownMs([...r.flaps], now, h);
+  const flaps = recentFlaps(r.flaps, now, h);
   events.push({
     type: 'failback-aborted',
     at: now,
     region: r.id,
     from: 'holding',
     to: 'down',
-    evidence: { upSince: r.upSince, holdDownMs: r.holdMs, recentFlaps: r.flaps.length, ...evidence },
+    evidence: {
+      upSince: r.upSince,
+      holdDownMs: r.holdMs,
+      recentFlaps: r.flaps.length,
+      nextHoldDownMs: next,
+      nextHoldDownReason: holdDownReason(next, flaps, h),
+      ...evidence,
+    },
   });
 }
 
 /** After a restart: continue the hold-down the previous run had started. False when it had none. */
 export function resumeFailback(
+  h: Config['health'],
   r: RegionRuntime,
   prior: RegionMemory,
   now: number,
@@ -79,7 +100,9 @@ export function resumeFailback(
   r.upSince = prior.upSince;
   r.failbackAt = prior.failbackAt;
   r.holdMs = prior.holdMs ?? prior.failbackAt - prior.upSince;
-  r.reason = `recovered; failback hold-down until ${new Date(prior.failbackAt).toISOString()} (continued after restart)`;
+  r.holdFlaps = recentFlaps(r.flaps, prior.upSince, h);
+  const why = holdDownReason(r.holdMs, r.holdFlaps, h);
+  r.reason = `recovered; failback hold-down until ${new Date(prior.failbackAt).toISOString()} (${why}; continued after restart)`;
   events.push({
     type: 'failback-hold',
     at: now,
@@ -91,6 +114,8 @@ export function resumeFailback(
       failbackAt: r.failbackAt,
       restored: true,
       recentFlaps: r.flaps.length,
+      holdDownReason: why,
+      flapWindowMs: flapWindow(h),
       ...evidence,
     },
   });
@@ -105,12 +130,14 @@ export function passFailbacks(s: EngineState, now: number, events: HealthEvent[]
       region.holdingFailback = false;
       region.health = 'up';
       region.since = now;
-      region.reason = `up for ${now - region.upSince!} ms without a break (failback hold-down ${region.holdMs} ms)`;
+      const why = holdDownReason(region.holdMs ?? 0, region.holdFlaps ?? 1, s.h);
+      region.reason = `up for ${now - region.upSince!} ms without a break (failback ${why})`;
       const evidence = {
         trigger: 'failback hold-down passed',
         upSince: region.upSince,
         holdDownMs: region.holdMs,
         recentFlaps: region.flaps.length,
+        holdDownReason: why,
         endpoints: endpointEvidence(region),
       };
       region.failbackAt = undefined;

@@ -39,7 +39,7 @@
 //   hold-down applies. 'maintenance-upcoming' is evented notifyBefore ahead, once per occurrence.
 export { type CronSpec, nextStart, parseCron } from './cron-next.ts';
 export { HealthEngine, type HealthEngineOptions } from './engine.ts';
-export { flapWindow, holdDownMs } from './failback.ts';
+export { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
 export type * from './types.ts';

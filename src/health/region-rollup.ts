@@ -36,7 +36,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
       events.push(
         regionEvent(r, from, now, { trigger: 'first decision (restored: was down)', ...evidence() }),
       );
-      if (resumeFailback(r, prior, now, evidence(), events)) return;
+      if (resumeFailback(s.h, r, prior, now, evidence(), events)) return;
       evaluateRegion(s, r, now, events);
       return;
     }
@@ -56,7 +56,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
   if (raw === 'down') {
     if (r.holdingFailback) {
       const reason = `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
-      abortFailback(r, now, reason, evidence(), events);
+      abortFailback(s.h, r, now, reason, evidence(), events);
     } else if (r.health === 'up') {
       abortRamp(s.h, r, now, events);
       r.health = 'down';

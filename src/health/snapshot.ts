@@ -1,9 +1,10 @@
 // Read-only views of the engine: region states for policy and the full snapshot for the status API
 // and dashboard ("what the GSLB believes").
 import type { RegionState } from '../model/index.ts';
+import { holdDownReason, recentFlaps } from './failback.ts';
 import { rampOf } from './failback-ramp.ts';
 import { forcedUp, status } from './region-status.ts';
-import { type EngineState, isDecided, type RegionRuntime } from './state.ts';
+import { type EndpointState, type EngineState, isDecided, type RegionRuntime } from './state.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from './types.ts';
 import { voteEvidence } from './votes.ts';
 
@@ -41,6 +42,30 @@ function upEndpoints(r: RegionRuntime): string[] {
   return r.endpoints.filter((e) => forcedUp(r) || e.state === 'up').map((e) => e.id);
 }
 
+/** The running hold-down and why it is that long; otherwise only the recent flaps, if any. */
+function holdDown(
+  s: EngineState,
+  r: RegionRuntime,
+  now: number,
+): { holdDownMs?: number; holdDownReason?: string; flapCount?: number } {
+  if (r.holdingFailback && r.holdMs !== undefined) {
+    const flaps = r.holdFlaps ?? recentFlaps(r.flaps, now, s.h);
+    return { holdDownMs: r.holdMs, holdDownReason: holdDownReason(r.holdMs, flaps, s.h), flapCount: flaps };
+  }
+  const flaps = recentFlaps(r.flaps, now, s.h);
+  return flaps > 0 ? { flapCount: flaps } : {};
+}
+
+/** The newest failing result any prober has reported for the endpoint. */
+function lastFailure(s: EngineState, e: EndpointState): Pick<EndpointSnapshot, 'lastFailure'> {
+  let best: EndpointSnapshot['lastFailure'];
+  e.pairs.forEach((p, i) => {
+    if (p.failAt !== undefined && p.failDetail !== undefined && (!best || p.failAt > best.at))
+      best = { prober: s.probers[i]!.id, detail: p.failDetail, at: p.failAt };
+  });
+  return best ? { lastFailure: best } : {};
+}
+
 export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'maintenance'> {
   const staleBefore = now - s.h.staleAfter;
   const fresh = s.probers.filter((p) => p.lastReportAt >= staleBefore);
@@ -51,6 +76,7 @@ export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'mai
     quorum: e.quorum,
     since: e.since,
     votes: voteEvidence(s, e, staleBefore),
+    ...lastFailure(s, e),
   }));
   const regions: RegionSnapshot[] = [...s.regions.values()].map((r) => ({
     id: r.id,
@@ -60,6 +86,7 @@ export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'mai
     reason: layerReason(r) ?? r.reason,
     holdingFailback: r.holdingFailback,
     failbackAt: r.failbackAt,
+    ...holdDown(s, r, now),
     ...(rampOf(s.h, r) && r.rampAt !== undefined
       ? { ramp: { ...rampOf(s.h, r)!, since: r.rampAt, nextAt: r.rampAt + s.h.failbackRamp!.stepAfter } }
       : {}),

@@ -12,6 +12,10 @@ export interface PairState extends PairCounters {
   /** Agent-clock `at` of the last applied result: older or equal results are duplicates. */
   lastRawAt: number;
   detail: string;
+  /** The last failing result's detail and controller-clock time: kept after a recovery, so the
+   *  reason an endpoint went down can still be read once it is up again. */
+  failDetail?: string;
+  failAt?: number;
 }
 
 export interface ProberState {
@@ -40,6 +44,8 @@ export interface RegionRuntime {
   upSince?: number;
   failbackAt?: number;
   holdMs?: number;
+  /** Flaps inside the flap window when the running hold-down began: they set its length. */
+  holdFlaps?: number;
   /** Times of recent down transitions (and aborted failbacks): they lengthen the next hold-down. */
   flaps: number[];
   drain?: Drain;

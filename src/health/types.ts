@@ -114,6 +114,8 @@ export interface VoteEvidence {
   /** Controller-clock time of the prober's last result for this endpoint (epoch ms), or null. */
   lastAt: number | null;
   detail?: string;
+  /** This prober's last failing result for the endpoint (controller clock), if it ever failed. */
+  lastFailure?: { detail: string; at: number };
 }
 
 export interface HealthEvent {
@@ -140,6 +142,8 @@ export interface EndpointSnapshot {
   quorum: Health;
   since: number | null;
   votes: VoteEvidence[];
+  /** The newest failing check result from any prober: what the endpoint answered and who saw it. */
+  lastFailure?: { prober: string; detail: string; at: number };
 }
 
 export interface RegionSnapshot {
@@ -152,6 +156,11 @@ export interface RegionSnapshot {
   holdingFailback: boolean;
   /** When the running hold-down ends (epoch ms). */
   failbackAt?: number;
+  /** The running hold-down's length (ms), the flaps that set it and why it is that long in words. */
+  holdDownMs?: number;
+  holdDownReason?: string;
+  /** Flaps inside the flap window (while holding: those that set the running hold-down). */
+  flapCount?: number;
   /** The failback ramp step the region is on, since when and when the next one is due (epoch ms). */
   ramp?: RampStep & { since: number; nextAt: number };
   upEndpoints: string[];

@@ -52,6 +52,10 @@ export function applyReport(
     pair.lastAt = Math.max(pair.lastAt, effAt);
     pair.lastRawAt = r.at;
     pair.detail = r.detail;
+    if (!r.ok) {
+      pair.failDetail = r.detail;
+      pair.failAt = effAt;
+    }
     if (pair.vote !== before) {
       events.push({
         type: 'vote-transition',
@@ -89,6 +93,9 @@ export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: numb
       counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && p.impaired),
       lastAt: Number.isFinite(pair.lastAt) ? pair.lastAt : null,
       detail: pair.detail,
+      ...(pair.failDetail === undefined
+        ? {}
+        : { lastFailure: { detail: pair.failDetail, at: pair.failAt! } }),
     };
   });
 }

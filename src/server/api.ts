@@ -12,6 +12,8 @@ import type { StatusDoc } from './status-types.ts';
 export interface ControllerApi extends OperatorApi {
   status(): StatusDoc;
   events(since: number | string | undefined, limit: number, types: string[] | undefined): unknown[];
+  /** The dashboard's timeline over the last `windowMs` (default three hours), drawn from the events. */
+  timeline(windowMs: number | undefined): unknown;
   /** Throws HttpError(404) for an unknown region. */
   drain(
     region: string,
@@ -61,6 +63,26 @@ export function apiRoutes(api: ControllerApi): Route[] {
         res.setHeader('content-security-policy', csp);
         res.setHeader('x-content-type-options', 'nosniff');
         sendText(res, 200, html, 'text/html; charset=utf-8');
+      },
+    },
+    {
+      // Browsers ask for it on their own; an empty answer keeps the log and the console free of 404s.
+      method: 'GET',
+      path: /^\/favicon\.ico$/,
+      handler: (_req, res) => {
+        res.writeHead(204, { 'cache-control': 'max-age=86400' });
+        res.end();
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/timeline$/,
+      handler: (req, res) => {
+        api.tokens.read(req);
+        const raw = query(req).get('windowMs');
+        const windowMs =
+          raw === null ? undefined : boundedInt(raw, 'windowMs', API_BOUNDS.timelineWindowMs, 3 * 3_600_000);
+        sendJson(res, 200, api.timeline(windowMs));
       },
     },
     {

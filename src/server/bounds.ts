@@ -11,6 +11,8 @@ export const API_BOUNDS = {
   durationMs: { min: 1000, max: 366 * DAY },
   /** Events per page. */
   eventsLimit: { min: 1, max: 10_000 },
+  /** How far back the dashboard's timeline reaches: a minute to a week. */
+  timelineWindowMs: { min: 60_000, max: 7 * DAY },
 } as const;
 
 function human(ms: number): string {

@@ -1,6 +1,6 @@
 // The documents the controller API serves (GET /v1/status, /v1/events): shared by the server, the
 // CLI and the dashboard. Versioned; fields are only ever added.
-import type { RecordSet } from '../model/index.ts';
+import type { ChangeReason, GeoLocation, RecordSet } from '../model/index.ts';
 
 export interface VoteView {
   prober: string;
@@ -19,6 +19,8 @@ export interface EndpointView {
   state: 'up' | 'down' | 'unknown';
   since?: string;
   votes: VoteView[];
+  /** The newest failing check from any prober (kept after a recovery): what it said, who saw it. */
+  lastFailure?: { prober: string; detail: string; at: string };
 }
 
 export interface DrainView {
@@ -53,6 +55,17 @@ export interface RegionView {
   reason?: string;
   holdingFailback?: boolean;
   failbackAt?: string;
+  /** While holding failback: when it ends (same as failbackAt), how long it is and why that long
+   *  ("hold-down doubled to 20 s after 2 flaps in 4 min"). */
+  holdDownUntil?: string;
+  holdDownMs?: number;
+  holdDownReason?: string;
+  /** Down transitions inside the flap window (they lengthen the next hold-down). */
+  flapCount?: number;
+  /** The state in one word as people read it: a region in its hold-down is `recovering`, not `down`. */
+  phase?: 'up' | 'ramping' | 'forced-up' | 'down' | 'recovering' | 'drained' | 'maintenance' | 'undecided';
+  /** Why the region takes no traffic now, in words (absent while it serves). */
+  outBecause?: string;
   /** The failback ramp step a recovered region is on, and when the next step is due. */
   ramp?: { step: number; steps: number; percent: number; since: string; nextAt: string };
   /** False until the health engine has decided this region from fresh reports since start. */
@@ -118,6 +131,37 @@ export interface InProgressView {
   behind: boolean;
 }
 
+/**
+ * Who serves whom, and why: one entry per record set (a geo rule, a weighted set, a failover answer),
+ * with the clients it answers, the region(s) in the answer and the reason in words.
+ */
+export interface RouteView {
+  zone: string;
+  name: string;
+  type: string;
+  policy: string;
+  setId?: string;
+  geo?: GeoLocation;
+  weight?: number;
+  /** Who gets this answer: "all clients", "clients in Europe (EU)", "all other clients", "70% of clients". */
+  clients: string;
+  /** The region(s) whose endpoints the answer holds (as served now). */
+  regions: string[];
+  /** The answering region's phase, `all-down` when whenAllDown decided, `out` for a weight-0 set. */
+  state: string;
+  /** The reason in words: "failed over from us-east because use-a and use-b fail: status 500". */
+  because: string;
+  /** The policy's reason (the plan's `because` for a change of this set) and its chain of reasoning. */
+  reason: ChangeReason;
+  explanation: string;
+  /** The answer as the zone's first provider serves it now. */
+  values: string[];
+  /** What policy wants when that differs from what is served (a pass pending, held or failing). */
+  pending?: string[];
+  /** Why DNS is not being changed now (fail static, undecided regions, not the leader). */
+  held?: string;
+}
+
 /** Something an operator must look at, shown until it clears (status top, dashboard banner, CLI). */
 export interface StatusProblem {
   kind: 'provider-failing' | 'provider-behind' | 'plan-refused' | 'propagation' | 'fail-static';
@@ -170,6 +214,8 @@ export interface StatusDoc {
   regions: RegionView[];
   probers: ProberView[];
   zones: ZoneView[];
+  /** Who serves whom, and why (see RouteView). */
+  routes?: RouteView[];
   errors: { at: string; zone?: string; message: string }[];
   problems: StatusProblem[];
   /** Maintenance windows in force and the next start of each window, soonest first. */

@@ -2,21 +2,8 @@
 import type { Command } from 'commander';
 import type { StoredEvent } from '../../controller/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
+import { eventLine } from '../event-text.ts';
 import type { Register } from '../register.ts';
-
-function summary(e: StoredEvent): string {
-  const pick = (k: string) => (e[k] === undefined ? undefined : String(e[k]));
-  const parts = [
-    pick('zone'),
-    pick('region'),
-    pick('endpoint'),
-    pick('from') && `${pick('from')} -> ${pick('to')}`,
-    pick('window') && `window ${pick('window')}`,
-    pick('message') ?? pick('reason'),
-    pick('actor') && `by ${pick('actor')}`,
-  ];
-  return parts.filter(Boolean).join(' ');
-}
 
 export const register: Register = (program: Command) => {
   program
@@ -44,8 +31,7 @@ export const register: Register = (program: Command) => {
           process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
           return;
         }
-        for (const e of doc.events)
-          process.stdout.write(`${String(e.seq).padStart(6)}  ${e.at}  ${e.type.padEnd(18)} ${summary(e)}\n`);
+        for (const e of doc.events) process.stdout.write(`${eventLine(e)}\n`);
       },
     );
 };

@@ -35,7 +35,8 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
     out.push(`PROBLEM ${p.kind} since ${age(p.since, now)}: ${p.message}`);
   out.push(
     s.failStatic
-      ? `FAIL STATIC: ${s.failStaticReason ?? `${s.freshProbers} of ${s.minProbers} required probers fresh`}; DNS is held as it is`
+      ? // The controller's reason already ends with "DNS is held as it is"; say it once.
+        `FAIL STATIC: ${s.failStaticReason ?? `${s.freshProbers} of ${s.minProbers} required probers fresh; DNS is held as it is`}`
       : `probers fresh: ${s.freshProbers} (min ${s.minProbers})`,
   );
   out.push('');
@@ -54,7 +55,7 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
             : r.override
               ? `FORCED UP by ${r.override.author} until ${r.override.until}: ${r.override.reason}`
               : r.holdingFailback
-                ? `recovered; failback at ${r.failbackAt ?? '?'}`
+                ? `recovering; failback at ${r.failbackAt ?? '?'}${r.holdDownReason ? ` (${r.holdDownReason})` : ''}`
                 : r.ramp
                   ? `failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next at ${r.ramp.nextAt}`
                   : (r.reason ?? ''),

@@ -85,6 +85,9 @@ describe('API bounds', () => {
     '/v1/events?since=99999999999999999999',
     '/v1/events?since=not-a-time',
     '/v1/events?since=+275761-01-01T00:00:00Z',
+    '/v1/timeline?windowMs=0',
+    '/v1/timeline?windowMs=abc',
+    '/v1/timeline?windowMs=99999999999999999999',
   ];
   it.each(BAD_QUERIES)('GET %s is a 400, never a 500', async (path) => {
     const res = await fetch(`${ctl.url}${path}`);

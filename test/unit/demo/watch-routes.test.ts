@@ -79,6 +79,23 @@ describe('statusChanges', () => {
     ]);
     expect(statusChanges(c, c, app, DEMO_LAYOUT)).toEqual([]);
   });
+
+  it('says why a failback waits longer than failbackAfter, and says "held as it is" once', () => {
+    const b = doc([{ id: 'us-east', status: 'down' }], ['127.0.0.21']);
+    const c = doc([{ id: 'us-east', status: 'down', holding: true }], ['127.0.0.21']);
+    c.regions[0]!.failbackAt = '2026-03-01T12:00:20.000Z';
+    c.regions[0]!.holdDownReason = 'hold-down doubled to 20 s after 2 flaps in 4 min';
+    expect(statusChanges(b, c, app, DEMO_LAYOUT)).toEqual([
+      'region us-east recovered; traffic returns at 2026-03-01T12:00:20.000Z (hold-down doubled to 20 s after 2 flaps in 4 min)',
+    ]);
+    const d = {
+      ...c,
+      failStatic: true,
+      failStaticReason: '1 prober(s) fresh, fewer than minProbers 2: DNS is held as it is',
+    };
+    const lines = statusChanges(c, d, app, DEMO_LAYOUT);
+    expect(lines).toEqual(['fail static: 1 prober(s) fresh, fewer than minProbers 2: DNS is held as it is']);
+  });
 });
 
 describe('demoRoutes', () => {
