@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 // Builds the shipped CLI: TypeScript (src/, providers/) compiled to dist/ by tsc, the dashboard's
-// static files copied beside their compiled page, and dist/build-stamp written last, so a build that
+// static files (each .js, .html and .css of its folder) copied beside their compiled page, and dist/build-stamp written last, so a build that
 // stopped half way is never taken for a complete one (bin/geofailover.js checks the stamp).
 // `node scripts/build.js --if-stale` builds only when a source file is newer than the stamp.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from '../bin/build-state.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ASSETS = [
-  'src/server/dashboard/app.js',
-  'src/server/dashboard/index.html',
-  'src/server/dashboard/style.css',
-];
+/** Files that are not TypeScript but ship beside the compiled code (the dashboard's page and scripts). */
+const ASSET_DIRS = ['src/server/dashboard'];
+const ASSETS = ASSET_DIRS.flatMap((d) =>
+  readdirSync(join(root, d))
+    .filter((f) => /\.(js|html|css)$/.test(f))
+    .map((f) => `${d}/${f}`),
+);
 
 if (process.argv.includes('--if-stale')) {
   const state = buildState(root);

@@ -35,7 +35,8 @@ describe('npm package', () => {
   it('contains the compiled CLI and the example config, and no tests, benchmarks or dev files', () => {
     expect(files).toContain('bin/geofailover.js');
     expect(files).toContain('dist/src/cli/main.js');
-    expect(files).toContain('dist/src/server/dashboard/app.js');
+    for (const asset of ['app.js', 'dom.js', 'index.html', 'style.css'])
+      expect(files).toContain(`dist/src/server/dashboard/${asset}`);
     expect(files).toContain('config/example.yaml');
     const allowed =
       /^(bin\/[a-z-]+\.js|dist\/.+\.(js|html|css)|dist\/build-stamp|config\/(example\.yaml|schema\.json)|package\.json|README\.md|LICENSE)$/;
