@@ -140,6 +140,12 @@ export class ControllerMetrics {
     labelNames: ['event'],
     registers: [this.registry],
   });
+  readonly notificationsDropped = new Counter({
+    name: 'geofailover_notifications_dropped_total',
+    help: 'Webhook notifications dropped unsent because the webhook backlog was full, by webhook index',
+    labelNames: ['hook', 'event'],
+    registers: [this.registry],
+  });
   readonly notificationsSent = new Counter({
     name: 'geofailover_notifications_sent_total',
     help: 'Webhook notifications delivered',
