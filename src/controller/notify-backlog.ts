@@ -26,9 +26,17 @@ export class Backlog<T> {
   /** `limit`: entries that may wait (not counting the ones in flight). */
   constructor(private readonly limit: number) {}
 
-  /** Queue an item; returns the items dropped to stay within the limit (oldest non-page first). */
-  add(item: T, page: boolean): T[] {
+  /** Queue an item (trim() then enforces the limit, once what can go out has gone). */
+  add(item: T, page: boolean): void {
     this.entries.push({ item, page, seq: this.seq++, attempts: 0, notBefore: 0, busy: false });
+  }
+
+  /**
+   * Drop waiting entries beyond the limit, the oldest non-page first (then the oldest page); entries
+   * in flight are never dropped. A failed entry waits again for its retry, so with a full backlog the
+   * oldest (often that one) gives way to newer news.
+   */
+  trim(): T[] {
     const dropped: T[] = [];
     while (this.waiting() > this.limit) {
       const victim = this.entries.find((e) => !e.busy && !e.page) ?? this.entries.find((e) => !e.busy)!;

@@ -53,7 +53,7 @@ export class WebhookReceiver {
   /** Queue a notification; never waits, never throws. */
   enqueue(d: Delivery): void {
     if (this.closed) return;
-    for (const lost of this.queue.add(d, d.page)) this.dropped(lost);
+    this.queue.add(d, d.page);
     this.pump();
   }
 
@@ -75,6 +75,7 @@ export class WebhookReceiver {
     clearTimeout(this.timer);
     for (const ac of this.inFlight) ac.abort(new Error('shutting down'));
     const left = this.queue.clear();
+    this.o.metrics.notificationsBacklog.set({ hook: String(this.o.index) }, 0);
     if (left.length > 0)
       this.o.logger.warn(
         { webhook: this.o.url.origin, hook: this.o.index, notifications: left.length },
@@ -98,6 +99,9 @@ export class WebhookReceiver {
       }
       void this.attempt(step.send);
     }
+    // Trimmed after sending what can go: a page that goes out at once never pushes anything out.
+    for (const lost of this.queue.trim()) this.dropped(lost);
+    this.o.metrics.notificationsBacklog.set({ hook: String(this.o.index) }, this.queue.size);
     this.wakeIdle();
   }
 

@@ -146,6 +146,12 @@ export class ControllerMetrics {
     labelNames: ['hook', 'event'],
     registers: [this.registry],
   });
+  readonly notificationsBacklog = new Gauge({
+    name: 'geofailover_notifications_backlog',
+    help: 'Webhook notifications waiting or in flight, by webhook index',
+    labelNames: ['hook'],
+    registers: [this.registry],
+  });
   readonly notificationsSent = new Counter({
     name: 'geofailover_notifications_sent_total',
     help: 'Webhook notifications delivered',

@@ -121,20 +121,24 @@ describe('one queue per webhook', () => {
       logger,
     });
     cleanup.push(() => notifier.close());
-    // One goes out at once (and hangs); three wait; the six before those three are dropped.
+    const first = seq + 1;
+    // One goes out at once (and hangs); three wait; the six between are dropped, oldest first.
     for (let i = 0; i < 10; i++) notifier.handle(drain(i));
-    // A page goes out beside the hung drain; a second page waits and pushes out one more drain.
+    // A page goes out beside the hung drain (pushing nothing out); a second page waits and pushes
+    // out the oldest waiting drain.
     notifier.handle(failover());
     notifier.handle(event('fail-static', { to: 'on' }));
     await until(() => dead.requests() >= 2, 2000);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/geofailover_notifications_dropped_total\{hook="0",event="drain"\} 7/);
+    expect(text).toMatch(/geofailover_notifications_backlog\{hook="0"\} 5/); // 3 waiting + 2 in flight
     expect(text).not.toMatch(
       /geofailover_notifications_dropped_total\{hook="0",event="(failover|fail-static)"\}/,
     );
     const dropped = lines.filter((l) => String(l.msg).includes('dropped'));
     expect(dropped).toHaveLength(7);
-    expect(dropped[0]).toMatchObject({ hook: 0, kind: 'drain', backlog: 3 });
+    expect(dropped.map((l) => l.id)).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `iso-${first + i}`));
+    expect(dropped[0]).toMatchObject({ hook: 0, kind: 'drain', backlog: 3, page: false });
     expect(JSON.stringify(dropped)).not.toContain('/hook'); // the origin only: a path may hold a secret
   }, 20_000);
 });

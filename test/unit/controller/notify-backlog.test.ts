@@ -34,16 +34,31 @@ describe('webhook backlog', () => {
     expect(sent(b.next(1000))).toBe('trigger');
   });
 
-  it('drops the oldest waiting non-page beyond the limit, then the oldest page, never one in flight', () => {
+  it('trims waiting entries beyond the limit: oldest non-page first, then the oldest page, never one in flight', () => {
     const b = new Backlog<string>(2);
     b.add('d1', false);
     expect(sent(b.next(0))).toBe('d1'); // in flight: not counted, not droppable
-    expect(b.add('d2', false)).toEqual([]);
-    expect(b.add('p1', true)).toEqual([]);
-    expect(b.add('d3', false)).toEqual(['d2']);
-    expect(b.add('p2', true)).toEqual(['d3']);
-    expect(b.add('p3', true)).toEqual(['p1']); // only pages wait: the oldest page goes
+    b.add('d2', false);
+    b.add('p1', true);
+    expect(b.trim()).toEqual([]);
+    b.add('d3', false);
+    expect(b.trim()).toEqual(['d2']);
+    b.add('p2', true);
+    expect(b.trim()).toEqual(['d3']);
+    b.add('p3', true);
+    expect(b.trim()).toEqual(['p1']); // only pages wait: the oldest page goes
     expect(b.waiting()).toBe(2);
     expect(b.size).toBe(3);
+  });
+
+  it('lets a failed entry that waits again give way when the backlog is full', () => {
+    const b = new Backlog<string>(1);
+    b.add('d1', false);
+    const d1 = entry(b.next(0));
+    b.add('d2', false);
+    expect(b.trim()).toEqual([]);
+    b.retryAt(d1, 100);
+    expect(b.trim()).toEqual(['d1']);
+    expect(sent(b.next(0))).toBe('d2');
   });
 });
