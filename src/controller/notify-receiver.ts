@@ -39,6 +39,29 @@ export class NotificationTimeoutError extends Error {
 
 type Outcome = { ok: true } | { ok: false; error: string; retry: boolean };
 
+/** Octets of a webhook's answer read (and thrown away) before the connection is dropped. */
+const MAX_ANSWER_BODY = 64 * 1024;
+
+/**
+ * Read the answer's body up to MAX_ANSWER_BODY, under the attempt's timeout, and drop the rest: only
+ * the status matters, and a receiver that streams an endless body must not fill our memory.
+ */
+async function discardBody(res: Response): Promise<void> {
+  const reader = res.body?.getReader();
+  if (!reader) return;
+  let seen = 0;
+  try {
+    while (seen <= MAX_ANSWER_BODY) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.length;
+    }
+    await reader.cancel();
+  } catch {
+    /* aborted or reset mid-body: the status is already known */
+  }
+}
+
 export class WebhookReceiver {
   private readonly queue: Backlog<Delivery>;
   private readonly inFlight = new Set<AbortController>();
@@ -154,8 +177,7 @@ export class WebhookReceiver {
         body: d.body,
         signal: ac.signal,
       });
-      // The body is read under the same timeout: a receiver that trickles it is as slow as one that never answers.
-      await res.arrayBuffer().catch(() => undefined);
+      await discardBody(res);
       if (res.ok) return { ok: true };
       // A 4xx other than 408/429 will not get better by retrying.
       const retry = res.status >= 500 || res.status === 408 || res.status === 429;
