@@ -12,7 +12,7 @@ import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError } from '../../../src/model/index.ts';
 import type { DnsStats } from './engine.ts';
 import type { GeoSettings } from './geo-open.ts';
-import type { FromWorker, ToWorker, ZonesData } from './worker-protocol.ts';
+import type { FromWorker, ToWorker, WorkerTsigKey, ZonesData } from './worker-protocol.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RUN_TS = join(HERE, '../../../bin/run-ts.js');
@@ -28,6 +28,8 @@ export interface PoolOptions {
   udp: readonly UdpSocket[];
   tcp: readonly Server[];
   zones: ZonesData;
+  /** Sent to every child over its IPC channel (a pipe to this process only). */
+  tsigKeys: WorkerTsigKey[];
   logger?: Logger | undefined;
 }
 
@@ -225,7 +227,7 @@ export class WorkerPool {
             );
         }, RESTART_DELAY_MS).unref();
       });
-      const { geo, udpPayloadSize, udp, tcp } = this.options;
+      const { geo, udpPayloadSize, udp, tcp, tsigKeys } = this.options;
       this.post(child, {
         t: 'init',
         geo,
@@ -233,6 +235,7 @@ export class WorkerPool {
         udp: udp.length,
         tcp: tcp.length,
         zones: this.zones,
+        tsigKeys,
       });
       // The sockets follow when the child says its engine is built (see 'engine' above).
     });
