@@ -2,10 +2,10 @@
 // transfers. Shared by the builtin server (transfers, NOTIFY) and DNS clients (RFC 2136 UPDATE).
 export {
   DEFAULT_FUDGE,
-  isSigned,
   MAX_UNSIGNED_RUN,
   RCODE_NOTAUTH,
   readTsig,
+  rejectionAnswer,
   type SignOptions,
   type StreamFailure,
   sign,
@@ -19,8 +19,10 @@ export {
   TsigStreamVerifier,
   tsigErrorName,
   tsigKey,
+  tsigPlacement,
   tsigRecordSize,
   unsignedError,
+  type VerifyFailure,
   type VerifyOutcome,
   verify,
 } from './tsig.ts';

@@ -47,15 +47,29 @@ export function tsigErrorName(code: number): string {
   return hit ? hit[0] : `TSIG error ${code}`;
 }
 
-/** Whether the message ends with a TSIG record (cheap: no allocation; false when malformed). */
-export function isSigned(msg: Buffer): boolean {
-  if (msg.length < HEADER || msg.readUInt16BE(10) === 0) return false;
-  try {
-    const last = layout(msg).lastRecord!;
-    return msg.readUInt16BE(skipNameAt(msg, last)) === TSIG_TYPE;
-  } catch {
-    return false;
+/**
+ * Where a message's TSIG record is (RFC 8945 §5.2): none, the last additional record as it must be,
+ * or 'misplaced' (in another position, or more than one), which a server answers FORMERR. Throws
+ * WireError when a record runs past the end of the message.
+ */
+export function tsigPlacement(msg: Buffer): 'none' | 'last' | 'misplaced' {
+  const l = layout(msg);
+  const records = l.an + l.ns + l.ar;
+  if (records === 0) return 'none';
+  let off = HEADER;
+  for (let i = 0; i < l.qd; i++) off = skipNameAt(msg, off) + 4;
+  let seen = 0;
+  let last = false;
+  for (let i = 0; i < records; i++) {
+    const type = skipNameAt(msg, off);
+    if (msg.readUInt16BE(type) === TSIG_TYPE) {
+      seen++;
+      last = i === records - 1 && i >= l.an + l.ns;
+    }
+    off = type + 10 + msg.readUInt16BE(type + 8);
   }
+  if (seen === 0) return 'none';
+  return seen === 1 && last ? 'last' : 'misplaced';
 }
 
 /** The TSIG record of a message (its last additional record), or undefined if it has none. */
@@ -250,9 +264,28 @@ export function unsignedError(
   return append(msg, v, Buffer.alloc(0), msg.readUInt16BE(0));
 }
 
-export type VerifyOutcome =
-  | { ok: true; key: TsigKey; tsig: TsigRecord }
-  | { ok: false; error: number; reason: string; tsig: TsigRecord; key?: TsigKey };
+export type VerifyFailure = { ok: false; error: number; reason: string; tsig: TsigRecord; key?: TsigKey };
+export type VerifyOutcome = { ok: true; key: TsigKey; tsig: TsigRecord } | VerifyFailure;
+
+/**
+ * A server's answer to a request that failed verification, from `base` (the NOTAUTH response without
+ * TSIG): BADTIME is signed, with our clock in Other Data so the client can see the skew (§5.2.3);
+ * BADKEY and BADSIG carry a TSIG record without a MAC (§5.3.2).
+ */
+export function rejectionAnswer(base: Buffer, failure: VerifyFailure, now = nowSeconds()): Buffer {
+  if (failure.error === TSIG_ERROR.BADTIME && failure.key) {
+    const other = Buffer.alloc(6);
+    other.writeUInt16BE(Math.floor(now / 2 ** 32), 0);
+    other.writeUInt32BE(now % 2 ** 32, 2);
+    return sign(base, failure.key, {
+      requestMac: failure.tsig.mac,
+      error: failure.error,
+      otherData: other,
+      now: failure.tsig.timeSigned,
+    }).message;
+  }
+  return unsignedError(base, failure.tsig, failure.error, now);
+}
 
 function algorithmOf(name: string): TsigAlgorithm | undefined {
   const n = name.replace(/\.$/, '');

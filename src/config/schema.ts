@@ -409,6 +409,12 @@ const notificationSchema = z
     tokenEnv: envName.optional(),
     /** format pagerduty: environment variable holding the Events API v2 routing (integration) key. */
     routingKeyEnv: envName.optional(),
+    /** How long one delivery attempt to this webhook may take before it counts as failed. */
+    timeout: duration
+      .refine((ms) => ms >= 100 && ms <= 120_000, 'must be between 100ms and 2m')
+      .default(5000),
+    /** Notifications waiting for this webhook; beyond it the oldest that is not a page is dropped. */
+    backlog: z.number().int().min(1).max(10_000).default(100),
   })
   .refine((n) => n.format === 'pagerduty' || n.url !== undefined, {
     message: 'a json or slack webhook needs a url',

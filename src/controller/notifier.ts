@@ -1,13 +1,15 @@
-// Webhook notifications (issue 6): failover, failback, drain, apply-error, fail-static, maintenance,
-// override. Each event is sent once per webhook from a queue (a reconcile never waits for it), retried
-// with backoff, and carries an id the receiver can deduplicate on. Bodies hold the event's facts, never
-// a secret. Formats: json, slack, and pagerduty (Events API v2 trigger/resolve, pagerduty.ts).
+// Webhook notifications: failover, failback, drain, apply-error, fail-static, maintenance, override.
+// Each event is queued once per webhook on that webhook's own sender (notify-receiver.ts: a reconcile
+// never waits, and a dead webhook delays no other), retried with backoff, and carries an id the
+// receiver can deduplicate on. Bodies hold the event's facts, never a secret. Formats: json, slack,
+// and pagerduty (Events API v2 trigger/resolve, pagerduty.ts).
 import type { NotificationConfig } from '../config/index.ts';
 import { secretFromEnv } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { ControllerMetrics } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
-import { PAGERDUTY_URL, pagerdutyEvent } from './pagerduty.ts';
+import { WebhookReceiver } from './notify-receiver.ts';
+import { PAGERDUTY_URL, pagerdutyAction, pagerdutyEvent } from './pagerduty.ts';
 
 export type NotifyKind = NotificationConfig['events'][number];
 
@@ -132,30 +134,17 @@ export interface NotifierOptions {
   attempts?: number;
   /** First retry delay; doubles each time, with jitter. */
   backoffMs?: number;
-  timeoutMs?: number;
-}
-
-interface Job {
-  hook: NotificationConfig;
-  token: string | undefined;
-  n: Notification;
-  body: string;
 }
 
 export class Notifier {
-  private readonly queue: Job[] = [];
-  private running = 0;
-  private readonly tokens: (string | undefined)[];
+  /** One sender per webhook, in config order: a dead one holds up nobody else. */
+  private readonly receivers: WebhookReceiver[];
   private readonly routingKeys: (string | undefined)[];
-  private idle: (() => void)[] = [];
   private closed = false;
-  private readonly attempts: number;
-  private readonly backoffMs: number;
-  private readonly timeoutMs: number;
 
   constructor(private readonly o: NotifierOptions) {
     // Resolve secrets at start: a missing token is a startup error, not a silent failure at 3 a.m.
-    this.tokens = o.hooks.map((h, i) =>
+    const tokens = o.hooks.map((h, i) =>
       h.tokenEnv ? secretFromEnv(h.tokenEnv, `notifications[${i}].tokenEnv`, o.env) : undefined,
     );
     this.routingKeys = o.hooks.map((h, i) =>
@@ -163,9 +152,20 @@ export class Notifier {
         ? secretFromEnv(h.routingKeyEnv, `notifications[${i}].routingKeyEnv`, o.env)
         : undefined,
     );
-    this.attempts = o.attempts ?? 5;
-    this.backoffMs = o.backoffMs ?? 500;
-    this.timeoutMs = o.timeoutMs ?? 5000;
+    this.receivers = o.hooks.map(
+      (h, i) =>
+        new WebhookReceiver({
+          index: i,
+          url: new URL(h.url ?? PAGERDUTY_URL),
+          token: tokens[i],
+          timeoutMs: h.timeout,
+          backlog: h.backlog,
+          attempts: o.attempts ?? 5,
+          backoffMs: o.backoffMs ?? 500,
+          metrics: o.metrics,
+          logger: o.logger,
+        }),
+    );
   }
 
   /** Queue an audit event for every webhook that wants its kind. Never throws, never waits. */
@@ -174,7 +174,10 @@ export class Notifier {
     const kind = classify(e);
     if (!kind) return;
     const n = toNotification(this.o.owner, kind, e);
+    // A page: the event opens or closes an alert (the PagerDuty mapping decides, for every format).
+    const page = pagerdutyAction(this.o.owner, e) !== undefined;
     this.o.hooks.forEach((hook, i) => {
+      const receiver = this.receivers[i]!;
       if (hook.format === 'pagerduty') {
         // An alert opened for a failover is resolved by the failback even when only failover is listed.
         const wanted =
@@ -182,81 +185,28 @@ export class Notifier {
         const pd = wanted
           ? pagerdutyEvent(this.o.owner, this.routingKeys[i]!, e, n.message, n.details)
           : undefined;
-        if (pd) this.queue.push({ hook, token: undefined, n, body: JSON.stringify(pd) });
+        if (pd) receiver.enqueue({ kind, id: n.id, body: JSON.stringify(pd), page });
         return;
       }
-      if (hook.events.includes(kind))
-        this.queue.push({ hook, token: this.tokens[i], n, body: body(hook.format, n) });
+      if (hook.events.includes(kind)) receiver.enqueue({ kind, id: n.id, body: body(hook.format, n), page });
     });
-    this.pump();
   }
 
-  private pump(): void {
-    // A few in flight at once; each job retries on its own schedule.
-    while (this.running < 4 && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      this.running++;
-      void this.deliver(job).finally(() => {
-        this.running--;
-        this.pump();
-        if (this.running === 0 && this.queue.length === 0) for (const f of this.idle.splice(0)) f();
-      });
-    }
-  }
-
-  private async deliver(job: Job): Promise<void> {
-    const url = new URL(job.hook.url ?? PAGERDUTY_URL);
-    let lastError = '';
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'geofailover',
-            'x-geofailover-event': job.n.kind,
-            'x-geofailover-event-id': job.n.id,
-            ...(job.token ? { authorization: `Bearer ${job.token}` } : {}),
-          },
-          body: job.body,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
-          this.o.metrics.notificationsSent.inc({ event: job.n.kind });
-          return;
-        }
-        lastError = `HTTP ${res.status}`;
-        // A 4xx other than 408/429 will not get better by retrying.
-        if (res.status < 500 && res.status !== 408 && res.status !== 429) break;
-      } catch (err) {
-        lastError = (err as Error).message;
-      }
-      if (attempt < this.attempts && !this.closed) {
-        const cap = this.backoffMs * 2 ** (attempt - 1);
-        await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
-      }
-    }
-    this.o.metrics.notificationsFailed.inc({ event: job.n.kind });
-    this.o.logger.warn(
-      { webhook: url.origin, kind: job.n.kind, id: job.n.id, error: lastError },
-      'notification not delivered',
-    );
-  }
-
-  /** Resolves when nothing is queued or in flight (tests, shutdown). */
+  /** Resolves when nothing is queued or in flight for any webhook (tests, shutdown), or after timeoutMs. */
   drain(timeoutMs = 5000): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.receivers.every((r) => r.idle)) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, timeoutMs);
-      this.idle.push(() => {
+      void Promise.all(this.receivers.map((r) => r.whenIdle())).then(() => {
         clearTimeout(t);
         resolve();
       });
     });
   }
 
+  /** Stop sending: what is in flight is aborted, what waits is dropped (and logged). */
   close(): void {
     this.closed = true;
+    for (const r of this.receivers) r.close();
   }
 }

@@ -157,6 +157,18 @@ export class ControllerMetrics {
     labelNames: ['event'],
     registers: [this.registry],
   });
+  readonly notificationsDropped = new Counter({
+    name: 'geofailover_notifications_dropped_total',
+    help: 'Webhook notifications dropped unsent because the webhook backlog was full, by webhook index',
+    labelNames: ['hook', 'event'],
+    registers: [this.registry],
+  });
+  readonly notificationsBacklog = new Gauge({
+    name: 'geofailover_notifications_backlog',
+    help: 'Webhook notifications waiting or in flight, by webhook index',
+    labelNames: ['hook'],
+    registers: [this.registry],
+  });
   readonly notificationsSent = new Counter({
     name: 'geofailover_notifications_sent_total',
     help: 'Webhook notifications delivered',

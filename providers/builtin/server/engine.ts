@@ -1,6 +1,7 @@
-// The query engine: bytes in, bytes out, never throws. Fast scan or full dns2 decode, validation
-// (FORMERR, NOTIMP, BADVERS, REFUSED), the answer cache, a weighted pick per query, ECS scope,
-// truncation. Transports (udp.ts, tcp.ts) call handle() and send what it returns, once.
+// The query engine: bytes in, bytes out, never throws. Fast scan or full dns2 decode, TSIG (RFC 8945:
+// tsig-gate.ts), validation (FORMERR, NOTIMP, BADVERS, REFUSED), the answer cache, a weighted pick per
+// query, ECS scope, truncation. Transports (udp.ts, tcp.ts) call handle() and send what it returns, once.
+import { rejectionAnswer, sign, type TsigKey } from '../../tsig/index.ts';
 import { AnswerCache, type CachedAnswer } from './cache.ts';
 import { decodeSlow } from './decode-slow.ts';
 import { encodeVariant } from './encode.ts';
@@ -10,6 +11,7 @@ import { resolve } from './resolve.ts';
 import { assemble, udpLimit } from './respond.ts';
 import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import { scanQuery } from './scan.ts';
+import { checkTsig } from './tsig-gate.ts';
 import { pickIndex } from './weighted.ts';
 import { ServedZones } from './zones.ts';
 
@@ -29,6 +31,8 @@ export interface DnsStats {
   refused: number;
   nxdomain: number;
   badvers: number;
+  /** Signed queries refused: unknown key or algorithm, bad MAC, clock skew (NOTAUTH + TSIG error). */
+  notauth: number;
   truncated: number;
   /** Internal errors answered with SERVFAIL (should stay 0). */
   servfail: number;
@@ -42,7 +46,24 @@ export interface EngineOptions {
   udpPayloadSize: number;
   random?: () => number;
   onError?: (err: unknown) => void;
+  /** TSIG keys signed queries may use; without them every signed query is answered BADKEY. */
+  tsigKeys?: ReadonlyMap<string, TsigKey>;
+  /** Hears each signed query that was refused (NOTAUTH), for logs. */
+  onTsigRejected?: (r: TsigRejection) => void;
+  /** Seconds since the epoch (tests), for TSIG time checks. */
+  now?: () => number;
 }
+
+export interface TsigRejection {
+  peer: string;
+  keyName: string;
+  /** The TSIG error answered (BADKEY, BADSIG, BADTIME). */
+  error: number;
+  reason: string;
+}
+
+const RCODE_NOTAUTH = 9;
+const NO_KEYS: ReadonlyMap<string, TsigKey> = new Map();
 
 export class DnsEngine {
   private zones = new ServedZones([]);
@@ -55,6 +76,9 @@ export class DnsEngine {
   private readonly payload: number;
   private readonly random: () => number;
   private readonly onError: ((err: unknown) => void) | undefined;
+  private readonly tsigKeys: ReadonlyMap<string, TsigKey>;
+  private readonly onTsigRejected: ((r: TsigRejection) => void) | undefined;
+  private readonly now: () => number;
   private readonly counters: DnsStats = {
     received: 0,
     answered: 0,
@@ -65,6 +89,7 @@ export class DnsEngine {
     refused: 0,
     nxdomain: 0,
     badvers: 0,
+    notauth: 0,
     truncated: 0,
     servfail: 0,
     cacheHits: 0,
@@ -76,6 +101,9 @@ export class DnsEngine {
     this.payload = options.udpPayloadSize;
     this.random = options.random ?? Math.random;
     this.onError = options.onError;
+    this.tsigKeys = options.tsigKeys ?? NO_KEYS;
+    this.onTsigRejected = options.onTsigRejected;
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
   /** Serve new zone data from the next query on; cached answers of the old data are dropped. */
@@ -115,6 +143,15 @@ export class DnsEngine {
           return undefined;
         }
         query = slow.query;
+        // TSIG is checked before anything else (RFC 8945 §5.2). Only this path can see one: the fast
+        // scanner takes no record but a single OPT. What it answers depends on the signature, so it
+        // is never kept in the response cache.
+        const signed = this.answerSigned(buf, query, transport, peer);
+        if (signed !== undefined) {
+          this.keep = false;
+          this.counters.answered++;
+          return signed;
+        }
       }
       const out = this.answer(query, transport, peer);
       this.counters.answered++;
@@ -128,6 +165,50 @@ export class DnsEngine {
         /* a failing error hook must not take the server down */
       }
       return this.servfail(buf, query);
+    }
+  }
+
+  /** The answer to a message carrying a TSIG record (see tsig-gate.ts), or undefined when it has none. */
+  private answerSigned(buf: Buffer, q: Query, transport: Transport, peer: string): Buffer | undefined {
+    const c = this.counters;
+    const payload = this.payload;
+    const now = this.now();
+    const gate = checkTsig(buf, this.tsigKeys, now);
+    switch (gate.kind) {
+      case 'unsigned':
+        return undefined;
+      case 'formerr':
+        c.malformed++;
+        c.formerr++;
+        return assemble(q, { rcode: RCODE.FORMERR, aa: false, payload });
+      case 'rejected': {
+        c.notauth++;
+        const { tsig, error, reason } = gate.failure;
+        try {
+          this.onTsigRejected?.({ peer, keyName: tsig.keyName, error, reason });
+        } catch {
+          /* a failing log hook must not take the server down */
+        }
+        return rejectionAnswer(assemble(q, { rcode: RCODE_NOTAUTH, aa: false, payload }), gate.failure, now);
+      }
+      case 'verified': {
+        // Answer the message as it was before it was signed, then sign that answer for this request.
+        let inner = scanQuery(gate.unsigned);
+        if (!inner) {
+          const slow = decodeSlow(gate.unsigned);
+          inner = 'query' in slow ? slow.query : q;
+        }
+        let out = this.answer(inner, transport, peer);
+        const signOut = () => sign(out, gate.key, { requestMac: gate.requestMac, now }).message;
+        let message = signOut();
+        if (transport === 'udp' && message.length > udpLimit(inner, payload)) {
+          // The signature made it too big for this client: TC, signed, and the client asks over TCP.
+          c.truncated++;
+          out = assemble(inner, { rcode: out[3]! & 0xf, aa: (out[2]! & 0x04) !== 0, tc: true, payload });
+          message = signOut();
+        }
+        return message;
+      }
     }
   }
 

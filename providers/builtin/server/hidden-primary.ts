@@ -1,13 +1,13 @@
-// Wires the hidden-primary parts of one builtin provider's server: the transfer service (AXFR, IXFR,
-// TSIG-signed queries) that every worker runs, and the NOTIFY sender that one process runs. Both
-// follow the zone store's snapshots; nothing here runs when the provider configures no transfers.
+// Wires the hidden-primary parts of one builtin provider's server: the transfer service (AXFR, IXFR)
+// and the NOTIFY sender. Both follow the zone store's snapshots; nothing here runs when the provider
+// configures no transfers. Signed ordinary queries are the engine's (tsig-gate.ts), in every process.
 import type { Config } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
 import { absoluteName } from '../../dnswire/index.ts';
+import type { TsigKey } from '../../tsig/index.ts';
 import type { StoreSnapshot } from '../store.ts';
 import { Notifier, type NotifyOutcome } from './notify.ts';
 import { parseAcl } from './xfr-acl.ts';
-import { loadTsigKeys } from './xfr-keys.ts';
 import { TransferService } from './xfr-service.ts';
 
 type BuiltinConfig = Extract<Config['providers'][string], { kind: 'builtin' }>;
@@ -16,10 +16,9 @@ export interface HiddenPrimaryOptions {
   providerId: string;
   cfg: BuiltinConfig;
   apexes: readonly string[];
-  /** The engine's answer function, for TSIG-signed ordinary queries. */
-  plain: (msg: Buffer, transport: 'udp' | 'tcp', peer: string) => Buffer | undefined;
+  /** The provider's TSIG keys (xfr-keys.ts), loaded once by the server. */
+  keys: ReadonlyMap<string, TsigKey>;
   logger?: Logger;
-  env?: NodeJS.ProcessEnv;
   /** Send NOTIFY from this process (default true; false in all but one worker process). */
   notify?: boolean;
   notifyDelayMs?: number;
@@ -39,7 +38,7 @@ export function hiddenPrimary(o: HiddenPrimaryOptions): HiddenPrimary {
   const { cfg } = o;
   const active = cfg.allowTransfer.length > 0 || cfg.secondaries.length > 0 || cfg.tsigKeys.length > 0;
   if (!active) return { transfers: undefined, update: () => {}, start: () => {}, close: async () => {} };
-  const keys = loadTsigKeys(o.providerId, cfg, o.env);
+  const { keys } = o;
   const transfers = new TransferService({
     providerId: o.providerId,
     apexes: o.apexes,
@@ -47,7 +46,6 @@ export function hiddenPrimary(o: HiddenPrimaryOptions): HiddenPrimary {
     acl: parseAcl(cfg.allowTransfer),
     keys,
     udpPayloadSize: cfg.udpPayloadSize,
-    plain: o.plain,
     ...(o.logger ? { logger: o.logger } : {}),
   });
   const notifyKeyName = cfg.notifyKey ?? cfg.tsigKeys[0]?.name;

@@ -56,6 +56,7 @@ export function registerDnsMetrics(registry: Registry, sources: () => readonly (
         ['REFUSED', 'refused'],
         ['NXDOMAIN', 'nxdomain'],
         ['BADVERS', 'badvers'],
+        ['NOTAUTH', 'notauth'],
         ['SERVFAIL', 'servfail'],
       ];
       for (const [rcode, key] of map) this.inc({ rcode }, delta(s, key));

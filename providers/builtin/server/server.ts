@@ -7,10 +7,11 @@
 import { type Config, zoneProviders } from '../../../src/config/index.ts';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/index.ts';
+import { tsigErrorName } from '../../tsig/index.ts';
 import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
 import type { CgroupLimits } from './cgroup.ts';
-import { DnsEngine, type DnsStats } from './engine.ts';
+import { DnsEngine, type DnsStats, type TsigRejection } from './engine.ts';
 import { openGeoLocator } from './geo-open.ts';
 import { hiddenPrimary } from './hidden-primary.ts';
 import type { NotifyOutcome } from './notify.ts';
@@ -19,6 +20,7 @@ import type { WorkerBudget } from './worker-budget.ts';
 import type { ZonesData } from './worker-protocol.ts';
 import { sizeWorkers } from './worker-sizing.ts';
 import { sumStats, WorkerPool } from './workers.ts';
+import { loadTsigKeys } from './xfr-keys.ts';
 import { servedZonesOf } from './zones.ts';
 
 export interface DnsServerOptions {
@@ -115,24 +117,48 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
 
   const geoSettings = { networks: config.geoip.networks, mmdb: config.geoip.mmdb };
   const geo = await openGeoLocator(geoSettings);
+  // A missing or malformed secret stops the server here, with the key named.
+  const tsigKeys = loadTsigKeys(providerId, cfg, options.env);
   let lastError = '';
+  let lastRejection = '';
   const engine = new DnsEngine({
     geo,
     udpPayloadSize: cfg.udpPayloadSize,
+    tsigKeys,
     onError: (err) => {
       const msg = err instanceof Error ? err.message : String(err);
       if (msg !== lastError) logger?.error({ err: msg }, 'dns query failed internally; answered SERVFAIL');
       lastError = msg;
     },
+    // Where the operator set up keys, a failing signer (a secondary's SOA check) is worth a line. A
+    // public server without keys only counts them: a flood of signed junk must not flood the log.
+    ...(cfg.tsigKeys.length > 0
+      ? {
+          onTsigRejected: (r: TsigRejection) => {
+            const line = `${r.peer} ${r.keyName} ${r.error} ${r.reason}`;
+            if (line === lastRejection) return;
+            lastRejection = line;
+            logger?.warn(
+              {
+                provider: providerId,
+                peer: r.peer,
+                tsigKey: r.keyName,
+                tsigError: tsigErrorName(r.error),
+                why: r.reason,
+              },
+              'query with a bad TSIG signature; answered NOTAUTH',
+            );
+          },
+        }
+      : {}),
   });
-  // AXFR/IXFR, TSIG and NOTIFY when the provider configures transfers (hidden-primary.ts).
+  // AXFR/IXFR and NOTIFY when the provider configures transfers (hidden-primary.ts).
   const primary = hiddenPrimary({
     providerId,
     cfg,
     apexes,
-    plain: (msg, transport, peer) => engine.handle(msg, transport, peer),
+    keys: tsigKeys,
     ...(logger ? { logger } : {}),
-    ...(options.env ? { env: options.env } : {}),
     ...(options.notify === undefined ? {} : { notify: options.notify }),
     ...(options.notifyDelayMs === undefined ? {} : { notifyDelayMs: options.notifyDelayMs }),
     ...(options.onNotify ? { onNotify: options.onNotify } : {}),
@@ -192,6 +218,11 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         udp: bound.map((b) => b.udp),
         tcp: bound.map((b) => b.tcp),
         zones: latest!,
+        tsigKeys: [...tsigKeys.values()].map((k) => ({
+          name: k.name,
+          algorithm: k.algorithm,
+          secret: k.secret.toString('base64'),
+        })),
         logger,
       });
       // A change between the children's start and now: send the current data again.
@@ -216,10 +247,11 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       const now = stats();
       const malformed = now.malformed - reported.malformed;
       const servfail = now.servfail - reported.servfail;
-      if (malformed > 0 || servfail > 0) {
+      const notauth = now.notauth - reported.notauth;
+      if (malformed > 0 || servfail > 0 || notauth > 0) {
         logger?.warn(
-          { malformed, servfail, received: now.received - reported.received },
-          'dns: malformed queries or internal errors',
+          { malformed, servfail, notauth, received: now.received - reported.received },
+          'dns: malformed queries, refused TSIG signatures or internal errors',
         );
       }
       reported = now;

@@ -4,6 +4,7 @@
 // Started by workers.ts through bin/run-ts.js; not a public entry point.
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
+import { tsigKey } from '../../tsig/index.ts';
 import { DnsEngine } from './engine.ts';
 import { openGeoLocator } from './geo-open.ts';
 import { closeUdp, serveTcpServer, serveUdp, useLiteralLookup } from './transport.ts';
@@ -50,6 +51,12 @@ function onMessage(msg: ToWorker, handle: unknown): void {
           engine = new DnsEngine({
             geo,
             udpPayloadSize: msg.udpPayloadSize,
+            tsigKeys: new Map(
+              msg.tsigKeys.map((k) => {
+                const key = tsigKey(k.name, k.algorithm, k.secret);
+                return [key.name, key];
+              }),
+            ),
             onError: (err) => {
               const message = err instanceof Error ? err.message : String(err);
               if (message !== lastError) send({ t: 'error', message });

@@ -11,7 +11,7 @@ import { GeofailoverError } from '../../../src/model/index.ts';
 import { childModule } from '../../../src/runtime/child-module.ts';
 import type { DnsStats } from './engine.ts';
 import type { GeoSettings } from './geo-open.ts';
-import type { FromWorker, ToWorker, ZonesData } from './worker-protocol.ts';
+import type { FromWorker, ToWorker, WorkerTsigKey, ZonesData } from './worker-protocol.ts';
 
 const WORKER = childModule(import.meta.url, './worker');
 const START_TIMEOUT_MS = 30_000;
@@ -25,6 +25,8 @@ export interface PoolOptions {
   udp: readonly UdpSocket[];
   tcp: readonly Server[];
   zones: ZonesData;
+  /** Sent to every child over its IPC channel (a pipe to this process only). */
+  tsigKeys: WorkerTsigKey[];
   logger?: Logger | undefined;
 }
 
@@ -222,7 +224,7 @@ export class WorkerPool {
             );
         }, RESTART_DELAY_MS).unref();
       });
-      const { geo, udpPayloadSize, udp, tcp } = this.options;
+      const { geo, udpPayloadSize, udp, tcp, tsigKeys } = this.options;
       this.post(child, {
         t: 'init',
         geo,
@@ -230,6 +232,7 @@ export class WorkerPool {
         udp: udp.length,
         tcp: tcp.length,
         zones: this.zones,
+        tsigKeys,
       });
       // The sockets follow when the child says its engine is built (see 'engine' above).
     });

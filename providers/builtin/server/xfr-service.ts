@@ -1,25 +1,23 @@
-// The hidden-primary side of the builtin server: answers AXFR/IXFR (and any TSIG-signed query) to
-// clients in allowTransfer, REFUSED to everyone else. It reads the zone data and the journal from
-// the store snapshot (the store file every worker process follows), so any worker can serve any
-// transfer. Transports hand it each message first; it claims transfers and signed messages only.
+// The hidden-primary side of the builtin server: answers AXFR/IXFR to clients in allowTransfer,
+// REFUSED to everyone else, with TSIG checked first (RFC 8945). It reads the zone data and the
+// journal from the store snapshot (the store file every worker process follows), so any worker can
+// serve any transfer. Transports hand it each message first; it claims transfer requests only (the
+// engine answers every other query, signed or not: tsig-gate.ts).
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../../../src/log/index.ts';
 import { absoluteName, frameTcp } from '../../dnswire/index.ts';
 import {
-  isSigned,
   RCODE_NOTAUTH,
-  readTsig,
+  rejectionAnswer,
   sign,
   signNext,
   skipName,
-  TSIG_ERROR,
-  TSIG_TYPE,
   type TsigKey,
-  type TsigRecord,
   tsigErrorName,
+  tsigPlacement,
   tsigRecordSize,
-  unsignedError,
   verify,
+  WireError,
 } from '../../tsig/index.ts';
 import { zoneAt } from '../journal.ts';
 import { serialCompare } from '../serial.ts';
@@ -52,8 +50,6 @@ export interface TransferServiceOptions {
   acl: readonly AclEntry[];
   keys: ReadonlyMap<string, TsigKey>;
   udpPayloadSize: number;
-  /** Answers an ordinary query (the engine): a TSIG-signed query that is not a transfer goes there. */
-  plain: (msg: Buffer, transport: 'udp' | 'tcp', peer: string) => Buffer | undefined;
   logger?: Logger;
   /** Outgoing transfers at once per process; more get SERVFAIL (the secondary retries). */
   maxTransfers?: number;
@@ -101,7 +97,7 @@ export class TransferService {
     this.versions.clear();
   }
 
-  /** A UDP message: the response when it is ours (IXFR, AXFR, or TSIG-signed), else undefined. */
+  /** A UDP message: the response when it is ours (IXFR, AXFR), else undefined. */
   answerUdp(msg: Buffer, peer: string): Buffer | undefined {
     const out = this.answer(msg, 'udp', peer);
     return out?.[0];
@@ -130,7 +126,7 @@ export class TransferService {
     return true;
   }
 
-  /** Claim and answer a message; undefined when it is not a transfer and not signed. */
+  /** Claim and answer a message; undefined when it is not a transfer request. */
   answer(msg: Buffer, transport: 'udp' | 'tcp', peer: string): Buffer[] | undefined {
     if (msg.length < 12 || (msg[2]! & 0x80) !== 0 || ((msg[2]! >> 3) & 0xf) !== 0) return undefined;
     let qtype: number;
@@ -143,17 +139,27 @@ export class TransferService {
     } catch {
       return undefined;
     }
-    const isXfr = qtype === TYPE_AXFR || qtype === TYPE_IXFR;
-    if (!isXfr && !signedQuery(msg, qend)) return undefined; // the hot path: an ordinary query
-    let tsig: TsigRecord | undefined;
+    if (qtype !== TYPE_AXFR && qtype !== TYPE_IXFR) return undefined; // the engine's, signed or not
     try {
-      tsig = readTsig(msg);
-    } catch {
-      if (!isXfr) return undefined; // the engine answers FORMERR for a broken message
-    }
-    if (!isXfr && !tsig) return undefined;
-    try {
-      return this.answerClaimed(msg, transport, peer, qtype, qend, tsig !== undefined);
+      // RFC 8945 §5.2: a TSIG anywhere but last (or twice) is FORMERR, never a request read as unsigned.
+      let place: ReturnType<typeof tsigPlacement> | 'malformed';
+      try {
+        place = tsigPlacement(msg);
+      } catch {
+        place = 'malformed';
+      }
+      if (place === 'misplaced' || place === 'malformed') {
+        this.log(
+          'warn',
+          {
+            peer,
+            why: place === 'misplaced' ? 'TSIG record not the last record' : 'records run past the end',
+          },
+          'malformed zone transfer request; answered FORMERR',
+        );
+        return [errorResponse(this.head(msg, qend, false), RCODE.FORMERR)];
+      }
+      return this.answerClaimed(msg, transport, peer, qtype, qend, place === 'last');
     } catch (err) {
       this.log(
         'warn',
@@ -204,7 +210,14 @@ export class TransferService {
     let requestMac: Buffer | undefined;
     if (signed) {
       const now = this.now();
-      const outcome = verify(msg, (n) => this.o.keys.get(n), { now });
+      let outcome: ReturnType<typeof verify>;
+      try {
+        outcome = verify(msg, (n) => this.o.keys.get(n), { now });
+      } catch (err) {
+        if (!(err instanceof WireError)) throw err;
+        this.log('warn', { peer, err: err.message }, 'malformed TSIG record; answered FORMERR');
+        return [errorResponse(head, RCODE.FORMERR)];
+      }
       if (outcome && !outcome.ok) {
         this.counters.badTsig++;
         this.log(
@@ -218,22 +231,7 @@ export class TransferService {
           },
           'request with a bad TSIG signature; answered NOTAUTH',
         );
-        const base = errorResponse(head, RCODE_NOTAUTH);
-        if (outcome.error === TSIG_ERROR.BADTIME && outcome.key) {
-          // BADTIME is signed, with our clock in Other Data so the client can see the skew.
-          const other = Buffer.alloc(6);
-          other.writeUInt16BE(Math.floor(now / 2 ** 32), 0);
-          other.writeUInt32BE(now % 2 ** 32, 2);
-          return [
-            sign(base, outcome.key, {
-              requestMac: outcome.tsig.mac,
-              error: outcome.error,
-              otherData: other,
-              now: outcome.tsig.timeSigned,
-            }).message,
-          ];
-        }
-        return [unsignedError(base, outcome.tsig, outcome.error, now)];
+        return [rejectionAnswer(errorResponse(head, RCODE_NOTAUTH), outcome, now)];
       }
       if (outcome?.ok) {
         key = outcome.key;
@@ -251,13 +249,6 @@ export class TransferService {
       }
       return out;
     };
-
-    if (qtype !== TYPE_AXFR && qtype !== TYPE_IXFR) {
-      // A signed ordinary query (a secondary's SOA check): the engine answers, we sign.
-      const tsig = readTsig(msg)!;
-      const answer = this.o.plain(tsig.unsigned, transport, peer);
-      return answer ? signAll([answer]) : [];
-    }
 
     const kind = qtype === TYPE_AXFR ? 'AXFR' : 'IXFR';
     const snap = this.snapshot;
@@ -400,20 +391,4 @@ export class TransferService {
     this.lastLog = line;
     this.o.logger?.[level]({ provider: this.o.providerId, ...fields }, message);
   }
-}
-
-/** Does a query end with a TSIG record? Ordinary queries (no record, or one OPT) are told cheaply. */
-function signedQuery(msg: Buffer, qend: number): boolean {
-  const ar = msg.readUInt16BE(10);
-  if (ar === 0) return false;
-  if (ar === 1 && msg.readUInt16BE(6) === 0 && msg.readUInt16BE(8) === 0) {
-    // One additional record right after the question: an OPT (root name, type 41) or a TSIG.
-    try {
-      const type = skipName(msg, qend);
-      return type + 2 <= msg.length && msg.readUInt16BE(type) === TSIG_TYPE;
-    } catch {
-      return false;
-    }
-  }
-  return isSigned(msg);
 }
