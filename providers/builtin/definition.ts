@@ -94,5 +94,6 @@ export const definition = defineProvider({
     failbackRamp: true,
     rampedEndpointWeights: true,
     apexCname: false,
+    fallback: true,
   }),
 });

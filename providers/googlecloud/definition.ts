@@ -44,6 +44,7 @@ export const definition = defineProvider({
     failbackRamp: false,
     apexCname: false,
     alias: false,
+    fallback: true,
   }),
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];
