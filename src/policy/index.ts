@@ -1,5 +1,6 @@
 // Policy: config + region states → desired record sets (failover, weighted, geo), each with its reason.
 export { assumeStates } from './assume.ts';
+export { type Uncovered, uncovered } from './coverage.ts';
 export { desiredRecords } from './desired.ts';
 export { endpointSetId, integerWeight } from './endpoint-weights.ts';
 export { geoLocation, geoSetId } from './geo.ts';
