@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
-import { type RunningController, startController } from '../../../src/controller/index.ts';
+import {
+  type ExplainDoc,
+  type RunningController,
+  renderExplain,
+  startController,
+} from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { StatusDoc } from '../../../src/server/index.ts';
 import { controllerConfig, GEO, KEY_ENV, KEYS, WEIGHTED } from '../../helpers/controller-config.ts';
@@ -146,6 +151,30 @@ describe('warnings through the API', () => {
     const lifted = await call('DELETE', '/v1/overrides/us-east');
     expect(lifted.status).toBe(200);
     expectThree(warningsOf(lifted.doc));
+
+    // explain shows the chain: the last resort, which step chose each set, and the fallback region.
+    const explained = (await call('GET', '/v1/explain?name=www.example.com')).doc as unknown as ExplainDoc;
+    expect(explained.lastResort).toEqual({
+      defaultRule: true,
+      fallback: 'any-up',
+      from: 'default',
+      whenAllDown: 'fail-open',
+    });
+    expect(explained.sets.map((x) => [x.setId, x.desired, x.answeredBy])).toEqual([
+      ['continent-eu', ['203.0.113.10'], { step: 'fallback', region: 'ap-south' }],
+      ['default', ['203.0.113.10'], { step: 'fallback', region: 'ap-south' }],
+    ]);
+    expect(explained.sets[0]!.explanation).toContain('then fallback any-up: ap-south is UP');
+    expect(explained.regions.map((r) => [r.id, r.status])).toEqual([
+      ['eu-west', 'drained'],
+      ['us-east', 'down'],
+      ['ap-south', 'up'],
+    ]);
+    const text = renderExplain(explained);
+    expect(text).toContain(
+      '  when its regions are all down: the default rule, then fallback any-up (not written: the default), then whenAllDown fail-open',
+    );
+    expect(text).toContain('    chosen by: the fallback (ap-south)');
     expect((await call('DELETE', '/v1/drains/eu-west')).status).toBe(200);
   });
 });
