@@ -1,6 +1,7 @@
 // The shared vocabulary: records, changes, region states and typed errors.
 export * from './audit.ts';
 export * from './errors.ts';
+export * from './geo-set.ts';
 export * from './normalise.ts';
 export * from './ownership.ts';
 export * from './record.ts';
