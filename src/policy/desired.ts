@@ -30,10 +30,13 @@ export function desiredRecords(
   const published = new Map(current.map((r) => [keyId(r), normaliseRecord(r)]));
   const aliases = aliasTargets(config);
   const regionIds = config.regions.map((r) => r.id);
+  // A view depends on the region and the record type only; any-up looks at every region for every
+  // rule, so each is built once per zone and type (nothing changes a view once built).
+  const built = new Map<string, RegionView>();
   const out: DesiredRecord[] = [];
   for (const rec of zone.records) {
     const type = rec.type as ManagedRecordType;
-    const view = (id: string): RegionView => {
+    const build = (id: string): RegionView => {
       const region = regions.get(id);
       if (!region) {
         // crossref rejects this at load time; reaching here means an unchecked config object.
@@ -45,6 +48,15 @@ export function desiredRecords(
         });
       }
       return regionView(region, states.get(id), type);
+    };
+    const view = (id: string): RegionView => {
+      const key = `${type} ${id}`;
+      let v = built.get(key);
+      if (!v) {
+        v = build(id);
+        built.set(key, v);
+      }
+      return v;
     };
     const name = normaliseName(rec.name);
     const cur = (setId: string | undefined) =>
