@@ -4,7 +4,14 @@ import type { DefinitionProblem, ProviderFeatures, RecordUnderCheck } from './de
 
 /** supports() of a kind with plain record sets only: failover records, nothing weighted or aliased. */
 export function plainFeatures(): ProviderFeatures {
-  return { weighted: false, endpointWeights: false, failbackRamp: false, apexCname: false, alias: false };
+  return {
+    weighted: false,
+    endpointWeights: false,
+    failbackRamp: false,
+    apexCname: false,
+    alias: false,
+    fallback: true,
+  };
 }
 
 /**

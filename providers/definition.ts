@@ -51,6 +51,13 @@ export interface ProviderFeatures {
   apexCname?: boolean;
   /** Alias records (endpoints[].alias): A/AAAA answers that follow a target name (Route 53). */
   alias?: boolean;
+  /**
+   * Answers from regions outside a rule's own list: a geo rule falling through to the default rule,
+   * and a record's `fallback` regions. A kind that publishes the values policy chooses can; one whose
+   * answers follow from config alone (Cloudflare load balancers, whose pool lists come from the rules)
+   * cannot.
+   */
+  fallback?: boolean;
 }
 
 export interface ProviderDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {

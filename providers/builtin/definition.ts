@@ -95,5 +95,6 @@ export const definition = defineProvider({
     failbackRamp: true,
     rampedEndpointWeights: true,
     apexCname: false,
+    fallback: true,
   }),
 });

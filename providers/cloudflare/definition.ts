@@ -33,6 +33,9 @@ export const definition = defineProvider({
     endpointWeights: cfg.mode === 'load-balancer',
     failbackRamp: cfg.mode === 'load-balancer',
     apexCname: cfg.mode === 'records',
+    // Load balancers answer from the pools config gives each rule (then their own fallback pool),
+    // never from a region chosen per answer.
+    fallback: cfg.mode === 'records',
   }),
   secrets: (cfg) => [{ at: ['apiTokenEnv'], envVar: cfg.apiTokenEnv }],
   checkRecord(cfg, record) {

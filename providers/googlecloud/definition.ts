@@ -4,7 +4,7 @@
 // it (`geoLocations`, keyed by the rule's set id); an unmapped rule is a validate error.
 import { z } from 'zod';
 import { duration, url } from '../../src/config/fields/index.ts';
-import { geoSetId } from '../../src/policy/index.ts';
+import { geoSetId } from '../../src/model/index.ts';
 import { type DefinitionProblem, defineProvider } from '../definition.ts';
 
 /** GCP region names Cloud DNS accepts as geo locations (e.g. us-east1, europe-west1). */
@@ -44,6 +44,7 @@ export const definition = defineProvider({
     failbackRamp: false,
     apexCname: false,
     alias: false,
+    fallback: true,
   }),
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];

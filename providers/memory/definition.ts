@@ -12,5 +12,6 @@ export const definition = defineProvider({
     rampedEndpointWeights: true,
     apexCname: true,
     alias: true,
+    fallback: true,
   }),
 });

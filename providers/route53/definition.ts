@@ -30,6 +30,7 @@ export const definition = defineProvider({
     rampedEndpointWeights: true,
     apexCname: false,
     alias: true,
+    fallback: true,
   }),
   checkRecord(_cfg, record) {
     const problems: DefinitionProblem[] = [];

@@ -1,5 +1,7 @@
 // The part `plan` and `apply` share: load the config, turn --assume into region states, open the
 // providers, plan every zone; and how a refused plan is reported. Reads only: nothing here writes.
+// When the assumed states (--assume, --at) leave a rule or record with no UP region of its own, a
+// warning on stderr names them and what they will answer.
 
 import { existsSync } from 'node:fs';
 import type { DnsProvider } from '../../providers/index.ts';
@@ -10,7 +12,7 @@ import { closeProviders, openProviders, planZones } from '../controller/reconcil
 import { evaluateWindows, type MaintenanceWindow, windowsFromConfig } from '../health/index.ts';
 import { GeofailoverError, type RegionStates, type RegionStatus } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
-import { assumeStates } from '../policy/index.ts';
+import { assumeStates, type Uncovered, uncovered } from '../policy/index.ts';
 
 // apply writes through the same pass; re-exported so the CLI loads it from one light module.
 export { applyPlan, closeProviders } from '../controller/reconcile.ts';
@@ -89,6 +91,7 @@ export async function planFromFile(req: PlanRequest): Promise<Planned> {
     assume = m.assume;
   }
   const states = assumeStates(config, assume);
+  process.stderr.write(uncoveredText(uncovered(config, states), req.at));
   const providers = await openProviders(config);
   try {
     const plan = await planZones(config, providers, states, {
@@ -100,6 +103,17 @@ export async function planFromFile(req: PlanRequest): Promise<Planned> {
     await closeProviders(providers);
     throw err;
   }
+}
+
+/** The warning for rules and records the assumed states leave to their last resort (none: empty). */
+export function uncoveredText(list: readonly Uncovered[], at?: number): string {
+  if (list.length === 0) return '';
+  const when = at === undefined ? 'with these region states' : `at ${new Date(at).toISOString()}`;
+  const lines = [
+    `warning: ${list.length} rule(s) or record(s) have no UP region of their own ${when}:`,
+    ...list.map((u) => `  ${u.message}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 /** One paragraph for stderr: which zones were refused by which checks, and what to do. */

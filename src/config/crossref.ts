@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
+import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
@@ -239,6 +240,7 @@ export function crossCheck(config: Config): Problem[] {
         severity: x.severity ?? 'error',
       });
   }
+  problems.push(...crossCheckFallback(config));
   problems.push(...crossCheckOperate(config));
   return problems;
 }

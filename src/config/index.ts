@@ -1,6 +1,7 @@
 // Config: schema, YAML loading with path+line errors, cross-reference checks, secrets.
 export * from './duration.ts';
 export * from './errors.ts';
+export * from './fallback.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';
 export * from './schema.ts';
 export * from './secret-refs.ts';

@@ -165,6 +165,16 @@ export const providerSchema = z.discriminatedUnion('kind', providerSchemas);
 
 const whenAllDown = z.enum(['fail-open', 'keep-last']).default('fail-open');
 
+/**
+ * The last resort before whenAllDown when every region a rule or order names is down: `any-up` (the
+ * first UP region in the order of `regions`), a list of regions tried in order, or `none` (only the
+ * record's own regions answer, e.g. for data residency). Written on a record, its zone or the whole
+ * config (the nearest wins); unwritten, it is `any-up` where the zone's providers can express it.
+ */
+export const fallbackSchema = z.union([z.literal('any-up'), z.literal('none'), z.array(id).min(1)], {
+  error: 'must be any-up, none or a list of region ids such as [ap-south]',
+});
+
 const failoverPolicy = z.strictObject({
   kind: z.literal('failover'),
   order: z.array(id).min(1),
@@ -213,6 +223,7 @@ const recordSchema = z.strictObject({
   /** Cloudflare only: proxy through Cloudflare (TTL is then Auto). */
   proxied: z.boolean().optional(),
   policy: policySchema,
+  fallback: fallbackSchema.optional(),
 });
 
 const zoneSchema = z
@@ -223,6 +234,8 @@ const zoneSchema = z
     /** Or several, each planned and written independently (provider redundancy). */
     providers: z.array(z.string().min(1)).min(1).optional(),
     records: z.array(recordSchema).default([]),
+    /** The fallback of every record in the zone that names none itself. */
+    fallback: fallbackSchema.optional(),
   })
   .refine((z) => (z.provider === undefined) !== (z.providers === undefined), {
     message: 'a zone needs `provider: ID` or `providers: [ID, ...]`, not both',
@@ -481,6 +494,8 @@ export const configSchema = z
     health: healthSchema.default(healthSchema.parse({})),
     providers: z.record(id, providerSchema),
     zones: z.array(zoneSchema).default([]),
+    /** The fallback of every record whose record and zone name none. */
+    fallback: fallbackSchema.optional(),
     controller: controllerSchema.default(controllerSchema.parse({})),
     verify: verifySchema.default(verifySchema.parse({})),
     geoip: geoipSchema.default(geoipSchema.parse({})),
@@ -504,6 +519,7 @@ export type ProviderConfig = z.output<typeof providerSchema>;
 export type ZoneConfig = z.output<typeof zoneSchema>;
 export type RecordConfig = z.output<typeof recordSchema>;
 export type PolicyConfig = z.output<typeof policySchema>;
+export type FallbackConfig = z.output<typeof fallbackSchema>;
 export type GeoRuleConfig = Extract<PolicyConfig, { kind: 'geo' }>['rules'][number];
 export type ControllerConfig = Config['controller'];
 export type ApiTokenConfig = ControllerConfig['tokens'][number];

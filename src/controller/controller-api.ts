@@ -1,9 +1,10 @@
 // The controller's HTTP API behind its routes: probe report intake, status, events, drain/undrain
 // (shared with every replica first), overrides and maintenance windows (operator-api.ts), reconcile,
 // metrics, explain and the health check.
-import type { Config } from '../config/index.ts';
+import { type Config, zoneProviders } from '../config/index.ts';
 import type { Coordinator } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
+import { normaliseName } from '../model/index.ts';
 import {
   type ApiTokens,
   type ControllerApi,
@@ -12,6 +13,7 @@ import {
   HttpError,
   type StatusDoc,
 } from '../server/index.ts';
+import { coverageCheck } from './coverage-warnings.ts';
 import type { EventLog } from './event-log.ts';
 import { explain, UnknownRecordError } from './explain.ts';
 import type { HealthEventSink } from './health-events.ts';
@@ -62,6 +64,14 @@ export function controllerApi(p: ApiParts): ControllerApi {
         'unknown-region',
       );
   };
+  const views = () => [...reconcilers.values()].map((r) => r.view());
+  // What a zone serves now, as its first provider last read it (keep-last answers come from it).
+  const published = (zone: string) => {
+    const z = config.zones.find((x) => normaliseName(x.name) === zone);
+    const first = z ? zoneProviders(z)[0] : undefined;
+    return views().find((v) => v.zone === zone && v.provider === first)?.records;
+  };
+  const coverage = coverageCheck(config, engine, published);
   return {
     ...operatorApi({
       config,
@@ -72,6 +82,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
       windows: p.windows,
       onHealthEvents,
       knownRegion,
+      coverage,
     }),
     status: p.status,
     events: (since, limit, types) => events.since(since, limit, types),
@@ -106,6 +117,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
         reason: body.reason,
         author: body.author,
         ...(until ? { until: new Date(until).toISOString() } : {}),
+        warnings: coverage.now(),
       };
     },
     undrain: async (region, author, actor) => {
@@ -133,12 +145,8 @@ export function controllerApi(p: ApiParts): ControllerApi {
           ...(type ? { type } : {}),
           snapshot: engine.snapshot(),
           states: engine.regionStates(),
-          published: (zone, provider) => {
-            const view = [...reconcilers.values()]
-              .map((r) => r.view())
-              .find((v) => v.zone === zone && v.provider === provider);
-            return view?.records ?? [];
-          },
+          published: (zone, provider) =>
+            views().find((v) => v.zone === zone && v.provider === provider)?.records ?? [],
           events: events.since(undefined, 10_000, ['region-transition']),
         });
       } catch (err) {

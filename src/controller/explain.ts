@@ -1,7 +1,18 @@
 // `explain`: why a record answers what it answers now, as a chain from the published answer to the
 // policy rule that chose it, the region states it depends on, and the votes and thresholds behind
 // each region's last transition (from the event log). A pure function of what the controller holds.
-import { type Config, type RecordConfig, type ZoneConfig, zoneProviders } from '../config/index.ts';
+// The chain goes on past the record's own regions when they are all down: the default rule (geo),
+// the fallback (which one, and where it was written), then whenAllDown; each set says which step chose it.
+import {
+  type Config,
+  type FallbackConfig,
+  fallbackText,
+  type RecordConfig,
+  type RecordFallback,
+  recordFallback,
+  type ZoneConfig,
+  zoneProviders,
+} from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
 import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
@@ -17,6 +28,16 @@ export interface ExplainDoc {
   /** Every provider of the zone, in config order (a zone on `providers: [a, b]` has several). */
   providers: string[];
   policy: RecordConfig['policy'];
+  /** What answers when every region of a rule or order is down, in the order it is tried. */
+  lastResort: {
+    /** Geo: a rule falls through to the default rule first (not with fallback none). */
+    defaultRule: boolean;
+    fallback: FallbackConfig;
+    /** Where the fallback was written (`default`: nowhere, so any-up, or none on a provider that cannot). */
+    from: RecordFallback['from'];
+    /** Only when no region above can serve. */
+    whenAllDown: 'fail-open' | 'keep-last';
+  };
   sets: {
     setId?: string;
     geo?: RecordSet['geo'];
@@ -28,6 +49,8 @@ export interface ExplainDoc {
     inSync: boolean;
     explanation: string;
     reason: { code: string; region?: string; detail?: string };
+    /** Which step chose the desired answer, and the region whose endpoints it holds. */
+    answeredBy?: { step: 'own' | 'default-rule' | 'fallback' | 'when-all-down'; region?: string };
     /** The same set on the zone's other providers, each planned against what it serves. */
     otherProviders?: { provider: string; published: string[]; desired: string[]; inSync: boolean }[];
   }[];
@@ -145,10 +168,18 @@ export function explain(input: {
       inSync: here.inSync,
       explanation: d.explanation,
       reason: d.reason,
+      ...(d.answeredBy ? { answeredBy: d.answeredBy } : {}),
       ...(others.length > 0 ? { otherProviders: others } : {}),
     };
   });
-  const regions = policyRegions(record.policy).map((id) => {
+  // The record's own regions, then any region a last resort answers from now.
+  const shown = policyRegions(record.policy);
+  for (const s of sets) {
+    const r = s.answeredBy?.region;
+    if (r !== undefined && !shown.includes(r)) shown.push(r);
+  }
+  const fb = recordFallback(config, zone, record);
+  const regions = shown.map((id) => {
     const r = snapshot.regions.find((x) => x.id === id);
     const last = [...input.events].reverse().find((e) => e.type === 'region-transition' && e.region === id);
     return {
@@ -235,6 +266,12 @@ export function explain(input: {
     provider: zone.provider,
     providers,
     policy: record.policy,
+    lastResort: {
+      defaultRule: record.policy.kind === 'geo' && fb.fallback !== 'none',
+      fallback: fb.fallback,
+      from: fb.from,
+      whenAllDown: record.policy.whenAllDown,
+    },
     sets,
     regions,
     thresholds: {
@@ -250,11 +287,32 @@ export function explain(input: {
   };
 }
 
+const STEP_TEXT = {
+  own: 'its own regions',
+  'default-rule': 'the default rule',
+  fallback: 'the fallback',
+  'when-all-down': 'whenAllDown',
+} as const;
+
+/** "the default rule, then fallback any-up (not written: the default), then whenAllDown fail-open". */
+function lastResortText(l: ExplainDoc['lastResort']): string {
+  const where = l.from === 'default' ? 'not written: the default' : `from the ${l.from}`;
+  const steps = [
+    ...(l.defaultRule ? ['the default rule'] : []),
+    l.fallback === 'none'
+      ? `no fallback (none, ${where})`
+      : `fallback ${fallbackText(l.fallback)} (${where})`,
+    `whenAllDown ${l.whenAllDown}`,
+  ];
+  return steps.join(', then ');
+}
+
 /** The chain as text, for the CLI. */
 export function renderExplain(d: ExplainDoc): string {
   const out: string[] = [];
   const on = d.providers.length > 1 ? `providers ${d.providers.join(', ')}` : `provider ${d.provider}`;
   out.push(`${d.name} ${d.type} (zone ${d.zone}, ${on}) · ${d.policy.kind} policy`);
+  if (d.lastResort) out.push(`  when its regions are all down: ${lastResortText(d.lastResort)}`);
   if (d.failStatic) out.push('  FAIL STATIC: too few fresh probers; DNS is held as it is');
   for (const s of d.sets) {
     const label = s.setId
@@ -268,6 +326,9 @@ export function renderExplain(d: ExplainDoc): string {
         `    on ${o.provider}: ${o.published.join(', ') || '(not published)'}${o.inSync ? '' : `  (pending -> ${o.desired.join(', ')})`}`,
       );
     out.push(`    because ${s.explanation}`);
+    const by = s.answeredBy;
+    if (by && by.step !== 'own')
+      out.push(`    chosen by: ${STEP_TEXT[by.step]}${by.region ? ` (${by.region})` : ''}`);
   }
   out.push('  regions:');
   for (const r of d.regions) {

@@ -1,13 +1,15 @@
 // The controller's side of the operator API (issue 16): force-up overrides and maintenance windows
 // added through the API. Each change is shared with every replica first (refused with 503 when it
 // cannot be), then applied to the engine, persisted in the state dir and written to the audit trail
-// with the token's name as the actor and the state before and after.
+// with the token's name as the actor and the state before and after. A change that leaves a rule or
+// record with no UP region of its own answers with a warning naming them and what they will answer.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import { CoordinationError, type Coordinator } from '../coordination/index.ts';
 import { type HealthEngine, nextStart, parseCron, windowAt } from '../health/index.ts';
 import type { MaintenanceRecord } from '../model/index.ts';
 import { type ApiTokens, HttpError, type OperatorApi, type WindowBody } from '../server/index.ts';
+import type { CoverageCheck } from './coverage-warnings.ts';
 import type { EventLog } from './event-log.ts';
 import type { HealthEventSink } from './health-events.ts';
 import { overrideRecordOf, windowOf } from './operator-records.ts';
@@ -59,6 +61,7 @@ export function operatorApi(p: {
   windows: ApiWindows;
   onHealthEvents: HealthEventSink;
   knownRegion(region: string): void;
+  coverage: CoverageCheck;
 }): OperatorApi {
   const { engine, coordinator, windows } = p;
   const regionIds = p.config.regions.map((r) => r.id);
@@ -138,6 +141,7 @@ export function operatorApi(p: {
         ...(drained
           ? { note: 'the region stays drained: a drain or maintenance window wins over an override' }
           : {}),
+        warnings: p.coverage.now(),
       };
     },
     clearOverride: async (region, author, actor) => {
@@ -145,7 +149,7 @@ export function operatorApi(p: {
       await shared(() => coordinator.publishClearOverride(region));
       const e = engine.clearOverride(region, author);
       p.onHealthEvents([{ ...e, actor }]);
-      return { region, override: null, status: e.to };
+      return { region, override: null, status: e.to, warnings: p.coverage.now() };
     },
     windows: () => ({ windows: view(Date.now()) }),
     addWindow: async (body, actor) => {
@@ -164,7 +168,12 @@ export function operatorApi(p: {
         before: null,
         after: record,
       });
-      return { window: view(now).find((w) => w.id === record.id) };
+      const during = p.coverage.during(record.id, now);
+      return {
+        window: view(now).find((w) => w.id === record.id),
+        warnings: during.warnings,
+        ...(during.occurrence ? { warningsFor: during.occurrence } : {}),
+      };
     },
     deleteWindow: async (id, author, actor) => {
       const w = engine.windows().find((x) => x.id === id);

@@ -1,5 +1,5 @@
 // Config + region states (+ what is published now, for keep-last) → the records a zone should publish.
-import type { Config, ZoneConfig } from '../config/index.ts';
+import { type Config, recordFallback, type ZoneConfig } from '../config/index.ts';
 import {
   keyId,
   type ManagedRecordType,
@@ -29,10 +29,14 @@ export function desiredRecords(
   const regions = new Map(config.regions.map((r) => [r.id, r]));
   const published = new Map(current.map((r) => [keyId(r), normaliseRecord(r)]));
   const aliases = aliasTargets(config);
+  const regionIds = config.regions.map((r) => r.id);
+  // A view depends on the region and the record type only; any-up looks at every region for every
+  // rule, so each is built once per zone and type (nothing changes a view once built).
+  const built = new Map<string, RegionView>();
   const out: DesiredRecord[] = [];
   for (const rec of zone.records) {
     const type = rec.type as ManagedRecordType;
-    const view = (id: string): RegionView => {
+    const build = (id: string): RegionView => {
       const region = regions.get(id);
       if (!region) {
         // crossref rejects this at load time; reaching here means an unchecked config object.
@@ -45,16 +49,26 @@ export function desiredRecords(
       }
       return regionView(region, states.get(id), type);
     };
+    const view = (id: string): RegionView => {
+      const key = `${type} ${id}`;
+      let v = built.get(key);
+      if (!v) {
+        v = build(id);
+        built.set(key, v);
+      }
+      return v;
+    };
     const name = normaliseName(rec.name);
     const cur = (setId: string | undefined) =>
       published.get(keyId(setId === undefined ? { name, type } : { name, type, setId }));
     const policy = rec.policy;
+    const lr = { fallback: recordFallback(config, zone, rec).fallback, regions: regionIds, view };
     const sets =
       policy.kind === 'failover'
-        ? failoverRecords(rec, policy, view, cur)
+        ? failoverRecords(rec, policy, view, cur, lr)
         : policy.kind === 'weighted'
-          ? weightedRecords(rec, policy, view, cur)
-          : geoRecords(rec, policy, view, cur);
+          ? weightedRecords(rec, policy, view, cur, lr)
+          : geoRecords(rec, policy, view, cur, lr);
     for (const d of sets) out.push({ ...d, record: normaliseRecord(asAlias(d.record, aliases)) });
   }
   return out;

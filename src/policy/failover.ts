@@ -1,10 +1,12 @@
 // Failover policy: one record set carrying the UP endpoints of the first UP region in `order`. While
 // that region climbs its failback ramp and another region after it serves (the one that carried the
 // traffic so far), the answer is two weighted sets instead: the recovering region at the step's
-// percent and that region at the rest. At 100% it is the single answer again.
+// percent and that region at the rest. At 100% it is the single answer again. When no region in
+// `order` serves, the record's fallback answers before whenAllDown (last-resort.ts).
 import type { PolicyConfig, RecordConfig } from '../config/index.ts';
 import type { ManagedRecordType, RecordSet } from '../model/index.ts';
-import { orderedAnswer } from './answer.ts';
+import { answeredBy, orderedAnswer } from './answer.ts';
+import { type LastResort, resortStages } from './last-resort.ts';
 import { describeRegion, pickValues, type RegionView, rampReason, serving } from './regions.ts';
 import type { DesiredRecord } from './types.ts';
 
@@ -15,6 +17,7 @@ export function failoverRecords(
   policy: FailoverPolicy,
   view: (region: string) => RegionView,
   current: (setId: string | undefined) => RecordSet | undefined,
+  lr: LastResort,
 ): DesiredRecord[] {
   const type = rec.type as ManagedRecordType;
   const views = policy.order.map(view);
@@ -35,16 +38,19 @@ export function failoverRecords(
       reason,
       explanation: `${chain}: failback ramp sends ${weight}% to ${v.id} (${primary.id} at ${pct}%, ${secondary.id} the rest)`,
       source,
+      answeredBy: { step: 'own', region: v.id },
     });
     return [split(primary, pct), split(secondary, 100 - pct)];
   }
-  const answer = orderedAnswer(views, type, policy.whenAllDown, current(undefined), scope);
+  const resort = { stages: resortStages(lr, policy.order), fallback: lr.fallback };
+  const answer = orderedAnswer(views, type, policy.whenAllDown, current(undefined), scope, resort);
   return [
     {
       record: { name: rec.name, type, ttl: rec.ttl, values: answer.values },
       reason: (primary && rampReason(primary)) || answer.reason,
       explanation: answer.explanation,
       source,
+      answeredBy: answeredBy(answer),
     },
   ];
 }

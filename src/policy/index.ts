@@ -1,8 +1,11 @@
 // Policy: config + region states → desired record sets (failover, weighted, geo), each with its reason.
+
+// Set ids and locations of geo rules live in model (provider definitions use them); re-exported here.
+export { geoLocation, geoSetId } from '../model/index.ts';
 export { assumeStates } from './assume.ts';
+export { type Uncovered, uncovered } from './coverage.ts';
 export { desiredRecords } from './desired.ts';
 export { endpointSetId, integerWeight } from './endpoint-weights.ts';
-export { geoLocation, geoSetId } from './geo.ts';
 export { type PlainCapabilities, plainRecords } from './plain.ts';
 export { policyRegions, usableFor } from './regions.ts';
 export type { DesiredRecord } from './types.ts';

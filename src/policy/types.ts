@@ -1,5 +1,6 @@
 // What policy produces: the records a zone should publish, each with the reason it looks that way.
 import type { ChangeReason, RecordSet } from '../model/index.ts';
+import type { AnswerStep } from './last-resort.ts';
 
 export interface DesiredRecord {
   record: RecordSet;
@@ -16,4 +17,10 @@ export interface DesiredRecord {
     /** The record's whenAllDown (weighted: plainRecords needs it to keep the last plain set). */
     whenAllDown?: 'fail-open' | 'keep-last';
   };
+  /**
+   * Which step of the chain chose the values (the record's own regions, the default rule, the
+   * fallback or whenAllDown) and the region whose endpoints they are; explain and the operator
+   * warnings name it.
+   */
+  answeredBy?: { step: AnswerStep; region?: string };
 }

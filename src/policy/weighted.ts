@@ -1,12 +1,23 @@
 // Weighted policy: one record set per region (setId = region id). A serving region keeps its
 // configured weight (scaled by its failback ramp step while it climbs one) and publishes its UP
 // endpoints; any other region gets weight 0 and publishes all its addresses (a record set is never
-// empty). When no region with a weight serves, whenAllDown decides. A region whose endpoints carry
-// different weights gets one set per endpoint instead (endpoint-weights.ts).
+// empty). When no region with a weight serves, the last resort's first serving region answers in
+// every set (each keeps the weight fail-open would give it, so shares stay as configured), and only
+// when none serves does whenAllDown decide. A region whose endpoints carry different weights gets one
+// set per endpoint instead (endpoint-weights.ts).
 import type { PolicyConfig, RecordConfig } from '../config/index.ts';
 import type { ChangeReason, ManagedRecordType, RecordSet } from '../model/index.ts';
-import { type Answer, allDownAnswer, isRecovery } from './answer.ts';
+import { type Answer, allDownAnswer, answeredBy, isRecovery } from './answer.ts';
 import { endpointSetId, endpointWeights, rampedWeight, splitsEndpoints } from './endpoint-weights.ts';
+import {
+  type LastResort,
+  pickResort,
+  type ResortPick,
+  type ResortStage,
+  resortDetail,
+  resortStages,
+  stagesChain,
+} from './last-resort.ts';
 import {
   describeRegion,
   partialReason,
@@ -20,12 +31,19 @@ import type { DesiredRecord } from './types.ts';
 
 type WeightedPolicy = Extract<PolicyConfig, { kind: 'weighted' }>;
 
-function servingAnswer(v: RegionView, type: ManagedRecordType, weight: number, current?: RecordSet): Answer {
+function servingAnswer(
+  v: RegionView,
+  type: ManagedRecordType,
+  weight: number,
+  current: RecordSet | undefined,
+  stages: readonly ResortStage[],
+): Answer {
   const published = rampedWeight(weight, v);
-  // Back from weight 0, or endpoints back in the set: the region recovered, a health transition.
+  // Back from weight 0, or its own endpoints back in the set (from fewer of them, a fallback region's
+  // or a fail-open): the region recovered, a health transition.
   const cameBack =
     (current?.weight === 0 && weight > 0) ||
-    (current?.weight === weight && isRecovery([v], type, pickValues(type, v.up), current));
+    (current?.weight === weight && isRecovery([v], type, pickValues(type, v.up), current, stages));
   const reason: ChangeReason =
     rampReason(v) ??
     partialReason(v) ??
@@ -39,6 +57,34 @@ function servingAnswer(v: RegionView, type: ManagedRecordType, weight: number, c
     explanation: v.ramp
       ? `${describeRegion(v, type)}: weight ${published} (${v.ramp.percent}% of ${weight})`
       : `${describeRegion(v, type)}: weight ${weight} as configured`,
+    step: 'own',
+    region: v.id,
+  };
+}
+
+/** Every candidate is down and the last resort has a serving region: what each set says about it. */
+interface Fallen {
+  pick: ResortPick;
+  reason: ChangeReason;
+  /** The chain up to the region that answers, for explain. */
+  chain: string;
+}
+
+function fallen(
+  candidates: readonly RegionView[],
+  stages: readonly ResortStage[],
+  lr: LastResort,
+  type: ManagedRecordType,
+  scope: string,
+): Fallen | undefined {
+  const pick = pickResort(candidates, stages);
+  if (!pick) return undefined;
+  const first = candidates[0]!;
+  const reason = skipReason(first, type);
+  return {
+    pick,
+    reason: { code: reason.code, region: first.id, detail: resortDetail(pick, type, lr.fallback) },
+    chain: `${candidates.map((c) => describeRegion(c, type)).join('; ')}: no region ${scope} is UP; then ${stagesChain(stages, type, pick.chosen)}`,
   };
 }
 
@@ -50,6 +96,7 @@ function endpointSets(
   weight: number,
   allDown: boolean,
   current: (setId: string | undefined) => RecordSet | undefined,
+  fell: Fallen | undefined,
 ): DesiredRecord[] {
   const type = rec.type as ManagedRecordType;
   const on = serving(v);
@@ -69,7 +116,13 @@ function endpointSets(
     let values = [e.address];
     let published = w;
     let explanation: string;
-    if (allDown) {
+    let answeredBy: DesiredRecord['answeredBy'];
+    if (allDown && fell) {
+      values = pickValues(type, fell.pick.chosen.up);
+      reason = fell.reason;
+      explanation = `${fell.chain}: ${fell.pick.chosen.id} answers in every set; ${e.id}'s set keeps weight ${w}`;
+      answeredBy = { step: fell.pick.stage.step, region: fell.pick.chosen.id };
+    } else if (allDown) {
       const keep = policy.whenAllDown === 'keep-last' && cur && cur.values.length > 0;
       if (keep) [values, published] = [[...cur.values], cur.weight ?? w];
       reason = {
@@ -77,6 +130,7 @@ function endpointSets(
         detail: `every region of [${Object.keys(policy.weights).join(', ')}] is down`,
       };
       explanation = `${describeRegion(v, type)}: no region is UP; ${keep ? 'keep-last keeps the published set' : `fail-open: ${e.id} keeps weight ${w}`}`;
+      answeredBy = { step: 'when-all-down' };
     } else if (on) {
       reason =
         rampReason(v) ??
@@ -90,12 +144,20 @@ function endpointSets(
               })
           : partialReason(v)!);
       explanation = `${describeRegion(v, type)}: endpoint ${e.id} (weight ${e.weight}${e.up ? '' : ', DOWN'}) gets ${w} of the region's ${weight}${v.ramp ? ` at ramp ${v.ramp.percent}%` : ''}`;
+      answeredBy = { step: 'own', region: v.id };
     } else {
       reason = skipReason(v, type);
       explanation = `${describeRegion(v, type)}: weight 0 (configured ${weight})`;
+      answeredBy = { step: 'own' };
     }
     const record: RecordSet = { name: rec.name, type, setId, ttl: rec.ttl, values, weight: published };
-    return { record, reason, explanation, source: { name: rec.name, type: rec.type, policy: 'weighted' } };
+    return {
+      record,
+      reason,
+      explanation,
+      source: { name: rec.name, type: rec.type, policy: 'weighted' },
+      answeredBy,
+    };
   });
 }
 
@@ -104,6 +166,7 @@ export function weightedRecords(
   policy: WeightedPolicy,
   view: (region: string) => RegionView,
   current: (setId: string | undefined) => RecordSet | undefined,
+  lr: LastResort,
 ): DesiredRecord[] {
   const type = rec.type as ManagedRecordType;
   const entries = Object.entries(policy.weights);
@@ -113,28 +176,45 @@ export function weightedRecords(
   const candidates = (weighted.length > 0 ? weighted : entries).map(([id]) => views.get(id)!);
   const allDown = !candidates.some(serving);
   const scope = `of [${entries.map(([id]) => id).join(', ')}]`;
+  const stages = resortStages(
+    lr,
+    candidates.map((c) => c.id),
+  );
+  const fell = allDown ? fallen(candidates, stages, lr, type, scope) : undefined;
 
   return entries.flatMap(([id, weight]): DesiredRecord[] => {
     const v = views.get(id)!;
-    if (splitsEndpoints(v)) return endpointSets(rec, policy, v, weight, allDown, current);
+    if (splitsEndpoints(v)) return endpointSets(rec, policy, v, weight, allDown, current, fell);
     const cur = current(id);
     let answer: Answer;
-    if (allDown) {
-      answer = allDownAnswer([v], type, policy.whenAllDown, cur, scope);
+    if (fell) {
+      const w = v.status === 'drained' ? 0 : weight;
+      answer = {
+        values: pickValues(type, fell.pick.chosen.up),
+        weight: w,
+        reason: fell.reason,
+        explanation: `${fell.chain}: ${fell.pick.chosen.id} answers in every set; ${id}'s set keeps weight ${w}`,
+        step: fell.pick.stage.step,
+        region: fell.pick.chosen.id,
+      };
+    } else if (allDown) {
+      answer = allDownAnswer([v], type, policy.whenAllDown, cur, scope, stages);
       if (answer.weight === undefined) answer.weight = v.status === 'drained' ? 0 : weight;
-      answer.explanation = `${candidates.map((c) => describeRegion(c, type)).join('; ')}: no region ${scope} is UP; ${
+      const tried = stages.length > 0 ? `; ${stagesChain(stages, type)}: none UP either` : '';
+      answer.explanation = `${candidates.map((c) => describeRegion(c, type)).join('; ')}: no region ${scope} is UP${tried}; ${
         policy.whenAllDown === 'keep-last' && cur
           ? 'keep-last keeps the published set'
           : `fail-open: ${id} keeps weight ${answer.weight}`
       }`;
     } else if (serving(v)) {
-      answer = servingAnswer(v, type, weight, cur);
+      answer = servingAnswer(v, type, weight, cur, stages);
     } else {
       answer = {
         values: pickValues(type, v.all),
         weight: 0,
         reason: skipReason(v, type),
         explanation: `${describeRegion(v, type)}: weight 0 (configured ${weight})`,
+        step: 'own',
       };
     }
     const record: RecordSet = { name: rec.name, type, setId: id, ttl: rec.ttl, values: answer.values };
@@ -145,6 +225,7 @@ export function weightedRecords(
         reason: answer.reason,
         explanation: answer.explanation,
         source: { name: rec.name, type: rec.type, policy: 'weighted', whenAllDown: policy.whenAllDown },
+        answeredBy: answeredBy(answer),
       },
     ];
   });

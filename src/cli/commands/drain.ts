@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../model/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
+import { printCoverageWarnings } from '../coverage-warnings.ts';
 import type { Register } from '../register.ts';
 
 export const register: Register = (program: Command) => {
@@ -37,6 +38,7 @@ export const register: Register = (program: Command) => {
             ? `${JSON.stringify(doc, null, 2)}\n`
             : `drained ${d.region}${d.until ? ` until ${d.until}` : ''}\n`,
         );
+        printCoverageWarnings(doc);
       },
     );
   program

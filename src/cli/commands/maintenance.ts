@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../model/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
+import { printCoverageWarnings } from '../coverage-warnings.ts';
 import type { Register } from '../register.ts';
 import { table } from '../table.ts';
 
@@ -100,6 +101,7 @@ export const register: Register = (program: Command) => {
         process.stdout.write(
           opts.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `${renderWindows([w])}\n`,
         );
+        printCoverageWarnings(doc);
       },
     );
   m.command('remove')

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../model/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
+import { printCoverageWarnings } from '../coverage-warnings.ts';
 import type { Register } from '../register.ts';
 
 interface Opts {
@@ -28,6 +29,7 @@ async function clear(region: string, opts: Opts): Promise<void> {
       ? `${JSON.stringify(doc, null, 2)}\n`
       : `override of ${region} lifted; status ${String(d.status ?? '?').toUpperCase()}\n`,
   );
+  printCoverageWarnings(doc);
 }
 
 export const register: Register = (program: Command) => {
@@ -73,6 +75,7 @@ export const register: Register = (program: Command) => {
           ? `${JSON.stringify(doc, null, 2)}\n`
           : `forced ${region} UP until ${d.override.until}; status ${d.status.toUpperCase()}${d.note ? ` (${d.note})` : ''}\n`,
       );
+      printCoverageWarnings(doc);
     });
   program
     .command('unoverride')

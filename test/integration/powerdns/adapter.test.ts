@@ -103,9 +103,15 @@ describe.skipIf(why !== undefined)('powerdns adapter on pdns_server', () => {
     const p = await open(config, pdns.apiKey);
     await converge(config, p, { 'us-east': 'down' });
     expect(await dnsAnswer(pdns.dnsPort, `api.${zone}`, 'A')).toEqual(['198.51.100.20']);
-    const { plan: all } = await converge(config, p, { 'us-east': 'down', 'eu-west': 'down' });
+    // keep-last applies only when no region at all can serve: ap-south (UP, the fallback) counts.
+    const everyRegionDown = { 'us-east': 'down', 'eu-west': 'down', 'ap-south': 'down' } as const;
+    const { plan: all } = await converge(config, p, everyRegionDown);
     expect(all.changes).toEqual([]);
     expect(await dnsAnswer(pdns.dnsPort, `api.${zone}`, 'A')).toEqual(['198.51.100.20']);
+    expect((await plan(config, p, everyRegionDown)).changes).toEqual([]);
+    // With ap-south UP, the fallback answers before keep-last: one plain set of its address.
+    await converge(config, p, { 'us-east': 'down', 'eu-west': 'down' });
+    expect(await dnsAnswer(pdns.dnsPort, `api.${zone}`, 'A')).toEqual(['203.0.113.30']);
     expect((await plan(config, p, { 'us-east': 'down', 'eu-west': 'down' })).changes).toEqual([]);
   });
 

@@ -13,41 +13,69 @@ const RULES = [
 ];
 const SET_IDS = ['continent-eu', 'country-us-ca', 'country-in', 'default'];
 
-function geo(whenAllDown = 'fail-open', type = 'A') {
+function geo(whenAllDown = 'fail-open', type = 'A', fallback?: string | string[]) {
   const config = makeConfig([
-    { name: 'www.example.com', type, ttl: 20, policy: { kind: 'geo', rules: RULES, whenAllDown } },
+    {
+      name: 'www.example.com',
+      type,
+      ttl: 20,
+      policy: { kind: 'geo', rules: RULES, whenAllDown },
+      ...(fallback === undefined ? {} : { fallback }),
+    },
   ]);
   return { config, zone: config.zones[0]! };
 }
 
-function oracle(regions: string[], combo: Record<string, RegionStatus>): string[] {
-  const up = regions.find((r) => combo[r] === 'up');
+const ALL = ['us-east', 'eu-west', 'ap-south'];
+const DEFAULT_RULE = RULES[3]!.regions;
+
+/**
+ * The oracle: the rule's first UP region; with a last resort (the default, any-up), then the default
+ * rule's and then the first UP region of the config; none UP: every non-drained region of the rule.
+ */
+function oracle(regions: string[], combo: Record<string, RegionStatus>, lastResort: boolean): string[] {
+  const chain = lastResort ? [...regions, ...DEFAULT_RULE, ...ALL] : regions;
+  const up = chain.find((r) => combo[r] === 'up');
   if (up) return V4[up]!;
   const open = regions.filter((r) => combo[r] !== 'drained');
   return (open.length > 0 ? open : regions).flatMap((r) => V4[r]!).sort();
 }
 
-describe('geo policy: every region-state combination', () => {
-  const { config, zone } = geo();
-  for (const combo of everyCombination()) {
-    const label = Object.entries(combo)
-      .map(([r, s]) => `${r}=${s}`)
-      .join(' ');
-    it(`fail-open: ${label}`, () => {
-      const ds = desiredRecords(config, zone, states(combo));
-      expect(ds.map((d) => d.record.setId)).toEqual(SET_IDS);
-      ds.forEach((d, i) => {
-        const rule = RULES[i]!;
-        expect(d.record.values, d.record.setId).toEqual(oracle(rule.regions, combo));
-        expect(d.source).toEqual({ name: 'www.example.com', type: 'A', policy: 'geo', rule: i });
-        const first = rule.regions.findIndex((r) => combo[r] === 'up');
-        if (first < 0) expect(d.reason.code).toBe('all-down');
-        else if (first === 0) expect(d.reason.code).toBe('config');
-        else expect(d.reason.region).toBe(rule.regions[0]);
+for (const [title, fallback] of [
+  ['fallback none (only the rule’s own regions, then whenAllDown)', 'none'],
+  ['no fallback written (any-up)', undefined],
+] as const) {
+  describe(`geo policy: every region-state combination, ${title}`, () => {
+    const { config, zone } = geo('fail-open', 'A', fallback);
+    for (const combo of everyCombination()) {
+      const label = Object.entries(combo)
+        .map(([r, s]) => `${r}=${s}`)
+        .join(' ');
+      it(label, () => {
+        const ds = desiredRecords(config, zone, states(combo));
+        expect(ds.map((d) => d.record.setId)).toEqual(SET_IDS);
+        ds.forEach((d, i) => {
+          const rule = RULES[i]!;
+          expect(d.record.values, d.record.setId).toEqual(
+            oracle(rule.regions, combo, fallback === undefined),
+          );
+          expect(d.source).toEqual({ name: 'www.example.com', type: 'A', policy: 'geo', rule: i });
+          const first = rule.regions.findIndex((r) => combo[r] === 'up');
+          const anyUp = ALL.some((r) => combo[r] === 'up');
+          if (first < 0 && (fallback === 'none' || !anyUp)) {
+            expect(d.reason.code).toBe('all-down');
+            expect(d.answeredBy).toEqual({ step: 'when-all-down' });
+          } else if (first < 0) {
+            // A last resort answers: the reason names the rule's first region, as for a failover.
+            expect(d.reason.region).toBe(rule.regions[0]);
+            expect(['default-rule', 'fallback']).toContain(d.answeredBy?.step);
+          } else if (first === 0) expect(d.reason.code).toBe('config');
+          else expect(d.reason.region).toBe(rule.regions[0]);
+        });
       });
-    });
-  }
-});
+    }
+  });
+}
 
 describe('geo policy: details', () => {
   it('derives set ids and geo locations from the match', () => {
@@ -70,8 +98,8 @@ describe('geo policy: details', () => {
     expect(eu.explanation).toContain('first UP region of rule continent-eu [eu-west, us-east]');
   });
 
-  it('keep-last keeps each rule’s published answer when all its regions are down', () => {
-    const { config, zone } = geo('keep-last');
+  it('keep-last keeps each rule’s published answer when all its regions are down (fallback none)', () => {
+    const { config, zone } = geo('keep-last', 'A', 'none');
     const published: RecordSet[] = [
       {
         name: 'www.example.com',
