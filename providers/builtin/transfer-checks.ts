@@ -1,12 +1,17 @@
 // Checks of a builtin provider's hidden-primary settings (tsigKeys, allowTransfer, secondaries,
 // notifyKey), and the warnings validate prints about what secondaries cannot serve: geo and weighted
 // answers become one plain answer in a transferred zone.
-import type { z } from 'zod';
 import type { DefinitionProblem, RecordUnderCheck } from '../definition.ts';
 import { absoluteName } from '../dnswire/index.ts';
-import type { builtinSchema } from './definition.ts';
 
-type BuiltinConfig = z.output<typeof builtinSchema>;
+/** The settings these checks read: a builtin provider's config has them (its definition calls in). */
+interface BuiltinConfig {
+  tsigKeys: readonly { name: string }[];
+  allowTransfer: readonly { key?: string | undefined }[];
+  secondaries: readonly unknown[];
+  notifyKey?: string | undefined;
+  workers?: number | undefined;
+}
 
 /** Errors: key names that do not exist or repeat, secondaries nobody lets transfer. */
 export function transferProblems(p: BuiltinConfig, id: string): DefinitionProblem[] {

@@ -4,8 +4,13 @@
 // weighted set per endpoint (`<region>/<endpoint>`); these helpers give the planner the same shape
 // from what the pool holds, and tell apply which origins the desired sets turn on.
 import type { RegionConfig } from '../../src/config/index.ts';
-import { normaliseValue, type RecordSet, type RecordType } from '../../src/model/index.ts';
-import { endpointSetId, integerWeight } from '../../src/policy/index.ts';
+import {
+  endpointSetId,
+  integerWeight,
+  normaliseValue,
+  type RecordSet,
+  type RecordType,
+} from '../../src/model/index.ts';
 import { type CfPool, fits } from './lb-model.ts';
 
 /** The region's endpoints usable in this type, when their weights differ (else undefined: one set per region). */

@@ -5,8 +5,7 @@
 //               default rule.
 // The spec depends on config only; health moves pools and origins, never the load balancer.
 import { type Config, type PolicyConfig, type RecordConfig, zoneProviders } from '../../src/config/index.ts';
-import { bareName, normaliseName, UsageError } from '../../src/model/index.ts';
-import { geoSetId } from '../../src/policy/index.ts';
+import { bareName, geoSetId, normaliseName, UsageError } from '../../src/model/index.ts';
 import { type CfLoadBalancer, CONTINENT_REGIONS, encodeWeight, ownedDescription } from './lb-model.ts';
 import type { ZoneLookup } from './zone-config.ts';
 

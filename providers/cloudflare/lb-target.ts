@@ -12,6 +12,7 @@ import type { Config } from '../../src/config/index.ts';
 import {
   type Change,
   ConflictError,
+  endpointSetId,
   isMarkerName,
   keyId,
   markedName,
@@ -23,7 +24,6 @@ import {
   type RecordType,
   sameRecord,
 } from '../../src/model/index.ts';
-import { endpointSetId } from '../../src/policy/index.ts';
 import { type CfLoadBalancer, type CfOrigin, fits, ownedDescription, poolName } from './lb-model.ts';
 import { originWeight, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools, policyRegions } from './lb-spec.ts';

@@ -10,6 +10,7 @@
 // planner schedules an update and apply() rewrites it.
 
 import {
+  geoLocation,
   markerRecord,
   normaliseName,
   normaliseRecord,
@@ -17,7 +18,6 @@ import {
   type RecordType,
   sortRecords,
 } from '../../src/model/index.ts';
-import { geoLocation } from '../../src/policy/index.ts';
 import {
   type CfLoadBalancer,
   type CfPool,

@@ -3,8 +3,7 @@
 // the set ids our planner compares by come from the zone's config (weighted: the region ids, written
 // and read in sorted order; geo: the rule whose `geoLocations` entry is the item's location).
 import type { Config } from '../../src/config/index.ts';
-import { type GeoLocation, normaliseName } from '../../src/model/index.ts';
-import { geoLocation, geoSetId } from '../../src/policy/index.ts';
+import { type GeoLocation, geoLocation, geoSetId, normaliseName } from '../../src/model/index.ts';
 
 export interface SetLabels {
   /** Set ids of a weighted record, sorted: wrr item i is weighted[i]. */

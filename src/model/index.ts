@@ -8,3 +8,4 @@ export * from './ownership.ts';
 export * from './record.ts';
 export * from './region.ts';
 export * from './spoken.ts';
+export * from './weighted-set.ts';

@@ -3,13 +3,10 @@
 // 0-255), so every share is rounded to the nearest integer, and a positive share never rounds to 0
 // (a region or endpoint meant to get some traffic gets at least weight 1). The error is at most half a
 // unit per set: region weights on a 100 scale keep shares within half a percent.
+import { endpointSetId, integerWeight } from '../model/index.ts';
 import type { RegionView } from './regions.ts';
 
-/** Integer weight for a real-valued share: nearest integer, at least 1 when the share is positive. */
-export function integerWeight(x: number): number {
-  if (!(x > 0)) return 0;
-  return Math.max(1, Math.round(x));
-}
+export { endpointSetId, integerWeight };
 
 /** The region's weight at its current ramp step (its configured weight when not ramping). */
 export function rampedWeight(configured: number, v: RegionView): number {
@@ -24,11 +21,6 @@ export function rampedWeight(configured: number, v: RegionView): number {
  */
 export function splitsEndpoints(v: RegionView): boolean {
   return new Set(v.endpoints.map((e) => e.weight)).size > 1;
-}
-
-/** The set id of one endpoint's own weighted set. */
-export function endpointSetId(region: string, endpoint: string): string {
-  return `${region}/${endpoint}`;
 }
 
 /**
