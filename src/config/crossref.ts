@@ -241,6 +241,15 @@ export function crossCheck(config: Config): Problem[] {
       });
   }
   problems.push(...crossCheckFallback(config));
+  const coordination = config.controller.coordination;
+  if (coordination.kind === 'etcd' && coordination.auth && coordination.endpoints[0]?.startsWith('http:'))
+    problems.push({
+      at: ['controller', 'coordination', 'auth'],
+      path: '',
+      message:
+        'the etcd password goes over plain http:// (readable on the network); use https:// endpoints with tls.ca',
+      severity: 'warning',
+    });
   problems.push(...crossCheckOperate(config));
   return problems;
 }

@@ -3,7 +3,8 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
-import { cidrProblem, duration, envName, hostPort, id, url } from './fields/index.ts';
+import { coordinationSchema } from './coordination.ts';
+import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
 
 export { duration };
 
@@ -252,18 +253,6 @@ export function zoneProviders(zone: {
 }
 
 // ---- controller, verify, geoip, notifications, safety ------------------------------------------
-
-const coordinationSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('none') }),
-  z.strictObject({
-    kind: z.literal('etcd'),
-    endpoints: z.array(url).min(1),
-    leaseTtl: duration.default(10_000),
-    prefix: z.string().optional(),
-  }),
-]);
-
-const pemFile = z.string().min(1, 'must be the path of a PEM file');
 
 /** HTTPS for the API and report listener (README "TLS"); files are re-read when they change. */
 const controllerTlsSchema = z
@@ -524,6 +513,8 @@ export type GeoRuleConfig = Extract<PolicyConfig, { kind: 'geo' }>['rules'][numb
 export type ControllerConfig = Config['controller'];
 export type ApiTokenConfig = ControllerConfig['tokens'][number];
 export type ControllerTlsConfig = NonNullable<ControllerConfig['tls']>;
+export type CoordinationConfig = ControllerConfig['coordination'];
+export type EtcdCoordinationConfig = Extract<CoordinationConfig, { kind: 'etcd' }>;
 export type NotificationConfig = Config['notifications'][number];
 export type MaintenanceConfig = Config['maintenance'][number];
 export type SafetyConfig = Config['safety'];

@@ -37,6 +37,13 @@ export function secretRefs(config: Config): SecretRef[] {
         usedBy: `API token ${t.name}`,
       });
   });
+  const coordination = config.controller.coordination;
+  if (coordination.kind === 'etcd' && coordination.auth?.passwordEnv !== undefined)
+    refs.push({
+      at: ['controller', 'coordination', 'auth', 'passwordEnv'],
+      envVar: coordination.auth.passwordEnv,
+      usedBy: `etcd user ${coordination.auth.user}`,
+    });
   config.notifications.forEach((n, i) => {
     if (n.tokenEnv !== undefined)
       refs.push({ at: ['notifications', i, 'tokenEnv'], envVar: n.tokenEnv, usedBy: `webhook ${i}` });

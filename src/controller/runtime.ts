@@ -127,6 +127,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     // run only after coordinator.start(), once everything they use exists.
     const coordinator = createCoordinator(config, {
       replica,
+      env,
       logger,
       events,
       onChange: (view, gained) => {

@@ -7,6 +7,7 @@
 import { type Etcd3, EtcdLeaseInvalidError, type Lease } from 'etcd3';
 import type { Logger } from '../log/index.ts';
 import { within } from './etcd-client.ts';
+import type { EtcdAccessError } from './etcd-problem.ts';
 import { type LeaseTiming, writableUntil } from './timing.ts';
 import type { WriteCheck } from './types.ts';
 
@@ -14,7 +15,9 @@ export type Transition =
   | { kind: 'elected'; term: string }
   | { kind: 'lost'; reason: string }
   | { kind: 'leader-changed'; from?: string; to?: string }
-  | { kind: 'reachability'; reachable: boolean; detail?: string };
+  | { kind: 'reachability'; reachable: boolean; detail?: string }
+  /** etcd refuses this replica for a reason a person must fix (TLS, user, permissions), or no longer. */
+  | { kind: 'problem'; problem?: EtcdAccessError };
 
 export interface ElectionOptions {
   client: Etcd3;
@@ -26,6 +29,10 @@ export interface ElectionOptions {
   onTransition(t: Transition): void;
   /** Monotonic clock (ms); injectable for tests. */
   now?: () => number;
+  /** The configuration problem behind a failed round, if it is one (etcd-diagnosis.ts). */
+  diagnose?: (err: unknown) => Promise<EtcdAccessError | undefined>;
+  /** A round succeeded: a problem found earlier no longer holds. */
+  healthy?: () => void;
 }
 
 export interface ElectionState {
@@ -49,6 +56,7 @@ export class Election {
   private term?: string;
   private reachable?: boolean;
   private lostReason?: string;
+  private problem?: EtcdAccessError;
   private stopped = false;
   private running = false;
   private again = false;
@@ -75,6 +83,7 @@ export class Election {
   canWrite(): WriteCheck {
     if (this.stopped) return { ok: false, reason: 'coordination stopped: this replica no longer writes' };
     if (!this.leading) {
+      if (this.problem) return { ok: false, reason: `not the leader: ${describe(this.problem)}` };
       if (this.lostReason) return { ok: false, reason: `not the leader: ${this.lostReason}` };
       return {
         ok: false,
@@ -88,6 +97,11 @@ export class Election {
     if (this.now() >= this.leaderUntil)
       return { ok: false, reason: 'not the leader: lease not renewed in time (fenced)' };
     return { ok: true };
+  }
+
+  /** Why etcd refuses this replica, while it does. */
+  refusedBy(): EtcdAccessError | undefined {
+    return this.problem;
   }
 
   state(): ElectionState {
@@ -121,6 +135,9 @@ export class Election {
   private async step(): Promise<void> {
     const { client, key, timing } = this.o;
     try {
+      // 0. Refused by etcd (TLS, user, permissions): a plain read tells whether that still holds,
+      // without granting a lease that could not be used.
+      if (this.problem) await this.call(() => client.get(key).options(within(timing.opTimeoutMs)).exec());
       // 1. Our lease: granted (or renewed) — either way etcd saw it after `sentAt`.
       const sentAt = this.now();
       if (!this.lease || this.leaseId === undefined) {
@@ -146,6 +163,7 @@ export class Election {
       );
       if (this.stopped) return;
       this.reach(true);
+      this.setProblem(undefined);
       let holder: string | undefined;
       let term: string | undefined;
       let mine = false;
@@ -189,7 +207,11 @@ export class Election {
         return;
       }
       if (this.lease === undefined) this.leaseId = undefined;
-      this.reach(false, message(err));
+      const problem = await this.o.diagnose?.(err).catch(() => undefined);
+      if (this.stopped) return;
+      this.setProblem(problem);
+      if (problem) this.dropLease(problem.message);
+      this.reach(false, problem?.message ?? message(err));
       // Leadership ends by the fence timer, not here: a single failed call is no proof of loss.
     }
   }
@@ -218,6 +240,25 @@ export class Election {
         ...(holder ? { to: holder } : {}),
       });
     }
+  }
+
+  /**
+   * Stop renewing our lease and stop leading: a replica etcd refuses cannot check its claim, and
+   * without a permission on the prefix it may still renew the lease (leases are not guarded by
+   * permissions) and so hold the leader key against every other replica. The lease runs out in etcd.
+   */
+  private dropLease(reason: string): void {
+    this.lease?.release();
+    this.lease = undefined;
+    this.leaseId = undefined;
+    if (this.leading) this.lose(`etcd refuses this replica: ${reason}`);
+  }
+
+  private setProblem(problem: EtcdAccessError | undefined): void {
+    if (problem === undefined) this.o.healthy?.();
+    if (problem?.message === this.problem?.message) return;
+    this.problem = problem;
+    this.o.onTransition({ kind: 'problem', ...(problem ? { problem } : {}) });
   }
 
   private reach(reachable: boolean, detail?: string): void {
@@ -290,6 +331,9 @@ export class Election {
     await lease.revoke(within(timing.opTimeoutMs)).catch(() => undefined);
   }
 }
+
+const describe = (p: EtcdAccessError) =>
+  p.context.remedy ? `${p.message}; to fix: ${p.context.remedy}` : p.message;
 
 function holderOf(text: string): string | undefined {
   try {

@@ -3,7 +3,8 @@
 // delay noticing a recovered etcd; the election loop retries on its own schedule, so calls pass
 // straight through and watches reconnect on a short constant backoff. With several members, a member
 // that just failed is skipped for a moment, so the next call goes to another one (the pool tries the
-// next host only when a policy refuses the call before it is made).
+// next host only when a policy refuses the call before it is made). TLS and the user come from
+// etcd-access.ts; the password-for-token exchange gets a deadline like every other call.
 import {
   castGrpcError,
   Etcd3,
@@ -12,6 +13,7 @@ import {
   type IOptions,
   isRecoverableError,
 } from 'etcd3';
+import type { EtcdAccess } from './etcd-access.ts';
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
 type Policy = ReturnType<NonNullable<FaultHandling['host']>>;
@@ -49,12 +51,43 @@ function constantBackoff(ms: number) {
   return b;
 }
 
-/** endpoints: URLs (http://host:port) or host:port; the client wants host:port. */
-export function createEtcdClient(endpoints: readonly string[], dialTimeoutMs: number): Etcd3 {
-  const hosts = endpoints.map((e) => e.replace(/^https?:\/\//, '').replace(/\/+$/, ''));
+type Credentials = NonNullable<IOptions['credentials']>;
+
+function credentialsOf(access: EtcdAccess): Credentials | undefined {
+  const m = access.tls?.material;
+  if (!access.secure || !m) return undefined;
+  return {
+    // grpc-js takes null for "the system's trust store"; etcd3's type insists on a Buffer.
+    rootCertificate: (m.ca === undefined ? null : Buffer.from(m.ca)) as Buffer,
+    ...(m.cert && m.key ? { certChain: Buffer.from(m.cert), privateKey: Buffer.from(m.key) } : {}),
+  };
+}
+
+/**
+ * endpoints: http://host:port or https://host:port (checked by the config). The scheme is kept: with
+ * https:// and no tls files the client still speaks TLS, trusting the system's CAs.
+ */
+export function createEtcdClient(
+  endpoints: readonly string[],
+  dialTimeoutMs: number,
+  access: EtcdAccess = { secure: false },
+): Etcd3 {
+  const hosts = endpoints.map((e) => e.replace(/\/+$/, ''));
+  const credentials = credentialsOf(access);
   return new Etcd3({
     hosts,
     dialTimeout: dialTimeoutMs,
+    ...(credentials ? { credentials } : {}),
+    ...(access.auth
+      ? {
+          auth: {
+            username: access.auth.user,
+            password: access.auth.password,
+            // Every call first waits for the token: without a deadline a frozen etcd would hang them all.
+            callOptions: () => within(dialTimeoutMs),
+          },
+        }
+      : {}),
     faultHandling: {
       host: () => (hosts.length > 1 ? memberBreaker() : passThrough),
       global: passThrough,

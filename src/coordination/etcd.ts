@@ -1,6 +1,8 @@
 // The etcd coordinator (`coordination: {kind: etcd}`): the election with self-fencing, drains and
 // decisions shared under one key prefix, one watch on that prefix to react at once, and a shutdown
-// that never waits longer than its timeout.
+// that never waits longer than its timeout. It connects with the configured TLS files and user; when
+// etcd refuses them (an untrusted certificate, a wrong password, no permission on the prefix) it says
+// so in one message naming the endpoint, field and file, and refuses to start.
 //
 // Keys under the prefix (default /geofailover/<owner>/):
 //   leader            JSON {replica, at}, bound to the leader's lease
@@ -9,45 +11,63 @@
 //   maintenance/<id>         JSON MaintenanceRecord (windows added through the API)
 //   events/<t>-<replica>-<seq>   shared decisions (bounded history), see shared-events.ts
 import type { Watcher } from 'etcd3';
+import type { EtcdCoordinationConfig } from '../config/index.ts';
 import type { DrainRecord } from '../model/index.ts';
 import { Election, type Transition } from './election.ts';
+import { loadEtcdAccess } from './etcd-access.ts';
 import { createEtcdClient } from './etcd-client.ts';
+import { EtcdDiagnosis } from './etcd-diagnosis.ts';
+import type { EtcdAccessError } from './etcd-problem.ts';
 import { operatorRecords } from './operator-records.ts';
 import { SharedDrains } from './shared-drains.ts';
 import { SharedEvents } from './shared-events.ts';
 import { defaultPrefix, leaseTiming, normalisePrefix } from './timing.ts';
+import { probeEndpoint } from './tls-probe.ts';
 import type { CoordinationView, Coordinator, CoordinatorHooks } from './types.ts';
-
-export interface EtcdCoordinationConfig {
-  endpoints: readonly string[];
-  /** Milliseconds; etcd rounds lease TTLs up to whole seconds. */
-  leaseTtl: number;
-  prefix?: string;
-}
 
 const DRAIN_RESYNC_MS = 5000;
 
+/** Reads the TLS files and the password now: a missing one is a TlsFileError or MissingSecretError. */
 export function etcdCoordinator(
-  cfg: EtcdCoordinationConfig,
+  cfg: Pick<EtcdCoordinationConfig, 'endpoints' | 'leaseTtl' | 'prefix' | 'tls' | 'auth'>,
   owner: string,
   hooks: CoordinatorHooks,
 ): Coordinator {
   const timing = leaseTiming(cfg.leaseTtl);
   const prefix = normalisePrefix(cfg.prefix ?? defaultPrefix(owner));
   const logger = hooks.logger.child({ component: 'coordination' });
-  const client = createEtcdClient(cfg.endpoints, timing.opTimeoutMs);
+  const access = loadEtcdAccess(cfg, hooks.env);
+  const client = createEtcdClient(cfg.endpoints, timing.opTimeoutMs, access);
+  const diagnosis = new EtcdDiagnosis(
+    {
+      endpoints: cfg.endpoints,
+      prefix,
+      secure: access.secure,
+      // Paths only: what a message may name (the key's content stays in the client).
+      ...(cfg.tls ? { tls: { ...cfg.tls } } : {}),
+      ...(access.auth ? { auth: { user: access.auth.user, from: access.auth.from } } : {}),
+    },
+    access.tls?.material,
+    timing.opTimeoutMs,
+    probeEndpoint,
+  );
   let stopped = false;
   let watcher: Watcher | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
 
   const view = (): CoordinationView => {
     const s = election.state();
+    const refused = election.refusedBy() !== undefined;
     return {
       kind: 'etcd',
       role: s.leading ? 'leader' : 'follower',
       ...(s.leader ? { leader: s.leader } : {}),
       ...(s.reason ? { reason: s.reason } : {}),
-      ...(s.reachable === undefined ? {} : { etcd: s.reachable ? 'connected' : 'unreachable' }),
+      ...(refused
+        ? { etcd: 'refused' as const }
+        : s.reachable === undefined
+          ? {}
+          : { etcd: s.reachable ? ('connected' as const) : ('unreachable' as const) }),
       leaseTtlMs: timing.ttlMs,
       ...(s.lastAckAgeMs === undefined ? {} : { lastKeepaliveAgeMs: s.lastAckAgeMs }),
       ...(s.term ? { term: s.term } : {}),
@@ -78,6 +98,10 @@ export function etcdCoordinator(
         });
         hooks.onChange(view(), false);
         return;
+      case 'problem':
+        reportProblem(t.problem);
+        hooks.onChange(view(), false);
+        return;
       case 'reachability':
         if (t.reachable) {
           logger.info('etcd reachable');
@@ -88,6 +112,22 @@ export function etcdCoordinator(
     }
   };
 
+  // Once per distinct problem (not per keepalive), and once when it clears.
+  let reported: EtcdAccessError | undefined;
+  const reportProblem = (p: EtcdAccessError | undefined) => {
+    if (p) {
+      const where = { endpoint: p.endpoint, field: p.field, ...(p.file ? { file: p.file } : {}) };
+      logger.error({ ...where, remedy: p.context.remedy }, p.message);
+      hooks.events.append('etcd-refused', {
+        replica: hooks.replica,
+        message: p.message,
+        ...where,
+        ...(p.context.remedy ? { remedy: p.context.remedy } : {}),
+      });
+    } else if (reported) logger.info({ was: reported.message }, 'etcd accepts this replica again');
+    reported = p;
+  };
+
   const election = new Election({
     client,
     key: `${prefix}leader`,
@@ -95,6 +135,8 @@ export function etcdCoordinator(
     timing,
     logger,
     onTransition,
+    diagnose: (err) => diagnosis.explain(err),
+    healthy: () => diagnosis.clear(),
   });
   const drains = new SharedDrains({
     client,
@@ -172,6 +214,14 @@ export function etcdCoordinator(
       resyncTimer = setInterval(syncAll, DRAIN_RESYNC_MS);
       resyncTimer.unref();
       await Promise.all([election.start(), drains.sync(), operator.sync()]);
+      // A replica etcd refuses could never lead: a configuration error, not an outage to wait out.
+      const refused = election.refusedBy();
+      if (refused) {
+        halt();
+        election.abandon();
+        client.close();
+        throw refused;
+      }
       hooks.onChange(view(), false);
     },
     canWrite: () => election.canWrite(),

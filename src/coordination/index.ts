@@ -7,7 +7,8 @@ import type { Coordinator, CoordinatorHooks } from './types.ts';
 
 export { drainActions, sameDrain } from './drain-diff.ts';
 export { CoordinationError } from './errors.ts';
-export { type EtcdCoordinationConfig, etcdCoordinator } from './etcd.ts';
+export { etcdCoordinator } from './etcd.ts';
+export { EtcdAccessError } from './etcd-problem.ts';
 export { noneCoordinator } from './none.ts';
 export { SHARED_TYPES, SharedEvents, type SharedEventsOptions } from './shared-events.ts';
 export { defaultPrefix, type LeaseTiming, leaseTiming, writableUntil } from './timing.ts';

@@ -14,8 +14,8 @@ export interface CoordinationView {
   leader?: string;
   /** Why this replica may not write DNS now, when it may not. */
   reason?: string;
-  /** etcd reachability as this replica saw it on its last attempt. */
-  etcd?: 'connected' | 'unreachable';
+  /** etcd as this replica saw it on its last attempt; `refused`: TLS, user or permissions (see reason). */
+  etcd?: 'connected' | 'unreachable' | 'refused';
   leaseTtlMs?: number;
   /** Age of the last keepalive etcd acknowledged (measured from when it was sent). */
   lastKeepaliveAgeMs?: number;
@@ -30,6 +30,8 @@ export interface WriteCheck {
 
 export interface CoordinatorHooks {
   replica: string;
+  /** Where secrets named by `…Env` keys are read (etcd's password); default process.env. */
+  env?: NodeJS.ProcessEnv;
   logger: Logger;
   /** The audit trail: the coordinator appends leadership events and shares decisions from it. */
   events: EventJournal;
@@ -47,7 +49,10 @@ export interface CoordinatorHooks {
 
 export interface Coordinator {
   readonly kind: 'none' | 'etcd';
-  /** Begin taking part (election, watches); resolves quickly even when etcd is unreachable. */
+  /**
+   * Begin taking part (election, watches); resolves quickly even when etcd is unreachable, and rejects
+   * with EtcdAccessError when etcd refuses this replica (TLS, user, permissions): a config to fix.
+   */
   start(): Promise<void>;
   /** Cheap and synchronous: may this replica write DNS at this instant? */
   canWrite(): WriteCheck;

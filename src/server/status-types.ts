@@ -178,7 +178,8 @@ export interface CoordinationStatus {
   leader?: string;
   /** Why this replica may not write DNS now (a follower, fenced, etcd unreachable). */
   reason?: string;
-  etcd?: 'connected' | 'unreachable';
+  /** `refused`: etcd turned this replica away (TLS, user or permissions); reason says why and what to do. */
+  etcd?: 'connected' | 'unreachable' | 'refused';
   leaseTtlMs?: number;
   lastKeepaliveAgeMs?: number;
   /** Create revision of the leader key: grows with every election. */

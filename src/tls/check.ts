@@ -1,8 +1,10 @@
-// The config's TLS files checked the way the controller and the agents will load them, for
-// `validate` (warnings; errors with --check-env, where the files exist): each problem with its YAML
-// path and line. Startup runs the same checks and refuses to start on the first problem.
+// The config's TLS files (the listener's, the agents' and the etcd client's) checked the way the
+// controller and the agents will load them, for `validate` (warnings; errors with --check-env, where
+// the files exist): each problem with its YAML path and line. Startup runs the same checks and
+// refuses to start on the first problem.
 import { type Config, type ConfigProblem, lineIn } from '../config/index.ts';
 import { HttpsClient } from './client.ts';
+import { loadClientTls } from './client-material.ts';
 import { TlsFileError } from './errors.ts';
 import { serverTlsFiles } from './server.ts';
 
@@ -49,5 +51,21 @@ export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
       ).close(),
     );
   });
+  const coordination = config.controller.coordination;
+  if (coordination.kind === 'etcd' && coordination.tls) {
+    const { ca, certFile, keyFile } = coordination.tls;
+    const where = 'controller.coordination.tls';
+    attempt(() =>
+      loadClientTls({
+        ...(ca ? { ca: { path: ca, where: `${where}.ca` } } : {}),
+        ...(certFile && keyFile
+          ? {
+              cert: { path: certFile, where: `${where}.certFile` },
+              key: { path: keyFile, where: `${where}.keyFile` },
+            }
+          : {}),
+      }),
+    );
+  }
   return problems;
 }

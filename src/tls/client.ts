@@ -3,14 +3,11 @@
 // probe agent's reporters and the operator CLI. Built on node:https (fetch takes no CA option).
 import { Agent, request } from 'node:https';
 import { GeofailoverError } from '../model/index.ts';
-import { describeCert, loadCa, loadKeyPair, type PemRef } from './pem.ts';
+import { type ClientTlsRefs, loadClientTls, type ClientTlsMaterial as Material } from './client-material.ts';
+import { tlsFailure } from './failure.ts';
 import { ReloadingFiles } from './reload.ts';
 
-export interface ClientTlsRefs {
-  ca?: PemRef;
-  cert?: PemRef;
-  key?: PemRef;
-}
+export type { ClientTlsRefs };
 
 export interface ClientTlsOptions {
   /** How often the files are checked for a change (default 5 s). */
@@ -23,13 +20,6 @@ export interface ClientTlsOptions {
   clientCertRemedy: string;
 }
 
-interface Material {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  detail: Record<string, unknown>;
-}
-
 export interface HttpReply {
   status: number;
   text: string;
@@ -37,32 +27,6 @@ export interface HttpReply {
 
 /** A request over TLS that failed, with what went wrong in words and what to do. */
 export class TlsRequestError extends GeofailoverError {}
-
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_UNTRUSTED',
-]);
-
-function loadMaterial(refs: ClientTlsRefs): Material {
-  const m: Material = { detail: {} };
-  if (refs.ca) {
-    const ca = loadCa(refs.ca);
-    m.ca = ca.pem;
-    m.detail.ca = ca.certs.map((c) => describeCert(c).fingerprint256);
-  }
-  if (refs.cert && refs.key) {
-    const pair = loadKeyPair(refs.cert, refs.key);
-    m.cert = pair.cert;
-    m.key = pair.key;
-    m.detail.clientCert = describeCert(pair.leaf);
-  }
-  return m;
-}
 
 export class HttpsClient {
   private readonly files: ReloadingFiles<Material>;
@@ -76,7 +40,7 @@ export class HttpsClient {
     private readonly opts: ClientTlsOptions,
   ) {
     const paths = [refs.ca, refs.cert, refs.key].flatMap((r) => (r ? [r.path] : []));
-    this.files = new ReloadingFiles(paths, () => loadMaterial(refs));
+    this.files = new ReloadingFiles(paths, () => loadClientTls(refs));
     this.agent = this.newAgent(this.files.value);
   }
 
@@ -145,26 +109,31 @@ export class HttpsClient {
         remedy,
         cause: err,
       });
-    if (UNTRUSTED.has(code)) {
-      const trusted = this.refs.ca ? `the CA in ${this.refs.ca.path}` : 'the system CAs';
-      return fail(`its certificate is not signed by a CA we trust (${trusted})`, this.opts.trustRemedy);
+    switch (tlsFailure(code, err.message, this.refs.cert !== undefined)) {
+      case 'untrusted': {
+        const trusted = this.refs.ca ? `the CA in ${this.refs.ca.path}` : 'the system CAs';
+        return fail(`its certificate is not signed by a CA we trust (${trusted})`, this.opts.trustRemedy);
+      }
+      case 'wrong-name':
+        return fail(
+          `its certificate does not name ${url.hostname}`,
+          'use a URL with a name or IP the certificate lists (subjectAltName), or reissue the certificate',
+        );
+      case 'server-cert-expired':
+        return fail('its certificate is outside its validity period', 'renew the controller certificate');
+      case 'client-cert-required':
+        return fail('the controller requires a client certificate', this.opts.clientCertRemedy);
+      case 'client-cert-refused':
+      case 'client-cert-expired':
+        return fail('the controller refused our client certificate', this.opts.clientCertRemedy);
+      case 'not-tls':
+        return fail(
+          'the server does not speak TLS there',
+          'use an http:// URL, or set controller.tls on the controller',
+        );
+      case undefined:
+        break;
     }
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-      return fail(
-        `its certificate does not name ${url.hostname}`,
-        'use a URL with a name or IP the certificate lists (subjectAltName), or reissue the certificate',
-      );
-    if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
-      return fail('its certificate is outside its validity period', 'renew the controller certificate');
-    if (/CERTIFICATE_REQUIRED|certificate required/i.test(`${code} ${err.message}`))
-      return fail('the controller requires a client certificate', this.opts.clientCertRemedy);
-    if (/ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)/.test(code))
-      return fail('the controller refused our client certificate', this.opts.clientCertRemedy);
-    if (/WRONG_VERSION_NUMBER|wrong version number/i.test(`${code} ${err.message}`))
-      return fail(
-        'the server does not speak TLS there',
-        'use an http:// URL, or set controller.tls on the controller',
-      );
     return err;
   }
 

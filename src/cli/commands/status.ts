@@ -28,7 +28,11 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
   out.push(`controller ${s.replica} · owner ${s.owner} · mode ${s.mode}${role}`);
   // Replicas: say why this one does not write when no leader is known to it (etcd cut off, fenced).
   const c = s.coordination;
-  if (c?.kind === 'etcd' && c.role !== 'leader' && (c.etcd === 'unreachable' || !s.leader))
+  if (
+    c?.kind === 'etcd' &&
+    c.role !== 'leader' &&
+    (c.etcd === 'unreachable' || c.etcd === 'refused' || !s.leader)
+  )
     out.push(`NOT WRITING: ${c.reason ?? 'etcd unreachable'}`);
   // What must not be missed comes first, and stays until it clears.
   for (const p of (s.problems ?? []).filter((x) => x.kind !== 'fail-static'))

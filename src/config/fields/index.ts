@@ -30,4 +30,8 @@ export const hostPort = z
 
 export const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
+/** The path of a PEM file (certificate, key or CA bundle); the file itself is checked where it is loaded. */
+export const pemFile = z.string().min(1, 'must be the path of a PEM file');
+
 export { cidrProblem } from './cidr.ts';
+export { etcdEndpoint, etcdEndpointProblem } from './etcd-endpoint.ts';

@@ -1,8 +1,9 @@
 // Test helper: a real single-member etcd on free loopback ports with a temp data dir, and the ways
 // to hurt it (freeze with SIGSTOP, kill, restart on the same ports and data). Used by the HA tests
-// and bench/ha.ts.
+// and bench/ha.ts. With `tls`, it serves https:// only and requires client certificates.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** PEM files: etcd's server certificate and key, the CA of client certificates, and a client pair. */
+export interface EtcdTlsFiles {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
 export class EtcdServer {
   private proc?: ChildProcess;
   private log = '';
@@ -35,18 +45,54 @@ export class EtcdServer {
     readonly dataDir: string,
     readonly clientPort: number,
     readonly peerPort: number,
+    readonly tls?: EtcdTlsFiles,
   ) {}
 
-  static async start(bin = etcdBinary()): Promise<EtcdServer> {
+  static async start(bin = etcdBinary(), opts: { tls?: EtcdTlsFiles } = {}): Promise<EtcdServer> {
     if (!bin) throw new Error('etcd binary not found');
     const dir = mkdtempSync(join(tmpdir(), 'gf-etcd-'));
-    const s = new EtcdServer(bin, dir, await freePort(), await freePort());
+    const s = new EtcdServer(bin, dir, await freePort(), await freePort(), opts.tls);
     await s.launch();
     return s;
   }
 
+  /** With TLS by name (the certificate lists localhost): a TLS client may not send an IP as server name. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.clientPort}`;
+    return this.tls ? `https://localhost:${this.clientPort}` : this.listenUrl;
+  }
+
+  private get listenUrl(): string {
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.clientPort}`;
+  }
+
+  /** etcd's /health (TLS with the client certificate when it requires one). */
+  private async healthy(): Promise<boolean> {
+    if (!this.tls) {
+      const res = await fetch(`${this.endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+      return ((await res.json()) as { health?: string }).health === 'true';
+    }
+    const t = this.tls;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.listenUrl}/health`,
+        {
+          ca: readFileSync(t.ca),
+          cert: readFileSync(t.clientCert),
+          key: readFileSync(t.clientKey),
+          timeout: 1000,
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => resolve(body.includes('"health":"true"')));
+        },
+      );
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.end();
+    });
   }
 
   get pid(): number | undefined {
@@ -65,7 +111,7 @@ export class EtcdServer {
         '--data-dir',
         this.dataDir,
         '--listen-client-urls',
-        this.endpoint,
+        this.listenUrl,
         '--advertise-client-urls',
         this.endpoint,
         '--listen-peer-urls',
@@ -83,6 +129,17 @@ export class EtcdServer {
         'zap',
         '--log-level',
         'error',
+        ...(this.tls
+          ? [
+              '--cert-file',
+              this.tls.serverCert,
+              '--key-file',
+              this.tls.serverKey,
+              '--trusted-ca-file',
+              this.tls.ca,
+              '--client-cert-auth',
+            ]
+          : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -97,9 +154,7 @@ export class EtcdServer {
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`etcd exited ${proc.exitCode}: ${this.log}`);
       try {
-        const res = await fetch(`${this.endpoint}/health`, { signal: AbortSignal.timeout(1000) });
-        const body = (await res.json()) as { health?: string };
-        if (body.health === 'true') return;
+        if (await this.healthy()) return;
       } catch {
         // not up yet
       }

@@ -23,6 +23,8 @@ export function haConfig(
   etcd: string | readonly string[],
   leaseTtl: string,
   prefix: string,
+  /** More entries of the coordination mapping, e.g. `tls: {...}, auth: {...}`. */
+  more?: string,
 ) {
   return parseConfig(`
 owner: ha-owner
@@ -47,7 +49,7 @@ controller:
   schedule: "0 0 1 1 *"
   stateDir: ${stateDir}
   tokenEnv: API_TOKEN
-  coordination: { kind: etcd, endpoints: ${JSON.stringify([etcd].flat())}, leaseTtl: ${leaseTtl}, prefix: "${prefix}" }
+  coordination: { kind: etcd, endpoints: ${JSON.stringify([etcd].flat())}, leaseTtl: ${leaseTtl}, prefix: "${prefix}"${more ? `, ${more}` : ''} }
 `);
 }
 
@@ -97,12 +99,12 @@ export async function startReplica(
   id: string,
   log: WriteLog,
   etcd: string | readonly string[],
-  opts: { leaseTtl?: string; prefix: string; dir?: string },
+  opts: { leaseTtl?: string; prefix: string; dir?: string; coordination?: string; env?: NodeJS.ProcessEnv },
 ): Promise<Replica> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `gf-ha-${id}-`));
   const ctl = await startController({
-    config: haConfig(dir, etcd, opts.leaseTtl ?? '2s', opts.prefix),
-    env: ENV,
+    config: haConfig(dir, etcd, opts.leaseTtl ?? '2s', opts.prefix, opts.coordination),
+    env: { ...ENV, ...opts.env },
     logger: silentLogger(),
     replicaId: id,
     providers: new Map([['mem', log.spyFor(id)]]),
