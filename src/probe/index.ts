@@ -9,6 +9,7 @@ export { type AgentStats, ProbeAgent, type ProbeAgentOptions } from './agent.ts'
 export { ResultBuffer } from './buffer.ts';
 export { compileAgentChecks, compileCanary, compileCheck, type EndpointCheck } from './compile.ts';
 export type { CheckOutcome, RunnableCheck } from './outcome.ts';
+export { clockOffsetText, type RefusalText, refusalText } from './refusal-text.ts';
 export { Reporter, type ReporterOptions, type ReporterStats } from './reporter.ts';
 export { FixedRateScheduler, type SchedulerOptions } from './schedule.ts';
 export * from './wire.ts';
