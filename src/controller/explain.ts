@@ -5,6 +5,7 @@ import { type Config, type RecordConfig, type ZoneConfig, zoneProviders } from '
 import type { HealthSnapshot } from '../health/index.ts';
 import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
+import type { ProberRejectionView } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
 
 export interface ExplainDoc {
@@ -55,6 +56,8 @@ export interface ExplainDoc {
         impaired: boolean;
         counted: boolean;
         lastAt?: string;
+        /** Set while the controller refuses this prober's reports (why its vote is stale). */
+        rejected?: string;
       }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
@@ -64,6 +67,8 @@ export interface ExplainDoc {
     'fall' | 'rise' | 'quorum' | 'minProbers' | 'staleAfter' | 'failbackAfter' | 'minHealthy'
   >;
   failStatic: boolean;
+  /** Probers of these regions whose reports the controller refused since it started. */
+  rejectedProbers?: ({ id: string } & ProberRejectionView)[];
 }
 
 export class UnknownRecordError extends Error {}
@@ -98,6 +103,8 @@ export function explain(input: {
   /** What a provider serves in a zone now (as last read by its reconciler). */
   published: (zone: string, provider: string) => readonly RecordSet[];
   events: readonly StoredEvent[];
+  /** A prober's refused reports, if any. */
+  rejections?: (prober: string) => ProberRejectionView | undefined;
 }): ExplainDoc {
   const { config, snapshot } = input;
   const { zone, record } = findRecord(config, input.name, input.type);
@@ -148,6 +155,12 @@ export function explain(input: {
       ...(others.length > 0 ? { otherProviders: others } : {}),
     };
   });
+  const rejected = new Map(
+    config.probers.flatMap((p) => {
+      const r = input.rejections?.(p.id);
+      return r ? [[p.id, r] as const] : [];
+    }),
+  );
   const regions = policyRegions(record.policy).map((id) => {
     const r = snapshot.regions.find((x) => x.id === id);
     const last = [...input.events].reverse().find((e) => e.type === 'region-transition' && e.region === id);
@@ -211,6 +224,7 @@ export function explain(input: {
             impaired: v.impaired,
             counted: v.counted,
             ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+            ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
           })),
         })),
       ...(last
@@ -247,6 +261,7 @@ export function explain(input: {
       minHealthy: h.minHealthy,
     },
     failStatic: snapshot.failStatic,
+    ...(rejected.size > 0 ? { rejectedProbers: [...rejected].map(([id, r]) => ({ id, ...r })) } : {}),
   };
 }
 
@@ -298,11 +313,17 @@ export function renderExplain(d: ExplainDoc): string {
       const votes = e.votes
         .map(
           (v) =>
-            `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}`,
+            `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}${v.rejected ? `(rejected: ${v.rejected})` : ''}`,
         )
         .join(' ');
       out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
     }
+  }
+  for (const p of d.rejectedProbers ?? []) {
+    out.push(
+      `  prober ${p.id}: ${p.count} report${p.count === 1 ? '' : 's'} rejected since start, last ${p.lastAt}: ${p.what}${p.current ? '' : p.streak ? ' (it has sent nothing since)' : ' (accepted since)'}`,
+    );
+    if (p.current) out.push(`    remedy: ${p.remedy}`);
   }
   const t = d.thresholds;
   out.push(

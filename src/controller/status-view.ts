@@ -2,7 +2,15 @@
 // snapshot and each zone's last reconcile.
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
-import type { DnsServerView, RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
+import type {
+  DnsServerView,
+  ProberRejectionView,
+  RegionView,
+  StatusDoc,
+  StatusProblem,
+  UnknownProberView,
+  ZoneView,
+} from '../server/index.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -19,6 +27,11 @@ export interface StatusInputs {
   errors: StatusDoc['errors'];
   /** The embedded builtin DNS servers, when the controller runs any. */
   dns?: DnsServerView[];
+  /** Refused reports per configured prober, and names that are not configured. */
+  rejections?: {
+    view(prober: string): ProberRejectionView | undefined;
+    unknown(): UnknownProberView[];
+  };
 }
 
 const occurrenceView = (o: MaintenanceOccurrence) => ({
@@ -83,6 +96,17 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       })),
   }));
   const fresh = new Set(snapshot.freshProbers);
+  const probers = snapshot.probers.map((p) => {
+    const rejected = i.rejections?.view(p.id);
+    return {
+      id: p.id,
+      fresh: p.fresh,
+      impaired: p.impaired,
+      ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
+      ...(rejected ? { rejected } : {}),
+    };
+  });
+  const unknownProbers = i.rejections?.unknown() ?? [];
   return {
     version: 1,
     owner: config.owner,
@@ -102,15 +126,11 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     freshProbers: fresh.size,
     minProbers: config.health.minProbers,
     regions,
-    probers: snapshot.probers.map((p) => ({
-      id: p.id,
-      fresh: p.fresh,
-      impaired: p.impaired,
-      ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
-    })),
+    probers,
+    ...(unknownProbers.length > 0 ? { unknownProbers } : {}),
     zones: i.zones,
     errors: i.errors,
-    problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
+    problems: [...problemsOf(i.zones, snapshot.failStatic, i.startedAt), ...rejectionProblems(probers)],
     maintenance: {
       active: snapshot.maintenance.active.map(occurrenceView),
       upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
@@ -152,4 +172,20 @@ export function problemsOf(
     });
   }
   return out;
+}
+
+/** A prober whose reports are being refused now: it has no vote, and only its own config can fix it. */
+export function rejectionProblems(probers: StatusDoc['probers']): StatusProblem[] {
+  return probers.flatMap((p) => {
+    const r = p.rejected;
+    if (!r?.current) return [];
+    return [
+      {
+        kind: 'prober-rejected' as const,
+        since: r.since ?? r.lastAt,
+        prober: p.id,
+        message: `prober ${p.id}: ${r.streak ?? r.count} report${(r.streak ?? r.count) === 1 ? '' : 's'} rejected: ${r.what}; ${r.remedy}`,
+      },
+    ];
+  });
 }
