@@ -18,6 +18,9 @@ export const UNKNOWN_PROBER_LABEL = 'unknown';
 /** Names not configured that are remembered (the newest); more would let a sender grow memory. */
 export const UNKNOWN_NAMES_LIMIT = 10;
 
+/** The key of senders that name no configured prober: not a valid prober id, so never one. */
+const OTHERS = '';
+
 /** An agent retries at least every 30 s, so a refusal older than this means it stopped sending. */
 export const CURRENT_FOR_MS = 120_000;
 
@@ -52,8 +55,8 @@ export function cleanName(name: string): string {
 }
 
 export class ProberRejections {
+  /** By configured prober id; OTHERS holds every other sender (for the log limiter). */
   private readonly entries = new Map<string, Entry>();
-  /** Configured probers only; UNKNOWN_PROBER_LABEL holds everything else for the log limiter. */
   private readonly configured: ReadonlySet<string>;
   private readonly unknownNames = new Map<string, { count: number; lastAt: number; detail: string }>();
   private readonly logIntervalMs: number;
@@ -82,10 +85,11 @@ export class ProberRejections {
     extra: RejectExtra = {},
   ): string {
     const at = this.now();
-    const label = this.label(prober);
-    if (label === UNKNOWN_PROBER_LABEL && extra.claimed !== undefined)
-      this.rememberUnknown(extra.claimed, at, detail);
-    const e = this.entries.get(label) ?? {
+    const known = prober !== undefined && this.configured.has(prober);
+    const label = known ? prober : UNKNOWN_PROBER_LABEL;
+    const key = known ? prober : OTHERS;
+    if (!known && extra.claimed !== undefined) this.rememberUnknown(extra.claimed, at, detail);
+    const e = this.entries.get(key) ?? {
       count: 0,
       reason,
       detail,
@@ -107,15 +111,14 @@ export class ProberRejections {
     e.lastAt = at;
     if (extra.offsetSeconds === undefined) delete e.offsetSeconds;
     else e.offsetSeconds = extra.offsetSeconds;
-    this.entries.set(label, e);
+    this.entries.set(key, e);
     if (shouldLogRejection(e.loggedAt, at, this.logIntervalMs)) {
       const text = refusalText(reason, e.offsetSeconds);
-      const who =
-        label === UNKNOWN_PROBER_LABEL
-          ? extra.claimed === undefined
-            ? 'a sender that names no configured prober'
-            : `unknown prober "${cleanName(extra.claimed)}"`
-          : `prober ${label}`;
+      const who = !known
+        ? extra.claimed === undefined
+          ? 'a sender that names no configured prober'
+          : `unknown prober "${cleanName(extra.claimed)}"`
+        : `prober ${label}`;
       this.logger?.warn(
         {
           prober: label,

@@ -31,6 +31,12 @@ describe('ProberRejections', () => {
     expect(r.rejected('unknown-prober', undefined, 'x', { claimed: 'evil' })).toBe('unknown');
     expect(r.rejected('unsigned', undefined, 'x')).toBe('unknown');
     expect(r.label('p3')).toBe('unknown');
+    // A prober that happens to be called "unknown" keeps its own record.
+    const odd = new ProberRejections(['unknown']);
+    odd.rejected('unsigned', undefined, 'x');
+    expect(odd.view('unknown')).toBeUndefined();
+    odd.rejected('bad-signature', 'unknown', 'x');
+    expect(odd.view('unknown')).toMatchObject({ count: 1, reason: 'bad-signature' });
   });
 
   it('logs the first refusal at once, then one line a minute with the count since, then the recovery', async () => {
