@@ -11,6 +11,7 @@ import {
   type ControllerMetrics,
   createReportHandler,
   HttpError,
+  type ProberRejections,
   type StatusDoc,
 } from '../server/index.ts';
 import { coverageCheck } from './coverage-warnings.ts';
@@ -30,6 +31,8 @@ export interface ApiParts {
   /** Prober id → report signing key. */
   keys: ReadonlyMap<string, string>;
   engine: HealthEngine;
+  /** Refused reports per prober: logged, counted by prober and shown in status. */
+  rejections: ProberRejections;
   events: EventLog;
   metrics: ControllerMetrics;
   coordinator: Coordinator;
@@ -48,8 +51,10 @@ export function controllerApi(p: ApiParts): ControllerApi {
     engine,
     // The deciding report's time: taken when the engine has ingested it (body read and verified).
     onEvents: (list) => onHealthEvents(list, performance.now()),
-    onReject: (reason) => metrics.reportsRejected.inc({ reason }),
+    onReject: (reason, prober, detail, extra) =>
+      metrics.reportsRejected.inc({ reason, prober: p.rejections.rejected(reason, prober, detail, extra) }),
     onAccept: (report) => {
+      p.rejections.accepted(report.prober);
       metrics.reportsAccepted.inc({ prober: report.prober });
       metrics.probeResults.inc(report.results.length);
     },
@@ -145,6 +150,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
           ...(type ? { type } : {}),
           snapshot: engine.snapshot(),
           states: engine.regionStates(),
+          rejections: (prober) => p.rejections.view(prober),
           published: (zone, provider) =>
             views().find((v) => v.zone === zone && v.provider === provider)?.records ?? [],
           events: events.since(undefined, 10_000, ['region-transition']),

@@ -16,6 +16,7 @@ import {
 import type { HealthSnapshot } from '../health/index.ts';
 import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
+import type { ProberRejectionView } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
 
 export interface ExplainDoc {
@@ -78,6 +79,8 @@ export interface ExplainDoc {
         impaired: boolean;
         counted: boolean;
         lastAt?: string;
+        /** Set while the controller refuses this prober's reports (why its vote is stale). */
+        rejected?: string;
       }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
@@ -87,6 +90,8 @@ export interface ExplainDoc {
     'fall' | 'rise' | 'quorum' | 'minProbers' | 'staleAfter' | 'failbackAfter' | 'minHealthy'
   >;
   failStatic: boolean;
+  /** Probers of these regions whose reports the controller refused since it started. */
+  rejectedProbers?: ({ id: string } & ProberRejectionView)[];
 }
 
 export class UnknownRecordError extends Error {}
@@ -121,6 +126,8 @@ export function explain(input: {
   /** What a provider serves in a zone now (as last read by its reconciler). */
   published: (zone: string, provider: string) => readonly RecordSet[];
   events: readonly StoredEvent[];
+  /** A prober's refused reports, if any. */
+  rejections?: (prober: string) => ProberRejectionView | undefined;
 }): ExplainDoc {
   const { config, snapshot } = input;
   const { zone, record } = findRecord(config, input.name, input.type);
@@ -172,6 +179,12 @@ export function explain(input: {
       ...(others.length > 0 ? { otherProviders: others } : {}),
     };
   });
+  const rejected = new Map(
+    config.probers.flatMap((p) => {
+      const r = input.rejections?.(p.id);
+      return r ? [[p.id, r] as const] : [];
+    }),
+  );
   // The record's own regions, then any region a last resort answers from now.
   const shown = policyRegions(record.policy);
   for (const s of sets) {
@@ -242,6 +255,7 @@ export function explain(input: {
             impaired: v.impaired,
             counted: v.counted,
             ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+            ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
           })),
         })),
       ...(last
@@ -284,6 +298,7 @@ export function explain(input: {
       minHealthy: h.minHealthy,
     },
     failStatic: snapshot.failStatic,
+    ...(rejected.size > 0 ? { rejectedProbers: [...rejected].map(([id, r]) => ({ id, ...r })) } : {}),
   };
 }
 
@@ -359,11 +374,17 @@ export function renderExplain(d: ExplainDoc): string {
       const votes = e.votes
         .map(
           (v) =>
-            `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}`,
+            `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}${v.rejected ? `(rejected: ${v.rejected})` : ''}`,
         )
         .join(' ');
       out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
     }
+  }
+  for (const p of d.rejectedProbers ?? []) {
+    out.push(
+      `  prober ${p.id}: ${p.count} report${p.count === 1 ? '' : 's'} rejected since start, last ${p.lastAt}: ${p.what}${p.current ? '' : p.streak ? ' (it has sent nothing since)' : ' (accepted since)'}`,
+    );
+    if (p.current) out.push(`    remedy: ${p.remedy}`);
   }
   const t = d.thresholds;
   out.push(

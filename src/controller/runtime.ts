@@ -16,6 +16,7 @@ import {
   ControllerMetrics,
   createListener,
   loadListenerTls,
+  ProberRejections,
   type Route,
 } from '../server/index.ts';
 import { controllerApi } from './controller-api.ts';
@@ -192,6 +193,11 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
     const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
     opened.add('health ticker', () => clearInterval(ticker));
+    // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
+    const rejections = new ProberRejections(
+      config.probers.map((p) => p.id),
+      logger.child({ component: 'reports' }),
+    );
 
     const status = (): StatusDoc =>
       buildStatus({
@@ -205,6 +211,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
         coordination: coordinator.view(),
         errors: errors.all(),
+        rejections,
         ...(dns ? { dns: dns.views() } : {}),
       });
 
@@ -216,6 +223,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       windows: operator.windows,
       keys,
       engine,
+      rejections,
       events,
       metrics,
       coordinator,
@@ -230,7 +238,14 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       healthy: () => (started ? base.healthy() : { ok: false, detail: 'starting' }),
     };
     const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
-    const server = createListener(() => routes, logger, listenerTls, metrics);
+    const server = createListener(
+      () => routes,
+      logger,
+      listenerTls,
+      metrics,
+      (reason, prober, detail) =>
+        metrics.reportsRejected.inc({ reason, prober: rejections.rejected(reason, prober, detail) }),
+    );
     const { host, port } = splitListen(opts.listen ?? config.controller.listen);
     await listen(server, host, port).catch((err: unknown) => {
       throw listenError(err, host, port);

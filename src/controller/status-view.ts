@@ -3,7 +3,15 @@
 import type { Config } from '../config/index.ts';
 import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
 import type { RegionStates } from '../model/index.ts';
-import type { DnsServerView, RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
+import type {
+  DnsServerView,
+  ProberRejectionView,
+  RegionView,
+  StatusDoc,
+  StatusProblem,
+  UnknownProberView,
+  ZoneView,
+} from '../server/index.ts';
 import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';
@@ -25,6 +33,11 @@ export interface StatusInputs {
   errors: StatusDoc['errors'];
   /** The embedded builtin DNS servers, when the controller runs any. */
   dns?: DnsServerView[];
+  /** Refused reports per configured prober, and names that are not configured. */
+  rejections?: {
+    view(prober: string): ProberRejectionView | undefined;
+    unknown(): UnknownProberView[];
+  };
 }
 
 const occurrenceView = (o: MaintenanceOccurrence) => ({
@@ -112,6 +125,17 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       })),
   }));
   const fresh = new Set(snapshot.freshProbers);
+  const probers = snapshot.probers.map((p) => {
+    const rejected = i.rejections?.view(p.id);
+    return {
+      id: p.id,
+      fresh: p.fresh,
+      impaired: p.impaired,
+      ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
+      ...(rejected ? { rejected } : {}),
+    };
+  });
+  const unknownProbers = i.rejections?.unknown() ?? [];
   return {
     version: 1,
     owner: config.owner,
@@ -131,16 +155,12 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     freshProbers: fresh.size,
     minProbers: config.health.minProbers,
     regions,
-    probers: snapshot.probers.map((p) => ({
-      id: p.id,
-      fresh: p.fresh,
-      impaired: p.impaired,
-      ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
-    })),
+    probers,
+    ...(unknownProbers.length > 0 ? { unknownProbers } : {}),
     zones: i.zones,
     ...routesIn(i),
     errors: i.errors,
-    problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
+    problems: [...problemsOf(i.zones, snapshot.failStatic, i.startedAt), ...rejectionProblems(probers)],
     maintenance: {
       active: snapshot.maintenance.active.map(occurrenceView),
       upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
@@ -201,4 +221,20 @@ export function problemsOf(
     });
   }
   return out;
+}
+
+/** A prober whose reports are being refused now: it has no vote, and only its own config can fix it. */
+export function rejectionProblems(probers: StatusDoc['probers']): StatusProblem[] {
+  return probers.flatMap((p) => {
+    const r = p.rejected;
+    if (!r?.current) return [];
+    return [
+      {
+        kind: 'prober-rejected' as const,
+        since: r.since ?? r.lastAt,
+        prober: p.id,
+        message: `prober ${p.id}: ${r.streak ?? r.count} report${(r.streak ?? r.count) === 1 ? '' : 's'} rejected: ${r.what}; ${r.remedy}`,
+      },
+    ];
+  });
 }

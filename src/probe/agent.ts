@@ -1,13 +1,18 @@
 // The probe agent: runs every endpoint's check on a fixed-rate schedule, checks its own canaries each
 // round to know when its own network is the problem (`impaired`), and reports signed batches to every
-// controller. stop() (SIGTERM) ends cleanly: no new checks, in-flight ones aborted and not reported,
-// one last flush.
+// controller. While a controller fails it repeats a summary line (delivery-log.ts); liveness() and
+// readiness() say whether its loop runs and whether any controller accepts its reports, and with
+// exitAfterUnreportedMs it gives up (onUnreported) when none has for that long. stop() (SIGTERM) ends
+// cleanly: no new checks, in-flight ones aborted and not reported, one last flush.
 import type { Config, ControllerTarget } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { UsageError } from '../model/index.ts';
 import { HttpsClient } from '../tls/index.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
+import { displayUrl, failureWhat } from './delivery.ts';
+import { DeliveryLog } from './delivery-log.ts';
 import type { RunnableCheck } from './outcome.ts';
+import { type HealthInputs, liveness, readiness, unreportedTooLong, type Verdict } from './readiness.ts';
 import { Reporter, type ReporterStats } from './reporter.ts';
 import { FixedRateScheduler } from './schedule.ts';
 import type { ProbeResult } from './wire.ts';
@@ -25,6 +30,12 @@ export interface ProbeAgentOptions {
   tlsPollMs?: number;
   /** Called with every result (tests, local display). */
   onResult?: (r: ProbeResult) => void;
+  /** Ready while a controller accepted a report this recently; default health.staleAfter. */
+  readyWindowMs?: number;
+  /** Give up after this long without any accepted report (counted from start); off when unset. */
+  exitAfterUnreportedMs?: number;
+  /** Called once when exitAfterUnreportedMs has passed, with why (the caller stops and exits). */
+  onUnreported?: (reason: string) => void;
 }
 
 export interface AgentStats {
@@ -53,6 +64,11 @@ export class ProbeAgent {
   private results = 0;
   private canaryRounds = 0;
   private stopping: Promise<void> | undefined;
+  private readonly deliveryLog: DeliveryLog;
+  private readonly flushMs: number;
+  private startedAt = performance.now();
+  private lastTickAt = performance.now();
+  private gaveUp = false;
 
   constructor(private readonly opts: ProbeAgentOptions) {
     const { config, proberId } = opts;
@@ -71,6 +87,17 @@ export class ProbeAgent {
     this.checks = compiled.endpoints;
     this.canaries = compiled.canaries;
     this.regionCount = config.regions.length;
+    const prober = config.probers.find((p) => p.id === proberId)!;
+    this.deliveryLog = new DeliveryLog(
+      {
+        prober: proberId,
+        keySource: prober.keyEnv
+          ? `${prober.keyEnv} (probers[${proberId}].keyEnv)`
+          : `the file ${prober.keyFile} (probers[${proberId}].keyFile)`,
+      },
+      opts.logger,
+    );
+    this.flushMs = opts.flushIntervalMs ?? Math.min(1000, config.health.interval);
     this.reporters = config.controllers.map(
       (target, i) =>
         new Reporter({
@@ -84,7 +111,11 @@ export class ProbeAgent {
           maxBackoffMs: Math.max(1000, Math.min(30_000, Math.floor(config.health.staleAfter / 3))),
           nextSeq: () => ++this.seq,
           impaired: () => this.impairedNow,
-          logger: opts.logger,
+          onDelivery: (e) => {
+            const r = this.reporters[i]!;
+            if (e.kind === 'failing') this.deliveryLog.failing(r);
+            else this.deliveryLog.recovered(r, e.failure);
+          },
           random: opts.random,
         }),
     );
@@ -148,10 +179,9 @@ export class ProbeAgent {
     this.scheduler.begin(now);
     // Canaries run half a round in, so the first round's endpoint results exist for the fallback rule.
     this.canaryScheduler.begin(now + this.opts.config.health.interval / 2);
-    const flushMs = this.opts.flushIntervalMs ?? Math.min(1000, this.opts.config.health.interval);
-    this.flushTimer = setInterval(() => {
-      for (const r of this.reporters) void r.flush();
-    }, flushMs);
+    this.startedAt = now;
+    this.lastTickAt = now;
+    this.flushTimer = setInterval(() => this.tick(), this.flushMs);
     this.opts.logger?.info(
       {
         prober: this.opts.proberId,
@@ -183,6 +213,54 @@ export class ProbeAgent {
       this.opts.logger?.info({ stats: this.stats() }, 'probe agent stopped');
     })();
     return this.stopping;
+  }
+
+  /** One turn of the agent loop: send what is buffered, repeat due failure summaries, maybe give up. */
+  private tick(): void {
+    this.lastTickAt = performance.now();
+    for (const r of this.reporters) void r.flush();
+    this.deliveryLog.tick(this.reporters);
+    const limit = this.opts.exitAfterUnreportedMs;
+    if (limit !== undefined && !this.gaveUp && unreportedTooLong(this.healthInputs(), limit)) {
+      this.gaveUp = true;
+      this.opts.onUnreported?.(readiness({ ...this.healthInputs(), readyWindowMs: limit }).reason);
+    }
+  }
+
+  private healthInputs(): HealthInputs {
+    return {
+      now: performance.now(),
+      startedAt: this.startedAt,
+      stopping: this.stopping !== undefined,
+      lastTickAt: this.lastTickAt,
+      // A loop that misses several turns in a row is stuck (a blocked event loop never answers at all).
+      maxTickAgeMs: Math.max(10_000, 5 * this.flushMs),
+      readyWindowMs: this.opts.readyWindowMs ?? this.opts.config.health.staleAfter,
+      controllers: this.reporters.map((r) => ({
+        controller: r.stats.controller,
+        ...(r.lastAccepted === undefined ? {} : { lastAccepted: r.lastAccepted }),
+        ...(r.failure ? { failure: r.failure } : {}),
+        buffered: r.buffered.buffered,
+      })),
+    };
+  }
+
+  /** Live while the agent loop runs and it is not stopping. */
+  liveness(): Verdict {
+    return liveness(this.healthInputs());
+  }
+
+  /** Ready while a controller accepted a report within the ready window; per controller how it stands. */
+  readiness(): Verdict & { controllers: Record<string, unknown>[] } {
+    return {
+      ...readiness(this.healthInputs()),
+      controllers: this.reporters.map((r) => ({
+        controller: displayUrl(r.stats.controller),
+        ...(r.stats.lastAcceptedAt ? { lastAcceptedAt: r.stats.lastAcceptedAt } : {}),
+        ...(r.failure ? { failing: failureWhat(r.failure), attempts: r.failure.attempts } : {}),
+        buffered: r.buffered.buffered,
+      })),
+    };
   }
 
   stats(): AgentStats {

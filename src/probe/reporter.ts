@@ -1,10 +1,12 @@
 // Sends results to one controller as signed reports (DESIGN.md "Wire protocol"), batched, one request
-// in flight, retried with exponential backoff. While the controller is unreachable results wait in a
-// bounded buffer (newest kept, drops counted) and the agent keeps probing.
-import type { Logger } from '../log/index.ts';
+// in flight, retried with exponential backoff. While the controller is unreachable, or refuses the
+// agent's key, clock or certificate, results wait in a bounded buffer (newest kept, drops counted) and
+// the agent keeps probing. It records how delivery fails and tells onDelivery when a streak of
+// failures starts and ends; the agent's delivery log turns that into log lines.
 import { GeofailoverError } from '../model/index.ts';
 import type { HttpReply, HttpsClient } from '../tls/index.ts';
 import { ResultBuffer } from './buffer.ts';
+import { type DeliveryFailure, keepRefused, parseRefusal } from './delivery.ts';
 import {
   MAX_RESULTS_PER_REPORT,
   PROBER_HEADER,
@@ -24,11 +26,19 @@ export interface ReporterOptions {
   /** Shared, strictly increasing report sequence (starts at Date.now() so restarts still increase). */
   nextSeq: () => number;
   impaired: () => boolean;
-  logger?: Logger;
+  /** A streak of failed sends began (its first failure), or ended with an accepted report. */
+  onDelivery?: (event: DeliveryEvent) => void;
   requestTimeoutMs?: number;
   maxBackoffMs?: number;
   random?: () => number;
 }
+
+export type DeliveryEvent =
+  | { kind: 'failing'; controller: string; failure: DeliveryFailure }
+  | { kind: 'recovered'; controller: string; failure: DeliveryFailure };
+
+/** While refused, a retry sends only this many results: it is a question, not a delivery. */
+const PROBE_BATCH = 50;
 
 export interface ReporterStats {
   controller: string;
@@ -37,9 +47,11 @@ export interface ReporterStats {
   reportsSent: number;
   resultsSent: number;
   failures: number;
-  /** Reports the controller refused with a 4xx (not retried: the same report would be refused again). */
+  /** Reports the controller refused with a 4xx (401/403 kept for a retry, others dropped). */
   refused: number;
   lastError?: string;
+  /** When the controller last accepted a report (the agent's clock). */
+  lastAcceptedAt?: string;
 }
 
 export class Reporter {
@@ -48,7 +60,8 @@ export class Reporter {
   private inFlight: Promise<void> | undefined;
   private backoffUntil = 0;
   private consecutiveFailures = 0;
-  private loggedError: string | undefined;
+  private failing: DeliveryFailure | undefined;
+  private acceptedMono: number | undefined;
   private readonly abort = new AbortController();
   readonly stats: ReporterStats;
 
@@ -68,6 +81,25 @@ export class Reporter {
 
   add(result: ProbeResult): void {
     this.buffer.push(result);
+  }
+
+  /** The controller's base URL, as configured. */
+  get controller(): string {
+    return this.opts.controller;
+  }
+
+  /** How sending fails now; undefined while reports are accepted (or none was sent yet). */
+  get failure(): DeliveryFailure | undefined {
+    return this.failing;
+  }
+
+  /** performance.now() of the last accepted report. */
+  get lastAccepted(): number | undefined {
+    return this.acceptedMono;
+  }
+
+  get buffered(): { buffered: number; dropped: number } {
+    return { buffered: this.buffer.size, dropped: this.buffer.dropped };
   }
 
   /** Sends what is buffered unless a send is in flight or (unless forced) backing off. Never rejects. */
@@ -114,9 +146,30 @@ export class Reporter {
     this.stats.dropped = this.buffer.dropped;
   }
 
+  /** Counts one failed send into the current streak (starting one), and tells onDelivery at its start. */
+  private failed(f: Omit<DeliveryFailure, 'since' | 'attempts'>): void {
+    const first = this.failing === undefined;
+    this.failing = {
+      ...f,
+      since: this.failing?.since ?? performance.now(),
+      attempts: (this.failing?.attempts ?? 0) + 1,
+    };
+    if (first)
+      this.opts.onDelivery?.({ kind: 'failing', controller: this.opts.controller, failure: this.failing });
+  }
+
+  private backOff(): void {
+    this.consecutiveFailures++;
+    const base = Math.min(
+      this.opts.maxBackoffMs ?? 30_000,
+      250 * 2 ** Math.min(this.consecutiveFailures - 1, 16),
+    );
+    this.backoffUntil = performance.now() + base * (0.5 + (this.opts.random ?? Math.random)() / 2);
+  }
+
   private async drain(): Promise<void> {
     while (this.buffer.size > 0 && !this.abort.signal.aborted) {
-      const batch = this.buffer.take(MAX_RESULTS_PER_REPORT);
+      const batch = this.buffer.take(this.failing?.kind === 'refused' ? PROBE_BATCH : MAX_RESULTS_PER_REPORT);
       const report: ProbeReport = {
         prober: this.opts.prober,
         seq: this.opts.nextSeq(),
@@ -133,17 +186,27 @@ export class Reporter {
         if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
           this.stats.refused++;
           this.stats.lastError = `HTTP ${status} ${text.slice(0, 200)}`;
-          this.opts.logger?.error(
-            { controller: this.opts.controller, status, response: text.slice(0, 200) },
-            'controller refused a report; dropping it (the response says why: prober key, clock, client certificate)',
-          );
+          const keep = keepRefused(status);
+          // Put back first: the failure's first summary counts what is buffered.
+          if (keep) this.buffer.putBack(batch);
+          this.failed({ kind: 'refused', status, ...parseRefusal(text) });
+          if (keep) {
+            this.backOff();
+            return;
+          }
           continue;
         }
-        if (status >= 300) throw new Error(`HTTP ${status}`);
+        if (status >= 300) {
+          this.buffer.putBack(batch);
+          this.stats.failures++;
+          this.stats.lastError = `HTTP ${status} ${text.slice(0, 200)}`;
+          this.failed({ kind: 'error', status, detail: parseRefusal(text).detail || `HTTP ${status}` });
+          this.backOff();
+          return;
+        }
       } catch (err) {
         this.buffer.putBack(batch);
         this.stats.failures++;
-        this.consecutiveFailures++;
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         // A TLS failure says what is wrong and what to do (untrusted CA, client certificate wanted).
         const msg =
@@ -151,31 +214,19 @@ export class Reporter {
             ? err.describe()
             : `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
         this.stats.lastError = msg;
-        const base = Math.min(
-          this.opts.maxBackoffMs ?? 30_000,
-          250 * 2 ** Math.min(this.consecutiveFailures - 1, 16),
-        );
-        this.backoffUntil = performance.now() + base * (0.5 + (this.opts.random ?? Math.random)() / 2);
-        // Once per outage, and again when the reason changes (refused → TLS untrusted → ...).
-        if (this.consecutiveFailures === 1 || msg !== this.loggedError) {
-          this.loggedError = msg;
-          this.opts.logger?.warn(
-            { controller: this.opts.controller, err: msg },
-            'controller unreachable; buffering results and retrying with backoff',
-          );
-        }
+        this.failed({ kind: 'unreachable', detail: msg.replace(/\s*\n\s*/g, '; ').slice(0, 300) });
+        this.backOff();
         return;
       }
-      if (this.consecutiveFailures > 0) {
-        this.opts.logger?.info(
-          { controller: this.opts.controller, after: this.consecutiveFailures },
-          'controller reachable again; delivering buffered results',
-        );
-      }
+      const ended = this.failing;
       this.consecutiveFailures = 0;
-      this.loggedError = undefined;
+      this.failing = undefined;
+      this.acceptedMono = performance.now();
+      this.stats.lastAcceptedAt = new Date().toISOString();
       this.stats.reportsSent++;
       this.stats.resultsSent += batch.length;
+      if (ended)
+        this.opts.onDelivery?.({ kind: 'recovered', controller: this.opts.controller, failure: ended });
     }
   }
 }

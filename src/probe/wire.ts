@@ -68,7 +68,13 @@ export function signReport(key: string, body: string | Buffer, t = Math.floor(Da
 
 export type SignatureCheck =
   | { ok: true; t: number }
-  | { ok: false; reason: 'unsigned' | 'bad-signature' | 'stale-timestamp'; detail: string };
+  | {
+      ok: false;
+      reason: 'unsigned' | 'bad-signature' | 'stale-timestamp';
+      detail: string;
+      /** stale-timestamp: the signer's clock minus ours (ms), so the refusal can say how far off it is. */
+      offsetMs?: number;
+    };
 
 /**
  * Verifies a signature header against the raw body. Constant-time comparison; every `v1=` entry is
@@ -97,11 +103,14 @@ export function verifyReport(
   if (t === undefined || sigs.length === 0) {
     return { ok: false, reason: 'unsigned', detail: 'signature header needs t=<unix seconds>,v1=<64 hex>' };
   }
-  if (Math.abs(nowMs - t * 1000) > windowMs) {
+  const offsetMs = t * 1000 - nowMs;
+  if (Math.abs(offsetMs) > windowMs) {
+    const s = Math.round(Math.abs(offsetMs) / 1000);
     return {
       ok: false,
       reason: 'stale-timestamp',
-      detail: `signature time ${t} is more than ${windowMs / 1000}s from the controller's clock; check NTP on the agent`,
+      detail: `signature time ${t} is ${s} s ${offsetMs > 0 ? 'ahead of' : 'behind'} the controller's clock (window ${windowMs / 1000} s); check NTP on the agent`,
+      offsetMs,
     };
   }
   const expected = createHmac('sha256', key).update(`${t}.`).update(body).digest();

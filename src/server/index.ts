@@ -13,8 +13,18 @@ export {
   windowBody,
 } from './operator-routes.ts';
 export {
+  CURRENT_FOR_MS,
+  cleanName,
+  ProberRejections,
+  type RejectionReason,
+  shouldLogRejection,
+  UNKNOWN_NAMES_LIMIT,
+  UNKNOWN_PROBER_LABEL,
+} from './rejections.ts';
+export {
   createReportHandler,
   REJECT_REASONS,
+  type RejectExtra,
   type RejectReason,
   type ReportHandler,
   type ReportHandlerOptions,
@@ -22,5 +32,5 @@ export {
 } from './reports.ts';
 export { createRouterServer, type Route } from './router.ts';
 export type * from './status-types.ts';
-export { createListener, type ListenerTls, loadListenerTls } from './tls.ts';
+export { createListener, type ListenerTls, loadListenerTls, type ReportCertRefusal } from './tls.ts';
 export { ApiTokens, type Caller, type NamedToken, type Role } from './tokens.ts';

@@ -131,8 +131,8 @@ export class ControllerMetrics {
   });
   readonly reportsRejected = new Counter({
     name: 'geofailover_report_rejected_total',
-    help: 'Probe reports rejected, by reason',
-    labelNames: ['reason'],
+    help: 'Probe reports rejected, by reason and prober (a configured prober id, or unknown)',
+    labelNames: ['reason', 'prober'],
     registers: [this.registry],
   });
   readonly probeResults = new Counter({

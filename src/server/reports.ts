@@ -65,16 +65,34 @@ export interface ReportHandlerOptions {
   engine: HealthEngine;
   /** Transitions caused by an accepted report (the controller reconciles, records, notifies). */
   onEvents?: (events: HealthEvent[], report: ProbeReport) => void;
-  /** Every rejection, e.g. to count it in prom-client's geofailover_report_rejected_total{reason}. */
-  onReject?: (reason: RejectReason, prober: string | undefined, detail: string) => void;
+  /**
+   * Every rejection, e.g. to count it in geofailover_report_rejected_total{reason,prober}. `prober` is
+   * the configured prober the report claims to come from (unverified: a bad signature names whom it
+   * failed for); a name that is not configured comes as `extra.claimed` instead.
+   */
+  onReject?: (reason: RejectReason, prober: string | undefined, detail: string, extra: RejectExtra) => void;
   onAccept?: (report: ProbeReport) => void;
   now?: () => number;
   maxBytes?: number;
 }
 
+/** What a rejection knows beyond its reason. */
+export interface RejectExtra {
+  /** The sender's clock minus the controller's, in whole seconds (stale-timestamp, clock-skew). */
+  offsetSeconds?: number;
+  /** A prober name the request gave that is not configured (unknown-prober), cut to 64 characters. */
+  claimed?: string;
+}
+
 export type ReportOutcome =
   | { status: 200; accepted: true; report: ProbeReport; events: HealthEvent[] }
-  | { status: number; accepted: false; reason: RejectReason; detail: string; prober?: string };
+  | ({
+      status: number;
+      accepted: false;
+      reason: RejectReason;
+      detail: string;
+      prober?: string;
+    } & RejectExtra);
 
 export interface ReportHandler {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -99,24 +117,40 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
     number
   >;
 
-  const reject = (reason: RejectReason, detail: string, prober?: string): ReportOutcome => {
+  const reject = (
+    reason: RejectReason,
+    detail: string,
+    prober?: string,
+    extra: RejectExtra = {},
+  ): ReportOutcome => {
     counts[reason]++;
     try {
-      opts.onReject?.(reason, prober, detail);
+      opts.onReject?.(reason, prober, detail, extra);
     } catch {
       // a metrics hook must not turn a rejection into a crash
     }
-    return { status: STATUS[reason], accepted: false, reason, detail, prober };
+    return { status: STATUS[reason], accepted: false, reason, detail, prober, ...extra };
   };
+
+  /** A prober header naming a configured prober (unverified), for attributing early rejections. */
+  const claimedProber = (headers: IncomingHttpHeaders): string | undefined => {
+    const named = header(headers, PROBER_HEADER);
+    return named !== undefined && configured.has(named) ? named : undefined;
+  };
+  const seconds = (ms: number) => Math.round(ms / 1000);
 
   const keyFor = (prober: string): string | undefined =>
     configured.has(prober) ? opts.keys.get(prober) : undefined;
 
   const process = (headers: IncomingHttpHeaders, body: Buffer, at: number = now()): ReportOutcome => {
     if (body.length > maxBytes)
-      return reject('too-large', `body is ${body.length} bytes; the limit is ${maxBytes}`);
+      return reject(
+        'too-large',
+        `body is ${body.length} bytes; the limit is ${maxBytes}`,
+        claimedProber(headers),
+      );
     const signature = header(headers, SIGNATURE_HEADER);
-    if (!signature) return reject('unsigned', `missing ${SIGNATURE_HEADER} header`);
+    if (!signature) return reject('unsigned', `missing ${SIGNATURE_HEADER} header`, claimedProber(headers));
     const named = header(headers, PROBER_HEADER);
     let parsed: unknown;
     let prober: string;
@@ -124,9 +158,17 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
     if (named !== undefined) {
       const key = keyFor(named);
       if (key === undefined)
-        return reject('unknown-prober', `prober "${named.slice(0, 64)}" is not configured`);
+        return reject('unknown-prober', `prober "${named.slice(0, 64)}" is not configured`, undefined, {
+          claimed: named.slice(0, 64),
+        });
       const sig = verifyReport(signature, body, key, at);
-      if (!sig.ok) return reject(sig.reason, sig.detail, named);
+      if (!sig.ok)
+        return reject(
+          sig.reason,
+          sig.detail,
+          named,
+          sig.offsetMs === undefined ? {} : { offsetSeconds: seconds(sig.offsetMs) },
+        );
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (err) {
@@ -142,9 +184,18 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
       const p = (parsed as { prober?: unknown } | null)?.prober;
       if (typeof p !== 'string') return reject('invalid-body', 'body has no "prober" string');
       const key = keyFor(p);
-      if (key === undefined) return reject('unknown-prober', `prober "${p.slice(0, 64)}" is not configured`);
+      if (key === undefined)
+        return reject('unknown-prober', `prober "${p.slice(0, 64)}" is not configured`, undefined, {
+          claimed: p.slice(0, 64),
+        });
       const sig = verifyReport(signature, body, key, at);
-      if (!sig.ok) return reject(sig.reason, sig.detail, p);
+      if (!sig.ok)
+        return reject(
+          sig.reason,
+          sig.detail,
+          p,
+          sig.offsetMs === undefined ? {} : { offsetSeconds: seconds(sig.offsetMs) },
+        );
       prober = p;
     }
     const checked = probeReportSchema.safeParse(parsed);
@@ -177,8 +228,9 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
     if (Math.abs(skewMs) > opts.config.health.maxClockSkew) {
       return reject(
         'clock-skew',
-        `report sentAt is ${Math.round(skewMs / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the controller's clock (health.maxClockSkew ${opts.config.health.maxClockSkew / 1000} s): fix the prober's clock (NTP)`,
+        `report sentAt is ${Math.abs(seconds(skewMs))} s ${skewMs > 0 ? 'ahead of' : 'behind'} the controller's clock (health.maxClockSkew ${opts.config.health.maxClockSkew / 1000} s): fix the prober's clock (NTP)`,
         prober,
+        { offsetSeconds: seconds(skewMs) },
       );
     }
     const ahead = report.results.find((r) => r.at > report.sentAt + RESULT_SLACK_MS);
@@ -225,7 +277,17 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
     if (outcome.accepted) {
       send(res, 200, { ok: true, seq: outcome.report.seq, results: outcome.report.results.length });
     } else {
-      send(res, outcome.status, { error: outcome.reason, detail: outcome.detail }, outcome.status === 413);
+      // offsetSeconds lets an agent say how far off its clock is without parsing the detail.
+      send(
+        res,
+        outcome.status,
+        {
+          error: outcome.reason,
+          detail: outcome.detail,
+          ...(outcome.offsetSeconds === undefined ? {} : { offsetSeconds: outcome.offsetSeconds }),
+        },
+        outcome.status === 413,
+      );
     }
   };
 
@@ -239,7 +301,14 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
       }
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared > HARD_CAP_BYTES) {
-        answer(res, reject('too-large', `declared ${declared} bytes; the limit is ${maxBytes}`));
+        answer(
+          res,
+          reject(
+            'too-large',
+            `declared ${declared} bytes; the limit is ${maxBytes}`,
+            claimedProber(req.headers),
+          ),
+        );
         res.on('finish', () => req.destroy());
         return;
       }
@@ -254,7 +323,14 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
         else chunks.length = 0;
         if (size > HARD_CAP_BYTES) {
           done = true;
-          answer(res, reject('too-large', `body exceeds ${HARD_CAP_BYTES} bytes; the limit is ${maxBytes}`));
+          answer(
+            res,
+            reject(
+              'too-large',
+              `body exceeds ${HARD_CAP_BYTES} bytes; the limit is ${maxBytes}`,
+              claimedProber(req.headers),
+            ),
+          );
           res.on('finish', () => req.destroy());
         }
       });
@@ -268,7 +344,14 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
         done = true;
         try {
           if (size > maxBytes) {
-            answer(res, reject('too-large', `body is ${size} bytes; the limit is ${maxBytes}`));
+            answer(
+              res,
+              reject(
+                'too-large',
+                `body is ${size} bytes; the limit is ${maxBytes}`,
+                claimedProber(req.headers),
+              ),
+            );
             return;
           }
           answer(res, process(req.headers, Buffer.concat(chunks, size)));

@@ -77,12 +77,41 @@ export interface RegionView {
   endpoints: EndpointView[];
 }
 
+/** Reports of a configured prober that the controller refused, since the controller started. */
+export interface ProberRejectionView {
+  count: number;
+  /** The last refusal's code: bad-signature, stale-timestamp, unknown-prober, client-cert-required… */
+  reason: string;
+  /** The last refusal in words, e.g. "stale timestamp (clock 125 s behind)". */
+  what: string;
+  detail: string;
+  lastAt: string;
+  /** The prober's clock minus the controller's, in seconds, when the last refusal measured it. */
+  offsetSeconds?: number;
+  /** True while nothing it sent was accepted since its last refusal, and that refusal is recent. */
+  current: boolean;
+  /** Refusals since its last accepted report, and since when. */
+  streak?: number;
+  since?: string;
+  remedy: string;
+}
+
+/** A prober name that is not configured but sent reports (all refused as unknown-prober). */
+export interface UnknownProberView {
+  name: string;
+  count: number;
+  lastAt: string;
+  detail: string;
+}
+
 export interface ProberView {
   id: string;
   fresh: boolean;
   impaired: boolean;
   lastReportAt?: string;
   seq?: number;
+  /** Present once a report of this prober was refused. */
+  rejected?: ProberRejectionView;
 }
 
 export interface ReconcileView {
@@ -164,11 +193,18 @@ export interface RouteView {
 
 /** Something an operator must look at, shown until it clears (status top, dashboard banner, CLI). */
 export interface StatusProblem {
-  kind: 'provider-failing' | 'provider-behind' | 'plan-refused' | 'propagation' | 'fail-static';
+  kind:
+    | 'provider-failing'
+    | 'provider-behind'
+    | 'plan-refused'
+    | 'propagation'
+    | 'fail-static'
+    | 'prober-rejected';
   since: string;
   message: string;
   zone?: string;
   provider?: string;
+  prober?: string;
 }
 
 /** Leadership among controller replicas (coordination none: role single, always the writer). */
@@ -214,6 +250,8 @@ export interface StatusDoc {
   minProbers: number;
   regions: RegionView[];
   probers: ProberView[];
+  /** Prober names that are not configured but sent reports (the newest 10). */
+  unknownProbers?: UnknownProberView[];
   zones: ZoneView[];
   /** Who serves whom, and why (see RouteView). */
   routes?: RouteView[];

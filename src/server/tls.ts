@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { Counter, Gauge } from 'prom-client';
 import type { ControllerTlsConfig } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
+import { PROBER_HEADER } from '../probe/index.ts';
 import { type ReloadingFiles, type ServerMaterial, serverTlsFiles } from '../tls/index.ts';
 import { sendJson } from './http-util.ts';
 import type { ControllerMetrics } from './metrics.ts';
@@ -27,12 +28,20 @@ export function loadListenerTls(config: ControllerTlsConfig | undefined): Listen
 
 const OPEN_PATHS = new Set(['/healthz']);
 
+/** A report refused for its client certificate, with the prober its header names (unverified). */
+export type ReportCertRefusal = (
+  reason: 'client-cert-required' | 'client-cert-invalid',
+  prober: string | undefined,
+  detail: string,
+) => void;
+
 /** The API server: plain HTTP without `tls`, else HTTPS with rotation and optional client certificates. */
 export function createListener(
   routes: () => readonly Route[],
   logger: Logger,
   tls: ListenerTls | undefined,
   metrics: ControllerMetrics,
+  onReportRefused?: ReportCertRefusal,
 ): Server {
   if (!tls) return createRouterServer(routes, logger);
   const log = logger.child({ component: 'tls' });
@@ -48,12 +57,15 @@ export function createListener(
       if (!socket.authorized && (required || presented)) {
         const reason = presented ? 'client-cert-invalid' : 'client-cert-required';
         m.refused.inc({ reason });
-        sendJson(res, 403, {
-          error: presented
-            ? `client certificate refused: ${String(socket.authorizationError)} (it must be signed by the CA in controller.tls.clientCaFile)`
-            : 'a client certificate is required (controller.tls.requireClientCert)',
-          reason,
-        });
+        const error = presented
+          ? `client certificate refused: ${String(socket.authorizationError)} (it must be signed by the CA in controller.tls.clientCaFile)`
+          : 'a client certificate is required (controller.tls.requireClientCert)';
+        // A refused report is also a refusal of its prober: status and the log name whose it was.
+        if (path === '/v1/reports') {
+          const named = req.headers[PROBER_HEADER];
+          onReportRefused?.(reason, typeof named === 'string' ? named : undefined, error);
+        }
+        sendJson(res, 403, { error, reason });
         return;
       }
     }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The dashboard in a real headless Chromium against a running controller fed with real signed reports:
 // the matrix, region states, answers and timeline show the real data and update after a region fails,
-// without a reload. Screenshots (laptop and phone) are saved under test-artifacts/.
+// without a reload; a prober whose reports are refused is named with the reason. Screenshots (laptop and phone) are saved under test-artifacts/.
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { MemoryProvider } from '../../providers/memory/index.ts';
 import { type RunningController, startController } from '../../src/controller/index.ts';
 import { silentLogger } from '../../src/log/index.ts';
 import { controllerConfig, FAILOVER_3, KEY_ENV, KEYS, WEIGHTED } from '../helpers/controller-config.ts';
-import { round } from '../helpers/reports.ts';
+import { round, sendReport } from '../helpers/reports.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -177,6 +177,21 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     const origin = new URL(ctl.url).origin;
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((u) => !u.startsWith(origin))).toEqual([]);
+  });
+
+  it('names a prober whose reports are refused, with the reason and the remedy', async () => {
+    const res = await sendReport(ctl.url, 'p3', 'not-the-key-of-p3-0123456789', [
+      { endpoint: 'use-a', ok: true },
+    ]);
+    expect(res.status).toBe(401);
+    const line = page.locator('#rejections [data-rejected="p3"]');
+    await line.waitFor({ timeout: 10_000 });
+    expect(await line.textContent()).toMatch(
+      /^p3: 1 report rejected, last \d+s ago: bad signature — .*same key/,
+    );
+    expect(await page.locator('#matrix th[data-prober="p3"]').textContent()).toContain('(rejected)');
+    expect(await page.locator('#problems').textContent()).toContain('PROBER-REJECTED');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-prober-rejected.png'), fullPage: true });
   });
 
   it('answers unknown paths with a 404 message, not a stack trace', async () => {

@@ -103,6 +103,36 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       ),
     ),
   );
+  const rejected = s.probers.filter((p) => p.rejected);
+  const strangers = s.unknownProbers ?? [];
+  if (rejected.length > 0 || strangers.length > 0) {
+    // Which prober the controller refuses, why, and since when: its votes above only say stale.
+    out.push('');
+    out.push(
+      table(
+        ['PROBER', 'LAST ACCEPTED', 'REJECTED', 'LAST REJECTION', 'REASON'],
+        [
+          ...rejected.map((p) => {
+            const r = p.rejected!;
+            return [
+              p.id,
+              age(p.lastReportAt, now),
+              `${r.count}${r.current ? ' (now)' : ''}`,
+              age(r.lastAt, now),
+              `${r.what}: ${r.detail}`,
+            ];
+          }),
+          ...strangers.map((u) => [
+            `${u.name} (not configured)`,
+            '-',
+            String(u.count),
+            age(u.lastAt, now),
+            'unknown prober',
+          ]),
+        ],
+      ),
+    );
+  }
   if (s.dns && s.dns.length > 0) {
     out.push('');
     out.push(

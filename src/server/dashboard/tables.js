@@ -11,7 +11,16 @@ export function renderMatrix(s) {
     el('th', { scope: 'col' }, 'region'),
     el('th', { scope: 'col' }, 'decision'),
     ...probers.map((p) =>
-      el('th', { scope: 'col' }, `${p.id}${p.impaired ? ' (impaired)' : ''}${p.fresh ? '' : ' (stale)'}`),
+      el(
+        'th',
+        {
+          scope: 'col',
+          'data-prober': p.id,
+          class: p.rejected?.current ? 'rejected' : undefined,
+          title: p.rejected ? `${p.rejected.what}: ${p.rejected.detail}` : undefined,
+        },
+        `${p.id}${p.impaired ? ' (impaired)' : ''}${p.fresh ? '' : ' (stale)'}${p.rejected?.current ? ' (rejected)' : ''}`,
+      ),
     ),
   );
   const rows = s.regions.flatMap((r) =>
@@ -33,6 +42,33 @@ export function renderMatrix(s) {
     ),
   );
   $('matrix').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
+  renderRejections(s);
+}
+
+/**
+ * Refused reports per prober: a stale column says nothing about why; this says which agent is
+ * misconfigured and what fixes it.
+ */
+function renderRejections(s) {
+  const rejected = s.probers.filter((p) => p.rejected);
+  const strangers = s.unknownProbers || [];
+  $('rejections').hidden = rejected.length === 0 && strangers.length === 0;
+  $('rejections').replaceChildren(
+    ...rejected.map((p) =>
+      el(
+        'p',
+        { 'data-rejected': p.id, class: p.rejected.current ? 'error' : 'muted' },
+        `${p.id}: ${p.rejected.count} report${p.rejected.count === 1 ? '' : 's'} rejected, last ${ago(p.rejected.lastAt)}: ${p.rejected.what}${p.rejected.current ? ` — ${p.rejected.remedy}` : p.rejected.streak ? ' (nothing received since)' : ' (accepted since)'}`,
+      ),
+    ),
+    ...strangers.map((u) =>
+      el(
+        'p',
+        { 'data-rejected': u.name, class: 'error' },
+        `"${u.name}" (not a configured prober): ${u.count} report${u.count === 1 ? '' : 's'} rejected, last ${ago(u.lastAt)}`,
+      ),
+    ),
+  );
 }
 
 export function renderRecords(s) {

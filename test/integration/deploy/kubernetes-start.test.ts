@@ -1,12 +1,16 @@
 // What the rendered Kubernetes pods do at start, run with the real CLI: each container's args exactly
 // as rendered (kubelet's $(VAR) expansion, the ConfigMap at its mount path mapped to a temp file),
 // with or without its Secret. A missing Secret fails at start with the config error naming each
-// variable (exit 2), not a silent crash loop; the scheduled apply against Route 53 (moto_server on
-// loopback) exits 3 with the plan in its log when the safety gate refuses. The controller started
+// variable (exit 2), not a silent crash loop; with its Secret the probe agent answers the liveness
+// and readiness probes its pod defines (ready only once a controller accepts its reports); the
+// scheduled apply against Route 53 (moto_server on loopback) exits 3 with the plan in its log when
+// the safety gate refuses. The controller started
 // inside a real cgroup held to its container's CPU limit runs the DNS workers its config sets, and a
 // config asking for more than that limit stops it with the ConfigMap file's line and the remedy.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,6 +195,86 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes pods at start, 
     expect(noKey.stderr).toContain(
       'probers[1] (frankfurt).keyEnv: environment variable PROBER_FRANKFURT_KEY is not set',
     );
+  }, 120_000);
+
+  it("probe-agent: with its Secret, the probes' paths answer on the agent: live at once, ready once a controller accepts", async () => {
+    const objs = render('overlays/probe-agent');
+    const [w] = workloads(objs);
+    const c = w!.pod.containers[0] as Container;
+    // A stand-in for the controllers the config names: refuses the key (401) until told to accept.
+    let accept = false;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(accept ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(accept ? '{"ok":true}' : '{"error":"bad-signature","detail":"signature does not match"}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const controller = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const text = mountedFile(objs, w!, c, CONFIG_PATH)!;
+    const file = join(dir, 'probe-agent-health.yaml');
+    writeFileSync(file, text.replace(/^controllers: .*$/m, `controllers: ["${controller}"]`));
+    const listen = c.args![c.args!.indexOf('--health-listen') + 1]!;
+    const secret = { PROBER_ID: 'frankfurt', PROBER_FRANKFURT_KEY: 'test-frankfurt-key' };
+    // As the pod runs it, but on loopback and a port the OS picks (the port itself is checked in
+    // test/unit/deploy/kubernetes.test.ts against the container port the probes name).
+    const args = (c.args ?? []).map((a) =>
+      a === CONFIG_PATH ? file : a === listen ? '127.0.0.1:0' : expand(a, secret),
+    );
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stdout.on('data', (d) => {
+      logs += d;
+    });
+    child.stderr.on('data', (d) => {
+      logs += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const until = async <T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean) => {
+        const end = Date.now() + 30_000;
+        for (;;) {
+          const v = await get();
+          if (ok(v)) return v;
+          if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${logs.slice(-2000)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      const base = await until(
+        'the health listener',
+        () => /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"health endpoints/.exec(logs)?.[1],
+        (u) => u !== undefined,
+      );
+      const probe = async (p: { httpGet: { path: string } }) =>
+        (await fetch(`${base}${p.httpGet.path}`)).status;
+      expect(await probe(c.livenessProbe)).toBe(200);
+      // Refused: alive but not ready, and the log says what to check.
+      await until(
+        'a refusal',
+        () => logs,
+        (l) => l.includes('bad signature (401)'),
+      );
+      expect(await probe(c.readinessProbe)).toBe(503);
+      expect(logs).toContain('check the key: PROBER_FRANKFURT_KEY (probers[frankfurt].keyEnv)');
+      expect(logs).not.toContain('test-frankfurt-key');
+      accept = true;
+      await until(
+        'ready',
+        () => probe(c.readinessProbe),
+        (s) => s === 200,
+      );
+      expect(await probe(c.livenessProbe)).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      receiver.closeAllConnections();
+      receiver.close();
+    }
   }, 120_000);
 
   describe.skipIf(motoMissing !== undefined)('scheduled: the apply CronJob on Route 53 (moto_server)', () => {

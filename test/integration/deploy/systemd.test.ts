@@ -279,4 +279,26 @@ describe('deploy/systemd', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown prober "lisbon"');
   }, 180_000);
+
+  it('the probe unit gives up with exit 1 when no controller accepts its reports, and systemd restarts that', () => {
+    const u = units.get('geofailover-probe@.service')!;
+    const probe = commandLines.find((l) => l.args[2] === 'probe')!;
+    const after = probe.args[probe.args.indexOf('--exit-after-unreported') + 1];
+    expect(after, '--exit-after-unreported').toMatch(/^\d+m$/);
+    // Exit 1 is restarted (on-failure), unlike exit 2 (a config error).
+    expect(one(u, 'Service', 'Restart')).toBe('on-failure');
+    expect(one(u, 'Service', 'RestartPreventExitStatus')?.split(/\s+/)).not.toContain('1');
+    // The unit's own command line, with the wait cut to 2 s: the example config's controller is
+    // not there, so the agent says so, gives up and exits 1.
+    const r = runLine(
+      probe.args.map((a) => (a === after ? '2s' : a)),
+      join(DIR, 'geofailover.yaml'),
+      { PROBER_FRANKFURT_KEY: 'k2' },
+    );
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/controller http:\/\/gslb-controller\.example\.net:8080 unreachable/);
+    expect(r.stderr).toMatch(
+      /giving up \(exit 1, --exit-after-unreported\): no controller accepted a report since the agent started 2 s ago/,
+    );
+  }, 60_000);
 });

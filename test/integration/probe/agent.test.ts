@@ -125,7 +125,17 @@ providers: { m: { kind: memory } }
     // Seq strictly increases across all reports.
     const seqs = accepted.map((a) => a.report.seq);
     expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
-    expect(logs).toContain('controller unreachable; buffering results');
+    // The outage is summarised (what failed, what is buffered, what to check) and its end said.
+    expect(logs).toMatch(
+      new RegExp(
+        `controller http://127\\.0\\.0\\.1:${receiverPort} unreachable .*results? buffered.*; check the controller URL`,
+      ),
+    );
+    await waitFor('the recovery line', () =>
+      new RegExp(`controller http://127\\.0\\.0\\.1:${receiverPort} accepted a report again after`).test(
+        logs,
+      ),
+    );
 
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');

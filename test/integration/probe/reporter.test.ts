@@ -1,10 +1,12 @@
 // The per-controller reporter against a real local server: retries 5xx and network errors with backoff
-// (results put back, nothing lost while there is room), drops a report the controller refuses (4xx),
-// signs every request, and splits a large buffer into several reports.
+// (results put back, nothing lost while there is room), keeps results through a refusal of its key,
+// clock or certificate (401/403) and drops a report refused for anything else (other 4xx), tells when
+// a streak of failures starts and ends, signs every request, and splits a large buffer into reports.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  type DeliveryEvent,
   MAX_RESULTS_PER_REPORT,
   type ProbeReport,
   type ProbeResult,
@@ -88,6 +90,42 @@ describe('Reporter', () => {
     r.add(result(2));
     await r.flush();
     expect(got.map((g) => g.results[0]!.endpoint)).toEqual(['e2']);
+  });
+
+  it('keeps results through a refusal of its key, clock or certificate (401/403), and tells when it starts and ends', async () => {
+    const { got, url } = await receiver([401, 403, 401]);
+    let seq = 0;
+    const events: DeliveryEvent[] = [];
+    const r = new Reporter({
+      controller: url,
+      prober: 'a',
+      key: 'k',
+      bufferSize: 1000,
+      nextSeq: () => ++seq,
+      impaired: () => false,
+      maxBackoffMs: 1,
+      onDelivery: (e) => events.push(e),
+    });
+    for (let i = 0; i < 120; i++) r.add(result(i));
+    for (let i = 0; i < 3; i++) {
+      await r.flush();
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    expect(r.stats).toMatchObject({ refused: 3, buffered: 120, dropped: 0, reportsSent: 0 });
+    expect(r.failure).toMatchObject({ kind: 'refused', status: 401, attempts: 3 });
+    expect(r.lastAccepted).toBeUndefined();
+    expect(events.map((e) => e.kind)).toEqual(['failing']);
+    await r.flush();
+    // While refused a retry asks with a small batch; once accepted the rest follows in full.
+    expect(got.map((g) => g.results.length)).toEqual([50, 70]);
+    expect(got.flatMap((g) => g.results.map((x) => x.endpoint))).toEqual(
+      Array.from({ length: 120 }, (_, i) => `e${i}`),
+    );
+    expect(events.map((e) => e.kind)).toEqual(['failing', 'recovered']);
+    expect(events[1]!.failure.attempts).toBe(3);
+    expect(r.failure).toBeUndefined();
+    expect(r.lastAccepted).toBeGreaterThan(0);
+    expect(Date.parse(r.stats.lastAcceptedAt!)).toBeGreaterThan(0);
   });
 
   it('keeps the newest results while the controller is down, and splits big buffers', async () => {

@@ -46,7 +46,7 @@ function report(prober = 'a', ok = false, over: Partial<ProbeReport> = {}): Prob
 
 interface Sent {
   status: number;
-  body: { error?: string; ok?: boolean };
+  body: { error?: string; ok?: boolean; offsetSeconds?: number };
 }
 
 describe('POST /v1/reports', () => {
@@ -149,6 +149,8 @@ describe('POST /v1/reports', () => {
       const res = await p;
       expect(res.status, reason).toBe(status);
       expect(res.body.error, reason).toBe(reason);
+      // A refusal for the clock says how far off it is, so the agent can print it.
+      if (reason === 'stale-timestamp') expect(res.body).toMatchObject({ offsetSeconds: -31 });
     }
   });
 

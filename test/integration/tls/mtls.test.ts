@@ -1,7 +1,7 @@
 // Client certificates as a second factor beside the report signature: with clientCaFile (required),
 // a report without a client certificate, or with one from another CA, is refused with 403 and a
-// reason; with a valid certificate the HMAC is still checked (a wrong key is refused, the right one
-// accepted). /healthz answers without a certificate, for liveness probes. The operator CLI trusts the
+// reason, counted and shown in status against the prober it names; with a valid certificate the HMAC
+// is still checked (a wrong key is refused, the right one accepted). /healthz answers without a certificate, for liveness probes. The operator CLI trusts the
 // CA with --ca and presents --cert/--key, and says which flag is missing.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -118,6 +118,13 @@ describe.skipIf(!HAVE_OPENSSL)('client certificates (mTLS) beside the HMAC', () 
       await waitFor('p2 fresh', () => ctl.engine.snapshot().freshProbers.includes('p2'));
       await waitFor('p1 refused', () => (without.stats().controllers[0]?.refused ?? 0) > 0);
       expect(without.stats().controllers[0]?.lastError).toMatch(/HTTP 403 .*client certificate is required/);
+      // The controller names whose reports it refuses, and why (the prober header, bounded to config).
+      const p1 = ctl.status().probers.find((p) => p.id === 'p1');
+      expect(p1?.rejected).toMatchObject({ reason: 'client-cert-required', current: true });
+      expect(p1?.rejected?.remedy).toContain('controllers[].certFile');
+      expect(await ctl.metrics.registry.metrics()).toMatch(
+        /geofailover_report_rejected_total\{reason="client-cert-required",prober="p1"\} [1-9]/,
+      );
     } finally {
       await Promise.all([withCert.stop(500), without.stop(500)]);
     }

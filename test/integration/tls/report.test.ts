@@ -68,8 +68,11 @@ describe.skipIf(!HAVE_OPENSSL)('reports over HTTPS with a private CA', () => {
       expect(stats.lastError).toContain('not signed by a CA we trust');
       expect(stats.lastError).toContain(`the CA in ${otherCa.cert}`);
       expect(stats.lastError).toContain('set controllers[0].ca');
-      const logged = lines().find((l) => String(l.err ?? '').includes('not signed by a CA we trust'));
+      const logged = lines().find((l) => String(l.msg ?? '').includes('not signed by a CA we trust'));
       expect(logged?.level).toBe(40);
+      expect(logged?.msg).toMatch(
+        /^controller https:\/\/127\.0\.0\.1:\d+ unreachable \(1 attempt\): .*set controllers\[0\]\.ca/,
+      );
       // It keeps probing and buffering while refused.
       const started = agent.stats().checksStarted;
       await waitFor('more checks', () => agent.stats().checksStarted > started + 2);

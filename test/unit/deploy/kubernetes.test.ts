@@ -420,6 +420,23 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
     expect(config).toEqual(configOf(rendered.get('base')!, bw!).config);
   });
 
+  it("probe agent: liveness and readiness probe the agent's own /livez and /readyz, on the port it listens on", () => {
+    const objs = rendered.get('overlays/probe-agent')!;
+    const c = mainContainer(workloads(objs)[0]!);
+    const listen = argOf(c, '--health-listen');
+    expect(listen, 'the agent serves its health endpoints').toBeDefined();
+    // kubelet probes the pod's IP, so the agent must listen beyond loopback.
+    expect(listen!.startsWith('0.0.0.0:'), listen).toBe(true);
+    const health = c.ports.find((p: { name: string }) => p.name === 'health');
+    expect(health.containerPort).toBe(portOf(listen!));
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'health' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    // One failed readiness check is enough: /readyz already looks back over health.staleAfter.
+    expect(c.readinessProbe.failureThreshold).toBe(1);
+    expect(c.livenessProbe.failureThreshold).toBeGreaterThan(1);
+    expect(c.startupProbe).toBeUndefined();
+  });
+
   it('scheduled: a CronJob runs `apply`, never two at once, and exits 2 or 3 fail the Job without retry', () => {
     const objs = rendered.get('overlays/scheduled')!;
     const cron = objs.find((o) => o.kind === 'CronJob')!;

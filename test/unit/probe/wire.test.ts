@@ -27,6 +27,8 @@ describe('report signatures', () => {
     expect(verifyReport(header, body, 'k', now + 31_000)).toMatchObject({
       ok: false,
       reason: 'stale-timestamp',
+      offsetMs: -31_000,
+      detail: expect.stringContaining('is 31 s behind the controller'),
     });
     expect(verifyReport(header, body, 'k', now - 31_000)).toMatchObject({
       ok: false,
