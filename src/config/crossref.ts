@@ -5,6 +5,7 @@ import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
+import { crossCheckSignals } from './crossref-signals.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
 import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
@@ -251,5 +252,6 @@ export function crossCheck(config: Config): Problem[] {
       severity: 'warning',
     });
   problems.push(...crossCheckOperate(config));
+  problems.push(...crossCheckSignals(config));
   return problems;
 }

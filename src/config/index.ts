@@ -6,4 +6,5 @@ export { lineIn, loadConfig, parseConfig } from './load.ts';
 export * from './schema.ts';
 export * from './secret-refs.ts';
 export * from './secrets.ts';
+export * from './signals.ts';
 export { configWarnings } from './warnings.ts';
