@@ -38,6 +38,7 @@ import { closeProviders, openProviders } from './reconcile.ts';
 import { wireReconcile } from './reconcile-wiring.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import { shutdownSequence } from './shutdown.ts';
+import { prepareSignals, wireSignals } from './signals-wiring.ts';
 import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './startup.ts';
 import { lockStateDir } from './state-lock.ts';
 import { DrainStore, HealthMemoryStore } from './state-store.ts';
@@ -88,6 +89,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const tokens = apiTokensOf(config, env);
   // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
   const listenerTls = loadListenerTls(config.controller.tls);
+  // Signal queries too: one Prometheus rejects stops the start, in Prometheus's own words.
+  const polled = await prepareSignals(config, env, logger, opts.configFile);
 
   // What is opened from here on is closed in reverse if a later step fails.
   const opened = new OpenedResources();
@@ -193,6 +196,9 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
     const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
     opened.add('health ticker', () => clearInterval(ticker));
+    // Signals: Prometheus polled from start(); Alertmanager's webhook and pushes through the API.
+    const signals = wireSignals({ config, polled, tokens, engine, metrics, logger, onHealthEvents });
+    opened.add('signal pollers', () => signals.stop());
     // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
     const rejections = new ProberRejections(
       config.probers.map((p) => p.id),
@@ -232,6 +238,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       onHealthEvents,
       status,
       startedAt,
+      signals: signals.api,
     });
     const api = {
       ...base,
@@ -263,6 +270,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     await coordinator.start();
     metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
     scheduler.start();
+    signals.start();
     updateHealthGauges(engine, metrics);
     // A first pass shows what is served; it changes nothing until health has been decided.
     void scheduler.trigger({ kind: 'startup' });
@@ -283,6 +291,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         shutdownSequence({
           replica,
           ticker,
+          stopSignals: () => signals.stop(),
           server,
           scheduler,
           coordinator,

@@ -15,6 +15,7 @@ import type {
 import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';
+import { signalView, vetoesOf } from './signal-words.ts';
 
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
@@ -58,6 +59,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       r,
       snapshot.endpoints.filter((e) => e.region === r.id),
       snapshot.at,
+      vetoesOf(snapshot.signals, r.id, snapshot.at),
     );
     return words ? { outBecause: words } : {};
   };
@@ -166,6 +168,9 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
     },
     ...(i.dns ? { dns: i.dns } : {}),
+    ...(snapshot.signals.length > 0
+      ? { signals: snapshot.signals.map((s) => signalView(s, snapshot.at)) }
+      : {}),
   };
 }
 

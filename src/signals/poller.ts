@@ -16,17 +16,30 @@ export interface PolledSignal {
   intervalMs: number;
 }
 
-/** Each prometheus signal with its query target; a token from env or a file is resolved now. */
-export function polledSignals(config: Config, env: NodeJS.ProcessEnv = process.env): PolledSignal[] {
+/**
+ * Each prometheus signal with its query target; a token from env or a file is resolved now (a
+ * missing one throws, unless `secrets` is optional: `validate` then asks without it).
+ */
+export function polledSignals(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  secrets: 'required' | 'optional' = 'required',
+): PolledSignal[] {
   return config.signals.flatMap((s, i) => {
     if (s.kind !== 'prometheus') return [];
     const where = `signals[${i}] (${s.name})`;
-    const token =
+    const resolve = () =>
       s.tokenFile !== undefined
         ? secretFromFile(s.tokenFile, `${where}.tokenFile`)
         : s.tokenEnv !== undefined
           ? secretFromEnv(s.tokenEnv, `${where}.tokenEnv`, env)
           : undefined;
+    let token: string | undefined;
+    try {
+      token = resolve();
+    } catch (err) {
+      if (secrets === 'required') throw err;
+    }
     const intervalMs = s.interval ?? config.health.interval;
     return [
       {

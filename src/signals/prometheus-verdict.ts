@@ -55,9 +55,9 @@ export function verdict(result: QueryResult, downWhen: { op: SignalOp; value: nu
   const { op, value: threshold } = downWhen;
   const down = numbers.filter((s) => meets(s.value, op, threshold));
   const shown = worst(down.length > 0 ? down : numbers, op);
-  const where = labelText(shown.labels);
+  // Which series only matters when there are several (one series' labels are only noise).
   const count = result.series.length + result.dropped;
-  const context = [where, count > 1 ? `${count} series` : ''].filter(Boolean).join('; ');
+  const context = count > 1 ? `${labelText(shown.labels)}; ${count} series`.replace(/^; /, '') : '';
   const words = `value ${numberText(shown.value)} ${down.length > 0 ? op : `is not ${op}`} ${numberText(threshold)}`;
   return {
     outcome: down.length > 0 ? 'down' : 'up',
