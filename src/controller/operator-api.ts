@@ -1,4 +1,4 @@
-// The controller's side of the operator API (issue 16): force-up overrides and maintenance windows
+// The controller's side of the operator API: force-up overrides and maintenance windows
 // added through the API. Each change is shared with every replica first (refused with 503 when it
 // cannot be), then applied to the engine, persisted in the state dir and written to the audit trail
 // with the token's name as the actor and the state before and after. A change that leaves a rule or

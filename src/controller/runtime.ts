@@ -121,10 +121,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     engine.restoreHistory(remembered.memory);
     engine.rememberAnnounced(announcedOccurrences(events));
     engine.restore(restored.map(drainOf));
-    // Overrides and API maintenance windows (issue 16), restored like drains and shared through etcd.
+    // Overrides and API maintenance windows, restored like drains and shared through etcd.
     const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });
 
-    // Coordination (issue 9): who may write DNS, drains and decisions shared between replicas. The hooks
+    // Coordination: who may write DNS, drains and decisions shared between replicas. The hooks
     // run only after coordinator.start(), once everything they use exists.
     const coordinator = createCoordinator(config, {
       replica,

@@ -1,4 +1,4 @@
-// The health engine's public face (DESIGN.md "Health model"). Pure: results + an injected clock in,
+// The health engine's public face. Pure: results + an injected clock in,
 // states and evidence-carrying events out.
 //
 // Usage by the controller runtime:

@@ -1,4 +1,4 @@
-// API routes for the operator layers of issue 16: force-up overrides (PUT/DELETE /v1/overrides/REGION)
+// API routes for the operator layers: force-up overrides (PUT/DELETE /v1/overrides/REGION)
 // and maintenance windows (GET/POST /v1/maintenance, DELETE /v1/maintenance/ID). Bodies are checked
 // here (every number and time bounded, a 400 naming the field); the controller checks regions and
 // windows against the config and the clock. Both need a token with role operate.

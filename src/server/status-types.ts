@@ -30,7 +30,7 @@ export interface DrainView {
   until?: string;
 }
 
-/** A force-up override in force (issue 16). */
+/** A force-up override in force. */
 export interface OverrideView {
   state: 'up';
   reason: string;

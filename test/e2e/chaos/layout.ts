@@ -124,7 +124,7 @@ export function chaosConfig(o: ChaosConfigOptions, self: Host): Record<string, u
       maxFailbackAfter: o.timing.maxFailbackAfter,
     },
     providers: {
-      // Each replica serves its own builtin store (every replica writes it; DESIGN: builtin zones).
+      // Each replica serves its own builtin store (every replica writes it).
       dns: { kind: 'builtin', listen: `${self.address}:${DNS_PORT}` },
       ...(o.route53
         ? {
