@@ -6,6 +6,7 @@ import { inZone, normaliseName } from '../model/index.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
+import { plaintextProblems } from './plaintext.ts';
 import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
 
 /** A problem found across parts; warnings are printed by validate but leave the config valid. */
@@ -240,5 +241,6 @@ export function crossCheck(config: Config): Problem[] {
       });
   }
   problems.push(...crossCheckOperate(config));
+  problems.push(...plaintextProblems(config));
   return problems;
 }

@@ -2,6 +2,12 @@
 export * from './duration.ts';
 export * from './errors.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';
+export {
+  isClusterLocalHost,
+  isLoopbackHost,
+  plaintextListenProblem,
+  plaintextUrlProblem,
+} from './plaintext.ts';
 export * from './schema.ts';
 export * from './secret-refs.ts';
 export * from './secrets.ts';

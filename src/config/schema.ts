@@ -284,6 +284,9 @@ const controllerTargetSchema = z
         /** Client certificate and key (PEM) presented when the controller asks for one (mTLS). */
         certFile: pemFile.optional(),
         keyFile: pemFile.optional(),
+        /** An http:// url to a host that is neither loopback nor cluster-local is refused unless this
+         *  says the network is private and the operator means it. */
+        allowPlaintext: z.boolean().optional(),
       })
       .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
         message: 'certFile and keyFile go together (the client certificate and its key)',
@@ -293,7 +296,11 @@ const controllerTargetSchema = z
           t.url.startsWith('https:') ||
           (t.ca === undefined && t.certFile === undefined && t.keyFile === undefined),
         { message: 'ca, certFile and keyFile apply only to an https:// url' },
-      ),
+      )
+      .refine((t) => t.allowPlaintext === undefined || t.url.startsWith('http:'), {
+        message: 'allowPlaintext applies only to an http:// url (https:// is not plaintext)',
+        path: ['allowPlaintext'],
+      }),
   ])
   .transform((t) => (typeof t === 'string' ? { url: t } : t) as ControllerTarget);
 
@@ -303,6 +310,7 @@ export interface ControllerTarget {
   ca?: string;
   certFile?: string;
   keyFile?: string;
+  allowPlaintext?: boolean;
 }
 
 /** A named API token (README "Tokens, roles and the audit trail"); its name is the actor in the event log. */
@@ -327,6 +335,9 @@ const apiTokenSchema = z
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
   tls: controllerTlsSchema.optional(),
+  /** A listen address beyond loopback without tls is refused unless this says the network is private
+   *  and the operator means it (reports, the API and its bearer tokens would travel in clear text). */
+  allowPlaintext: z.boolean().optional(),
   schedule: z
     .string()
     .refine((s) => cron.validate(s), {
