@@ -1,4 +1,5 @@
 // Config: schema, YAML loading with path+line errors, cross-reference checks, secrets.
+export * from './controllers-env.ts';
 export * from './duration.ts';
 export * from './errors.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';

@@ -313,6 +313,22 @@ export interface ControllerTarget {
   allowPlaintext?: boolean;
 }
 
+/** Controller URLs from an environment variable (comma-separated), so one config serves every site:
+ *  each deployment sets the variable in one place (README "Deploy"). The TLS files apply to each
+ *  https:// URL in it. */
+const controllersFromSchema = z
+  .strictObject({
+    env: envName,
+    ca: pemFile.optional(),
+    certFile: pemFile.optional(),
+    keyFile: pemFile.optional(),
+    /** Lets the variable hold http:// URLs to hosts beyond loopback and the cluster (a private network). */
+    allowPlaintext: z.boolean().optional(),
+  })
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+    message: 'certFile and keyFile go together (the client certificate and its key)',
+  });
+
 /** A named API token (README "Tokens, roles and the audit trail"); its name is the actor in the event log. */
 const apiTokenSchema = z
   .strictObject({
@@ -483,6 +499,7 @@ export const configSchema = z
     regions: z.array(regionSchema).min(1),
     probers: z.array(proberSchema).default([]),
     controllers: z.array(controllerTargetSchema).default([]),
+    controllersFrom: controllersFromSchema.optional(),
     health: healthSchema.default(healthSchema.parse({})),
     providers: z.record(id, providerSchema),
     zones: z.array(zoneSchema).default([]),
@@ -513,6 +530,7 @@ export type GeoRuleConfig = Extract<PolicyConfig, { kind: 'geo' }>['rules'][numb
 export type ControllerConfig = Config['controller'];
 export type ApiTokenConfig = ControllerConfig['tokens'][number];
 export type ControllerTlsConfig = NonNullable<ControllerConfig['tls']>;
+export type ControllersFromConfig = NonNullable<Config['controllersFrom']>;
 export type NotificationConfig = Config['notifications'][number];
 export type MaintenanceConfig = Config['maintenance'][number];
 export type SafetyConfig = Config['safety'];

@@ -31,9 +31,13 @@ export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
   };
   const tls = config.controller.tls;
   if (tls) attempt(() => serverTlsFiles(tls));
-  config.controllers.forEach((c, i) => {
-    const where = `controllers[${i}]`;
-    if (!c.ca && !c.certFile) return;
+  const agentSide = [
+    ...config.controllers.map((c, i) => ({ ...c, where: `controllers[${i}]` })),
+    ...(config.controllersFrom ? [{ ...config.controllersFrom, where: 'controllersFrom' }] : []),
+  ];
+  for (const c of agentSide) {
+    const where = c.where;
+    if (!c.ca && !c.certFile) continue;
     attempt(() =>
       new HttpsClient(
         {
@@ -48,6 +52,6 @@ export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
         { trustRemedy: '', clientCertRemedy: '' },
       ).close(),
     );
-  });
+  }
   return problems;
 }

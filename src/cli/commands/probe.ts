@@ -12,7 +12,10 @@ export const register: Register = (program: Command) => {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .requiredOption('-p, --prober <id>', 'which configured prober this agent is')
     .action(async (opts: { config: string; prober: string }) => {
-      const { loadConfig, proberKey } = await import('../../config/index.ts');
+      const { readFileSync } = await import('node:fs');
+      const { ConfigError, controllersProblems, loadConfig, proberKey, resolveControllers } = await import(
+        '../../config/index.ts'
+      );
       const { createLogger } = await import('../../log/index.ts');
       const { ProbeAgent } = await import('../../probe/index.ts');
       const config = loadConfig(opts.config);
@@ -24,8 +27,13 @@ export const register: Register = (program: Command) => {
         });
       }
       const key = proberKey(config, prober);
+      // The controllers of controllersFrom come from this process's environment: a missing or wrong
+      // variable stops the agent with the file, the line and the variable (exit 2).
+      const problems = controllersProblems(config, readFileSync(opts.config, 'utf8'));
+      if (problems.length > 0) throw new ConfigError(opts.config, problems);
+      const { targets } = resolveControllers(config, process.env);
       const logger = createLogger('probe');
-      const agent = new ProbeAgent({ config, proberId: prober.id, key, logger });
+      const agent = new ProbeAgent({ config, proberId: prober.id, key, logger, controllers: targets });
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           process.off('SIGTERM', stop);
