@@ -14,6 +14,6 @@ export {
   TlsRequestError,
 } from './client.ts';
 export { TlsFileError } from './errors.ts';
-export { describeCert, loadCa, loadKeyPair, type PemRef } from './pem.ts';
+export { describeCert, loadCa, loadKeyPair, type PemRef, validityProblem } from './pem.ts';
 export { ReloadingFiles, type ReloadOutcome } from './reload.ts';
 export { type ServerMaterial, type ServerTlsFiles, serverTlsFiles } from './server.ts';
