@@ -1,12 +1,14 @@
 // What the rendered Kubernetes pods do at start, run with the real CLI: each container's args exactly
-// as rendered (kubelet's $(VAR) expansion, the ConfigMap at its mount path mapped to a temp file),
-// with or without its Secret. A missing Secret fails at start with the config error naming each
-// variable (exit 2), not a silent crash loop; the scheduled apply against Route 53 (moto_server on
+// as rendered (kubelet's $(VAR) expansion, the ConfigMap at its mount path mapped to a temp file, the
+// environment of its envFrom ConfigMaps), with or without its Secrets (the TLS Secret's mount path
+// mapped to a temp dir of certificates made with openssl). A missing Secret fails at start with the
+// config error naming each variable and file (exit 2), not a silent crash loop; the probe agent takes
+// the https:// controller URLs of components/controllers/controllers.env; the scheduled apply against Route 53 (moto_server on
 // loopback) exits 3 with the plan in its log when the safety gate refuses. The controller started
 // inside a real cgroup held to its container's CPU limit runs the DNS workers its config sets, and a
 // config asking for more than that limit stops it with the ConfigMap file's line and the remedy.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { createZone, type MotoServer, motoMissing, startMoto } from '../../helpe
 import { k8sCpu } from '../../unit/deploy/dns-workers.ts';
 import {
   type Container,
+  configMapEnv,
   type K8sObject,
   kubectlMissing,
   mountedFile,
@@ -24,6 +27,8 @@ import {
   type Workload,
   workloads,
 } from '../../unit/deploy/kustomize.ts';
+import { HAVE_OPENSSL, issue, makeCa } from '../tls/certs.ts';
+import { waitFor } from '../tls/harness.ts';
 
 const BIN = join(ROOT, 'bin/geofailover.js');
 const CONFIG_PATH = '/etc/geofailover/geofailover.yaml';
@@ -42,8 +47,24 @@ interface Run {
 }
 
 let dir: string;
+/** What each TLS Secret would hold, by Secret name: a temp dir with its files. */
+const secretDirs: Record<string, string> = {};
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gf-k8s-start-'));
+  if (!HAVE_OPENSSL) return;
+  // The files README "Deploy" step 5 makes: the controller's pair and the CA (geofailover-tls), and
+  // the CA alone for an agent (geofailover-probe-tls), under the Secret keys the config names.
+  const ca = makeCa(dir, 'ca');
+  const server = issue(dir, ca, 'controller');
+  for (const [secret, files] of Object.entries({
+    'geofailover-tls': { 'tls.crt': server.cert, 'tls.key': server.key, 'ca.crt': ca.cert },
+    'geofailover-probe-tls': { 'ca.crt': ca.cert },
+  })) {
+    const d = join(dir, secret);
+    mkdirSync(d);
+    for (const [key, from] of Object.entries(files)) copyFileSync(from, join(d, key));
+    secretDirs[secret] = d;
+  }
 });
 afterAll(() => {
   if (typeof quota !== 'string') quota.release();
@@ -55,10 +76,24 @@ function expand(arg: string, env: Record<string, string>): string {
   return arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, v: string) => env[v] ?? m);
 }
 
+/** The config text with each secret volume's mount path pointing at that Secret's temp dir (when the
+ * test gives the Secret; otherwise the path stays, and its files are missing as in a pod without it). */
+function withSecrets(w: Workload, c: Container, text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const m of c.volumeMounts ?? []) {
+    const vol = (w.pod.volumes ?? []).find((v: { name: string }) => v.name === m.name);
+    const d =
+      vol?.secret && secrets.includes(vol.secret.secretName) ? secretDirs[vol.secret.secretName] : undefined;
+    if (d) out = out.replaceAll(`${m.mountPath}/`, `${d}/`);
+  }
+  return out;
+}
+
 /**
  * Runs a rendered container as its pod would: its args (the image's entrypoint is the CLI), the
- * config file it mounts (edited by `edit`, e.g. stateDir to a temp dir), and `secretEnv` as the
- * environment its optional Secret would give (empty: the Secret is missing).
+ * config file it mounts (edited by `edit`, e.g. stateDir to a temp dir), the environment of its
+ * ConfigMaps, `secretEnv` as the environment its optional Secret would give (empty: the Secret is
+ * missing), and the files of the TLS Secrets named in `secrets` (the others missing).
  */
 function runContainer(
   objects: K8sObject[],
@@ -66,17 +101,19 @@ function runContainer(
   c: Container,
   secretEnv: Record<string, string>,
   edit: (configText: string) => string = (t) => t,
+  secrets: readonly string[] = Object.keys(secretDirs),
 ): Promise<Run> {
   const text = mountedFile(objects, w, c, CONFIG_PATH);
   expect(text, `${c.name} mounts ${CONFIG_PATH}`).toBeDefined();
   const file = join(dir, `${w.object.metadata.name}-${c.name}-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, edit(text!));
-  const args = (c.args ?? []).map((a) => (a === CONFIG_PATH ? file : expand(a, secretEnv)));
+  writeFileSync(file, withSecrets(w, c, edit(text!), secrets));
+  const env = { ...configMapEnv(objects, c), ...secretEnv };
+  const args = (c.args ?? []).map((a) => (a === CONFIG_PATH ? file : expand(a, env)));
   return new Promise((resolve, reject) => {
     // Only what the pod would have: no variable of this process leaks in.
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...secretEnv },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -109,146 +146,212 @@ const CONTROLLER_SECRETS = {
   GEOFAILOVER_API_TOKEN: 'test-api-token',
 };
 
-describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes pods at start, with the real CLI', () => {
-  for (const layout of ['base', 'overlays/ha'] as const) {
-    it(`${layout}: without geofailover-secrets the controller pod fails in check-config naming every variable`, async () => {
-      const objs = render(layout);
-      const [w] = workloads(objs);
-      const init = w!.pod.initContainers[0] as Container;
-      const r = await runContainer(objs, w!, init, {});
-      expect(r.code).toBe(2);
-      for (const v of Object.keys(CONTROLLER_SECRETS))
-        expect(r.stderr).toMatch(new RegExp(`:\\d+: .*${v} is not set`));
-      expect(r.stderr).toContain('remedy:');
+if (!HAVE_OPENSSL)
+  console.warn('skipping deploy/kubernetes start tests: the openssl command is not installed');
 
-      // The controller container itself refuses the same way (no crash, no half start).
-      const main = await runContainer(objs, w!, w!.pod.containers[0], {}, stateIn(`${layout}-missing`));
-      expect(main.code).toBe(2);
-      expect(main.stderr).toMatch(/environment variable PROBER_VIRGINIA_KEY is not set/);
+describe.skipIf(kubectlMissing !== undefined || !HAVE_OPENSSL)(
+  'deploy/kubernetes pods at start, with the real CLI',
+  () => {
+    for (const layout of ['base', 'overlays/ha'] as const) {
+      it(`${layout}: without geofailover-secrets and geofailover-tls the controller pod fails in check-config naming every variable and file`, async () => {
+        const objs = render(layout);
+        const [w] = workloads(objs);
+        const init = w!.pod.initContainers[0] as Container;
+        const r = await runContainer(objs, w!, init, {}, undefined, []);
+        expect(r.code).toBe(2);
+        for (const v of Object.keys(CONTROLLER_SECRETS))
+          expect(r.stderr).toMatch(new RegExp(`:\\d+: .*${v} is not set`));
+        for (const f of [
+          'controller.tls.certFile: /etc/geofailover-tls/tls.crt',
+          'controllersFrom.ca: /etc/geofailover-tls/ca.crt',
+        ])
+          expect(r.stderr).toMatch(new RegExp(`:\\d+: ${f.replaceAll('.', '\\.')}: file not found`));
+        // GEOFAILOVER_CONTROLLERS comes from the ConfigMap, which the pod always has.
+        expect(r.stderr).not.toContain('GEOFAILOVER_CONTROLLERS');
+        expect(r.stderr).toContain('remedy:');
 
-      const ok = await runContainer(objs, w!, init, CONTROLLER_SECRETS);
-      expect(ok.code, ok.stderr).toBe(0);
-      expect(ok.stdout).toContain('valid: owner shop-prod');
-      for (const v of Object.values(CONTROLLER_SECRETS)) expect(ok.stdout + ok.stderr).not.toContain(v);
-    }, 180_000);
-  }
+        // The controller container itself refuses the same way (no crash, no half start).
+        const main = await runContainer(objs, w!, w!.pod.containers[0], {}, stateIn(`${layout}-missing`));
+        expect(main.code).toBe(2);
+        expect(main.stderr).toMatch(/environment variable PROBER_VIRGINIA_KEY is not set/);
 
-  it.skipIf(typeof quota === 'string')(
-    "base: the controller held to its container's CPU limit runs the DNS workers its config sets; more stop it",
-    async () => {
-      const objs = render('base');
+        const ok = await runContainer(objs, w!, init, CONTROLLER_SECRETS);
+        expect(ok.code, ok.stderr).toBe(0);
+        expect(ok.stdout).toContain('valid: owner shop-prod');
+        for (const v of Object.values(CONTROLLER_SECRETS)) expect(ok.stdout + ok.stderr).not.toContain(v);
+      }, 180_000);
+    }
+
+    it.skipIf(typeof quota === 'string')(
+      "base: the controller held to its container's CPU limit runs the DNS workers its config sets; more stop it",
+      async () => {
+        const objs = render('base');
+        const [w] = workloads(objs);
+        const c = w!.pod.containers[0] as Container;
+        const cores = k8sCpu(c.resources.limits.cpu);
+        // As the pod would run it, on loopback ports of this machine.
+        const loopback = (t: string) =>
+          stateIn('base-cgroup')(t)
+            .replace('"0.0.0.0:8443"', '"127.0.0.1:0"')
+            .replace('"0.0.0.0:5353"', '"127.0.0.1:0"');
+        const start = (edit: (t: string) => string) => {
+          const text = mountedFile(objs, w!, c, CONFIG_PATH)!;
+          const file = join(dir, `base-cgroup-${Math.random().toString(36).slice(2)}.yaml`);
+          writeFileSync(file, withSecrets(w!, c, edit(text), Object.keys(secretDirs)));
+          const args = (c.args ?? []).map((a) => (a === CONFIG_PATH ? file : a));
+          const run = startListening([process.execPath, BIN, ...args], {
+            quota: quota as CpuQuota,
+            cores,
+            cwd: ROOT,
+            env: {
+              PATH: process.env.PATH ?? '/usr/bin:/bin',
+              HOME: dir,
+              NO_COLOR: '1',
+              ...configMapEnv(objs, c),
+              ...CONTROLLER_SECRETS,
+            },
+          });
+          return { file, run };
+        };
+
+        const ok = await start(loopback).run;
+        expect(ok.line).toMatch(
+          /listening on https:\/\/127\.0\.0\.1:\d+; DNS on 127\.0\.0\.1:\d+ \(1 worker: configured\)/,
+        );
+        await stopChild(ok.child);
+
+        const { file, run } = start((t) => loopback(t).replace('workers: 1 }', 'workers: 2 }'));
+        const over = await startFails(run);
+        expect(over.code).toBe(2);
+        expect(over.stderr).toMatch(
+          new RegExp(
+            `${file.replaceAll('.', '\\.')}:\\d+: providers\\.local\\.workers: 2 DNS workers do not fit this process: cgroup cpu\\S* 1\\.0 CPU allows 1`,
+          ),
+        );
+        expect(over.stderr).toContain('remedy: set providers.local.workers: 1');
+      },
+      120_000,
+    );
+
+    it('probe-agent: without its Secrets, or without its key, the agent exits 2 saying what is missing', async () => {
+      const objs = render('overlays/probe-agent');
       const [w] = workloads(objs);
       const c = w!.pod.containers[0] as Container;
-      const cores = k8sCpu(c.resources.limits.cpu);
-      // As the pod would run it, on loopback ports of this machine.
-      const loopback = (t: string) =>
-        stateIn('base-cgroup')(t)
-          .replace('"0.0.0.0:8080"', '"127.0.0.1:0"')
-          .replace('"0.0.0.0:5353"', '"127.0.0.1:0"');
-      const start = (edit: (t: string) => string) => {
-        const text = mountedFile(objs, w!, c, CONFIG_PATH)!;
-        const file = join(dir, `base-cgroup-${Math.random().toString(36).slice(2)}.yaml`);
-        writeFileSync(file, edit(text));
-        const args = (c.args ?? []).map((a) => (a === CONFIG_PATH ? file : a));
-        const run = startListening([process.execPath, BIN, ...args], {
-          quota: quota as CpuQuota,
-          cores,
-          cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...CONTROLLER_SECRETS },
-        });
-        return { file, run };
-      };
 
-      const ok = await start(loopback).run;
-      expect(ok.line).toMatch(/; DNS on 127\.0\.0\.1:\d+ \(1 worker: configured\)/);
-      await stopChild(ok.child);
+      const none = await runContainer(objs, w!, c, {});
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('unknown prober "$(PROBER_ID)"');
+      expect(none.stderr).toContain('use one of the configured probers: virginia, frankfurt, mumbai');
 
-      const { file, run } = start((t) => loopback(t).replace('workers: 1 }', 'workers: 2 }'));
-      const over = await startFails(run);
-      expect(over.code).toBe(2);
-      expect(over.stderr).toMatch(
-        new RegExp(
-          `${file.replaceAll('.', '\\.')}:\\d+: providers\\.local\\.workers: 2 DNS workers do not fit this process: cgroup cpu\\S* 1\\.0 CPU allows 1`,
-        ),
+      const noKey = await runContainer(objs, w!, c, { PROBER_ID: 'frankfurt' });
+      expect(noKey.code).toBe(2);
+      expect(noKey.stderr).toContain(
+        'probers[1] (frankfurt).keyEnv: environment variable PROBER_FRANKFURT_KEY is not set',
       );
-      expect(over.stderr).toContain('remedy: set providers.local.workers: 1');
-    },
-    120_000,
-  );
 
-  it('probe-agent: without its Secret, or without its key, the agent exits 2 saying what is missing', async () => {
-    const objs = render('overlays/probe-agent');
-    const [w] = workloads(objs);
-    const c = w!.pod.containers[0] as Container;
+      const secret = { PROBER_ID: 'frankfurt', PROBER_FRANKFURT_KEY: 'test-frankfurt-key' };
+      const noTls = await runContainer(objs, w!, c, secret, undefined, []);
+      expect(noTls.code).toBe(2);
+      expect(noTls.stderr).toContain('controllersFrom.ca: /etc/geofailover-tls/ca.crt: file not found');
+    }, 120_000);
 
-    const none = await runContainer(objs, w!, c, {});
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('unknown prober "$(PROBER_ID)"');
-    expect(none.stderr).toContain('use one of the configured probers: virginia, frankfurt, mumbai');
-
-    const noKey = await runContainer(objs, w!, c, { PROBER_ID: 'frankfurt' });
-    expect(noKey.code).toBe(2);
-    expect(noKey.stderr).toContain(
-      'probers[1] (frankfurt).keyEnv: environment variable PROBER_FRANKFURT_KEY is not set',
-    );
-  }, 120_000);
-
-  describe.skipIf(motoMissing !== undefined)('scheduled: the apply CronJob on Route 53 (moto_server)', () => {
-    let moto: MotoServer | undefined;
-    let url = '';
-    let zoneId = '';
-    const aws = { AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real' };
-
-    beforeAll(async () => {
-      moto = await startMoto();
-      url = moto.url;
-      zoneId = await createZone(url, {
-        accessKeyId: aws.AWS_ACCESS_KEY_ID,
-        secretAccessKey: aws.AWS_SECRET_ACCESS_KEY,
+    it('probe-agent: with its Secrets it starts, reporting over HTTPS to the URLs of controllers.env', async () => {
+      const objs = render('overlays/probe-agent');
+      const [w] = workloads(objs);
+      const c = w!.pod.containers[0] as Container;
+      const urls = configMapEnv(objs, c).GEOFAILOVER_CONTROLLERS!.split(',');
+      const text = mountedFile(objs, w!, c, CONFIG_PATH)!;
+      const file = join(dir, `probe-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, withSecrets(w!, c, text, Object.keys(secretDirs)));
+      const env = {
+        ...configMapEnv(objs, c),
+        PROBER_ID: 'frankfurt',
+        PROBER_FRANKFURT_KEY: 'test-frankfurt-key',
+      };
+      const args = (c.args ?? []).map((a) => (a === CONFIG_PATH ? file : expand(a, env)));
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
+      try {
+        await waitFor('probe agent started', () => out.includes('probe agent started'), 30_000);
+        const started = JSON.parse(out.split('\n').find((l) => l.includes('probe agent started'))!);
+        expect(started.controllers).toEqual(urls);
+        for (const u of started.controllers) expect(u).toMatch(/^https:\/\//);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('close', r));
+      }
     }, 60_000);
 
-    afterAll(async () => {
-      await moto?.stop();
-    });
+    describe.skipIf(motoMissing !== undefined)(
+      'scheduled: the apply CronJob on Route 53 (moto_server)',
+      () => {
+        let moto: MotoServer | undefined;
+        let url = '';
+        let zoneId = '';
+        const aws = { AWS_ACCESS_KEY_ID: 'AKIDTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real' };
 
-    it('applies on schedule; a config edit over the safety threshold exits 3 with the plan in the log and writes nothing', async () => {
-      const objs = render('overlays/scheduled');
-      const [w] = workloads(objs);
-      const [init, apply] = [w!.pod.initContainers[0] as Container, w!.pod.containers[0] as Container];
-      // The ConfigMap's config, pointed at moto: the same zone, records and safety settings.
-      const atMoto = (t: string) =>
-        stateIn('scheduled')(t).replace(
-          /aws: \{ kind: route53, hostedZoneId: \w+ \}/,
-          `aws: { kind: route53, hostedZoneId: ${zoneId}, endpoint: "${url}" }`,
-        );
+        beforeAll(async () => {
+          moto = await startMoto();
+          url = moto.url;
+          zoneId = await createZone(url, {
+            accessKeyId: aws.AWS_ACCESS_KEY_ID,
+            secretAccessKey: aws.AWS_SECRET_ACCESS_KEY,
+          });
+        }, 60_000);
 
-      expect((await runContainer(objs, w!, init, aws, atMoto)).code).toBe(0);
-      const first = await runContainer(objs, w!, apply, aws, atMoto);
-      expect(first.code, first.stderr).toBe(0);
-      expect(first.stdout).toMatch(
-        /applied \d+ change\(s\) to example\.com\. \(aws\); planning again finds no changes/,
-      );
-      const again = await runContainer(objs, w!, apply, aws, atMoto);
-      expect(again.code).toBe(0);
-      expect(again.stdout).toContain('Nothing to apply.');
+        afterAll(async () => {
+          await moto?.stop();
+        });
 
-      // Someone edits the ConfigMap: every TTL changes, and the gate is armed from one record.
-      const edited = (t: string) =>
-        atMoto(t).replaceAll('ttl: 30', 'ttl: 300').replace('minExisting: 10', 'minExisting: 1');
-      const refused = await runContainer(objs, w!, apply, aws, edited);
-      expect(refused.code).toBe(3); // FailJob by the CronJob's podFailurePolicy
-      expect(refused.stdout).toContain('=== zone example.com.');
-      expect(refused.stdout).toContain('~ update app.example.com. A');
-      expect(refused.stdout).toMatch(/REFUSED +update-fraction/);
-      expect(refused.stdout).not.toMatch(/^applied /m);
-      expect(refused.stderr).toContain('refused by the safety gate: nothing was applied');
-      expect(refused.stderr).toContain('--force');
+        it('applies on schedule; a config edit over the safety threshold exits 3 with the plan in the log and writes nothing', async () => {
+          const objs = render('overlays/scheduled');
+          const [w] = workloads(objs);
+          const [init, apply] = [w!.pod.initContainers[0] as Container, w!.pod.containers[0] as Container];
+          // The ConfigMap's config, pointed at moto: the same zone, records and safety settings.
+          const atMoto = (t: string) =>
+            stateIn('scheduled')(t).replace(
+              /aws: \{ kind: route53, hostedZoneId: \w+ \}/,
+              `aws: { kind: route53, hostedZoneId: ${zoneId}, endpoint: "${url}" }`,
+            );
 
-      // Nothing was written: the unedited config still plans zero changes.
-      const after = await runContainer(objs, w!, apply, aws, atMoto);
-      expect(after.code).toBe(0);
-      expect(after.stdout).toContain('Nothing to apply.');
-    }, 120_000);
-  });
-});
+          expect((await runContainer(objs, w!, init, aws, atMoto)).code).toBe(0);
+          const first = await runContainer(objs, w!, apply, aws, atMoto);
+          expect(first.code, first.stderr).toBe(0);
+          expect(first.stdout).toMatch(
+            /applied \d+ change\(s\) to example\.com\. \(aws\); planning again finds no changes/,
+          );
+          const again = await runContainer(objs, w!, apply, aws, atMoto);
+          expect(again.code).toBe(0);
+          expect(again.stdout).toContain('Nothing to apply.');
+
+          // Someone edits the ConfigMap: every TTL changes, and the gate is armed from one record.
+          const edited = (t: string) =>
+            atMoto(t).replaceAll('ttl: 30', 'ttl: 300').replace('minExisting: 10', 'minExisting: 1');
+          const refused = await runContainer(objs, w!, apply, aws, edited);
+          expect(refused.code).toBe(3); // FailJob by the CronJob's podFailurePolicy
+          expect(refused.stdout).toContain('=== zone example.com.');
+          expect(refused.stdout).toContain('~ update app.example.com. A');
+          expect(refused.stdout).toMatch(/REFUSED +update-fraction/);
+          expect(refused.stdout).not.toMatch(/^applied /m);
+          expect(refused.stderr).toContain('refused by the safety gate: nothing was applied');
+          expect(refused.stderr).toContain('--force');
+
+          // Nothing was written: the unedited config still plans zero changes.
+          const after = await runContainer(objs, w!, apply, aws, atMoto);
+          expect(after.code).toBe(0);
+          expect(after.stdout).toContain('Nothing to apply.');
+        }, 120_000);
+      },
+    );
+  },
+);
