@@ -7,6 +7,7 @@ import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
+import { plaintextProblems } from './plaintext.ts';
 import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
 
 /** A problem found across parts; warnings are printed by validate but leave the config valid. */
@@ -251,5 +252,6 @@ export function crossCheck(config: Config): Problem[] {
       severity: 'warning',
     });
   problems.push(...crossCheckOperate(config));
+  problems.push(...plaintextProblems(config));
   return problems;
 }

@@ -286,6 +286,9 @@ const controllerTargetSchema = z
         /** Client certificate and key (PEM) presented when the controller asks for one (mTLS). */
         certFile: pemFile.optional(),
         keyFile: pemFile.optional(),
+        /** An http:// url to a host that is neither loopback nor cluster-local is refused unless this
+         *  says the network is private and the operator means it. */
+        allowPlaintext: z.boolean().optional(),
       })
       .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
         message: 'certFile and keyFile go together (the client certificate and its key)',
@@ -295,7 +298,11 @@ const controllerTargetSchema = z
           t.url.startsWith('https:') ||
           (t.ca === undefined && t.certFile === undefined && t.keyFile === undefined),
         { message: 'ca, certFile and keyFile apply only to an https:// url' },
-      ),
+      )
+      .refine((t) => t.allowPlaintext === undefined || t.url.startsWith('http:'), {
+        message: 'allowPlaintext applies only to an http:// url (https:// is not plaintext)',
+        path: ['allowPlaintext'],
+      }),
   ])
   .transform((t) => (typeof t === 'string' ? { url: t } : t) as ControllerTarget);
 
@@ -305,7 +312,24 @@ export interface ControllerTarget {
   ca?: string;
   certFile?: string;
   keyFile?: string;
+  allowPlaintext?: boolean;
 }
+
+/** Controller URLs from an environment variable (comma-separated), so one config serves every site:
+ *  each deployment sets the variable in one place (README "Deploy"). The TLS files apply to each
+ *  https:// URL in it. */
+const controllersFromSchema = z
+  .strictObject({
+    env: envName,
+    ca: pemFile.optional(),
+    certFile: pemFile.optional(),
+    keyFile: pemFile.optional(),
+    /** Lets the variable hold http:// URLs to hosts beyond loopback and the cluster (a private network). */
+    allowPlaintext: z.boolean().optional(),
+  })
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+    message: 'certFile and keyFile go together (the client certificate and its key)',
+  });
 
 /** A named API token (README "Tokens, roles and the audit trail"); its name is the actor in the event log. */
 const apiTokenSchema = z
@@ -329,6 +353,9 @@ const apiTokenSchema = z
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
   tls: controllerTlsSchema.optional(),
+  /** A listen address beyond loopback without tls is refused unless this says the network is private
+   *  and the operator means it (reports, the API and its bearer tokens would travel in clear text). */
+  allowPlaintext: z.boolean().optional(),
   schedule: z
     .string()
     .refine((s) => cron.validate(s), {
@@ -480,6 +507,7 @@ export const configSchema = z
     regions: z.array(regionSchema).min(1),
     probers: z.array(proberSchema).default([]),
     controllers: z.array(controllerTargetSchema).default([]),
+    controllersFrom: controllersFromSchema.optional(),
     health: healthSchema.default(healthSchema.parse({})),
     providers: z.record(id, providerSchema),
     zones: z.array(zoneSchema).default([]),
@@ -515,6 +543,7 @@ export type ApiTokenConfig = ControllerConfig['tokens'][number];
 export type ControllerTlsConfig = NonNullable<ControllerConfig['tls']>;
 export type CoordinationConfig = ControllerConfig['coordination'];
 export type EtcdCoordinationConfig = Extract<CoordinationConfig, { kind: 'etcd' }>;
+export type ControllersFromConfig = NonNullable<Config['controllersFrom']>;
 export type NotificationConfig = Config['notifications'][number];
 export type MaintenanceConfig = Config['maintenance'][number];
 export type SafetyConfig = Config['safety'];
