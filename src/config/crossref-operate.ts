@@ -1,11 +1,11 @@
 // Cross checks for the operator features (issue 16): maintenance windows (known region, a cron that
 // parses and fires, a duration in range, not already over) and API tokens (unique names).
-import { nextStart, parseCron } from '../health/index.ts';
+import { nextStart, parseCron, WINDOW_LIMITS } from '../health/index.ts';
 import type { Problem } from './crossref.ts';
 import type { Config } from './schema.ts';
 
 /** The longest maintenance window or override the controller accepts (the API uses the same bound). */
-export const MAX_WINDOW_MS = 366 * 86_400_000;
+export const MAX_WINDOW_MS = WINDOW_LIMITS.maxDurationMs;
 
 export function crossCheckOperate(config: Config, now: number = Date.now()): Problem[] {
   const problems: Problem[] = [];

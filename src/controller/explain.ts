@@ -3,7 +3,7 @@
 // each region's last transition (from the event log). A pure function of what the controller holds.
 import { type Config, type RecordConfig, type ZoneConfig, zoneProviders } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
-import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
+import { isoOrUndefined, normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
 import type { StoredEvent } from './event-log.ts';
 
@@ -68,8 +68,7 @@ export interface ExplainDoc {
 
 export class UnknownRecordError extends Error {}
 
-const iso = (ms: number | null | undefined) =>
-  ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+const iso = isoOrUndefined;
 
 export function findRecord(
   config: Config,

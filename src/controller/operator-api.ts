@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import { CoordinationError, type Coordinator } from '../coordination/index.ts';
-import { type HealthEngine, nextStart, parseCron, windowAt } from '../health/index.ts';
-import type { MaintenanceRecord } from '../model/index.ts';
+import { type HealthEngine, nextStart, parseCron, windowAt, windowProblems } from '../health/index.ts';
+import { isoOrUndefined, type MaintenanceRecord } from '../model/index.ts';
 import { type ApiTokens, HttpError, type OperatorApi, type WindowBody } from '../server/index.ts';
 import type { EventLog } from './event-log.ts';
 import type { HealthEventSink } from './health-events.ts';
@@ -96,9 +96,15 @@ export function operatorApi(p: {
     };
   };
 
+  // Defensive like status: a window kept from before the limits lists with its problems, and a time
+  // a Date cannot hold is left out rather than failing the request.
   const view = (now: number) =>
     engine.windows().map((w) => {
       const at = windowAt(w, now);
+      const start = isoOrUndefined(w.start);
+      const activeUntil = isoOrUndefined(at.active?.end);
+      const nextStart = isoOrUndefined(at.next?.start);
+      const problems = windowProblems(w);
       return {
         id: w.id,
         region: w.region,
@@ -106,11 +112,12 @@ export function operatorApi(p: {
         source: w.source,
         ...(w.author ? { author: w.author } : {}),
         ...(w.cron ? { cron: w.cron } : {}),
-        ...(w.start === undefined ? {} : { start: new Date(w.start).toISOString() }),
+        ...(start === undefined ? {} : { start }),
         durationMs: w.durationMs,
         notifyBeforeMs: w.notifyBeforeMs,
-        ...(at.active ? { activeUntil: new Date(at.active.end).toISOString() } : {}),
-        ...(at.next ? { nextStart: new Date(at.next.start).toISOString() } : {}),
+        ...(activeUntil === undefined ? {} : { activeUntil }),
+        ...(nextStart === undefined ? {} : { nextStart }),
+        ...(problems.length > 0 ? { problems } : {}),
       };
     });
 

@@ -192,6 +192,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
         coordination: coordinator.view(),
         errors: errors.all(),
+        windows: engine.windows(),
       });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.

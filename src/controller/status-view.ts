@@ -1,11 +1,15 @@
 // Builds the StatusDoc (GET /v1/status, the CLI's `status`, the dashboard) from the health engine's
-// snapshot and each zone's last reconcile.
+// snapshot and each zone's last reconcile. Defensive: no input makes it throw (a time a Date cannot
+// hold is left out and reported), because status is what an operator reaches for when things are wrong.
 import type { Config } from '../config/index.ts';
-import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
-import type { RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
-
-const iso = (ms: number | null | undefined) =>
-  ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+import {
+  type HealthSnapshot,
+  type MaintenanceOccurrence,
+  type MaintenanceWindow,
+  maintenanceProblems,
+} from '../health/index.ts';
+import { isoOrUndefined as iso } from '../model/index.ts';
+import type { MaintenanceView, RegionView, StatusDoc, StatusProblem, ZoneView } from '../server/index.ts';
 
 export interface StatusInputs {
   config: Config;
@@ -17,15 +21,19 @@ export interface StatusInputs {
   leader?: string;
   coordination?: StatusDoc['coordination'];
   errors: StatusDoc['errors'];
+  /** Every maintenance window (config and API), checked against the limits. */
+  windows?: readonly MaintenanceWindow[];
 }
 
-const occurrenceView = (o: MaintenanceOccurrence) => ({
-  window: o.window,
-  region: o.region,
-  reason: o.reason,
-  start: iso(o.start)!,
-  end: iso(o.end)!,
-});
+/** The occurrence as shown, or undefined when one of its times cannot be shown. */
+function occurrenceView(o: MaintenanceOccurrence): MaintenanceView | undefined {
+  const start = iso(o.start);
+  const end = iso(o.end);
+  if (start === undefined || end === undefined) return undefined;
+  return { window: o.window, region: o.region, reason: o.reason, start, end };
+}
+
+const shown = (list: readonly MaintenanceOccurrence[]) => list.flatMap((o) => occurrenceView(o) ?? []);
 
 export function buildStatus(i: StatusInputs): StatusDoc {
   const { config, snapshot } = i;
@@ -62,7 +70,9 @@ export function buildStatus(i: StatusInputs): StatusDoc {
           },
         }
       : {}),
-    ...(r.maintenance ? { maintenance: occurrenceView(r.maintenance) } : {}),
+    ...(r.maintenance && occurrenceView(r.maintenance)
+      ? { maintenance: occurrenceView(r.maintenance)! }
+      : {}),
     endpoints: snapshot.endpoints
       .filter((e) => e.region === r.id)
       .map((e) => ({
@@ -89,8 +99,8 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     ...(i.leader ? { leader: i.leader } : {}),
     ...(i.coordination ? { coordination: i.coordination } : {}),
     replica: i.replica,
-    now: new Date(snapshot.at).toISOString(),
-    startedAt: new Date(i.startedAt).toISOString(),
+    now: iso(snapshot.at) ?? new Date().toISOString(),
+    startedAt: iso(i.startedAt) ?? new Date(0).toISOString(),
     failStatic: snapshot.failStatic,
     ...(snapshot.failStatic
       ? {
@@ -108,12 +118,45 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     })),
     zones: i.zones,
     errors: i.errors,
-    problems: problemsOf(i.zones, snapshot.failStatic, i.startedAt),
+    problems: [
+      ...problemsOf(i.zones, snapshot.failStatic, i.startedAt),
+      ...windowProblemsOf(i.windows ?? [], snapshot, i.startedAt),
+    ],
     maintenance: {
-      active: snapshot.maintenance.active.map(occurrenceView),
-      upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
+      active: shown(snapshot.maintenance.active),
+      upcoming: shown(snapshot.maintenance.upcoming),
     },
   };
+}
+
+/**
+ * Maintenance windows outside the limits (kept from an older version, or shared by a replica that
+ * checks less), and any whose occurrence cannot be shown: reported, never a failed status request.
+ */
+export function windowProblemsOf(
+  windows: readonly MaintenanceWindow[],
+  snapshot: Pick<HealthSnapshot, 'maintenance'>,
+  startedAt: number,
+): StatusProblem[] {
+  const since = iso(startedAt) ?? new Date(0).toISOString();
+  const out: StatusProblem[] = maintenanceProblems(windows).map((p) => ({
+    kind: 'maintenance-window',
+    since,
+    message: p.message,
+    window: p.window,
+  }));
+  const named = new Set(out.map((p) => p.window));
+  for (const o of [...snapshot.maintenance.active, ...snapshot.maintenance.upcoming]) {
+    if (occurrenceView(o) || named.has(o.window)) continue;
+    named.add(o.window);
+    out.push({
+      kind: 'maintenance-window',
+      since,
+      message: `maintenance window ${o.window} (region ${o.region}): an occurrence (start ${o.start} ms, end ${o.end} ms) is outside the times a clock can show; it is left out of status: remove the window and add it again`,
+      window: o.window,
+    });
+  }
+  return out;
 }
 
 /**

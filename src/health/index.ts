@@ -43,3 +43,9 @@ export { flapWindow, holdDownMs } from './failback.ts';
 export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
 export type * from './types.ts';
+export {
+  maintenanceProblems,
+  WINDOW_LIMITS,
+  type WindowLimitProblem,
+  windowProblems,
+} from './window-limits.ts';

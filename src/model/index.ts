@@ -5,3 +5,4 @@ export * from './normalise.ts';
 export * from './ownership.ts';
 export * from './record.ts';
 export * from './region.ts';
+export * from './time-range.ts';

@@ -102,11 +102,13 @@ export interface ZoneView {
 
 /** Something an operator must look at, shown until it clears (status top, dashboard banner, CLI). */
 export interface StatusProblem {
-  kind: 'provider-failing' | 'plan-refused' | 'propagation' | 'fail-static';
+  kind: 'provider-failing' | 'plan-refused' | 'propagation' | 'fail-static' | 'maintenance-window';
   since: string;
   message: string;
   zone?: string;
   provider?: string;
+  /** kind maintenance-window: the window outside the limits (kept as it is until someone acts). */
+  window?: string;
 }
 
 /** Leadership among controller replicas (coordination none: role single, always the writer). */
