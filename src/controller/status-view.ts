@@ -143,7 +143,7 @@ export function windowProblemsOf(
     kind: 'maintenance-window',
     since,
     message: p.message,
-    window: p.window,
+    ...(p.window === undefined ? {} : { window: p.window }),
   }));
   const named = new Set(out.map((p) => p.window));
   for (const o of [...snapshot.maintenance.active, ...snapshot.maintenance.upcoming]) {

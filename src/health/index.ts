@@ -44,8 +44,10 @@ export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './
 export { decide, quorumSize } from './quorum.ts';
 export type * from './types.ts';
 export {
+  cronPeriodProblem,
   maintenanceProblems,
   WINDOW_LIMITS,
   type WindowLimitProblem,
+  windowCountProblem,
   windowProblems,
 } from './window-limits.ts';

@@ -82,4 +82,19 @@ describe('status view', () => {
       ['later', '2026-06-07T02:00:00.000Z'],
     ]);
   });
+
+  it('more windows than the limit, and an every-second cron, kept from before: reported, not refused', () => {
+    const many = Array.from({ length: 101 }, (_, i) => win({ id: `w${i}`, cron: '0 2 * * 0' }));
+    const doc = status([
+      ...many.slice(0, 100),
+      win({ id: 'w100', cron: '* * * * * *', durationMs: 3 * 86_400_000 }),
+    ]);
+    expect(doc.problems.map((p) => [p.kind, p.window])).toEqual([
+      ['maintenance-window', undefined],
+      ['maintenance-window', 'w100'],
+    ]);
+    expect(doc.problems[0]!.message).toMatch(/^101 maintenance windows, over the limit of 100: /);
+    expect(doc.problems[1]!.message).toMatch(/cron "\* \* \* \* \* \*": starts 60 times a minute/);
+    expect(doc.regions.find((r) => r.id === 'us-east')!.status).toBe('drained');
+  });
 });
