@@ -4,5 +4,6 @@ export * from './errors.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';
 export * from './schema.ts';
 export * from './secret-refs.ts';
+export * from './secret-strength.ts';
 export * from './secrets.ts';
 export { configWarnings } from './warnings.ts';

@@ -1,10 +1,17 @@
 // `geofailover validate --config FILE`: load and check a config (schema, cross references) and name
-// every problem with its YAML path and line (exit 2). Unset secret variables and missing or broken
-// TLS files are warnings, or errors with --check-env (run that where the controller runs; CI usually
-// has neither the secrets nor the certificates).
+// every problem with its YAML path and line (exit 2). Unset secret variables, prober keys and API
+// tokens under 32 bytes, and missing or broken TLS files are warnings, or errors with --check-env
+// (run that where the controller runs; CI usually has neither the secrets nor the certificates).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Config, ConfigError, configWarnings, loadConfig, secretProblems } from '../../config/index.ts';
+import {
+  type Config,
+  ConfigError,
+  configWarnings,
+  loadConfig,
+  secretProblems,
+  weakSecretProblems,
+} from '../../config/index.ts';
 import { tlsFileProblems } from '../../tls/index.ts';
 import type { Register } from '../register.ts';
 
@@ -24,12 +31,16 @@ export const register: Register = (program: Command) => {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option(
       '--check-env',
-      'also fail when an environment variable a secret comes from is unset, or a TLS file is missing or broken',
+      'also fail when an environment variable a secret comes from is unset, a prober key or API token is under 32 bytes, or a TLS file is missing or broken',
     )
     .action((opts: { config: string; checkEnv?: boolean }) => {
       const config = loadConfig(opts.config);
       const text = readFileSync(opts.config, 'utf8');
-      const missing = [...secretProblems(config, text), ...tlsFileProblems(config, text)];
+      const missing = [
+        ...secretProblems(config, text),
+        ...weakSecretProblems(config, text),
+        ...tlsFileProblems(config, text),
+      ];
       if (missing.length > 0 && opts.checkEnv) throw new ConfigError(opts.config, missing);
       for (const p of [...configWarnings(config, text), ...missing]) {
         process.stderr.write(`warning: ${opts.config}:${p.line ?? '?'}: ${p.path}: ${p.message}\n`);

@@ -244,11 +244,12 @@ describe('deploy/systemd', () => {
       'GEOFAILOVER_API_TOKEN',
     ])
       expect(r.stderr).toMatch(new RegExp(`geofailover\\.yaml:\\d+: .*${v} is not set`));
+    // Keys and the token of 32 bytes or more: shorter ones fail --check-env too.
     const ok = runLine(pre.args, file, {
-      PROBER_VIRGINIA_KEY: 'k1',
-      PROBER_FRANKFURT_KEY: 'k2',
-      PROBER_MUMBAI_KEY: 'k3',
-      GEOFAILOVER_API_TOKEN: 't',
+      PROBER_VIRGINIA_KEY: 'k1'.repeat(16),
+      PROBER_FRANKFURT_KEY: 'k2'.repeat(16),
+      PROBER_MUMBAI_KEY: 'k3'.repeat(16),
+      GEOFAILOVER_API_TOKEN: 't'.repeat(32),
     });
     expect(ok.status, ok.stderr).toBe(0);
 
