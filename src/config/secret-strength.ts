@@ -70,16 +70,33 @@ function problemOf(s: OwnSecret, env: NodeJS.ProcessEnv): string | undefined {
   return `${where} holds fewer than ${MIN_SECRET_BYTES} bytes (${s.what}): a short secret can be guessed; to fix: set it to a random value: ${SECRET_REMEDY}`;
 }
 
-/** Prober keys and API tokens that are too short (or a secret file that cannot be read), with lines. */
+const listed = (xs: readonly string[]) =>
+  xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+
+/**
+ * Prober keys and API tokens that are too short (or a secret file that cannot be read), with lines
+ * and one remedy naming every variable and file to change.
+ */
 export function weakSecretProblems(
   config: Config,
   text: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ConfigProblem[] {
-  return ownSecrets(config).flatMap((s) => {
+  const found = ownSecrets(config).flatMap((s) => {
     const message = problemOf(s, env);
-    return message ? [{ path: formatPath(s.at), line: lineIn(text, s.at), message }] : [];
+    return message ? [{ s, message }] : [];
   });
+  const names = found.map(({ s }) => s.env ?? s.file!);
+  const agents = found.some(({ s }) => s.at[0] === 'probers')
+    ? "; a prober's agent needs the same new key"
+    : '';
+  const remedy = `set ${listed(names)} to random values of ${MIN_SECRET_BYTES} bytes or more (${SECRET_REMEDY})${agents}`;
+  return found.map(({ s, message }) => ({
+    path: formatPath(s.at),
+    line: lineIn(text, s.at),
+    message,
+    remedy,
+  }));
 }
 
 /** The same, as log lines for a controller that starts anyway (no YAML text at hand). */

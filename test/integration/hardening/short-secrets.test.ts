@@ -84,6 +84,9 @@ describe('short prober keys and API tokens', () => {
     expect(run.stderr).not.toMatch(/K3|viewer\.token/);
     expect(leaked).toEqual([]);
     expect(run.stderr).toMatch(/: 5 problems\n/);
+    expect(run.stderr).toMatch(
+      /\n {2}remedy: set K1, K2, .*p4\.key, API_TOKEN and T_ONCALL to random values of 32 bytes or more \(openssl rand -hex 32\); a prober's agent needs the same new key\n/,
+    );
   });
 
   it('without --check-env the same are warnings and validate passes', async () => {
