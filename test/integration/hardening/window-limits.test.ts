@@ -42,7 +42,7 @@ const post = (ctl: RunningController, body: unknown) =>
   fetch(`${ctl.url}/v1/maintenance`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
 const FUTURE = () => new Date(Date.now() + DAY).toISOString();
 
-/** Milliseconds of each of `n` sequential GETs of `path`, sorted; stops after one over a second. */
+/** Milliseconds of each of `n` sequential GETs of `path`, sorted; stops after one over two seconds. */
 async function latencies(ctl: RunningController, path: string, n: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -51,7 +51,7 @@ async function latencies(ctl: RunningController, path: string, n: number): Promi
     await res.arrayBuffer();
     out.push(performance.now() - t);
     expect(res.status).toBe(200);
-    if (out.at(-1)! > 1000) break;
+    if (out.at(-1)! > 2000) break;
   }
   return out.sort((a, b) => a - b);
 }
@@ -150,12 +150,12 @@ describe('every-second windows kept from before the limits (the state dir after 
     const status = await latencies(ctl, '/v1/status', 20);
     const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
     // A couple of ms each here; the old walk took /healthz to 1.3-5.7 s and status to 3-5 s.
-    const ok = health.length === 40 && median(health) < 100 && median(status) < 200 && health.at(-1)! < 1000;
+    const ok = health.length === 40 && median(health) < 100 && median(status) < 200 && health.at(-1)! < 2000;
     tally.add(ok);
     expect(health).toHaveLength(40);
     expect(median(health)).toBeLessThan(100);
     expect(median(status)).toBeLessThan(200);
-    expect(health.at(-1)!).toBeLessThan(1000);
+    expect(health.at(-1)!).toBeLessThan(2000);
   });
 
   it('they keep working (the regions are drained) and each is a status problem with the remedy', async () => {
