@@ -12,5 +12,6 @@ export {
 } from './plaintext.ts';
 export * from './schema.ts';
 export * from './secret-refs.ts';
+export * from './secret-strength.ts';
 export * from './secrets.ts';
 export { configWarnings } from './warnings.ts';

@@ -3,6 +3,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
+import { timeRangeProblem } from '../model/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
 
@@ -459,11 +460,18 @@ const notificationSchema = z
     path: ['routingKeyEnv'],
   });
 
-/** An ISO 8601 time with a zone (Z or +hh:mm), parsed to epoch ms: a window is never in local time. */
+/**
+ * An ISO 8601 time with a zone (Z or +hh:mm), parsed to epoch ms: a window is never in local time.
+ * Within TIME_RANGE, so that every view of it can be shown (see model/time-range.ts).
+ */
 const isoTime = z
   .string()
   .refine((s) => /(Z|[+-]\d\d:?\d\d)$/i.test(s) && Number.isFinite(Date.parse(s)), {
     message: 'must be an ISO 8601 time with a zone, such as 2026-12-24T02:00:00Z',
+  })
+  .superRefine((s, ctx) => {
+    const outside = Number.isFinite(Date.parse(s)) ? timeRangeProblem(s, Date.parse(s)) : undefined;
+    if (outside) ctx.addIssue({ code: 'custom', message: outside });
   })
   .transform((s) => Date.parse(s));
 

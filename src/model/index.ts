@@ -8,4 +8,5 @@ export * from './ownership.ts';
 export * from './record.ts';
 export * from './region.ts';
 export * from './spoken.ts';
+export * from './time-range.ts';
 export * from './weighted-set.ts';

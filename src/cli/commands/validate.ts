@@ -1,8 +1,9 @@
 // `geofailover validate --config FILE`: load and check a config (schema, cross references) and name
 // every problem with its YAML path and line (exit 2). Unset secret variables, an unset
-// controllersFrom variable and missing or broken TLS files are warnings, or errors with --check-env
-// (run that where the controller runs; CI usually has neither the secrets nor the certificates). A
-// controllersFrom variable that is set but holds a wrong or plain-HTTP URL is always an error.
+// controllersFrom variable, prober keys and API tokens under 32 bytes, and missing or broken TLS files
+// are warnings, or errors with --check-env (run that where the controller runs; CI usually has neither
+// the secrets nor the certificates). A controllersFrom variable that is set but holds a wrong or
+// plain-HTTP URL is always an error.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.ts';
@@ -24,12 +25,17 @@ export const register: Register = (program: Command) => {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option(
       '--check-env',
-      'also fail when an environment variable a secret or controllersFrom names is unset, or a TLS file is missing or broken',
+      'also fail when an environment variable a secret or controllersFrom names is unset, a prober key or API token is under 32 bytes, or a TLS file is missing or broken',
     )
     .action(async (opts: { config: string; checkEnv?: boolean }) => {
-      const { ConfigError, configWarnings, controllersProblems, loadConfig, secretProblems } = await import(
-        '../../config/index.ts'
-      );
+      const {
+        ConfigError,
+        configWarnings,
+        controllersProblems,
+        loadConfig,
+        secretProblems,
+        weakSecretProblems,
+      } = await import('../../config/index.ts');
       const { tlsFileProblems } = await import('../../tls/index.ts');
       const config = loadConfig(opts.config);
       const text = readFileSync(opts.config, 'utf8');
@@ -37,6 +43,7 @@ export const register: Register = (program: Command) => {
       const invalid = controllers.filter((p) => p.kind === 'invalid');
       const missing = [
         ...secretProblems(config, text),
+        ...weakSecretProblems(config, text),
         ...controllers.filter((p) => p.kind === 'unset'),
         ...tlsFileProblems(config, text),
       ];

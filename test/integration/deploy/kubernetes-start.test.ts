@@ -142,11 +142,12 @@ const stateIn = (sub: string) => (t: string) => {
   return t.replace('stateDir: /var/lib/geofailover', `stateDir: ${JSON.stringify(state)}`);
 };
 
+// 32 bytes or more each: shorter ones fail check-config (validate --check-env) as well.
 const CONTROLLER_SECRETS = {
-  PROBER_VIRGINIA_KEY: 'test-virginia-key',
-  PROBER_FRANKFURT_KEY: 'test-frankfurt-key',
-  PROBER_MUMBAI_KEY: 'test-mumbai-key',
-  GEOFAILOVER_API_TOKEN: 'test-api-token',
+  PROBER_VIRGINIA_KEY: 'test-virginia-key-0123456789abcdef',
+  PROBER_FRANKFURT_KEY: 'test-frankfurt-key-0123456789abcdef',
+  PROBER_MUMBAI_KEY: 'test-mumbai-key-0123456789abcdef',
+  GEOFAILOVER_API_TOKEN: 'test-api-token-0123456789abcdefgh',
 };
 
 if (!HAVE_OPENSSL)

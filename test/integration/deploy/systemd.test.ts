@@ -293,12 +293,13 @@ describe('deploy/systemd', () => {
         'GEOFAILOVER_API_TOKEN',
       ])
         expect(r.stderr).toMatch(new RegExp(`geofailover\\.yaml:\\d+: .*${v} is not set`));
+      // Keys and the token of 32 bytes or more: shorter ones fail --check-env too.
       const ok = runLine(pre.args, file, {
         ...controllers,
-        PROBER_VIRGINIA_KEY: 'k1',
-        PROBER_FRANKFURT_KEY: 'k2',
-        PROBER_MUMBAI_KEY: 'k3',
-        GEOFAILOVER_API_TOKEN: 't',
+        PROBER_VIRGINIA_KEY: 'k1'.repeat(16),
+        PROBER_FRANKFURT_KEY: 'k2'.repeat(16),
+        PROBER_MUMBAI_KEY: 'k3'.repeat(16),
+        GEOFAILOVER_API_TOKEN: 't'.repeat(32),
       });
       expect(ok.status, ok.stderr).toBe(0);
       // Without controllers.env (or its TLS files) the controller host's check names them too.
