@@ -3,10 +3,10 @@
 // never a crash at probe time.
 import type { CheckConfig, Config } from '../config/index.ts';
 import { UsageError } from '../model/index.ts';
-import { compileDnsCheck } from './check-dns.ts';
-import { compileHttpCheck } from './check-http.ts';
-import { compileTcpCheck } from './check-tcp.ts';
-import type { RunnableCheck } from './outcome.ts';
+import { compileDnsCheck } from './checks/dns.ts';
+import { compileHttpCheck } from './checks/http.ts';
+import type { RunnableCheck } from './checks/outcome.ts';
+import { compileTcpCheck } from './checks/tcp.ts';
 
 export interface EndpointCheck {
   endpoint: string;

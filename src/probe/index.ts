@@ -7,8 +7,8 @@
 //   signReport(key, body, t?) / verifyReport(header, body, key, nowMs) → SignatureCheck
 export { type AgentStats, ProbeAgent, type ProbeAgentOptions } from './agent.ts';
 export { ResultBuffer } from './buffer.ts';
+export type { CheckOutcome, RunnableCheck } from './checks/outcome.ts';
 export { compileAgentChecks, compileCanary, compileCheck, type EndpointCheck } from './compile.ts';
-export type { CheckOutcome, RunnableCheck } from './outcome.ts';
 export { Reporter, type ReporterOptions, type ReporterStats } from './reporter.ts';
 export { FixedRateScheduler, type SchedulerOptions } from './schedule.ts';
 export * from './wire.ts';

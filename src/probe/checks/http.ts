@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { CheckConfig } from '../config/index.ts';
+import type { CheckConfig } from '../../config/index.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
 
 type HttpCheckConfig = Extract<CheckConfig, { kind: 'http' | 'https' }>;

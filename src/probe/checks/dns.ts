@@ -4,7 +4,7 @@
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { Packet, type Question } from 'dns2';
-import type { CheckConfig } from '../config/index.ts';
+import type { CheckConfig } from '../../config/index.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
 
 type DnsCheckConfig = Extract<CheckConfig, { kind: 'dns' }>;

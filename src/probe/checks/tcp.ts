@@ -1,6 +1,6 @@
 // TCP checks: the endpoint accepts a connection (then it is closed at once).
 import net from 'node:net';
-import type { CheckConfig } from '../config/index.ts';
+import type { CheckConfig } from '../../config/index.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
 
 type TcpCheckConfig = Extract<CheckConfig, { kind: 'tcp' }>;
