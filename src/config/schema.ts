@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
 import { timeRangeProblem } from '../model/index.ts';
+import { checkSchemas } from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
 
@@ -11,55 +12,8 @@ export { duration };
 
 // ---- checks ------------------------------------------------------------------------------------
 
-const httpCheck = z
-  .strictObject({
-    kind: z.enum(['http', 'https']),
-    url,
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
-    /** Host header to send (and TLS SNI unless `sni` is set). */
-    host: z.string().min(1).optional(),
-    sni: z.string().min(1).optional(),
-    headers: z.record(z.string(), z.string()).default({}),
-    expectStatus: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
-    bodyRegex: z
-      .string()
-      .refine((s) => {
-        try {
-          new RegExp(s);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a valid regular expression')
-      .optional(),
-    maxLatency: duration.optional(),
-    timeout: duration.optional(),
-    /** TLS certificate verification; on unless explicitly turned off. */
-    tlsVerify: z.boolean().default(true),
-    keepAlive: z.boolean().default(false),
-  })
-  .describe('An HTTP or HTTPS check.');
-
-const tcpCheck = z.strictObject({
-  kind: z.literal('tcp'),
-  /** Defaults to the endpoint address. */
-  host: z.string().min(1).optional(),
-  port: z.number().int().min(1).max(65535),
-  timeout: duration.optional(),
-});
-
-const dnsCheck = z.strictObject({
-  kind: z.literal('dns'),
-  /** The server to ask, HOST:PORT (defaults to the endpoint address, port 53). */
-  server: hostPort.optional(),
-  name: z.string().min(1),
-  type: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'NS', 'SOA']).default('A'),
-  /** A value the answer must contain; without it any answer passes. */
-  expect: z.string().optional(),
-  timeout: duration.optional(),
-});
-
-export const checkSchema = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck]);
+// Each kind's schema comes from its definition in src/probe/checks (one file per kind, one registry).
+export const checkSchema = z.discriminatedUnion('kind', checkSchemas);
 
 // ---- failback ramp -----------------------------------------------------------------------------
 

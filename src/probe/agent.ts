@@ -8,10 +8,10 @@ import { type Config, formatPath, type ResolvedController, resolveControllers } 
 import type { Logger } from '../log/index.ts';
 import { UsageError } from '../model/index.ts';
 import { HttpsClient } from '../tls/index.ts';
+import type { RunnableCheck } from './checks/outcome.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
 import { displayUrl, failureWhat } from './delivery.ts';
 import { DeliveryLog } from './delivery-log.ts';
-import type { RunnableCheck } from './outcome.ts';
 import { type HealthInputs, liveness, readiness, unreportedTooLong, type Verdict } from './readiness.ts';
 import { Reporter, type ReporterStats } from './reporter.ts';
 import { FixedRateScheduler } from './schedule.ts';
