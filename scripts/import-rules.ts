@@ -18,8 +18,8 @@ const CRON = /^src\/cron\//;
 const PROVIDER_DEFINITIONS = /^providers\/(definition(-checks)?\.ts|registry\/|[a-z0-9]+\/definition\.ts$)/;
 const PROVIDER_DEFINITION_HELPERS = /^providers\/(builtin\/transfer-checks\.ts|tsig\/|dnswire\/)/;
 const POLICY_DEFINITIONS = /^src\/policy\/(definitions?\/|registry\.ts$|kinds\/[^/]+\/definition\.ts$)/;
-const CHECK_DEFINITIONS =
-  /^src\/probe\/(checks\/[^/]*definition[^/]*\.ts$|checks\/registry\.ts$|checks\/definitions?\/)/;
+/** Check kinds: each loads its runner's I/O modules only when a check first runs (lazy.ts). */
+const CHECK_DEFINITIONS = /^src\/probe\/checks\//;
 
 export const RULES: Rule[] = [
   {

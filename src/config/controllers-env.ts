@@ -1,11 +1,12 @@
 // The controller URLs a probe agent reports to: the literal `controllers` list plus the URLs of
 // `controllersFrom.env` (comma-separated), so one config file serves every site and each deployment
 // names its controllers in one place (a ConfigMap, an env file). Pure: the environment is passed in.
-import type { Problem } from './crossref.ts';
+
 import { type ConfigProblem, formatPath } from './errors.ts';
 import { url as urlField } from './fields/index.ts';
 import { lineIn } from './load.ts';
 import { plaintextUrlProblem } from './plaintext.ts';
+import type { Problem } from './problem.ts';
 import type { Config, ControllerTarget } from './schema.ts';
 
 /** A controller to report to, with where the config names it (`controllers[1]`, `controllersFrom`). */

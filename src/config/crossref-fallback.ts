@@ -1,8 +1,9 @@
 // Cross checks of `fallback` (record, zone or whole config): every region it names exists, a list adds
 // a region to at least one rule or order it applies to (else it changes nothing and was a mistake),
 // and the zone's providers can publish an answer from outside a rule's own regions.
-import type { Problem } from './crossref.ts';
+
 import { fallbackText, providersWithoutFallback, recordFallback } from './fallback.ts';
+import type { Problem } from './problem.ts';
 import type { Config, FallbackConfig, RecordConfig, ZoneConfig } from './schema.ts';
 
 /**

@@ -1,14 +1,8 @@
 // Cross checks for the operator features: maintenance windows (known region, a cron that parses,
 // starts at most once a minute and fires, a duration in range, not already over, at most 100 of
 // them) and API tokens (unique names).
-import {
-  cronPeriodProblem,
-  nextStart,
-  parseCron,
-  WINDOW_LIMITS,
-  windowCountProblem,
-} from '../health/index.ts';
-import type { Problem } from './crossref.ts';
+import { cronPeriodProblem, nextStart, parseCron, WINDOW_LIMITS, windowCountProblem } from '../cron/index.ts';
+import type { Problem } from './problem.ts';
 import type { Config } from './schema.ts';
 
 /** The longest maintenance window or override the controller accepts (the API uses the same bound). */

@@ -5,16 +5,12 @@ import { definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
-import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
 import { plaintextProblems } from './plaintext.ts';
+import type { Problem } from './problem.ts';
 import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
 
-/** A problem found across parts; warnings are printed by validate but leave the config valid. */
-export type Problem = Omit<ConfigProblem, 'line'> & {
-  at: (string | number)[];
-  severity?: 'error' | 'warning';
-};
+export type { Problem };
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, number[]> {
   const seen = new Map<string, number[]>();

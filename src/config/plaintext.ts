@@ -3,7 +3,7 @@
 // bearer tokens and the signed reports in clear text across networks the operator does not own; an
 // explicit `allowPlaintext: true` says the network is private and the operator means it.
 import { BlockList, isIP } from 'node:net';
-import type { Problem } from './crossref.ts';
+import type { Problem } from './problem.ts';
 import type { Config } from './schema.ts';
 
 /** The host of `HOST:PORT` (IPv6 in brackets), without brackets. */

@@ -4,7 +4,7 @@
 // hold-down applies before traffic returns. A window about to start is evented once per occurrence
 // (notifyBefore ahead) so the notifier can warn people.
 import type { Config } from '../config/index.ts';
-import { type CronSpec, nextStart, parseCron, prevStart } from './cron-next.ts';
+import { type CronSpec, nextStart, parseCron, prevStart } from '../cron/index.ts';
 import { startFailback } from './failback-hold.ts';
 import { endpointEvidence, status } from './region-status.ts';
 import type { EngineState } from './state.ts';

@@ -3,33 +3,10 @@
 // request, so how many there are and how often a cron window may start are bounded, and their times
 // stay where every view can show them. A window kept from before a limit existed is reported
 // (maintenanceProblems) and keeps working; it is never a reason for a view to fail.
+
+import { cronPeriodProblem, parseCron, WINDOW_LIMITS, windowCountProblem } from '../cron/index.ts';
 import { inTimeRange, isoOrUndefined, TIME_RANGE_TEXT } from '../model/index.ts';
-import { type CronSpec, parseCron } from './cron-next.ts';
 import type { MaintenanceWindow } from './types.ts';
-
-const DAY = 86_400_000;
-
-export const WINDOW_LIMITS = {
-  /** Windows at once, from the config and the API together. */
-  maxWindows: 100,
-  /** A cron window starts at most once a minute: one value in the seconds field. */
-  minCronPeriodMs: 60_000,
-  /** The longest occurrence. */
-  maxDurationMs: 366 * DAY,
-} as const;
-
-/** Why this schedule starts more often than once a minute, or undefined when it does not. */
-export function cronPeriodProblem(spec: CronSpec): string | undefined {
-  // Starts in different minutes are at least a minute apart, so one second value is enough.
-  if (spec.second.length <= 1) return undefined;
-  return `starts ${spec.second.length} times a minute; a maintenance window may start at most once a minute: use 5 fields (minute resolution) or one number in the seconds field`;
-}
-
-/** Why there are too many windows, or undefined. */
-export function windowCountProblem(count: number): string | undefined {
-  if (count <= WINDOW_LIMITS.maxWindows) return undefined;
-  return `${count} maintenance windows, over the limit of ${WINDOW_LIMITS.maxWindows}: remove the ones that are over or not needed, or make one cron window of several one-shot ones`;
-}
 
 /** What is outside the limits in one window (empty when nothing is). */
 export function windowProblems(w: MaintenanceWindow): string[] {
