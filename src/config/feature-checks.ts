@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import type { ProviderFeatures } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
+import { policyRegions } from '../policy/kinds/index.ts';
 import type { Config, RecordConfig, ZoneConfig } from './schema.ts';
 
 const WEIGHTING = 'route53 or builtin';
@@ -89,7 +90,7 @@ function aliasProblems(
     provider && 'hostedZoneId' in provider
       ? String(provider.hostedZoneId).replace(/^\/hostedzone\//, '')
       : undefined;
-  for (const region of policyRegionIds(rec)) {
+  for (const region of policyRegions(rec.policy)) {
     const r = config.regions.find((x) => x.id === region);
     for (const e of r?.endpoints ?? []) {
       if (!e.alias) continue;
@@ -110,15 +111,4 @@ function aliasProblems(
     }
   }
   return out;
-}
-
-function policyRegionIds(rec: RecordConfig): string[] {
-  const p = rec.policy;
-  const ids =
-    p.kind === 'failover'
-      ? p.order
-      : p.kind === 'weighted'
-        ? Object.keys(p.weights)
-        : p.rules.flatMap((r) => r.regions);
-  return [...new Set(ids)];
 }
