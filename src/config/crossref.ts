@@ -1,13 +1,14 @@
 // Checks that span parts of the config: ids that must exist, be unique or agree with each other,
 // and policies a zone's provider cannot express (octoDNS "strict supports": an error, never a degrade).
 import { isIP } from 'node:net';
-import { definitionOf } from '../../providers/registry/index.ts';
+import { capabilitiesOf, definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
 import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
+import { supportProblems } from './policy-support.ts';
 import { type Config, zoneProviders } from './schema.ts';
 
 /** A problem found across parts; warnings are printed by validate but leave the config valid. */
@@ -153,17 +154,25 @@ export function crossCheck(config: Config): Problem[] {
       }
       for (const p of kind.check?.(policy) ?? []) add([...at, 'policy', ...p.at], p.message);
       for (const { id, cfg } of providers) {
-        // What this provider kind cannot express comes from its definition (providers/<kind>/definition.ts).
+        // What this provider kind can express comes from its definition (providers/<kind>/definition.ts).
         const def = definitionOf(cfg.kind);
         // With several providers, say which one a problem is about.
         const who = many ? `provider ${id} (${cfg.kind}): ` : '';
         if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
           add([...at, 'proxied'], `${who}\`proxied\` applies only to Cloudflare zones`);
         }
-        const features = def.supports?.(cfg) ?? {};
+        const features = capabilitiesOf(cfg);
         const where = `provider "${id}" (${cfg.kind}${'mode' in cfg ? `, mode ${String(cfg.mode)}` : ''})`;
         for (const p of featureProblems(config, zone, rec, features, where)) {
           problems.push({ at: [...at, ...p.at], path: '', message: `${who}${p.message}` });
+        }
+        for (const p of supportProblems(rec, features, where)) {
+          problems.push({
+            at: [...at, ...p.at],
+            path: '',
+            message: `${who}${p.message}`,
+            severity: p.severity,
+          });
         }
         for (const p of def.checkRecord?.(cfg, rec, zone) ?? []) {
           problems.push({
