@@ -40,7 +40,7 @@ export function definitionOf(kind: string): ProviderDefinition<string, z.ZodType
 }
 
 /** What a configured provider can publish: its kind's declaration, for this config. */
-export function capabilitiesOf(cfg: { kind: string }): ProviderCapabilities {
+export function capabilitiesOf(cfg: { kind: string; [key: string]: unknown }): ProviderCapabilities {
   const c = definitionOf(cfg.kind).capabilities;
   return typeof c === 'function' ? c(cfg) : c;
 }
