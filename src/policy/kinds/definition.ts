@@ -4,6 +4,7 @@
 // from them; how a kind turns region states into records is its decision file, src/policy/<kind>.ts.
 import type { z } from 'zod';
 import type { Feature } from '../../model/index.ts';
+import type { WhenAllDown } from './fields.ts';
 
 export type Path = (string | number)[];
 
@@ -48,7 +49,16 @@ export interface FeatureNeed {
   endpoints?: readonly { id: string; weight: number }[];
 }
 
-export interface PolicyDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
+/** What every policy block has, whatever its kind (explain and the operator warnings read whenAllDown). */
+export interface PolicyBase {
+  kind: string;
+  whenAllDown: WhenAllDown;
+}
+
+export interface PolicyDefinition<
+  K extends string = string,
+  S extends z.ZodType<PolicyBase> = z.ZodType<PolicyBase>,
+> {
   readonly kind: K;
   readonly schema: S;
   /** Features every record of this kind needs; a provider that lacks one refuses the record (or publishes it as its declaration says). */
@@ -64,7 +74,7 @@ export interface PolicyDefinition<K extends string = string, S extends z.ZodType
 }
 
 /** Identity, for inference: `export const definition = definePolicy({ kind: 'x', schema, ... })`. */
-export function definePolicy<const K extends string, S extends z.ZodType>(
+export function definePolicy<const K extends string, S extends z.ZodType<PolicyBase>>(
   d: PolicyDefinition<K, S>,
 ): PolicyDefinition<K, S> {
   return d;

@@ -4,7 +4,7 @@
 // policy union is built from it, and src/policy/decide.ts must then name the decision (the compiler
 // says so).
 import type { z } from 'zod';
-import type { PolicyDefinition } from './definition.ts';
+import type { PolicyBase, PolicyDefinition } from './definition.ts';
 import { definition as failover } from './failover.ts';
 import { definition as geo } from './geo.ts';
 import { definition as weighted } from './weighted.ts';
@@ -22,6 +22,7 @@ export type {
   NamedRegion,
   NeedsContext,
   Path,
+  PolicyBase,
   PolicyDefinition,
   PolicyProblem,
 } from './definition.ts';
@@ -39,7 +40,7 @@ export function policyDefinitionOf(kind: string): PolicyDefinition<PolicyKind> {
 }
 
 /** The regions a policy can send traffic to, each once, in the order the policy names them. */
-export function policyRegions(policy: { kind: string }): string[] {
+export function policyRegions(policy: PolicyBase): string[] {
   return [
     ...new Set(
       policyDefinitionOf(policy.kind)
