@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
 import { timeRangeProblem } from '../model/index.ts';
+import { policySchemas } from '../policy/kinds/index.ts';
 import { checkSchemas } from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
@@ -114,12 +115,10 @@ const healthSchema = z.strictObject({
 
 // ---- providers ---------------------------------------------------------------------------------
 
-/** Each kind's schema comes from its definition in providers/ (providers/kinds.ts lists them). */
+/** Each kind's schema comes from its definition in providers/ (providers/registry lists them). */
 export const providerSchema = z.discriminatedUnion('kind', providerSchemas);
 
 // ---- zones, records, policies ------------------------------------------------------------------
-
-const whenAllDown = z.enum(['fail-open', 'keep-last']).default('fail-open');
 
 /**
  * The last resort before whenAllDown when every region a rule or order names is down: `any-up` (the
@@ -131,46 +130,8 @@ export const fallbackSchema = z.union([z.literal('any-up'), z.literal('none'), z
   error: 'must be any-up, none or a list of region ids such as [ap-south]',
 });
 
-const failoverPolicy = z.strictObject({
-  kind: z.literal('failover'),
-  order: z.array(id).min(1),
-  whenAllDown,
-});
-
-const weightedPolicy = z.strictObject({
-  kind: z.literal('weighted'),
-  weights: z.record(id, z.number().int()),
-  whenAllDown,
-});
-
-const geoMatch = z
-  .strictObject({
-    continent: z.enum(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA']).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE')
-      .optional(),
-    subdivision: z
-      .string()
-      .regex(/^[A-Z0-9]{1,3}$/, 'must be a subdivision code such as CA')
-      .optional(),
-  })
-  .refine((m) => m.continent !== undefined || m.country !== undefined, {
-    message: 'a geo match needs a continent or a country (or use `match: default`)',
-  });
-
-const geoRule = z.strictObject({
-  match: z.union([z.literal('default'), geoMatch]),
-  regions: z.array(id).min(1),
-});
-
-const geoPolicy = z.strictObject({
-  kind: z.literal('geo'),
-  rules: z.array(geoRule).min(1),
-  whenAllDown,
-});
-
-export const policySchema = z.discriminatedUnion('kind', [failoverPolicy, weightedPolicy, geoPolicy]);
+/** Each kind's schema comes from its definition in src/policy/kinds (kinds/index.ts lists them). */
+export const policySchema = z.discriminatedUnion('kind', policySchemas);
 
 const recordSchema = z.strictObject({
   name: z.string().min(1),

@@ -2,6 +2,7 @@
 export * from './audit.ts';
 export * from './bounded-text.ts';
 export * from './errors.ts';
+export * from './features.ts';
 export * from './geo-set.ts';
 export * from './normalise.ts';
 export * from './ownership.ts';
