@@ -1,7 +1,8 @@
-// What a provider kind declares it can express for a given config, read in this one place so the
-// table follows the declaration wherever it lives. Weighted sets come from the definition's
-// supports(); geography has no flag there, so it is whatever validate's checkRecord accepts.
-import { definitionOf } from '../../../providers/index.ts';
+// What a provider kind declares it can do for a given config, read in this one place so the table
+// follows the declaration wherever it lives. Weighted sets come from the definition's supports();
+// geography has no flag there, so it is whatever validate's checkRecord accepts; atomic batches are
+// declared by the opened adapter.
+import { type DnsProvider, definitionOf } from '../../../providers/index.ts';
 import type { Config } from '../../../src/config/index.ts';
 import { GEO_RULES } from './config.ts';
 
@@ -26,4 +27,9 @@ export function declared(config: Config, id: string): Declared {
     weighted: features.weighted === true,
     geo: !geoProblems.some((p) => (p.severity ?? 'error') === 'error'),
   };
+}
+
+/** True when one apply() is all-or-nothing. */
+export function declaresAtomicBatches(p: DnsProvider): boolean {
+  return p.capabilities.atomicBatch;
 }

@@ -36,9 +36,8 @@ export function recordOf(kind: RecordKind, zone: string) {
   const base = { name: nameOf(kind, zone), type: 'A', ttl: 60 };
   switch (kind) {
     case 'failover':
-      return { ...base, policy: { kind: 'failover', order: ['us-east', 'eu-west'] } };
     case 'failover2':
-      return { ...base, policy: { kind: 'failover', order: ['eu-west', 'us-east'] } };
+      return { ...base, policy: { kind: 'failover', order: ['us-east', 'eu-west'] } };
     case 'weighted':
       return { ...base, policy: { kind: 'weighted', weights: { 'us-east': 70, 'eu-west': 30 } } };
     case 'geo':

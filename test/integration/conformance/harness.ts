@@ -47,6 +47,8 @@ export interface TestZone {
 
 /** Table cases a harness cannot run, each with the reason printed when it is skipped. */
 export interface Gates {
+  /** The server cannot update record sets it holds (an emulator's defect), only create and delete. */
+  updates?: string;
   /** The provider has no compare-and-swap, or this server does not enforce it. */
   cas?: string;
   /** The server cannot refuse credentials (there are none). */

@@ -8,27 +8,28 @@ import type { Config } from '../../../src/config/index.ts';
 import { applyZonePlan } from '../../../src/controller/index.ts';
 import { ConflictError, normaliseName, ProviderError, type RecordSet } from '../../../src/model/index.ts';
 import { type Assume, convergeZone, planZone } from '../../helpers/converge.ts';
-import { declared } from './capabilities.ts';
+import { declared, declaresAtomicBatches } from './capabilities.ts';
 import { EU, nameOf, type RecordKind, tableConfig, US } from './config.ts';
 import type { Gates, Harness, TestZone } from './harness.ts';
 
+type Need = 'weighted' | 'geo' | keyof Gates;
+
 export interface Case {
   name: string;
-  /** A declared feature or a server fault the case cannot run without. */
-  needs?: 'weighted' | 'geo' | keyof Gates;
+  /** Declared features and server abilities the case cannot run without. */
+  needs: Need[];
   run(h: Harness, z: TestZone): Promise<void>;
 }
 
 /** Why `c` cannot run on this harness and zone, or undefined. */
 export function gateOf(c: Case, h: Harness, z: TestZone): string | undefined {
-  if (c.needs === undefined) return undefined;
-  if (c.needs === 'weighted' || c.needs === 'geo') {
-    const d = declared(tableConfig(h, z, ['failover']), h.id);
-    if (c.needs === 'weighted' && !d.weighted) return `${h.kind} declares no weighted record sets`;
-    if (c.needs === 'geo' && !d.geo) return `${h.kind} does not accept a geo policy (validate refuses it)`;
-    return undefined;
+  const d = declared(tableConfig(h, z, ['failover']), h.id);
+  for (const need of c.needs) {
+    if (need === 'weighted' && !d.weighted) return `${h.kind} declares no weighted record sets`;
+    if (need === 'geo' && !d.geo) return `${h.kind} does not accept a geo policy (validate refuses it)`;
+    if (need !== 'weighted' && need !== 'geo' && h.gates[need]) return h.gates[need];
   }
-  return h.gates[c.needs];
+  return undefined;
 }
 
 interface Bench {
@@ -80,6 +81,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 export const CASES: Case[] = [
   {
     name: 'converge: creates every expressible record from empty, then re-plans to zero',
+    needs: [],
     async run(h, z) {
       const b = await bench(h, z, expressible(h, z));
       const plan = await converge(b);
@@ -90,6 +92,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'failover: a region down moves the answer, and back',
+    needs: ['updates'],
     async run(h, z) {
       const b = await bench(h, z, ['failover']);
       const app = nameOf('failover', z.name);
@@ -103,7 +106,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'weighted: one set per region with its weight; a region down stops serving',
-    needs: 'weighted',
+    needs: ['weighted', 'updates'],
     async run(h, z) {
       const b = await bench(h, z, ['weighted']);
       const api = nameOf('weighted', z.name);
@@ -127,7 +130,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'geo: each rule answers its first region up; the default moves when its region is down',
-    needs: 'geo',
+    needs: ['geo', 'updates'],
     async run(h, z) {
       const b = await bench(h, z, ['geo']);
       const www = nameOf('geo', z.name);
@@ -142,6 +145,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'adoption: an unmarked record at a managed name is refused, then taken over with --adopt',
+    needs: [],
     async run(h, z) {
       const app = nameOf('failover', z.name);
       await z.handEdit({ name: app, type: 'A', ttl: 300, values: ['192.0.2.99'] });
@@ -160,6 +164,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'foreign names: records at names config does not manage are never touched',
+    needs: [],
     async run(h, z) {
       const other = `other.${z.name}`;
       await z.handEdit({ name: other, type: 'A', ttl: 300, values: ['192.0.2.50'] });
@@ -186,18 +191,21 @@ export const CASES: Case[] = [
   },
   {
     name: 'lost compare-and-swap: a change between read and write is detected, not overwritten',
-    needs: 'cas',
+    needs: ['cas'],
     async run(h, z) {
-      const b = await bench(h, z, ['failover']);
+      const b = await bench(h, z, ['failover', 'failover2']);
       const app = nameOf('failover', z.name);
+      const web = nameOf('failover2', z.name);
       await converge(b);
       const stale = await planZone(b.config, b.p, { 'us-east': 'down' });
-      expect(stale.changes).toHaveLength(1);
+      expect(stale.changes).toHaveLength(2);
       await z.handEdit({ name: app, type: 'A', ttl: 60, values: ['192.0.2.77'] });
       const err = await rejection(applyZonePlan(stale, b.p, { mode: 'apply' }));
       expect(err).toBeInstanceOf(ConflictError);
       expect((err as ConflictError).context.provider).toBe(h.id);
       expect(await valuesAt(b, app)).toEqual(['192.0.2.77']);
+      // All or nothing where the adapter declares its batches atomic: the other change did not land.
+      if (declaresAtomicBatches(b.p)) expect(await valuesAt(b, web)).toEqual(US);
       // The next reconcile reads again, sees the drift and converges.
       await converge(b, { 'us-east': 'down' });
       expect(await valuesAt(b, app)).toEqual(EU);
@@ -205,7 +213,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'auth error: refused credentials are one typed error naming the provider, nothing written',
-    needs: 'auth',
+    needs: ['auth'],
     async run(h, z) {
       const b = await bench(h, z, ['failover']);
       const before = await planZone(b.config, b.p);
@@ -235,7 +243,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'throttling: brief throttling is retried; throttling that does not end is one retryable error',
-    needs: 'throttle',
+    needs: ['throttle'],
     async run(h, z) {
       const t = z.throttle!;
       const b = await bench(h, z, ['failover', 'failover2']);
@@ -260,6 +268,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'zero-change re-plan: converges in every region-state combination, and a zero plan writes nothing',
+    needs: ['updates'],
     async run(h, z) {
       const b = await bench(h, z, expressible(h, z));
       const states: Assume[] = [

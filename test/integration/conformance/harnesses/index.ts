@@ -2,5 +2,10 @@
 import type { Harness } from '../harness.ts';
 import { builtinHarness } from './builtin.ts';
 import { memoryHarness } from './memory.ts';
+import { route53FakeHarness, route53MotoHarness } from './route53.ts';
 
-export const HARNESSES: Harness[] = [memoryHarness(), builtinHarness()];
+const ALL: Harness[] = [memoryHarness(), builtinHarness(), route53MotoHarness(), route53FakeHarness()];
+
+/** GF_CONFORMANCE=route53,azure runs the table on those kinds only (while working on one adapter). */
+const only = process.env.GF_CONFORMANCE?.split(',').map((s) => s.trim());
+export const HARNESSES = only ? ALL.filter((h) => only.includes(h.kind)) : ALL;
