@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createCloudflareProvider } from '../../../../providers/cloudflare/index.ts';
 import type { Config } from '../../../../src/config/index.ts';
 import { FakeCloudflare } from '../../../fakes/cloudflare/index.ts';
-import type { Harness, HandRecord } from '../harness.ts';
+import type { HandRecord, Harness } from '../harness.ts';
 
 const TOKEN_ENV = 'CF_CONFORMANCE_TOKEN';
 
