@@ -43,8 +43,10 @@ export function azureHarness(): Harness {
     kind: 'azure',
     id: 'az',
     gates: {},
-    missing: () =>
-      (cert ??= makeCert()) ? undefined : 'openssl is not installed (needed for the HTTPS fake)',
+    missing() {
+      cert ??= makeCert();
+      return cert ? undefined : 'openssl is not installed (needed for the HTTPS fake)';
+    },
     async start() {
       fake = new FakeAzure(SUBSCRIPTION, [SP], cert!);
       await fake.start();
