@@ -21,15 +21,20 @@ export interface Case {
   run(h: Harness, z: TestZone): Promise<void>;
 }
 
-/** Why `c` cannot run on this harness and zone, or undefined. */
+/** Why `c` cannot run on this harness whatever the zone (a server ability it lacks), or undefined. */
+export function serverGateOf(c: Case, h: Harness): string | undefined {
+  for (const need of c.needs)
+    if (need !== 'weighted' && need !== 'geo' && h.gates[need]) return h.gates[need];
+  return undefined;
+}
+
+/** Why `c` cannot run on this harness and zone (a feature the kind does not declare), or undefined. */
 export function gateOf(c: Case, h: Harness, z: TestZone): string | undefined {
   const d = declared(tableConfig(h, z, ['failover']), h.id);
-  for (const need of c.needs) {
-    if (need === 'weighted' && !d.weighted) return `${h.kind} declares no weighted record sets`;
-    if (need === 'geo' && !d.geo) return `${h.kind} does not accept a geo policy (validate refuses it)`;
-    if (need !== 'weighted' && need !== 'geo' && h.gates[need]) return h.gates[need];
-  }
-  return undefined;
+  if (c.needs.includes('weighted') && !d.weighted) return `${h.kind} declares no weighted record sets`;
+  if (c.needs.includes('geo') && !d.geo)
+    return `${h.kind} does not accept a geo policy (validate refuses it)`;
+  return serverGateOf(c, h);
 }
 
 interface Bench {

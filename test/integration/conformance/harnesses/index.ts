@@ -5,6 +5,8 @@ import { builtinHarness } from './builtin.ts';
 import { cloudflareHarness } from './cloudflare.ts';
 import { googlecloudHarness } from './googlecloud.ts';
 import { memoryHarness } from './memory.ts';
+import { powerdnsHarness } from './powerdns.ts';
+import { bindHarness, knotHarness } from './rfc2136.ts';
 import { route53FakeHarness, route53MotoHarness } from './route53.ts';
 
 const ALL: Harness[] = [
@@ -15,6 +17,9 @@ const ALL: Harness[] = [
   cloudflareHarness(),
   googlecloudHarness(),
   azureHarness(),
+  powerdnsHarness(),
+  knotHarness(),
+  bindHarness(),
 ];
 
 /** GF_CONFORMANCE=route53,azure runs the table on those kinds only (while working on one adapter). */
