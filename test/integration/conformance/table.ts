@@ -9,7 +9,7 @@ import { applyZonePlan } from '../../../src/controller/index.ts';
 import { ConflictError, normaliseName, ProviderError, type RecordSet } from '../../../src/model/index.ts';
 import { type Assume, convergeZone, planZone } from '../../helpers/converge.ts';
 import { declared, declaresAtomicBatches } from './capabilities.ts';
-import { EU, nameOf, type RecordKind, tableConfig, US } from './config.ts';
+import { EU, nameOf, OWNER, type RecordKind, tableConfig, US } from './config.ts';
 import type { Gates, Harness, TestZone } from './harness.ts';
 
 type Need = 'weighted' | 'geo' | keyof Gates;
@@ -93,6 +93,14 @@ export const CASES: Case[] = [
       expect(plan.changes.length).toBeGreaterThan(0);
       expect(plan.changes.every((c) => c.kind === 'create')).toBe(true);
       expect(await valuesAt(b, nameOf('failover', z.name))).toEqual(US);
+      // Every name carries our ownership (a marker, or tags): another controller is refused them all.
+      const other = { ...b.config, owner: 'someone-else' };
+      const refused = await planZone(other, await z.open(other));
+      expect(refused.allowed).toBe(false);
+      const ownership = refused.safety.find((s) => s.check === 'ownership');
+      for (const kind of expressible(h, z))
+        expect(ownership?.message).toContain(normaliseName(nameOf(kind, z.name)));
+      expect(ownership?.message).toContain(`owner=${OWNER}`);
     },
   },
   {
@@ -184,6 +192,7 @@ export const CASES: Case[] = [
       never((await converge(b)).changes);
       await untouched();
       never((await converge(b, { 'us-east': 'down' })).changes);
+      expect(await valuesAt(b, nameOf('failover', z.name))).toEqual(EU);
       await untouched();
       // A managed name taken out of config goes, marker and all; the foreign name stays.
       const smaller = await bench(h, z, ['failover2']);
