@@ -1,7 +1,8 @@
 // One clear error each, against a real pdns_server: a wrong key in a key file, a zone the server does
 // not have, the server down (connection refused), a server that never answers (timeout), a missing key
 // variable, a write whose answer is lost. Each message names the provider, the zone and what to do,
-// never the key (a wrong key from the environment is a conformance case); each test ends with a working provider planning again to zero changes.
+// never the key (a wrong key from the environment is a conformance case); each test ends with a
+// working provider planning again to zero changes.
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
