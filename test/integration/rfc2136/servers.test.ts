@@ -170,7 +170,7 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
       expect(await served(server, 'm11.example.com.', 'A')).toEqual(['192.0.2.200']);
       expect(await served(server, 'm00.example.com.', 'A')).toEqual(['192.0.2.10', '192.0.2.11']);
       // The next plan sees the rest, and the foreign record at m11 as foreign: adopting takes it over.
-      const next = await converge(config, p, {}, { adopt: true });
+      const next = await converge(config, p, {}, true);
       expect(next.again.changes).toEqual([]);
       expect(await served(server, 'm11.example.com.', 'A')).toEqual(['192.0.2.10', '192.0.2.11']);
       expect((await plan(config, p)).changes).toEqual([]);
