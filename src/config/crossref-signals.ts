@@ -1,16 +1,10 @@
 // Cross checks for `signals:`: unique names, exactly one target that exists (a region, an endpoint,
 // or for alertmanager a label naming either), tokens that are configured, and timings that fit.
-import type { ConfigProblem } from './errors.ts';
+import type { Problem } from './problem.ts';
 import type { Config } from './schema.ts';
 
-/** A problem in `signals:` (the same shape as crossref.ts's Problem, which collects these). */
-export type SignalProblem = Omit<ConfigProblem, 'line'> & {
-  at: (string | number)[];
-  severity?: 'error' | 'warning';
-};
-
-export function crossCheckSignals(config: Config): SignalProblem[] {
-  const problems: SignalProblem[] = [];
+export function crossCheckSignals(config: Config): Problem[] {
+  const problems: Problem[] = [];
   const add = (at: (string | number)[], message: string, severity: 'error' | 'warning' = 'error') =>
     problems.push({ at, path: '', message, severity });
   const regions = config.regions.map((r) => r.id);

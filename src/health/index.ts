@@ -1,4 +1,4 @@
-// The health engine's public face (DESIGN.md "Health model"). Pure: results + an injected clock in,
+// The health engine's public face. Pure: results + an injected clock in,
 // states and evidence-carrying events out.
 //
 // Usage by the controller runtime:
@@ -42,7 +42,15 @@
 //   alerts and pushes are sampled once per signal interval on tick(). fall/rise like a prober's vote;
 //   missing data per whenMissing. A down veto takes its endpoint or region down (never up: when it lifts,
 //   the region goes through the failback hold-down); a vote is one more voter in the endpoint quorum.
-export { type CronSpec, nextStart, parseCron } from './cron-next.ts';
+export {
+  type CronSpec,
+  cronPeriodProblem,
+  nextStart,
+  parseCron,
+  prevStart,
+  WINDOW_LIMITS,
+  windowCountProblem,
+} from '../cron/index.ts';
 export { HealthEngine, type HealthEngineOptions } from './engine.ts';
 export { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
@@ -50,3 +58,4 @@ export { decide, quorumSize } from './quorum.ts';
 export { type AlertsReceived, alertName } from './signal-inputs.ts';
 export { MAX_HELD_ALERTS } from './signal-state.ts';
 export type * from './types.ts';
+export { maintenanceProblems, type WindowLimitProblem, windowProblems } from './window-limits.ts';

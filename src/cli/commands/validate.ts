@@ -1,8 +1,11 @@
 // `geofailover validate --config FILE`: load and check a config (schema, cross references) and name
-// every problem with its YAML path and line (exit 2). Unset secret variables and missing or broken
-// TLS files are warnings, or errors with --check-env (run that where the controller runs; CI usually
-// has neither the secrets nor the certificates). Each prometheus signal's query is put to its
-// Prometheus when that answers (not with --offline): a query it rejects is an error in its own words.
+// every problem with its YAML path and line (exit 2). Unset secret variables, an unset
+// controllersFrom variable, prober keys and API tokens under 32 bytes, and missing or broken TLS files
+// are warnings, or errors with --check-env (run that where the controller runs; CI usually has neither
+// the secrets nor the certificates). A controllersFrom variable that is set but holds a wrong or
+// plain-HTTP URL is always an error.
+// Each prometheus signal's query is put to its Prometheus when that answers (not with --offline):
+// a query it rejects is an error in its own words.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config, ConfigProblem } from '../../config/index.ts';
@@ -50,18 +53,31 @@ export const register: Register = (program: Command) => {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option(
       '--check-env',
-      'also fail when an environment variable a secret comes from is unset, or a TLS file is missing or broken',
+      'also fail when an environment variable a secret or controllersFrom names is unset, a prober key or API token is under 32 bytes, or a TLS file is missing or broken',
     )
     .option('--offline', "do not ask Prometheus to check the signals' queries")
     .action(async (opts: { config: string; checkEnv?: boolean; offline?: boolean }) => {
-      const { ConfigError, configWarnings, loadConfig, secretProblems } = await import(
-        '../../config/index.ts'
-      );
+      const {
+        ConfigError,
+        configWarnings,
+        controllersProblems,
+        loadConfig,
+        secretProblems,
+        weakSecretProblems,
+      } = await import('../../config/index.ts');
       const { tlsFileProblems } = await import('../../tls/index.ts');
       const config = loadConfig(opts.config);
       const text = readFileSync(opts.config, 'utf8');
-      const missing = [...secretProblems(config, text), ...tlsFileProblems(config, text)];
-      if (missing.length > 0 && opts.checkEnv) throw new ConfigError(opts.config, missing);
+      const controllers = controllersProblems(config, text);
+      const invalid = controllers.filter((p) => p.kind === 'invalid');
+      const missing = [
+        ...secretProblems(config, text),
+        ...weakSecretProblems(config, text),
+        ...controllers.filter((p) => p.kind === 'unset'),
+        ...tlsFileProblems(config, text),
+      ];
+      if (invalid.length > 0 || (missing.length > 0 && opts.checkEnv))
+        throw new ConfigError(opts.config, [...invalid, ...(opts.checkEnv ? missing : [])]);
       const queries = opts.offline ? [] : await queryProblems(config, text);
       const rejected = queries.filter((q) => q.severity === 'error');
       if (rejected.length > 0) throw new ConfigError(opts.config, rejected);
