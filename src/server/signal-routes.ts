@@ -66,14 +66,25 @@ function allowed(caller: Caller, names: ReadonlySet<string>, what: string): void
     );
 }
 
-/** The body, bounded before and while it is read (a declared length over the bound is refused unread). */
-async function bodyOf(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * The body, bounded before and while it is read (a declared length over the bound is refused unread).
+ * A refused body is not read to its end: the connection closes once the 413 is out, so what is left
+ * of it can neither hold the connection nor be read as the next request.
+ */
+async function bodyOf(req: IncomingMessage, res: ServerResponse, limit: number): Promise<string> {
+  const tooLarge = (err: HttpError): HttpError => {
+    res.setHeader('connection', 'close');
+    res.once('finish', () => req.destroy());
+    return err;
+  };
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw new HttpError(413, `body of ${declared} bytes is over ${limit} bytes`, 'too-large');
+  if (Number.isFinite(declared) && declared > limit)
+    throw tooLarge(new HttpError(413, `body of ${declared} bytes is over ${limit} bytes`, 'too-large'));
+  try {
+    return await readBody(req, limit);
+  } catch (err) {
+    throw err instanceof HttpError && err.status === 413 ? tooLarge(err) : err;
   }
-  return readBody(req, limit);
 }
 
 function refused(err: SignalInputError): HttpError {
@@ -113,7 +124,7 @@ export function signalRoutes(api: SignalApi): Route[] {
       handler: counted(api, 'alertmanager', async (req, res) => {
         const caller = identified(api.tokens, req, 'Alertmanager alerts');
         allowed(caller, api.alertSenders(), 'Alertmanager alerts');
-        const alerts = parseAlertmanagerPayload(await bodyOf(req, MAX_WEBHOOK_BYTES));
+        const alerts = parseAlertmanagerPayload(await bodyOf(req, res, MAX_WEBHOOK_BYTES));
         sendJson(res, 200, api.deliverAlerts(caller, alerts));
       }),
     },
@@ -133,7 +144,7 @@ export function signalRoutes(api: SignalApi): Route[] {
             'not-a-push-signal',
           );
         allowed(caller, new Set(target.tokens), `signal ${name}`);
-        const body = parsePushBody(await bodyOf(req, MAX_PUSH_BYTES), target.maxExpiresInMs);
+        const body = parsePushBody(await bodyOf(req, res, MAX_PUSH_BYTES), target.maxExpiresInMs);
         sendJson(res, 200, api.push(name, body, caller));
       }),
     },

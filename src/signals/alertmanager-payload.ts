@@ -28,9 +28,12 @@ function labelsOf(v: unknown, where: string): Record<string, string> {
   const entries = Object.entries(v);
   if (entries.length > MAX_LABELS)
     throw bad(`${where}.labels has ${entries.length} labels, over ${MAX_LABELS}`);
-  const out: Record<string, string> = {};
+  // No prototype: a label called constructor or toString is only data.
+  const out: Record<string, string> = Object.create(null);
   for (const [k, val] of entries) {
     if (!LABEL_NAME.test(k)) throw bad(`${where}.labels: "${k.slice(0, 40)}" is not a label name`);
+    // Names starting with __ are reserved for Prometheus itself; Alertmanager never sends them.
+    if (k.startsWith('__')) throw bad(`${where}.labels: "${k.slice(0, 40)}" is a reserved label name`);
     if (typeof val !== 'string') throw bad(`${where}.labels.${k} must be a string`);
     if (val.length > MAX_LABEL_VALUE)
       throw bad(`${where}.labels.${k} is ${val.length} characters, over ${MAX_LABEL_VALUE}`);
