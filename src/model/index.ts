@@ -2,6 +2,7 @@
 export * from './audit.ts';
 export * from './bounded-text.ts';
 export * from './errors.ts';
+export * from './lease.ts';
 export * from './normalise.ts';
 export * from './ownership.ts';
 export * from './record.ts';
