@@ -7,6 +7,7 @@ import {
   type ApplyResult,
   bareName,
   type Change,
+  isLeaseChange,
   normaliseName,
   ProviderError,
   type RecordSet,
@@ -19,7 +20,7 @@ import { type CfLoadBalancer, type CfPool, poolName } from './lb-model.ts';
 import { checkLbConfig, lbSpec, specMatches } from './lb-spec.ts';
 import { lbWrites } from './lb-target.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
-import { isLeaseChange, leaseOps, leaseSets } from './lease-ops.ts';
+import { leaseOps, leaseSets } from './lease-ops.ts';
 import { listDnsRecords } from './list.ts';
 import type { AdapterOptions, CloudflareConfig } from './records-provider.ts';
 import { checkZone } from './zone-check.ts';

@@ -7,6 +7,7 @@ import {
   type Change,
   ConflictError,
   InvalidChangeError,
+  isLeaseChange,
   isLeaseName,
   keyId,
   normaliseName,
@@ -19,11 +20,6 @@ import { ownerComment } from './ownership.ts';
 import type { NameOps } from './records-ops.ts';
 
 const isLease = (r: { name: string; type: string }) => r.type === 'TXT' && isLeaseName(r.name);
-
-/** True for a change the lease keeper sends (a TXT at a lease name). */
-export function isLeaseChange(c: Change): boolean {
-  return isLease((c.after ?? c.before)!);
-}
 
 /** Lease records at the query names, as RecordSets (Cloudflare keeps one record per value). */
 export function leaseSets(records: readonly CfRecord[], queryNames: readonly string[]): RecordSet[] {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import {
   type ApplyResult,
   type Change,
+  isLeaseChange,
   normaliseName,
   ProviderError,
   type RecordSet,
@@ -14,7 +15,7 @@ import type { DnsProvider, ProviderCapabilities, ProviderContext, RecordsQuery }
 import type { CfClient } from './client.ts';
 import type { cloudflareSchema } from './definition.ts';
 import { translateError } from './errors.ts';
-import { isLeaseChange, leaseOps, leaseSets } from './lease-ops.ts';
+import { leaseOps, leaseSets } from './lease-ops.ts';
 import { type CfRecord, listDnsRecords } from './list.ts';
 import { type NameOps, packBatches, recordOps } from './records-ops.ts';
 import { buildRecordsView } from './records-view.ts';

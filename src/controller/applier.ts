@@ -5,7 +5,7 @@
 
 import type { DnsProvider } from '../../providers/index.ts';
 import type { ApplyResult } from '../model/index.ts';
-import { type Change, InvalidChangeError, isLeaseName, ProviderError } from '../model/index.ts';
+import { type Change, InvalidChangeError, isLeaseChange, ProviderError } from '../model/index.ts';
 import type { ZonePlan } from '../plan/index.ts';
 
 export type ApplyMode = 'apply' | 'dry-run';
@@ -106,7 +106,7 @@ export async function applyLeaseChange(
   signal?: AbortSignal,
 ): Promise<ApplyResult> {
   const r = (change.after ?? change.before)!;
-  if (change.reason.code !== 'lease' || r.type !== 'TXT' || !isLeaseName(r.name)) {
+  if (change.reason.code !== 'lease' || !isLeaseChange(change)) {
     throw new InvalidChangeError(`zone ${zone}: ${r.name} ${r.type} is not a writer's lease record`, {
       zone,
       provider: provider.id,

@@ -10,7 +10,7 @@
 // (`_geofailover.` prefix) and TXT is not a type a policy publishes, so the planner never reads it as a
 // managed record, a marker, or drift.
 import { normaliseName } from './normalise.ts';
-import type { RecordSet } from './record.ts';
+import type { Change, RecordSet } from './record.ts';
 
 export const LEASE_LABEL = '_geofailover-lease';
 /** Short: a resolver should not keep serving a lease long after it was removed or renewed. */
@@ -36,6 +36,12 @@ export function leaseName(zone: string, owner: string): string {
 /** True for a name of the form `<owner>._geofailover-lease.<zone>` (any owner). */
 export function isLeaseName(name: string): boolean {
   return normaliseName(name).split('.')[1] === LEASE_LABEL;
+}
+
+/** True for a change the lease keeper sends: a TXT record at a lease name. */
+export function isLeaseChange(c: Change): boolean {
+  const r = (c.after ?? c.before)!;
+  return r.type === 'TXT' && isLeaseName(r.name);
 }
 
 /** A replica id as a lease carries it: one token (no spaces or quotes), bounded. */
