@@ -42,3 +42,14 @@ export async function checkLeases(
       : {}),
   };
 }
+
+/** For `plan`: one line per zone apply would refuse now, so the plan's reader knows before applying. */
+export function heldNotes(check: LeaseCheck): string[] {
+  return (check.refusal?.blocked ?? []).map((b) => {
+    const who =
+      b.standing.kind === 'held'
+        ? `controller replica ${b.standing.lease.replica}, lease held until ${new Date(b.standing.heldUntil).toISOString()}`
+        : 'an unreadable lease record';
+    return `note: zone ${b.zone} (provider ${b.provider}) is held by a running controller (${who}): \`geofailover apply\` would write nothing to it (exit 3)\n`;
+  });
+}

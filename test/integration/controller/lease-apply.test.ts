@@ -2,8 +2,8 @@
 // controller holds the zone (its writer's lease, renewed through the provider) apply refuses with exit
 // 3 and writes nothing, --force included; the controller's own passes plan zero changes with the lease
 // there; a clean stop removes the lease and apply proceeds; a killed controller's lease blocks apply
-// until it runs out (plus the clock-skew margin), and then apply proceeds and says why. On the builtin
-// provider, on the Route 53 fake API, and on moto_server when it is installed.
+// until it runs out (plus the clock-skew margin), and then apply proceeds and says why; `plan` notes a
+// held zone. On the builtin provider, on the Route 53 fake API, and on moto_server when installed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,6 +158,14 @@ async function heldThenReleased(file: string, zone: ReturnType<typeof reader>): 
   // The refused plan is printed first, as for the safety gate.
   expect(refused.stdout).toContain(APP);
   expect(await zone.app()).toBe(EU);
+
+  // plan says so before anyone applies (and still only plans: exit 0).
+  const planned = await runGeofailover(['plan', '--config', file], ENV);
+  expect(planned.code, planned.output).toBe(0);
+  expect(planned.stderr).toContain(
+    `note: zone ${ZONE} (provider p) is held by a running controller (controller replica ${replica}, lease held until `,
+  );
+  expect(planned.stderr).toContain('`geofailover apply` would write nothing to it (exit 3)');
 
   const forced = await apply(file, '--force');
   expect(forced.code, forced.output).toBe(3);
