@@ -186,6 +186,8 @@ async function heldThenReleased(file: string, zone: ReturnType<typeof reader>): 
   expect(s.zones[0]!.lastReconcile).toMatchObject({ result: 'ok', changes: 0 });
   expect(s.zones[0]!.lease?.expires).toBeDefined();
   expect(s.zones[0]!.lease?.error).toBeUndefined();
+  const shown = await runGeofailover(['status', '--controller', ctl.url], ENV);
+  expect(shown.stdout).toContain(`writer's lease ${leaseName(ZONE, OWNER)} held until `);
   expect(await zone.lease()).toBeDefined();
   const drift = await runGeofailover(
     ['plan', '--config', file, '--assume', 'us-east=down', '--expect-no-changes'],
