@@ -88,6 +88,8 @@ describe('signals in the CLI', () => {
     expect(line(moved)).toBe(
       'r1 unknown -> down: signal lb-pool (push, veto): pushed down by lb: pool drained (2 bad in a row, fall 2)',
     );
-    expect(line(push, 'lb')).toMatch(/^r1 none -> down by lb: signal lb-pool: pool drained until 1970-01-01T00:17:40.000Z$/);
+    expect(line(push, 'lb')).toMatch(
+      /^r1 none -> down by lb: signal lb-pool: pool drained until 1970-01-01T00:17:40.000Z$/,
+    );
   });
 });
