@@ -211,7 +211,16 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
     opened.add('health ticker', () => clearInterval(ticker));
     // Signals: Prometheus polled from start(); Alertmanager's webhook and pushes through the API.
-    const signals = wireSignals({ config, polled, tokens, engine, metrics, logger, onHealthEvents });
+    const signals = wireSignals({
+      config,
+      stateDir,
+      polled,
+      tokens,
+      engine,
+      metrics,
+      logger,
+      onHealthEvents,
+    });
     opened.add('signal pollers', () => signals.stop());
     // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
     const rejections = new ProberRejections(

@@ -14,6 +14,7 @@ import {
   polledSignals,
 } from '../signals/index.ts';
 import type { HealthEventSink } from './health-events.ts';
+import { SignalInputStore } from './signal-store.ts';
 import { signalView } from './signal-words.ts';
 
 /** Resolves each prometheus signal's token (a missing one is a startup error) and checks its query. */
@@ -44,6 +45,7 @@ export interface SignalWiring {
 
 export function wireSignals(o: {
   config: Config;
+  stateDir: string;
   polled: readonly PolledSignal[];
   tokens: ApiTokens;
   engine: HealthEngine;
@@ -53,6 +55,13 @@ export function wireSignals(o: {
 }): SignalWiring {
   const { config, engine, metrics, onHealthEvents } = o;
   const logger = o.logger.child({ component: 'signals' });
+  // What a previous run held: an alert still firing must not be forgotten by a restart.
+  const store = new SignalInputStore(o.stateDir);
+  const loaded = store.load();
+  if (loaded.problem) logger.warn(loaded.problem);
+  engine.restoreSignalInputs(loaded.inputs);
+  const persist = () =>
+    store.saveSoon(engine.signalInputs(), (err) => logger.error({ err }, 'cannot save signal inputs'));
   // The failure each signal is in, so a Prometheus that stays down is logged once, not every interval.
   const failing = new Map<string, string>();
   // Refused deliveries are logged once a minute per route and reason: a flood must not flood the log.
@@ -85,6 +94,7 @@ export function wireSignals(o: {
     alertSenders: () => alertSenders,
     deliverAlerts: (sender, alerts) => {
       const got = engine.receiveAlerts(sender.name, alerts);
+      persist();
       metrics.signalDeliveries.inc({ route: 'alertmanager', result: 'accepted', reason: '' });
       logger.debug({ sender: sender.name, alerts: alerts.length, ...got }, 'alerts delivered');
       return {
@@ -116,6 +126,7 @@ export function wireSignals(o: {
         throw new HttpError(404, (err as Error).message, 'unknown-signal');
       }
       onHealthEvents([{ ...e, actor: sender.name }]);
+      persist();
       metrics.signalDeliveries.inc({ route: 'push', result: 'accepted', reason: '' });
       const snap = engine.snapshot(now).signals.find((s) => s.id === name);
       return {
@@ -140,5 +151,12 @@ export function wireSignals(o: {
       logger.warn({ route, reason }, `signal delivery refused: ${detail.slice(0, 300)}`);
     },
   };
-  return { api, start: () => poller.start(), stop: () => poller.stop() };
+  return {
+    api,
+    start: () => poller.start(),
+    stop: async () => {
+      await poller.stop();
+      await store.flush();
+    },
+  };
 }

@@ -22,7 +22,16 @@ import {
 } from './maintenance.ts';
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
-import { type AlertsReceived, observe, pushSignal, receiveAlerts, sampleHeld } from './signal-inputs.ts';
+import {
+  type AlertsReceived,
+  inputsOf,
+  observe,
+  pushSignal,
+  receiveAlerts,
+  restoreInputs,
+  type SignalInputs,
+  sampleHeld,
+} from './signal-inputs.ts';
 import { attachSignals } from './signal-state.ts';
 import { regionStates, snapshot } from './snapshot.ts';
 import {
@@ -215,6 +224,16 @@ export class HealthEngine {
   /** A push to a push signal, held until push.until; the audit event (give it the actor). */
   pushSignal(id: string, push: SignalPush, now: number = this.now()): HealthEvent {
     return pushSignal(this.signal(id), push, now);
+  }
+
+  /** The alerts and pushes the signals hold, to persist after each delivery. */
+  signalInputs(): SignalInputs {
+    return inputsOf(this.s);
+  }
+
+  /** Re-installs a previous run's alerts and pushes (expired ones and unknown signals dropped; no events). */
+  restoreSignalInputs(inputs: SignalInputs, now: number = this.now()): void {
+    restoreInputs(this.s, inputs, now);
   }
 
   snapshot(now: number = this.now()): HealthSnapshot {

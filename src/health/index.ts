@@ -55,7 +55,7 @@ export { HealthEngine, type HealthEngineOptions } from './engine.ts';
 export { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
-export { type AlertsReceived, alertName } from './signal-inputs.ts';
+export { type AlertsReceived, alertName, type SignalInputs } from './signal-inputs.ts';
 export { MAX_HELD_ALERTS } from './signal-state.ts';
 export type * from './types.ts';
 export { maintenanceProblems, type WindowLimitProblem, windowProblems } from './window-limits.ts';

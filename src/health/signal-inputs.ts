@@ -185,3 +185,36 @@ export function pushSignal(sig: SignalRuntime, push: SignalPush, now: number): H
     },
   };
 }
+
+/** What the signals hold (alerts, pushes), for persistence: a restart must not forget a firing alert. */
+export interface SignalInputs {
+  alerts: { signal: string; alert: HeldAlert }[];
+  pushes: { signal: string; push: SignalPush }[];
+}
+
+export function inputsOf(s: EngineState): SignalInputs {
+  return {
+    alerts: s.signals.flatMap((sig) => [...sig.alerts.values()].map((alert) => ({ signal: sig.id, alert }))),
+    pushes: s.signals.flatMap((sig) => (sig.push ? [{ signal: sig.id, push: { ...sig.push } }] : [])),
+  };
+}
+
+/**
+ * Re-installs what a previous run held: alerts and pushes of signals that still exist with that kind,
+ * not yet expired, within the bound per signal. The state follows from the next samples, as usual.
+ */
+export function restoreInputs(s: EngineState, inputs: SignalInputs, now: number): void {
+  for (const { signal, alert } of inputs.alerts) {
+    const sig = s.signalsById.get(signal);
+    if (sig?.kind !== 'alertmanager' || !(alert.expiresAt > now) || sig.alerts.size >= MAX_HELD_ALERTS)
+      continue;
+    // Never longer than this run's expireAfter allows (the config may have shortened it).
+    const expiresAt = Math.min(alert.expiresAt, alert.receivedAt + sig.expireAfterMs!);
+    if (expiresAt > now && alertMatches(sig, alert.labels))
+      sig.alerts.set(alert.fingerprint, { ...alert, labels: { ...alert.labels }, expiresAt });
+  }
+  for (const { signal, push } of inputs.pushes) {
+    const sig = s.signalsById.get(signal);
+    if (sig?.kind === 'push' && push.until > now) sig.push = { ...push };
+  }
+}

@@ -73,20 +73,23 @@ describe.skipIf(!bin)('alertmanager and push signals (real alertmanager)', () =>
 
   it('an alert firing in Alertmanager vetoes its region; resolved, the region returns after its hold-down', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gf-sig-am-'));
-    ctl = await startController({
-      config: parseConfig(
-        controllerYaml({
-          owner: 'signals-test',
-          stateDir: dir,
-          records: [RECORD],
-          health: { failbackAfter: '2s' },
-          extra: SIGNALS,
-        }).replace('controller: { ', `controller: { tokens: ${TOKENS}, `),
-      ),
-      env: ENV,
-      logger: silentLogger(),
-      providers: new Map([['p', mem]]),
-    });
+    const start = (listen?: string) =>
+      startController({
+        config: parseConfig(
+          controllerYaml({
+            owner: 'signals-test',
+            stateDir: dir,
+            records: [RECORD],
+            health: { failbackAfter: '2s' },
+            extra: SIGNALS,
+          }).replace('controller: { ', `controller: { tokens: ${TOKENS}, `),
+        ),
+        env: ENV,
+        logger: silentLogger(),
+        providers: new Map([['p', mem]]),
+        ...(listen ? { listen } : {}),
+      });
+    ctl = await start();
     am = await Alertmanager.start(bin!, `${ctl.url}/v1/signals/alertmanager`, AM_TOKEN);
     const endpoints = [ENDPOINTS['us-east'], ENDPOINTS['eu-west']];
     await round(ctl.url, KEYS, endpoints);
@@ -149,6 +152,29 @@ describe.skipIf(!bin)('alertmanager and push signals (real alertmanager)', () =>
       /geofailover_signal_deliveries_total\{route="alertmanager",result="accepted",reason=""\} [1-9]/,
     );
 
+    // A restart (same state dir, same port) still holds the alert: Alertmanager would resend it only
+    // after its repeat_interval (1h here).
+    const listen = new URL(ctl.url).host;
+    await ctl.stop();
+    ctl = await start(listen);
+    // The test's own keep-alive connections went to the stopped controller: retry until a fresh one.
+    await until(
+      () =>
+        round(ctl.url, KEYS, endpoints).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+    );
+    await round(ctl.url, KEYS, endpoints);
+    const restarted = await until(
+      () => status(ctl.url),
+      (x) => signal(x, 'high-errors:eu-west')?.state === 'down' && x.regions.every((r) => r.decided),
+    );
+    expect(signal(restarted, 'high-errors:eu-west')).toMatchObject({ alertCount: 1 });
+    expect(restarted.regions.find((r) => r.id === 'eu-west')!.status).toBe('down');
+    expect(appValues(mem)?.join()).toBe(US);
+
     // Resolve: endsAt in the past; Alertmanager sends the resolved alert (send_resolved) on its next flush.
     await am.post(
       { alertname: 'HighErrorRate', region: 'eu-west', severity: 'page' },
@@ -168,7 +194,8 @@ describe.skipIf(!bin)('alertmanager and push signals (real alertmanager)', () =>
       events: { to: string; evidence: Record<string, unknown> }[];
     };
     const euw = events.events.filter((e) => e.evidence.signal === 'high-errors:eu-west');
-    expect(euw.map((e) => e.to)).toEqual(['up', 'down', 'up']);
+    // The restarted controller decided it down again from what it had held.
+    expect(euw.map((e) => e.to)).toEqual(['up', 'down', 'down', 'up']);
     expect(euw[1]!.evidence).toMatchObject({ kind: 'alertmanager', effect: 'veto', alertCount: 1 });
   });
 

@@ -251,6 +251,42 @@ describe('signals in the health engine', () => {
     expect(signal(h, 'lb').last!.detail).toMatch(/the last push \(down\) expired at/);
   });
 
+  it('what the signals hold survives a restart: alerts still firing and pushes in force, expired ones dropped', () => {
+    const config = withSignals([
+      {
+        name: 'am',
+        kind: 'alertmanager',
+        match: { alertname: 'X' },
+        region: 'r1',
+        tokens: ['am'],
+        expireAfter: '1m',
+        fall: 1,
+      },
+      { name: 'lb', kind: 'push', tokens: ['am'], region: 'r2', fall: 1 },
+    ]);
+    const before = new Harness(config);
+    before.engine.receiveAlerts('am', [{ fingerprint: 'a', status: 'firing', labels: { alertname: 'X' } }]);
+    before.t += 30_000;
+    before.engine.receiveAlerts('am', [{ fingerprint: 'b', status: 'firing', labels: { alertname: 'X' } }]);
+    before.engine.pushSignal('lb', {
+      state: 'down',
+      reason: 'r',
+      author: 'am',
+      at: before.t,
+      until: before.t + 10_000,
+    });
+    const saved = JSON.parse(JSON.stringify(before.engine.signalInputs()));
+    expect(saved.alerts).toHaveLength(2);
+
+    const after = new Harness(config);
+    after.t = before.t + 40_000; // alert a (expires at +60 s from its delivery) is over; b is not; the push is over
+    after.engine.restoreSignalInputs(saved, after.t);
+    after.advance(0);
+    expect(signal(after, 'am')).toMatchObject({ state: 'down', alertCount: 1 });
+    expect(signal(after, 'am').alerts![0]!.fingerprint).toBe('b');
+    expect(signal(after, 'lb').push).toBeUndefined();
+  });
+
   it('an unknown signal id is a UsageError naming the known ones', () => {
     const h = new Harness(withSignals([prom()]));
     expect(() => h.engine.observeSignal('nope', good)).toThrow(UsageError);
