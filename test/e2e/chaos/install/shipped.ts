@@ -1,0 +1,106 @@
+// What the install test takes from the shipped artefacts: the site config the HA controllers mount,
+// the image's ENTRYPOINT (Dockerfile), the containers' args from the Kubernetes manifests (the HA
+// StatefulSet's check-config and controller, the probe-agent Deployment's probe) and the probe unit's
+// ExecStart (systemd). The manifests are rendered with `kubectl kustomize` where kubectl can, so an
+// overlay's patch counts; without kubectl they are read from the files as written.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import {
+  argOf,
+  type Container,
+  containersOf,
+  type K8sObject,
+  kubectlMissing,
+  type Layout,
+  mountedFile,
+  render,
+  workloads,
+} from '../../../unit/deploy/kustomize.ts';
+import { ROOT } from '../procs.ts';
+
+/** Where every shipped command line reads the config (the ConfigMap mount, /etc on a VM). */
+export const CONFIG_PATH = '/etc/geofailover/geofailover.yaml';
+
+export interface Shipped {
+  /** The YAML the HA controllers read at CONFIG_PATH. */
+  siteConfig: string;
+  /** ENTRYPOINT of the image: what a container's args follow. */
+  entrypoint: string[];
+  controllerInitArgs: string[];
+  controllerArgs: string[];
+  probeArgs: string[];
+  /** The probe unit's ExecStart, split into words (`%i` still in it). */
+  probeExecStart: string[];
+  /** The probe unit's Environment= settings. */
+  probeUnitEnv: Record<string, string>;
+  /** How the manifests were read, for the test's log. */
+  source: string;
+}
+
+function container(objects: K8sObject[], name: string): { c: Container; config?: string } {
+  for (const w of workloads(objects))
+    for (const { c } of containersOf(w))
+      if (c.name === name) return { c, config: mountedFile(objects, w, c, CONFIG_PATH) };
+  throw new Error(`no container ${name} in the rendered manifests`);
+}
+
+/** The objects of a layout as written (no overlay patches, no generated ConfigMaps). */
+function unrendered(layout: Layout): K8sObject[] {
+  const dir = join(ROOT, 'deploy/kubernetes', layout);
+  const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
+    resources?: string[];
+  };
+  return (kustomization.resources ?? []).flatMap((f) =>
+    parseAllDocuments(readFileSync(join(dir, f), 'utf8'))
+      .map((d) => d.toJS() as K8sObject)
+      .filter(Boolean),
+  );
+}
+
+function entrypoint(): string[] {
+  const line = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .findLast((l) => l.startsWith('ENTRYPOINT '));
+  if (!line) throw new Error('the Dockerfile has no ENTRYPOINT');
+  return JSON.parse(line.slice('ENTRYPOINT '.length)) as string[];
+}
+
+function probeUnit(): { execStart: string[]; env: Record<string, string> } {
+  const lines = readFileSync(join(ROOT, 'deploy/systemd/geofailover-probe@.service'), 'utf8').split('\n');
+  const execStart = lines.find((l) => l.startsWith('ExecStart='));
+  if (!execStart) throw new Error('geofailover-probe@.service has no ExecStart');
+  const env: Record<string, string> = {};
+  for (const l of lines.filter((x) => x.startsWith('Environment='))) {
+    const [k, ...v] = l.slice('Environment='.length).split('=');
+    env[k!] = v.join('=');
+  }
+  // The shipped line has no quoting; a quoted one would need systemd's own word splitting.
+  if (/["']/.test(execStart)) throw new Error(`ExecStart is quoted, split it properly: ${execStart}`);
+  return { execStart: execStart.slice('ExecStart='.length).trim().split(/\s+/), env };
+}
+
+export function readShipped(): Shipped {
+  const rendered = kubectlMissing === undefined;
+  const ha = rendered ? render('overlays/ha') : unrendered('overlays/ha');
+  const probe = rendered ? render('overlays/probe-agent') : unrendered('overlays/probe-agent');
+  const controller = container(ha, 'controller');
+  const siteConfig =
+    controller.config ??
+    readFileSync(join(ROOT, 'deploy/kubernetes/components/config-ha/geofailover.yaml'), 'utf8');
+  if (argOf(controller.c, '--config') !== CONFIG_PATH)
+    throw new Error(`the controller reads its config elsewhere than ${CONFIG_PATH}: ${controller.c.args}`);
+  const unit = probeUnit();
+  return {
+    siteConfig,
+    entrypoint: entrypoint(),
+    controllerInitArgs: container(ha, 'check-config').c.args ?? [],
+    controllerArgs: controller.c.args ?? [],
+    probeArgs: container(probe, 'probe').c.args ?? [],
+    probeExecStart: unit.execStart,
+    probeUnitEnv: unit.env,
+    source: rendered
+      ? 'kubectl kustomize overlays/ha and overlays/probe-agent'
+      : `manifest files as written (${kubectlMissing})`,
+  };
+}
