@@ -7,8 +7,8 @@
 // (DNS_BENCH_ROUNDS, default 3, each DNS_BENCH_SECONDS unthrottled, default 5), the order rotated
 // each round; every figure is the median over the rounds, because this machine's noise moves single
 // runs by 10-15%. Then one fixed 2,000 QPS run per server (lost queries must be 0).
-// Targets (issue 3): (b) >= 70% of (a)'s QPS; 0 lost at 2,000 QPS; the ratio to Knot printed.
-// Workers (issue 14): (b) and (c) run with 1 worker and with all (one per CPU; Knot with as many UDP
+// Targets: (b) >= 70% of (a)'s QPS; 0 lost at 2,000 QPS; the ratio to Knot printed.
+// Workers: (b) and (c) run with 1 worker and with all (one per CPU; Knot with as many UDP
 // workers). Server CPU is summed over the process tree and dnsperf's own CPU is measured too, so
 // queries per CPU-second compare like with like, and the run shows how much of the machine was left
 // for the server: dnsperf shares the same cores, so all workers can at most reach

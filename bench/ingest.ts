@@ -2,7 +2,7 @@
 // full handler path (HMAC verify + JSON.parse + zod + ingest), in batches of 1,000 results, beside a
 // floor measured in the same run (JSON.parse + HMAC of the same bodies alone). Then the time from a
 // deciding report's arrival to its region-transition event: through handler.process() and through a
-// real node:http server on 127.0.0.1. Issue 4 targets: >= 200,000 results/s on one core; p99 < 5 ms.
+// real node:http server on 127.0.0.1. Targets: >= 200,000 results/s on one core; p99 < 5 ms.
 // Run: node bin/run-ts.js bench/ingest.ts   (writes bench/results/ingest.json)
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Benchmark: plan + JSON render for 10,000 owned records with 5% changed (issue 2 targets: under
+// Benchmark: plan + JSON render for 10,000 owned records with 5% changed (targets: under
 // 100 ms, under 200 MB). Printed beside a floor measured in the same run: a bare Map diff of the
 // same records plus JSON.stringify of the changed ones, the least any planner must do.
 // Run: node bin/run-ts.js bench/plan.ts   (writes bench/results/plan.json)

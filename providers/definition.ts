@@ -1,8 +1,9 @@
-// What a provider kind brings besides its adapter: the schema of its `providers.<id>` config, where
-// that config names secrets, and what `validate` checks for records on it. Definitions stay light
-// (zod and the shared config fields, never an SDK) because the config schema is built from them; the
-// adapter itself (providers/<kind>/index.ts) is loaded by the factory only when a zone needs it.
+// What a provider kind brings besides its adapter: the schema of its `providers.<id>` config, what it
+// can publish, where that config names secrets, and what `validate` checks for records on it.
+// Definitions stay light (zod and the shared config fields, never an SDK) because the config schema
+// is built from them; the adapter (providers/<kind>/index.ts) is loaded only when a zone needs it.
 import type { z } from 'zod';
+import type { ProviderCapabilities } from './capabilities.ts';
 
 type GeoMatch = 'default' | { continent?: string; country?: string; subdivision?: string };
 
@@ -12,10 +13,21 @@ export interface RecordUnderCheck {
   type: string;
   ttl: number;
   proxied?: boolean | undefined;
-  policy:
-    | { kind: 'failover'; order: string[] }
-    | { kind: 'weighted'; weights: Record<string, number> }
-    | { kind: 'geo'; rules: { match: GeoMatch; regions: string[] }[] };
+  /** Any registered policy kind; a check that looks inside one narrows it with policyIs. */
+  policy: { kind: string };
+}
+
+/** The policies provider checks look inside, as far as they look (structural: definitions load no policy code). */
+interface PolicyShapes {
+  weighted: { kind: 'weighted'; weights: Record<string, number> };
+  geo: { kind: 'geo'; rules: { match: GeoMatch; regions: string[] }[] };
+}
+
+export function policyIs<K extends keyof PolicyShapes>(
+  policy: { kind: string },
+  kind: K,
+): policy is PolicyShapes[K] {
+  return policy.kind === kind;
 }
 
 /** A problem validate reports for a record; `at` is relative to the record (e.g. ['policy', 'kind']). */
@@ -34,32 +46,6 @@ export interface DefinitionSecret {
   usedBy?: string;
 }
 
-/**
- * Traffic features a kind can express. validate refuses a config that needs one its zone's provider
- * lacks (naming the alternative). Absent means no: a new kind declares what it can.
- */
-export interface ProviderFeatures {
-  /** Weighted record sets (weighted policy, and the failback ramp of failover records). */
-  weighted?: boolean;
-  /** Per-endpoint weights inside a region (one weighted set per endpoint, or origin weights). */
-  endpointWeights?: boolean;
-  /** The gradual failback ramp: weights that change step by step after a recovery. */
-  failbackRamp?: boolean;
-  /** Endpoint weights inside a region that is on a failback ramp (each endpoint's share ramps too). */
-  rampedEndpointWeights?: boolean;
-  /** A CNAME at the zone apex (CNAME flattening). */
-  apexCname?: boolean;
-  /** Alias records (endpoints[].alias): A/AAAA answers that follow a target name (Route 53). */
-  alias?: boolean;
-  /**
-   * Answers from regions outside a rule's own list: a geo rule falling through to the default rule,
-   * and a record's `fallback` regions. A kind that publishes the values policy chooses can; one whose
-   * answers follow from config alone (Cloudflare load balancers, whose pool lists come from the rules)
-   * cannot.
-   */
-  fallback?: boolean;
-}
-
 export interface ProviderDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
   readonly kind: K;
   readonly schema: S;
@@ -67,9 +53,12 @@ export interface ProviderDefinition<K extends string = string, S extends z.ZodTy
   readonly recordOptions?: readonly string[];
   /** Environment variables the config names for secrets (validate warns when unset). */
   secrets?(cfg: z.output<S>, id: string): DefinitionSecret[];
-  /** Traffic features this kind can express with this config (see ProviderFeatures). */
-  supports?(cfg: z.output<S>): ProviderFeatures;
-  /** Policies and values this kind cannot express: an error naming the alternative, or a warning. */
+  /**
+   * What this kind can publish (providers/capabilities.ts): a value, or a function of the provider's
+   * config where that decides it (Cloudflare's mode).
+   */
+  readonly capabilities: ProviderCapabilities | ((cfg: z.output<S>) => ProviderCapabilities);
+  /** Values this kind cannot express beyond its capabilities: an error naming the alternative, or a warning. */
   checkRecord?(
     cfg: z.output<S>,
     record: RecordUnderCheck,

@@ -3,23 +3,7 @@
 import type { Config } from '../src/config/index.ts';
 import type { Logger } from '../src/log/index.ts';
 import type { ApplyResult, Change, RecordSet } from '../src/model/index.ts';
-
-export interface ProviderCapabilities {
-  /** Weighted record sets (setId + weight). */
-  weighted: boolean;
-  /** Geolocation record sets (setId + geo). */
-  geo: boolean;
-  /** Several values in one record set (round robin). */
-  multiValue: boolean;
-  /** apply() is all-or-nothing for one call. */
-  atomicBatch: boolean;
-  /**
-   * Without weighted sets (`weighted: false`): the planner publishes a weighted record as one plain
-   * set of the serving regions' values (src/policy plainRecords) and reads it back as such. Adapters
-   * that keep the per-region sets themselves (rfc2136, in its marker) leave this unset.
-   */
-  plainWeighted?: boolean;
-}
+import type { AdapterCapabilities } from './capabilities.ts';
 
 export interface RecordsQuery {
   /** Names (any form; adapters normalise) the caller intends to manage. */
@@ -29,7 +13,8 @@ export interface RecordsQuery {
 export interface DnsProvider {
   readonly id: string;
   readonly kind: string;
-  readonly capabilities: ProviderCapabilities;
+  /** Derived from the kind's declaration in its definition.ts (adapterCapabilities). */
+  readonly capabilities: AdapterCapabilities;
   /**
    * What the planner needs to see of a zone, normalised:
    *  (a) every ownership marker (TXT at `_geofailover.<name>`, value `owner=<id>`), whatever its owner;

@@ -15,11 +15,11 @@ const MODEL = /^src\/model\//;
 const FIELDS = /^src\/config\/(fields\/|duration\.ts$)/;
 const CRON = /^src\/cron\//;
 /** Definitions: schemas and validate checks of provider kinds, policies and check kinds; no I/O. */
-const PROVIDER_DEFINITIONS = /^providers\/(definition(-checks)?\.ts|registry\/|[a-z0-9]+\/definition\.ts$)/;
+const PROVIDER_DEFINITIONS = /^providers\/(definition(-checks)?\.ts|capabilities\.ts|registry\/|[a-z0-9]+\/definition\.ts$)/;
 const PROVIDER_DEFINITION_HELPERS = /^providers\/(builtin\/transfer-checks\.ts|tsig\/|dnswire\/)/;
-const POLICY_DEFINITIONS = /^src\/policy\/(definitions?\/|registry\.ts$|kinds\/[^/]+\/definition\.ts$)/;
-const CHECK_DEFINITIONS =
-  /^src\/probe\/(checks\/[^/]*definition[^/]*\.ts$|checks\/registry\.ts$|checks\/definitions?\/)/;
+const POLICY_DEFINITIONS = /^src\/policy\/kinds\//;
+/** Check kinds: each loads its runner's I/O modules only when a check first runs (lazy.ts). */
+const CHECK_DEFINITIONS = /^src\/probe\/checks\//;
 
 export const RULES: Rule[] = [
   {
@@ -67,7 +67,12 @@ export const RULES: Rule[] = [
   },
   {
     from: /^providers\//,
-    may: [/^providers\//, /^src\/(model|config|log|fsutil|runtime|tls|cron)\//],
+    may: [
+      /^providers\//,
+      /^src\/(model|config|log|fsutil|runtime|tls|cron)\//,
+      POLICY_DEFINITIONS,
+      CHECK_DEFINITIONS,
+    ],
     why: 'a provider adapter never imports the controller, the planner or the policies: they call it',
   },
 ];

@@ -1,4 +1,4 @@
-// The hostile-input suites (issue 18): every invalid config, hostile report, API input and DNS packet
+// The hostile-input suites: every invalid config, hostile report, API input and DNS packet
 // the project is tested against, run as one step; each suite records how many inputs it tried and how
 // many were held, and scripts/hostile-summary.ts prints CI's "hostile inputs: N tried, N held".
 import { defineConfig } from 'vitest/config';

@@ -3,8 +3,8 @@
 // Azure-native way to do those), so only failover records (plain sets) go on it.
 import { z } from 'zod';
 import { envName, url } from '../../src/config/fields/index.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
 import { type DefinitionProblem, defineProvider } from '../definition.ts';
-import { plainFeatures } from '../definition-checks.ts';
 
 const guid = z
   .string()
@@ -38,11 +38,25 @@ export const azureSchema = z.strictObject({
 
 export type AzureConfig = z.output<typeof azureSchema>;
 
+/** Azure Traffic Manager does the routing Azure DNS record sets cannot, and geofailover does not drive it. */
+function trafficManager(routing: string): (policy: string) => string {
+  return (policy) =>
+    `a ${policy} policy cannot be expressed by Azure DNS record sets (no weights or geography); Azure Traffic Manager is the Azure-native way (${routing} routing), which geofailover does not drive: use a failover policy on this zone, or put the record on a provider with ${policy} records (route53, googlecloud, builtin)`;
+}
+
+/** Azure DNS record sets have no weights or geography (that is Traffic Manager): plain sets only. */
+export const capabilities: ProviderCapabilities = {
+  weighted: { refused: trafficManager('weighted') },
+  geo: { refused: trafficManager('geographic') },
+  fallback: true,
+  multiValue: true,
+  atomicBatch: false,
+};
+
 export const definition = defineProvider({
   kind: 'azure',
   schema: azureSchema,
-  // Azure DNS record sets have no weights (that is Traffic Manager): failover only.
-  supports: plainFeatures,
+  capabilities,
   secrets: (cfg) =>
     cfg.tenantId && cfg.clientId && !cfg.clientSecretFile
       ? [{ at: ['clientSecretEnv'], envVar: cfg.clientSecretEnv }]
@@ -60,15 +74,6 @@ export const definition = defineProvider({
         at: ['clientSecretFile'],
         message: 'clientSecretFile is used only with tenantId and clientId (a service principal)',
         severity: 'warning',
-      });
-    return problems;
-  },
-  checkRecord(_cfg, record) {
-    const problems: DefinitionProblem[] = [];
-    if (record.policy.kind !== 'failover')
-      problems.push({
-        at: ['policy', 'kind'],
-        message: `a ${record.policy.kind} policy cannot be expressed by Azure DNS record sets (no weights or geography); Azure Traffic Manager is the Azure-native way (${record.policy.kind === 'weighted' ? 'weighted' : 'geographic'} routing), which geofailover does not drive: use a failover policy on this zone, or put the record on a provider with ${record.policy.kind} records (route53, googlecloud, builtin)`,
       });
     return problems;
   },

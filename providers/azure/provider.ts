@@ -22,10 +22,11 @@ import {
   type RecordSet,
   sameRecord,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, RecordsQuery } from '../provider.ts';
 import { selectReadable } from '../select-records.ts';
 import { createClient } from './client.ts';
-import type { AzureConfig } from './definition.ts';
+import { type AzureConfig, capabilities } from './definition.ts';
 import { type ErrorScope, mapError } from './errors.ts';
 import { fromWire, type ReadResult, relativeName, toWire } from './mapping.ts';
 
@@ -38,12 +39,7 @@ export interface AzureOptions {
   logger?: Logger;
 }
 
-const CAPABILITIES: ProviderCapabilities = {
-  weighted: false,
-  geo: false,
-  multiValue: true,
-  atomicBatch: false,
-};
+const CAPABILITIES = adapterCapabilities(capabilities);
 
 interface Snap {
   record: RecordSet;

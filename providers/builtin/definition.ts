@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { envName, hostPort } from '../../src/config/fields/index.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
 import { defineProvider } from '../definition.ts';
 import { TSIG_ALGORITHMS } from '../tsig/index.ts';
 import { transferProblems, transferWarnings } from './transfer-checks.ts';
@@ -71,9 +72,23 @@ export const builtinSchema = z.strictObject({
   notifyKey: z.string().min(1).optional(),
 });
 
+/** The server answers weighted and geo sets itself; a CNAME cannot sit at the apex beside SOA/NS. */
+export const capabilities: ProviderCapabilities = {
+  weighted: true,
+  geo: true,
+  endpointWeights: true,
+  failbackRamp: true,
+  rampedEndpointWeights: true,
+  apexCname: false,
+  fallback: true,
+  multiValue: true,
+  atomicBatch: true,
+};
+
 export const definition = defineProvider({
   kind: 'builtin',
   schema: builtinSchema,
+  capabilities,
   secrets: (cfg, id) =>
     cfg.tsigKeys.flatMap((k, i) =>
       k.secretEnv === undefined
@@ -88,13 +103,4 @@ export const definition = defineProvider({
     ),
   checkProvider: (cfg, id) => transferProblems(cfg, id),
   checkRecord: (cfg, record, zone) => transferWarnings(cfg, record, zone),
-  // The server answers weighted sets itself; a CNAME cannot sit at the apex beside SOA/NS.
-  supports: () => ({
-    weighted: true,
-    endpointWeights: true,
-    failbackRamp: true,
-    rampedEndpointWeights: true,
-    apexCname: false,
-    fallback: true,
-  }),
 });

@@ -14,8 +14,9 @@ import {
   type RecordSet,
   sortRecords,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, ProviderFactory, RecordsQuery } from '../provider.ts';
-import type { builtinSchema } from './definition.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, ProviderFactory, RecordsQuery } from '../provider.ts';
+import { type builtinSchema, capabilities } from './definition.ts';
 import { ZoneStore } from './store.ts';
 import { applyChanges } from './validate.ts';
 
@@ -42,12 +43,7 @@ export function sharedZoneStore(file: string, logger?: Logger): ZoneStore {
 
 export class BuiltinProvider implements DnsProvider {
   readonly kind = 'builtin';
-  readonly capabilities: ProviderCapabilities = {
-    weighted: true,
-    geo: true,
-    multiValue: true,
-    atomicBatch: true,
-  };
+  readonly capabilities = adapterCapabilities(capabilities);
   private loaded = false;
 
   constructor(

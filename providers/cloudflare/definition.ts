@@ -2,6 +2,7 @@
 // it (records mode has no weights or geography; DNS-only TTL minimum).
 import { z } from 'zod';
 import { envName, url } from '../../src/config/fields/index.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
 import { type DefinitionProblem, defineProvider } from '../definition.ts';
 
 export const cloudflareSchema = z.strictObject({
@@ -21,31 +22,50 @@ export const cloudflareSchema = z.strictObject({
   minTtl: z.number().int().min(30).default(60),
 });
 
+const noRouting = {
+  refused: (policy: string) =>
+    `a ${policy} policy cannot be expressed by Cloudflare DNS records (no weights or geography); set the provider's \`mode: load-balancer\` or put this zone on another provider`,
+};
+
+/**
+ * Records mode: CNAME flattening at the apex, no weights or geography. Load-balancer mode: pool
+ * weights per region and origin weights per endpoint, geo steering; a ramp moves pool weights (random
+ * steering while a failover name ramps), but not per-endpoint weights of a ramping region. Load
+ * balancers answer from the pools config gives each rule (then their own fallback pool), never from a
+ * region chosen per answer.
+ */
+export function capabilitiesFor(mode: z.output<typeof cloudflareSchema>['mode']): ProviderCapabilities {
+  return mode === 'load-balancer'
+    ? {
+        weighted: true,
+        geo: true,
+        endpointWeights: true,
+        failbackRamp: true,
+        apexCname: false,
+        fallback: false,
+        multiValue: true,
+        atomicBatch: false,
+      }
+    : {
+        weighted: noRouting,
+        geo: noRouting,
+        endpointWeights: false,
+        failbackRamp: false,
+        apexCname: true,
+        fallback: true,
+        multiValue: true,
+        atomicBatch: true,
+      };
+}
+
 export const definition = defineProvider({
   kind: 'cloudflare',
   schema: cloudflareSchema,
   recordOptions: ['proxied'],
-  // Records mode: CNAME flattening at the apex, no weights. Load-balancer mode: pool weights per region
-  // and origin weights per endpoint; a ramp moves pool weights (random steering while a failover name
-  // ramps), but not per-endpoint weights of a ramping region (validate refuses that combination).
-  supports: (cfg) => ({
-    weighted: cfg.mode === 'load-balancer',
-    endpointWeights: cfg.mode === 'load-balancer',
-    failbackRamp: cfg.mode === 'load-balancer',
-    apexCname: cfg.mode === 'records',
-    // Load balancers answer from the pools config gives each rule (then their own fallback pool),
-    // never from a region chosen per answer.
-    fallback: cfg.mode === 'records',
-  }),
+  capabilities: (cfg) => capabilitiesFor(cfg.mode),
   secrets: (cfg) => [{ at: ['apiTokenEnv'], envVar: cfg.apiTokenEnv }],
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];
-    if (cfg.mode === 'records' && record.policy.kind !== 'failover') {
-      problems.push({
-        at: ['policy', 'kind'],
-        message: `a ${record.policy.kind} policy cannot be expressed by Cloudflare DNS records (no weights or geography); set the provider's \`mode: load-balancer\` or put this zone on another provider`,
-      });
-    }
     if (!record.proxied && record.ttl !== 1 && record.ttl < cfg.minTtl) {
       problems.push({
         at: ['ttl'],

@@ -11,8 +11,10 @@ import {
   ProviderError,
   type RecordSet,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, ProviderContext, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, ProviderContext, RecordsQuery } from '../provider.ts';
 import type { CfClient } from './client.ts';
+import { capabilitiesFor } from './definition.ts';
 import { translateError } from './errors.ts';
 import { type CfLoadBalancer, type CfPool, poolName } from './lb-model.ts';
 import { checkLbConfig, lbSpec, specMatches } from './lb-spec.ts';
@@ -25,12 +27,7 @@ import { zoneLookup } from './zone-config.ts';
 
 export class CloudflareLoadBalancerProvider implements DnsProvider {
   readonly kind = 'cloudflare';
-  readonly capabilities: ProviderCapabilities = {
-    weighted: true,
-    geo: true,
-    multiValue: true,
-    atomicBatch: false,
-  };
+  readonly capabilities = adapterCapabilities(capabilitiesFor('load-balancer'));
   readonly stats = { lists: 0, writes: 0, zoneChecks: 0 };
   private zoneChecked = false;
   private readonly accountId: string;

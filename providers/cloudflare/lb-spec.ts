@@ -46,14 +46,6 @@ export function geoRulePools(policy: Extract<PolicyConfig, { kind: 'geo' }>): Ru
   });
 }
 
-/** The regions whose pools a policy uses (default pools first, in order). */
-export function policyRegions(policy: PolicyConfig): string[] {
-  if (policy.kind === 'failover') return [...policy.order];
-  if (policy.kind === 'weighted') return Object.keys(policy.weights);
-  const all = geoRulePools(policy).flatMap((r) => r.regions);
-  return [...new Set(all)];
-}
-
 function defaultRegions(policy: PolicyConfig): string[] {
   if (policy.kind === 'failover') return [...policy.order];
   if (policy.kind === 'weighted') return Object.keys(policy.weights);

@@ -24,9 +24,10 @@ import {
   type RecordType,
   sameRecord,
 } from '../../src/model/index.ts';
+import { policyRegions } from '../../src/policy/kinds/index.ts';
 import { type CfLoadBalancer, type CfOrigin, fits, ownedDescription, poolName } from './lb-model.ts';
 import { originWeight, weightedEndpoints } from './lb-origin-weights.ts';
-import { geoRulePools, policyRegions } from './lb-spec.ts';
+import { geoRulePools } from './lb-spec.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
 import type { CfRecord } from './list.ts';
 import { descriptionOwner, tagOwners } from './ownership.ts';

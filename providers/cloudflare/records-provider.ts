@@ -9,9 +9,10 @@ import {
   ProviderError,
   type RecordSet,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, ProviderContext, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, ProviderContext, RecordsQuery } from '../provider.ts';
 import type { CfClient } from './client.ts';
-import type { cloudflareSchema } from './definition.ts';
+import { capabilitiesFor, type cloudflareSchema } from './definition.ts';
 import { translateError } from './errors.ts';
 import { type CfRecord, listDnsRecords } from './list.ts';
 import { type NameOps, packBatches, recordOps } from './records-ops.ts';
@@ -36,12 +37,7 @@ function batchBody(batch: readonly NameOps[]) {
 
 export class CloudflareRecordsProvider implements DnsProvider {
   readonly kind = 'cloudflare';
-  readonly capabilities: ProviderCapabilities = {
-    weighted: false,
-    geo: false,
-    multiValue: true,
-    atomicBatch: true,
-  };
+  readonly capabilities = adapterCapabilities(capabilitiesFor('records'));
   /** Requests made by this adapter (reads and writes), for benchmarks and logs. */
   readonly stats = { lists: 0, writes: 0, zoneChecks: 0 };
   private zoneChecked = false;

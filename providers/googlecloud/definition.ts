@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { duration, url } from '../../src/config/fields/index.ts';
 import { geoSetId } from '../../src/model/index.ts';
-import { type DefinitionProblem, defineProvider } from '../definition.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
+import { type DefinitionProblem, defineProvider, policyIs } from '../definition.ts';
 
 /** GCP region names Cloud DNS accepts as geo locations (e.g. us-east1, europe-west1). */
 export const GCP_LOCATION = /^[a-z]+-[a-z]+[0-9]{1,2}$/;
@@ -34,21 +35,26 @@ export const googlecloudSchema = z.strictObject({
 
 export type GoogleCloudConfig = z.output<typeof googlecloudSchema>;
 
+/** wrr sets weight whole regions; Cloud DNS has no apex CNAME and no aliases to other records here. */
+export const capabilities: ProviderCapabilities = {
+  weighted: true,
+  geo: true,
+  endpointWeights: false,
+  failbackRamp: false,
+  apexCname: false,
+  alias: false,
+  fallback: true,
+  multiValue: true,
+  atomicBatch: true,
+};
+
 export const definition = defineProvider({
   kind: 'googlecloud',
   schema: googlecloudSchema,
-  // wrr sets weight whole regions; Cloud DNS has no apex CNAME and no aliases to other records here.
-  supports: () => ({
-    weighted: true,
-    endpointWeights: false,
-    failbackRamp: false,
-    apexCname: false,
-    alias: false,
-    fallback: true,
-  }),
+  capabilities,
   checkRecord(cfg, record) {
     const problems: DefinitionProblem[] = [];
-    if (record.policy.kind !== 'geo') return problems;
+    if (!policyIs(record.policy, 'geo')) return problems;
     const seen = new Map<string, string>();
     record.policy.rules.forEach((rule, i) => {
       const setId = geoSetId(rule.match as Parameters<typeof geoSetId>[0]);

@@ -18,10 +18,11 @@ import {
   sameRecord,
   UsageError,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, RecordsQuery } from '../provider.ts';
 import { selectReadable } from '../select-records.ts';
 import { type Client, createClient } from './client.ts';
-import type { GoogleCloudConfig } from './definition.ts';
+import { capabilities, type GoogleCloudConfig } from './definition.ts';
 import { type ErrorScope, isNetwork, isThrottleOr5xx, mapError } from './errors.ts';
 import { type Labels, labelsFor } from './labels.ts';
 import { fromWire, groupProblem, type ReadResult, toWire, type WireRrset } from './mapping.ts';
@@ -38,7 +39,7 @@ export interface GoogleCloudOptions {
   logger?: Logger;
 }
 
-const CAPABILITIES: ProviderCapabilities = { weighted: true, geo: true, multiValue: true, atomicBatch: true };
+const CAPABILITIES = adapterCapabilities(capabilities);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {

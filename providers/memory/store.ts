@@ -17,7 +17,9 @@ import {
   type RecordSet,
   sameRecord,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, RecordsQuery } from '../provider.ts';
+import { capabilities } from './definition.ts';
 
 function describe(r: RecordSet): string {
   return `${keyId(r)} ttl ${r.ttl} [${r.values.join(', ')}]${r.weight === undefined ? '' : ` weight ${r.weight}`}`;
@@ -25,12 +27,7 @@ function describe(r: RecordSet): string {
 
 export class MemoryProvider implements DnsProvider {
   readonly kind = 'memory';
-  readonly capabilities: ProviderCapabilities = {
-    weighted: true,
-    geo: true,
-    multiValue: true,
-    atomicBatch: true,
-  };
+  readonly capabilities = adapterCapabilities(capabilities);
   /** apply() calls, failed ones included. */
   applyCalls = 0;
   /** records() calls. */

@@ -3,8 +3,8 @@
 // of every serving region's addresses (a warning says so), and a geo record is refused.
 import { z } from 'zod';
 import { duration, envName, url } from '../../src/config/fields/index.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
 import { defineProvider } from '../definition.ts';
-import { plainFeatures, plainPolicyProblems } from '../definition-checks.ts';
 
 export const powerdnsSchema = z
   .strictObject({
@@ -27,17 +27,25 @@ export const powerdnsSchema = z
     message: 'a powerdns provider needs exactly one of apiKeyEnv or apiKeyFile (the X-API-Key secret)',
   });
 
+/** Plain records: weighted is published as one set (the planner merges it; a warning); no geo, ramp, apex CNAME or aliases. */
+export const capabilities: ProviderCapabilities = {
+  weighted: {
+    plain: 'planner',
+    warning:
+      'PowerDNS records carry no weights: this record is published as one set holding the addresses of every serving region with weight > 0 (resolvers share traffic about evenly); use the builtin server, Route 53 or Cloudflare (mode: load-balancer) for real weights',
+  },
+  geo: {
+    refused: () =>
+      'a geo policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53 or Cloudflare (mode: load-balancer)',
+  },
+  fallback: true,
+  multiValue: true,
+  atomicBatch: true,
+};
+
 export const definition = defineProvider({
   kind: 'powerdns',
   schema: powerdnsSchema,
-  // Plain records: weighted is published as one set (a warning); no ramp, no apex CNAME, no aliases.
-  supports: plainFeatures,
+  capabilities,
   secrets: (cfg) => (cfg.apiKeyEnv === undefined ? [] : [{ at: ['apiKeyEnv'], envVar: cfg.apiKeyEnv }]),
-  checkRecord: (_cfg, record) =>
-    plainPolicyProblems(record, {
-      geo: 'a geo policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53 or Cloudflare (mode: load-balancer)',
-      weighted:
-        'PowerDNS records carry no weights: this record is published as one set holding the addresses of every serving region with weight > 0 (resolvers share traffic about evenly); use the builtin server, Route 53 or Cloudflare (mode: load-balancer) for real weights',
-      weightedAt: ['policy', 'kind'],
-    }),
 });

@@ -13,20 +13,15 @@ import {
   type RecordSet,
   sameRecord,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, RecordsQuery } from '../provider.ts';
 import { selectRecords } from '../select-records.ts';
 import type { PdnsClient, PdnsRRset } from './client.ts';
+import { capabilities } from './definition.ts';
 import { conflictError } from './errors.ts';
 import { deleteRRset, fromRRset, replaceRRset } from './mapping.ts';
 
-const CAPABILITIES: ProviderCapabilities = {
-  weighted: false,
-  geo: false,
-  multiValue: true,
-  atomicBatch: true,
-  // weighted records reach apply() as one plain set (src/policy plainRecords)
-  plainWeighted: true,
-};
+const CAPABILITIES = adapterCapabilities(capabilities);
 
 function rrKey(name: string, type: string): string {
   return `${normaliseName(name)} ${type}`;

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { definition as azure } from '../azure/definition.ts';
 import { definition as builtin } from '../builtin/definition.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
 import { definition as cloudflare } from '../cloudflare/definition.ts';
 import type { ProviderDefinition } from '../definition.ts';
 import { definition as googlecloud } from '../googlecloud/definition.ts';
@@ -18,11 +19,12 @@ const kinds = [builtin, route53, cloudflare, memory, rfc2136, googlecloud, azure
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];
 export type ProviderKind = Definitions['kind'];
+export type { Plain, ProviderCapabilities, Refused, Support } from '../capabilities.ts';
+export { hasFeature } from '../capabilities.ts';
 export type {
   DefinitionProblem,
   DefinitionSecret,
   ProviderDefinition,
-  ProviderFeatures,
   RecordUnderCheck,
 } from '../definition.ts';
 
@@ -35,4 +37,10 @@ export function definitionOf(kind: string): ProviderDefinition<string, z.ZodType
   const d = definitions.find((x) => x.kind === kind);
   if (!d) throw new Error(`no provider definition for kind "${kind}"`);
   return d;
+}
+
+/** What a configured provider can publish: its kind's declaration, for this config. */
+export function capabilitiesOf(cfg: { kind: string; [key: string]: unknown }): ProviderCapabilities {
+  const c = definitionOf(cfg.kind).capabilities;
+  return typeof c === 'function' ? c(cfg) : c;
 }

@@ -2,8 +2,8 @@
 // config schema, its secret, and what validate says about policies standard DNS cannot express.
 import { z } from 'zod';
 import { duration, envName, hostPort } from '../../src/config/fields/index.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
 import { defineProvider } from '../definition.ts';
-import { plainFeatures, plainPolicyProblems } from '../definition-checks.ts';
 import { TSIG_ALGORITHMS } from '../tsig/index.ts';
 
 const tsigSchema = z
@@ -47,12 +47,32 @@ export const rfc2136Schema = z.strictObject({
 
 export type Rfc2136Config = z.output<typeof rfc2136Schema>;
 
+/**
+ * Standard DNS has no weights or geography: weighted is published as one round-robin set (the adapter
+ * keeps the per-region sets in its marker and merges them; a warning); no geo, ramp or apex CNAME.
+ */
+export const capabilities: ProviderCapabilities = {
+  weighted: {
+    plain: 'adapter',
+    at: ['policy', 'weights'],
+    warning:
+      'standard DNS has no weights: over RFC 2136 this record is one round-robin RRset holding the endpoints of every serving region with weight > 0 (equal shares; weights only decide membership, weight 0 drains). For proportional weights use the builtin server, Route 53, or Cloudflare (mode: load-balancer)',
+  },
+  geo: {
+    refused: () =>
+      'a geo policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53 or Cloudflare (mode: load-balancer)',
+  },
+  fallback: true,
+  multiValue: true,
+  atomicBatch: false,
+};
+
 export const definition = defineProvider({
   kind: 'rfc2136',
   schema: rfc2136Schema,
-  // Standard DNS has no weights: weighted is published as one set (a warning); no ramp, no apex CNAME.
-  supports: plainFeatures,
+  capabilities,
   secrets: (cfg) => (cfg.tsig.secretEnv ? [{ at: ['tsig', 'secretEnv'], envVar: cfg.tsig.secretEnv }] : []),
+  // A CNAME holds one target, so the regions of a weighted CNAME cannot share the one RRset.
   checkRecord(_cfg, record) {
     if (record.policy.kind === 'weighted' && record.type === 'CNAME')
       return [
@@ -62,11 +82,6 @@ export const definition = defineProvider({
             'a weighted CNAME cannot be published over RFC 2136: the regions would share one RRset and a CNAME holds exactly one target; use a failover policy or A/AAAA records',
         },
       ];
-    return plainPolicyProblems(record, {
-      geo: 'a geo policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53 or Cloudflare (mode: load-balancer)',
-      weighted:
-        'standard DNS has no weights: over RFC 2136 this record is one round-robin RRset holding the endpoints of every serving region with weight > 0 (equal shares; weights only decide membership, weight 0 drains). For proportional weights use the builtin server, Route 53, or Cloudflare (mode: load-balancer)',
-      weightedAt: ['policy', 'weights'],
-    });
+    return [];
   },
 });

@@ -11,23 +11,18 @@ import {
   type RecordSet,
   UsageError,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, RecordsQuery } from '../provider.ts';
 import { selectRecords } from '../select-records.ts';
 import type { TsigKey } from '../tsig/index.ts';
-import type { Rfc2136Config } from './definition.ts';
+import { capabilities, type Rfc2136Config } from './definition.ts';
 import type { ErrorScope } from './errors.ts';
 import { sendUpdate, type Timeouts, transferZone, updateOverhead } from './exchange.ts';
 import { type Endpoint, parseHostPort } from './transport.ts';
 import { packGroups, planUpdate } from './update-plan.ts';
 import { logicalRecords, type Snapshot, snapshotOf } from './zone-view.ts';
 
-// Weighted sets are accepted but published as membership only (validate warns); geo is refused.
-const CAPABILITIES: ProviderCapabilities = {
-  weighted: false,
-  geo: false,
-  multiValue: true,
-  atomicBatch: false,
-};
+const CAPABILITIES = adapterCapabilities(capabilities);
 /** Bytes kept free in each UPDATE for the TSIG RR (key name, algorithm name, a 64-byte MAC, fields). */
 const TSIG_ROOM = 600;
 

@@ -1,6 +1,6 @@
 // Client-side request budget: a token bucket (rate per second, small burst) shared by every zone and
 // provider instance that talks to the same account through the same endpoint, because Route 53
-// throttles per account, not per zone (external-dns #1293, #905). Waiters are served in FIFO order.
+// throttles per account, not per zone. Waiters are served in FIFO order.
 
 export interface Clock {
   now(): number;

@@ -1,7 +1,8 @@
 // The Route 53 provider kind: its config schema, and what validate checks for records on it.
 import { z } from 'zod';
 import { duration, url } from '../../src/config/fields/index.ts';
-import { type DefinitionProblem, defineProvider } from '../definition.ts';
+import type { ProviderCapabilities } from '../capabilities.ts';
+import { type DefinitionProblem, defineProvider, policyIs } from '../definition.ts';
 
 export const route53Schema = z.strictObject({
   kind: z.literal('route53'),
@@ -19,22 +20,27 @@ export const route53Schema = z.strictObject({
   syncTimeout: duration.default(120_000),
 });
 
+/** Weighted sets with integer weights 0-255, geolocation sets; the apex takes an alias, never a CNAME. */
+export const capabilities: ProviderCapabilities = {
+  weighted: true,
+  geo: true,
+  endpointWeights: true,
+  failbackRamp: true,
+  rampedEndpointWeights: true,
+  apexCname: false,
+  alias: true,
+  fallback: true,
+  multiValue: true,
+  atomicBatch: true,
+};
+
 export const definition = defineProvider({
   kind: 'route53',
   schema: route53Schema,
-  // Weighted sets with integer weights 0-255; the apex takes an alias, never a CNAME.
-  supports: () => ({
-    weighted: true,
-    endpointWeights: true,
-    failbackRamp: true,
-    rampedEndpointWeights: true,
-    apexCname: false,
-    alias: true,
-    fallback: true,
-  }),
+  capabilities,
   checkRecord(_cfg, record) {
     const problems: DefinitionProblem[] = [];
-    if (record.policy.kind !== 'geo') return problems;
+    if (!policyIs(record.policy, 'geo')) return problems;
     record.policy.rules.forEach((rule, i) => {
       if (rule.match !== 'default' && rule.match.subdivision !== undefined && rule.match.country !== 'US') {
         problems.push({

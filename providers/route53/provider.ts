@@ -20,12 +20,14 @@ import {
   type RecordSet,
   UsageError,
 } from '../../src/model/index.ts';
-import type { DnsProvider, ProviderCapabilities, RecordsQuery } from '../provider.ts';
+import { adapterCapabilities } from '../capabilities.ts';
+import type { DnsProvider, RecordsQuery } from '../provider.ts';
 import { selectReadable } from '../select-records.ts';
 import { checkAliasTargets, inZoneAliases } from './alias-targets.ts';
 import { planBatches, REQUEST_LIMITS, type RequestLimits } from './batch.ts';
 import { type Clock, type RequestBudget, realClock, sharedBudget } from './budget.ts';
 import { bareChangeId, bareZoneId, budgetKey, createClient, type Route53Config } from './client.ts';
+import { capabilities } from './definition.ts';
 import { type ErrorScope, mapError } from './errors.ts';
 import { decodeName, fromWire, type ReadResult } from './mapping.ts';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.ts';
@@ -66,7 +68,7 @@ export interface Route53Stats {
 }
 
 const DEFAULT_POLL: PollOptions = { firstMs: 250, factor: 2, maxMs: 5_000 };
-const CAPABILITIES: ProviderCapabilities = { weighted: true, geo: true, multiValue: true, atomicBatch: true };
+const CAPABILITIES = adapterCapabilities(capabilities);
 
 type Op = 'list' | 'change' | 'getChange' | 'getZone';
 

@@ -1,5 +1,5 @@
 // Rejects, before any API call, what Route 53 would reject, so a bad record fails alone with its
-// name instead of failing a whole batch (external-dns #421, #1517, #1764).
+// name instead of failing a whole batch.
 import {
   type Change,
   InvalidChangeError,

@@ -10,7 +10,7 @@ import { loadConfig } from '../config/index.ts';
 import { storedApiWindows } from '../controller/operator-stores.ts';
 import { closeProviders, openProviders, planZones } from '../controller/reconcile.ts';
 import { evaluateWindows, type MaintenanceWindow, windowsFromConfig } from '../health/index.ts';
-import { GeofailoverError, type RegionStates, type RegionStatus } from '../model/index.ts';
+import { GeofailoverError, isoOrUndefined, type RegionStates, type RegionStatus } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { assumeStates, type Uncovered, uncovered } from '../policy/index.ts';
 
@@ -50,7 +50,9 @@ export function maintenanceAssumptions(
   for (const [region, occ] of active) {
     if (out.has(region)) continue;
     out.set(region, 'drained');
-    held.push(`${region} (window ${occ.window} until ${new Date(occ.end).toISOString()}: ${occ.reason})`);
+    held.push(
+      `${region} (window ${occ.window} until ${isoOrUndefined(occ.end) ?? `${occ.end} ms`}: ${occ.reason})`,
+    );
   }
   const when = new Date(at).toISOString();
   return {

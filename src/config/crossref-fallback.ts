@@ -1,25 +1,19 @@
 // Cross checks of `fallback` (record, zone or whole config): every region it names exists, a list adds
 // a region to at least one rule or order it applies to (else it changes nothing and was a mistake),
 // and the zone's providers can publish an answer from outside a rule's own regions.
-import type { Problem } from './crossref.ts';
+import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { fallbackText, providersWithoutFallback, recordFallback } from './fallback.ts';
+import type { Problem } from './problem.ts';
 import type { Config, FallbackConfig, RecordConfig, ZoneConfig } from './schema.ts';
 
 /**
- * The region lists a record answers from before any fallback, one per rule or order: failover its
- * order; weighted its regions with a weight (all of them when none has one); geo each rule's regions
- * followed by the default rule's (a rule falls through to the default before a fallback).
+ * The region lists a record answers from before any fallback, one per rule or order, each with the
+ * regions it falls through to first (its policy definition's chains).
  */
 export function ownChains(rec: Pick<RecordConfig, 'policy'>): string[][] {
-  const p = rec.policy;
-  if (p.kind === 'failover') return [p.order];
-  if (p.kind === 'weighted') {
-    const all = Object.keys(p.weights);
-    const weighted = all.filter((r) => (p.weights[r] ?? 0) > 0);
-    return [weighted.length > 0 ? weighted : all];
-  }
-  const def = p.rules.find((r) => r.match === 'default')?.regions ?? [];
-  return p.rules.map((r) => (r.match === 'default' ? r.regions : [...r.regions, ...def]));
+  return policyDefinitionOf(rec.policy.kind)
+    .chains(rec.policy)
+    .map((c) => [...c.own, ...c.fallsTo]);
 }
 
 /** True when a fallback list names no region outside any of the record's chains. */

@@ -1,11 +1,12 @@
-// Cross checks for the operator features (issue 16): maintenance windows (known region, a cron that
-// parses and fires, a duration in range, not already over) and API tokens (unique names).
-import { nextStart, parseCron } from '../health/index.ts';
-import type { Problem } from './crossref.ts';
+// Cross checks for the operator features: maintenance windows (known region, a cron that parses,
+// starts at most once a minute and fires, a duration in range, not already over, at most 100 of
+// them) and API tokens (unique names).
+import { cronPeriodProblem, nextStart, parseCron, WINDOW_LIMITS, windowCountProblem } from '../cron/index.ts';
+import type { Problem } from './problem.ts';
 import type { Config } from './schema.ts';
 
 /** The longest maintenance window or override the controller accepts (the API uses the same bound). */
-export const MAX_WINDOW_MS = 366 * 86_400_000;
+export const MAX_WINDOW_MS = WINDOW_LIMITS.maxDurationMs;
 
 export function crossCheckOperate(config: Config, now: number = Date.now()): Problem[] {
   const problems: Problem[] = [];
@@ -13,6 +14,8 @@ export function crossCheckOperate(config: Config, now: number = Date.now()): Pro
     problems.push({ at, path: '', message, severity });
   const regions = config.regions.map((r) => r.id);
   const ids = new Set<string>();
+  const tooMany = windowCountProblem(config.maintenance.length);
+  if (tooMany) add(['maintenance'], tooMany);
   config.maintenance.forEach((w, i) => {
     const at = ['maintenance', i];
     if (!regions.includes(w.region))
@@ -37,7 +40,9 @@ export function crossCheckOperate(config: Config, now: number = Date.now()): Pro
       );
     if (w.cron !== undefined) {
       const spec = parseCron(w.cron);
+      const often = typeof spec === 'string' ? undefined : cronPeriodProblem(spec);
       if (typeof spec === 'string') add([...at, 'cron'], `cron "${w.cron}": ${spec}`);
+      else if (often) add([...at, 'cron'], `cron "${w.cron}" ${often}`);
       else if (nextStart(spec, now) === undefined)
         add([...at, 'cron'], `cron "${w.cron}" never fires within five years (a date that does not exist?)`);
     } else if (w.start !== undefined && durationMs > 0 && w.start + durationMs <= now) {

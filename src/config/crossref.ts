@@ -1,19 +1,18 @@
 // Checks that span parts of the config: ids that must exist, be unique or agree with each other,
 // and policies a zone's provider cannot express (octoDNS "strict supports": an error, never a degrade).
 import { isIP } from 'node:net';
-import { definitionOf } from '../../providers/registry/index.ts';
+import { capabilitiesOf, definitionOf } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
+import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
-import type { ConfigProblem } from './errors.ts';
 import { featureProblems } from './feature-checks.ts';
-import { type Config, type PolicyConfig, zoneProviders } from './schema.ts';
+import { plaintextProblems } from './plaintext.ts';
+import { supportProblems } from './policy-support.ts';
+import type { Problem } from './problem.ts';
+import { type Config, zoneProviders } from './schema.ts';
 
-/** A problem found across parts; warnings are printed by validate but leave the config valid. */
-export type Problem = Omit<ConfigProblem, 'line'> & {
-  at: (string | number)[];
-  severity?: 'error' | 'warning';
-};
+export type { Problem };
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, number[]> {
   const seen = new Map<string, number[]>();
@@ -21,19 +20,6 @@ function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, 
     seen.set(key(t), [...(seen.get(key(t)) ?? []), i]);
   });
   return new Map([...seen].filter(([, idx]) => idx.length > 1));
-}
-
-function policyRegions(p: PolicyConfig): { at: (string | number)[]; region: string }[] {
-  switch (p.kind) {
-    case 'failover':
-      return p.order.map((r, i) => ({ at: ['order', i], region: r }));
-    case 'weighted':
-      return Object.keys(p.weights).map((r) => ({ at: ['weights', r], region: r }));
-    case 'geo':
-      return p.rules.flatMap((rule, i) =>
-        rule.regions.map((r, j) => ({ at: ['rules', i, 'regions', j], region: r })),
-      );
-  }
 }
 
 const TTL_MIN = 1;
@@ -136,7 +122,8 @@ export function crossCheck(config: Config): Problem[] {
         add([...at, 'ttl'], `ttl ${rec.ttl} is over one day; a failover record needs a short TTL (30-300)`);
 
       const policy = rec.policy;
-      for (const { at: pat, region } of policyRegions(policy)) {
+      const kind = policyDefinitionOf(policy.kind);
+      for (const { at: pat, region } of kind.regions(policy)) {
         if (!regions.has(region)) {
           add(
             [...at, 'policy', ...pat],
@@ -162,50 +149,27 @@ export function crossCheck(config: Config): Problem[] {
           );
         }
       }
-      if (policy.kind === 'weighted') {
-        for (const [region, w] of Object.entries(policy.weights)) {
-          if (w < 0 || w > 255) add([...at, 'policy', 'weights', region], `weight ${w} is outside 0-255`);
-        }
-        if (Object.keys(policy.weights).length > 100)
-          add([...at, 'policy', 'weights'], 'more than 100 weighted regions for one name');
-      }
-      if (policy.kind === 'geo') {
-        const defaults = policy.rules.filter((r) => r.match === 'default').length;
-        if (defaults === 0)
-          add(
-            [...at, 'policy', 'rules'],
-            'a geo policy needs a `match: default` rule (clients no rule matches would get no answer)',
-          );
-        if (defaults > 1) add([...at, 'policy', 'rules'], 'a geo policy may have only one default rule');
-        const seen = new Set<string>();
-        policy.rules.forEach((rule, i) => {
-          if (rule.match === 'default') return;
-          if (rule.match.continent !== undefined && rule.match.country !== undefined) {
-            add(
-              [...at, 'policy', 'rules', i, 'match'],
-              'a geo match takes a continent or a country, not both',
-            );
-          }
-          if (rule.match.subdivision !== undefined && rule.match.country === undefined) {
-            add([...at, 'policy', 'rules', i, 'match'], 'a subdivision needs its country');
-          }
-          const k = JSON.stringify(rule.match);
-          if (seen.has(k)) add([...at, 'policy', 'rules', i, 'match'], `duplicate geo match ${k}`);
-          seen.add(k);
-        });
-      }
+      for (const p of kind.check?.(policy) ?? []) add([...at, 'policy', ...p.at], p.message);
       for (const { id, cfg } of providers) {
-        // What this provider kind cannot express comes from its definition (providers/<kind>/definition.ts).
+        // What this provider kind can express comes from its definition (providers/<kind>/definition.ts).
         const def = definitionOf(cfg.kind);
         // With several providers, say which one a problem is about.
         const who = many ? `provider ${id} (${cfg.kind}): ` : '';
         if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
           add([...at, 'proxied'], `${who}\`proxied\` applies only to Cloudflare zones`);
         }
-        const features = def.supports?.(cfg) ?? {};
+        const features = capabilitiesOf(cfg);
         const where = `provider "${id}" (${cfg.kind}${'mode' in cfg ? `, mode ${String(cfg.mode)}` : ''})`;
         for (const p of featureProblems(config, zone, rec, features, where)) {
           problems.push({ at: [...at, ...p.at], path: '', message: `${who}${p.message}` });
+        }
+        for (const p of supportProblems(rec, features, where)) {
+          problems.push({
+            at: [...at, ...p.at],
+            path: '',
+            message: `${who}${p.message}`,
+            severity: p.severity,
+          });
         }
         for (const p of def.checkRecord?.(cfg, rec, zone) ?? []) {
           problems.push({
@@ -251,5 +215,6 @@ export function crossCheck(config: Config): Problem[] {
       severity: 'warning',
     });
   problems.push(...crossCheckOperate(config));
+  problems.push(...plaintextProblems(config));
   return problems;
 }

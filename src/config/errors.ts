@@ -7,6 +7,17 @@ export interface ConfigProblem {
   /** 1-based line in the file, when known. */
   line?: number;
   message: string;
+  /** What to do, when it is more than editing the line (a file to create, a variable to export). */
+  remedy?: string;
+}
+
+/** For problems that are lines of the file to edit. */
+const FIX_LINES = 'fix the lines named above; `geofailover validate --config FILE` checks a config';
+
+/** Each distinct remedy of the problems once; lines without one are the file's to fix. */
+function remedyOf(problems: readonly ConfigProblem[]): string {
+  const own = [...new Set(problems.flatMap((p) => (p.remedy ? [p.remedy] : [])))];
+  return [...own, ...(problems.some((p) => !p.remedy) ? [FIX_LINES] : [])].join('; ');
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -28,7 +39,7 @@ export class ConfigError extends UsageError {
     );
     super(
       `invalid config ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`,
-      { remedy: 'fix the lines named above; `geofailover validate --config FILE` checks a config' },
+      { remedy: remedyOf(problems) },
     );
     this.file = file;
     this.problems = problems;

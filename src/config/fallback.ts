@@ -1,7 +1,7 @@
 // Which fallback a record follows: the nearest one written (record, then zone, then the whole config),
 // else the default, `any-up` where every provider of the zone can publish an answer from a region
 // outside a rule's own list, and `none` where one cannot (so upgrading never makes a config invalid).
-import { definitionOf } from '../../providers/registry/index.ts';
+import { capabilitiesOf } from '../../providers/registry/index.ts';
 import {
   type Config,
   type FallbackConfig,
@@ -24,7 +24,7 @@ export function providersWithoutFallback(
   return zoneProviders(zone).filter((id) => {
     const cfg = config.providers[id];
     if (!cfg) return false;
-    return definitionOf(cfg.kind).supports?.(cfg).fallback !== true;
+    return capabilitiesOf(cfg).fallback !== true;
   });
 }
 

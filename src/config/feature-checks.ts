@@ -1,9 +1,10 @@
-// Traffic features a record needs from its zone's provider (endpoint weights, the failback ramp, a
-// CNAME at the apex), checked against what the provider's definition says it supports
-// (ProviderFeatures in providers/definition.ts): an error naming what to do instead, never a degrade.
+// Traffic features a record needs from its zone's provider beyond what its policy kind needs (endpoint
+// weights and the failback ramp, as the kind's definition says; a CNAME at the apex; aliases), checked
+// against the provider's capability declaration: an error naming what to do instead, never a degrade.
 import { isIP } from 'node:net';
-import type { ProviderFeatures } from '../../providers/registry/index.ts';
+import { hasFeature, type ProviderCapabilities } from '../../providers/registry/index.ts';
 import { inZone, normaliseName } from '../model/index.ts';
+import { type FeatureNeed, policyDefinitionOf, policyRegions } from '../policy/kinds/index.ts';
 import type { Config, RecordConfig, ZoneConfig } from './schema.ts';
 
 const WEIGHTING = 'route53 or builtin';
@@ -13,58 +14,45 @@ function usable(type: string, address: string): boolean {
   return type === 'A' ? f === 4 : type === 'AAAA' ? f === 6 : f === 0;
 }
 
-type Endpoint = Config['regions'][number]['endpoints'][number];
-
-/** The regions of a weighted policy whose endpoints usable for this record type weigh unequally, in policy order. */
-function unequalRegions(
-  config: Config,
-  type: string,
-  weights: Record<string, number>,
-): Map<string, Endpoint[]> {
-  const out = new Map<string, Endpoint[]>();
-  for (const region of Object.keys(weights)) {
-    const eps = config.regions.find((r) => r.id === region)?.endpoints.filter((e) => usable(type, e.address));
-    if (eps && new Set(eps.map((e) => e.weight)).size > 1) out.set(region, eps);
+/** What validate says when the provider lacks a feature a record needs (WEIGHTING names who has them). */
+function needMessage(need: FeatureNeed, rec: RecordConfig, zone: ZoneConfig, where: string): string {
+  const eps = (need.endpoints ?? []).map((e) => `${e.id}: ${e.weight}`).join(', ');
+  switch (need.feature) {
+    case 'endpointWeights':
+      return `region "${need.region}" weights its endpoints unequally (${eps}), but ${where} cannot weight single endpoints; give them equal weights or put zone ${zone.name} on ${WEIGHTING}`;
+    case 'rampedEndpointWeights':
+      return `region "${need.region}" weights its endpoints unequally and health.failbackRamp is set, but ${where} can ramp only whole regions; give the endpoints equal weights, or put zone ${zone.name} on ${WEIGHTING}`;
+    case 'failbackRamp':
+      return `health.failbackRamp is set, but ${where} cannot publish the changing weights a ramp needs for this ${rec.policy.kind} record; remove health.failbackRamp or put zone ${zone.name} on ${WEIGHTING}`;
+    default:
+      return `this ${rec.policy.kind} record needs ${need.feature}, which ${where} cannot publish; put zone ${zone.name} on a provider that declares it`;
   }
-  return out;
 }
 
 export function featureProblems(
   config: Config,
   zone: ZoneConfig,
   rec: RecordConfig,
-  features: ProviderFeatures,
+  features: ProviderCapabilities,
   where: string,
 ): { at: (string | number)[]; message: string }[] {
   const out: { at: (string | number)[]; message: string }[] = [];
-  const policy = rec.policy;
-  // Without weighted records at all, the provider's own check refuses the policy: one message is enough.
-  if (policy.kind === 'weighted' && features.weighted && !features.endpointWeights) {
-    for (const [region, eps] of unequalRegions(config, rec.type, policy.weights))
-      out.push({
-        at: ['policy', 'weights', region],
-        message: `region "${region}" weights its endpoints unequally (${eps.map((e) => `${e.id}: ${e.weight}`).join(', ')}), but ${where} cannot weight single endpoints; give them equal weights or put zone ${zone.name} on ${WEIGHTING}`,
-      });
-  }
-  const ramp = config.health.failbackRamp;
-  if (ramp && policy.kind === 'weighted' && features.failbackRamp && !features.rampedEndpointWeights) {
-    for (const region of unequalRegions(config, rec.type, policy.weights).keys())
-      out.push({
-        at: ['policy', 'weights', region],
-        message: `region "${region}" weights its endpoints unequally and health.failbackRamp is set, but ${where} can ramp only whole regions; give the endpoints equal weights, or put zone ${zone.name} on ${WEIGHTING}`,
-      });
+  // What the record's policy kind needs given how the config is written (its definition says).
+  const ctx = {
+    ramp: config.health.failbackRamp !== undefined,
+    endpoints: (region: string) =>
+      config.regions.find((r) => r.id === region)?.endpoints.filter((e) => usable(rec.type, e.address)) ?? [],
+  };
+  for (const need of policyDefinitionOf(rec.policy.kind).needsFor?.(rec.policy, ctx) ?? []) {
+    if (hasFeature(features, need.feature)) continue;
+    if (need.given?.some((f) => !hasFeature(features, f))) continue;
+    out.push({ at: need.at, message: needMessage(need, rec, zone, where) });
   }
   if (
-    ramp &&
-    (policy.kind === 'failover' || (policy.kind === 'weighted' && features.weighted)) &&
-    !features.failbackRamp
+    rec.type === 'CNAME' &&
+    normaliseName(rec.name) === normaliseName(zone.name) &&
+    !hasFeature(features, 'apexCname')
   ) {
-    out.push({
-      at: ['policy', 'kind'],
-      message: `health.failbackRamp is set, but ${where} cannot publish the changing weights a ramp needs for this ${policy.kind} record; remove health.failbackRamp or put zone ${zone.name} on ${WEIGHTING}`,
-    });
-  }
-  if (rec.type === 'CNAME' && normaliseName(rec.name) === normaliseName(zone.name) && !features.apexCname) {
     out.push({
       at: ['name'],
       message: `a CNAME cannot sit at the zone apex ${zone.name} on ${where} (it would sit beside the SOA and NS records); use an A record on Route 53 whose endpoints are aliases (endpoints[].alias with the target's hosted zone id), or Cloudflare (records mode flattens an apex CNAME), or A/AAAA records of the target's addresses, or put the CNAME on a name below the apex (www.${normaliseName(zone.name).replace(/\.$/, '')})`,
@@ -79,7 +67,7 @@ function aliasProblems(
   config: Config,
   zone: ZoneConfig,
   rec: RecordConfig,
-  features: ProviderFeatures,
+  features: ProviderCapabilities,
   where: string,
 ): { at: (string | number)[]; message: string }[] {
   const out: { at: (string | number)[]; message: string }[] = [];
@@ -89,12 +77,12 @@ function aliasProblems(
     provider && 'hostedZoneId' in provider
       ? String(provider.hostedZoneId).replace(/^\/hostedzone\//, '')
       : undefined;
-  for (const region of policyRegionIds(rec)) {
+  for (const region of policyRegions(rec.policy)) {
     const r = config.regions.find((x) => x.id === region);
     for (const e of r?.endpoints ?? []) {
       if (!e.alias) continue;
       const at = ['policy', 'kind'];
-      if (!features.alias) {
+      if (!hasFeature(features, 'alias')) {
         out.push({
           at,
           message: `endpoint "${e.id}" of region "${region}" is an alias (to ${e.address}), but ${where} cannot publish alias records; put zone ${zone.name} on route53, or publish the target as a CNAME on a name below the apex (or, at the apex, Cloudflare's CNAME flattening)`,
@@ -110,15 +98,4 @@ function aliasProblems(
     }
   }
   return out;
-}
-
-function policyRegionIds(rec: RecordConfig): string[] {
-  const p = rec.policy;
-  const ids =
-    p.kind === 'failover'
-      ? p.order
-      : p.kind === 'weighted'
-        ? Object.keys(p.weights)
-        : p.rules.flatMap((r) => r.regions);
-  return [...new Set(ids)];
 }

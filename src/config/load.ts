@@ -1,6 +1,7 @@
 // Loads a YAML config: parse, validate with zod, cross-check, and name the YAML path and line of
 // every problem. Nothing here reads secrets; see secrets.ts.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { crossCheck } from './crossref.ts';
 import { ConfigError, type ConfigProblem, formatPath } from './errors.ts';
@@ -125,6 +126,16 @@ function describeIssue(issue: {
   return issue.message;
 }
 
+/** What to do about a config file that cannot be read, by the reason it cannot. */
+function unreadableRemedy(file: string, code: string | undefined): string {
+  if (code === 'ENOENT')
+    return `check the path (${resolve(file)}), or start from a copy of config/example.yaml (annotated, in the geofailover package)`;
+  if (code === 'EISDIR') return 'give the path of the YAML config file, not of a directory';
+  if (code === 'EACCES' || code === 'EPERM')
+    return `make ${resolve(file)} readable by the user geofailover runs as`;
+  return `check that ${resolve(file)} is a readable file`;
+}
+
 export function loadConfig(file: string): Config {
   let text: string;
   try {
@@ -135,6 +146,7 @@ export function loadConfig(file: string): Config {
       {
         path: '(file)',
         message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`,
+        remedy: unreadableRemedy(file, code),
       },
     ]);
   }

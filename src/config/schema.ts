@@ -3,6 +3,9 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
+import { timeRangeProblem } from '../model/index.ts';
+import { policySchemas } from '../policy/kinds/index.ts';
+import { checkSchemas } from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
 
@@ -10,55 +13,8 @@ export { duration };
 
 // ---- checks ------------------------------------------------------------------------------------
 
-const httpCheck = z
-  .strictObject({
-    kind: z.enum(['http', 'https']),
-    url,
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
-    /** Host header to send (and TLS SNI unless `sni` is set). */
-    host: z.string().min(1).optional(),
-    sni: z.string().min(1).optional(),
-    headers: z.record(z.string(), z.string()).default({}),
-    expectStatus: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
-    bodyRegex: z
-      .string()
-      .refine((s) => {
-        try {
-          new RegExp(s);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a valid regular expression')
-      .optional(),
-    maxLatency: duration.optional(),
-    timeout: duration.optional(),
-    /** TLS certificate verification; on unless explicitly turned off. */
-    tlsVerify: z.boolean().default(true),
-    keepAlive: z.boolean().default(false),
-  })
-  .describe('An HTTP or HTTPS check.');
-
-const tcpCheck = z.strictObject({
-  kind: z.literal('tcp'),
-  /** Defaults to the endpoint address. */
-  host: z.string().min(1).optional(),
-  port: z.number().int().min(1).max(65535),
-  timeout: duration.optional(),
-});
-
-const dnsCheck = z.strictObject({
-  kind: z.literal('dns'),
-  /** The server to ask, HOST:PORT (defaults to the endpoint address, port 53). */
-  server: hostPort.optional(),
-  name: z.string().min(1),
-  type: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'NS', 'SOA']).default('A'),
-  /** A value the answer must contain; without it any answer passes. */
-  expect: z.string().optional(),
-  timeout: duration.optional(),
-});
-
-export const checkSchema = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck]);
+// Each kind's schema comes from its definition in src/probe/checks (one file per kind, one registry).
+export const checkSchema = z.discriminatedUnion('kind', checkSchemas);
 
 // ---- failback ramp -----------------------------------------------------------------------------
 
@@ -159,12 +115,10 @@ const healthSchema = z.strictObject({
 
 // ---- providers ---------------------------------------------------------------------------------
 
-/** Each kind's schema comes from its definition in providers/ (providers/kinds.ts lists them). */
+/** Each kind's schema comes from its definition in providers/ (providers/registry lists them). */
 export const providerSchema = z.discriminatedUnion('kind', providerSchemas);
 
 // ---- zones, records, policies ------------------------------------------------------------------
-
-const whenAllDown = z.enum(['fail-open', 'keep-last']).default('fail-open');
 
 /**
  * The last resort before whenAllDown when every region a rule or order names is down: `any-up` (the
@@ -176,46 +130,8 @@ export const fallbackSchema = z.union([z.literal('any-up'), z.literal('none'), z
   error: 'must be any-up, none or a list of region ids such as [ap-south]',
 });
 
-const failoverPolicy = z.strictObject({
-  kind: z.literal('failover'),
-  order: z.array(id).min(1),
-  whenAllDown,
-});
-
-const weightedPolicy = z.strictObject({
-  kind: z.literal('weighted'),
-  weights: z.record(id, z.number().int()),
-  whenAllDown,
-});
-
-const geoMatch = z
-  .strictObject({
-    continent: z.enum(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA']).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE')
-      .optional(),
-    subdivision: z
-      .string()
-      .regex(/^[A-Z0-9]{1,3}$/, 'must be a subdivision code such as CA')
-      .optional(),
-  })
-  .refine((m) => m.continent !== undefined || m.country !== undefined, {
-    message: 'a geo match needs a continent or a country (or use `match: default`)',
-  });
-
-const geoRule = z.strictObject({
-  match: z.union([z.literal('default'), geoMatch]),
-  regions: z.array(id).min(1),
-});
-
-const geoPolicy = z.strictObject({
-  kind: z.literal('geo'),
-  rules: z.array(geoRule).min(1),
-  whenAllDown,
-});
-
-export const policySchema = z.discriminatedUnion('kind', [failoverPolicy, weightedPolicy, geoPolicy]);
+/** Each kind's schema comes from its definition in src/policy/kinds (kinds/index.ts lists them). */
+export const policySchema = z.discriminatedUnion('kind', policySchemas);
 
 const recordSchema = z.strictObject({
   name: z.string().min(1),
@@ -286,6 +202,9 @@ const controllerTargetSchema = z
         /** Client certificate and key (PEM) presented when the controller asks for one (mTLS). */
         certFile: pemFile.optional(),
         keyFile: pemFile.optional(),
+        /** An http:// url to a host that is neither loopback nor cluster-local is refused unless this
+         *  says the network is private and the operator means it. */
+        allowPlaintext: z.boolean().optional(),
       })
       .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
         message: 'certFile and keyFile go together (the client certificate and its key)',
@@ -295,7 +214,11 @@ const controllerTargetSchema = z
           t.url.startsWith('https:') ||
           (t.ca === undefined && t.certFile === undefined && t.keyFile === undefined),
         { message: 'ca, certFile and keyFile apply only to an https:// url' },
-      ),
+      )
+      .refine((t) => t.allowPlaintext === undefined || t.url.startsWith('http:'), {
+        message: 'allowPlaintext applies only to an http:// url (https:// is not plaintext)',
+        path: ['allowPlaintext'],
+      }),
   ])
   .transform((t) => (typeof t === 'string' ? { url: t } : t) as ControllerTarget);
 
@@ -305,7 +228,24 @@ export interface ControllerTarget {
   ca?: string;
   certFile?: string;
   keyFile?: string;
+  allowPlaintext?: boolean;
 }
+
+/** Controller URLs from an environment variable (comma-separated), so one config serves every site:
+ *  each deployment sets the variable in one place (README "Deploy"). The TLS files apply to each
+ *  https:// URL in it. */
+const controllersFromSchema = z
+  .strictObject({
+    env: envName,
+    ca: pemFile.optional(),
+    certFile: pemFile.optional(),
+    keyFile: pemFile.optional(),
+    /** Lets the variable hold http:// URLs to hosts beyond loopback and the cluster (a private network). */
+    allowPlaintext: z.boolean().optional(),
+  })
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+    message: 'certFile and keyFile go together (the client certificate and its key)',
+  });
 
 /** A named API token (README "Tokens, roles and the audit trail"); its name is the actor in the event log. */
 const apiTokenSchema = z
@@ -329,6 +269,9 @@ const apiTokenSchema = z
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
   tls: controllerTlsSchema.optional(),
+  /** A listen address beyond loopback without tls is refused unless this says the network is private
+   *  and the operator means it (reports, the API and its bearer tokens would travel in clear text). */
+  allowPlaintext: z.boolean().optional(),
   schedule: z
     .string()
     .refine((s) => cron.validate(s), {
@@ -432,11 +375,18 @@ const notificationSchema = z
     path: ['routingKeyEnv'],
   });
 
-/** An ISO 8601 time with a zone (Z or +hh:mm), parsed to epoch ms: a window is never in local time. */
+/**
+ * An ISO 8601 time with a zone (Z or +hh:mm), parsed to epoch ms: a window is never in local time.
+ * Within TIME_RANGE, so that every view of it can be shown (see model/time-range.ts).
+ */
 const isoTime = z
   .string()
   .refine((s) => /(Z|[+-]\d\d:?\d\d)$/i.test(s) && Number.isFinite(Date.parse(s)), {
     message: 'must be an ISO 8601 time with a zone, such as 2026-12-24T02:00:00Z',
+  })
+  .superRefine((s, ctx) => {
+    const outside = Number.isFinite(Date.parse(s)) ? timeRangeProblem(s, Date.parse(s)) : undefined;
+    if (outside) ctx.addIssue({ code: 'custom', message: outside });
   })
   .transform((s) => Date.parse(s));
 
@@ -480,6 +430,7 @@ export const configSchema = z
     regions: z.array(regionSchema).min(1),
     probers: z.array(proberSchema).default([]),
     controllers: z.array(controllerTargetSchema).default([]),
+    controllersFrom: controllersFromSchema.optional(),
     health: healthSchema.default(healthSchema.parse({})),
     providers: z.record(id, providerSchema),
     zones: z.array(zoneSchema).default([]),
@@ -515,6 +466,7 @@ export type ApiTokenConfig = ControllerConfig['tokens'][number];
 export type ControllerTlsConfig = NonNullable<ControllerConfig['tls']>;
 export type CoordinationConfig = ControllerConfig['coordination'];
 export type EtcdCoordinationConfig = Extract<CoordinationConfig, { kind: 'etcd' }>;
+export type ControllersFromConfig = NonNullable<Config['controllersFrom']>;
 export type NotificationConfig = Config['notifications'][number];
 export type MaintenanceConfig = Config['maintenance'][number];
 export type SafetyConfig = Config['safety'];

@@ -62,15 +62,41 @@ export function missingSecrets(config: Config, env: NodeJS.ProcessEnv = process.
   return secretRefs(config).filter((r) => (env[r.envVar] ?? '').trim() === '');
 }
 
+const listed = (xs: readonly string[]) =>
+  xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+
+/**
+ * What to do about unset variables, naming each: export them, or, for a prober key or a named API
+ * token, give a file instead (keyFile, tokenFile; the config takes one or the other).
+ */
+export function unsetSecretsRemedy(refs: readonly SecretRef[]): string {
+  const names = [...new Set(refs.map((r) => r.envVar))];
+  const ours = refs.some((r) => r.at[0] === 'probers' || r.at[0] === 'controller');
+  const files = [
+    ...(refs.some((r) => r.at[0] === 'probers') ? ['keyFile for a prober'] : []),
+    ...(refs.some((r) => r.at[0] === 'controller' && r.at[1] === 'tokens')
+      ? ['tokenFile for an API token']
+      : []),
+  ];
+  return (
+    `export ${listed(names)} where geofailover runs` +
+    (ours ? ' (a new key or token: openssl rand -hex 32)' : ' (a secret is never read from the YAML)') +
+    (files.length > 0 ? `, or name a file with the secret instead: ${files.join(', ')}` : '')
+  );
+}
+
 /** Unset secrets as config problems (path and line of the key naming the variable), for `validate`. */
 export function secretProblems(
   config: Config,
   text: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ConfigProblem[] {
-  return missingSecrets(config, env).map((r) => ({
+  const missing = missingSecrets(config, env);
+  const remedy = unsetSecretsRemedy(missing);
+  return missing.map((r) => ({
     path: formatPath(r.at),
     line: lineIn(text, r.at),
     message: `environment variable ${r.envVar} is not set (needed by ${r.usedBy})`,
+    remedy,
   }));
 }

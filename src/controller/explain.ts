@@ -14,7 +14,7 @@ import {
   zoneProviders,
 } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
-import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
+import { isoOrUndefined, normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
 import type { ProberRejectionView } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
@@ -96,8 +96,7 @@ export interface ExplainDoc {
 
 export class UnknownRecordError extends Error {}
 
-const iso = (ms: number | null | undefined) =>
-  ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
+const iso = isoOrUndefined;
 
 export function findRecord(
   config: Config,

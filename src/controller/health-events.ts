@@ -54,7 +54,7 @@ export function healthEventHandler(o: {
   logger: Logger;
   healthStore: HealthMemoryStore;
   saveDrains: () => void;
-  /** Persist overrides after an override event (issue 16). */
+  /** Persist overrides after an override event. */
   saveOverrides?: () => void;
   trigger: (t: Trigger) => void;
   pushError: (message: string) => void;

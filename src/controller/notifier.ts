@@ -6,6 +6,7 @@
 import type { NotificationConfig } from '../config/index.ts';
 import { secretFromEnv } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
+import { isoOrUndefined } from '../model/index.ts';
 import type { ControllerMetrics } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
 import { WebhookReceiver } from './notify-receiver.ts';
@@ -55,7 +56,7 @@ export function classify(e: StoredEvent): NotifyKind | undefined {
   }
 }
 
-const isoMs = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : '?');
+const isoMs = (v: unknown) => (typeof v === 'number' ? (isoOrUndefined(v) ?? '?') : '?');
 
 function messageOf(kind: NotifyKind, e: StoredEvent): string {
   const region = typeof e.region === 'string' ? e.region : undefined;

@@ -1,4 +1,4 @@
-// The controller's side of the operator API (issue 16): force-up overrides and maintenance windows
+// The controller's side of the operator API: force-up overrides and maintenance windows
 // added through the API. Each change is shared with every replica first (refused with 503 when it
 // cannot be), then applied to the engine, persisted in the state dir and written to the audit trail
 // with the token's name as the actor and the state before and after. A change that leaves a rule or
@@ -6,8 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import { CoordinationError, type Coordinator } from '../coordination/index.ts';
-import { type HealthEngine, nextStart, parseCron, windowAt } from '../health/index.ts';
-import type { MaintenanceRecord } from '../model/index.ts';
+import {
+  cronPeriodProblem,
+  type HealthEngine,
+  nextStart,
+  parseCron,
+  WINDOW_LIMITS,
+  windowAt,
+  windowProblems,
+} from '../health/index.ts';
+import { isoOrUndefined, type MaintenanceRecord } from '../model/index.ts';
 import { type ApiTokens, HttpError, type OperatorApi, type WindowBody } from '../server/index.ts';
 import type { CoverageCheck } from './coverage-warnings.ts';
 import type { EventLog } from './event-log.ts';
@@ -67,18 +75,29 @@ export function operatorApi(p: {
   const regionIds = p.config.regions.map((r) => r.id);
   const bad = (message: string) => new HttpError(400, message, 'bad-request');
 
+  /** The API windows still to come or in force (one-shot windows that are over are dropped). */
+  const liveApiWindows = (now: number) =>
+    windows.all().filter((w) => w.start === undefined || Date.parse(w.start) + w.durationMs > now);
+
   const checkWindow = (b: WindowBody, now: number): MaintenanceRecord => {
     if (!regionIds.includes(b.region))
       throw bad(`"region": unknown region "${b.region}"; known: ${regionIds.join(', ')}`);
     if (b.cron !== undefined) {
       const spec = parseCron(b.cron);
       if (typeof spec === 'string') throw bad(`"cron": ${spec}`);
+      const often = cronPeriodProblem(spec);
+      if (often) throw bad(`"cron": "${b.cron}" ${often}`);
       if (nextStart(spec, now) === undefined) throw bad(`"cron": "${b.cron}" never fires within five years`);
     } else if (b.start! + b.durationMs <= now) {
       throw bad(
         `the window is in the past: it ended at ${new Date(b.start! + b.durationMs).toISOString()} (now ${new Date(now).toISOString()}); give a later "start"`,
       );
     }
+    const count = engine.windows().filter((w) => w.source === 'config').length + liveApiWindows(now).length;
+    if (count >= WINDOW_LIMITS.maxWindows)
+      throw bad(
+        `there are ${count} maintenance windows already, the limit: remove ones that are over or not needed (geofailover maintenance remove ID), or make one cron window of several one-shot ones`,
+      );
     const id = b.id ?? `mw-${randomUUID().slice(0, 8)}`;
     if (engine.windows().some((w) => w.id === id))
       throw new HttpError(
@@ -99,9 +118,15 @@ export function operatorApi(p: {
     };
   };
 
+  // Defensive like status: a window kept from before the limits lists with its problems, and a time
+  // a Date cannot hold is left out rather than failing the request.
   const view = (now: number) =>
     engine.windows().map((w) => {
       const at = windowAt(w, now);
+      const start = isoOrUndefined(w.start);
+      const activeUntil = isoOrUndefined(at.active?.end);
+      const nextStart = isoOrUndefined(at.next?.start);
+      const problems = windowProblems(w);
       return {
         id: w.id,
         region: w.region,
@@ -109,11 +134,12 @@ export function operatorApi(p: {
         source: w.source,
         ...(w.author ? { author: w.author } : {}),
         ...(w.cron ? { cron: w.cron } : {}),
-        ...(w.start === undefined ? {} : { start: new Date(w.start).toISOString() }),
+        ...(start === undefined ? {} : { start }),
         durationMs: w.durationMs,
         notifyBeforeMs: w.notifyBeforeMs,
-        ...(at.active ? { activeUntil: new Date(at.active.end).toISOString() } : {}),
-        ...(at.next ? { nextStart: new Date(at.next.start).toISOString() } : {}),
+        ...(activeUntil === undefined ? {} : { activeUntil }),
+        ...(nextStart === undefined ? {} : { nextStart }),
+        ...(problems.length > 0 ? { problems } : {}),
       };
     });
 
@@ -157,10 +183,7 @@ export function operatorApi(p: {
       const record = checkWindow(body, now);
       await shared(() => coordinator.publishWindow(record));
       // One-shot windows that are over are dropped here (etcd drops them on its own).
-      const live = windows
-        .all()
-        .filter((w) => w.start === undefined || Date.parse(w.start) + w.durationMs > now);
-      windows.set([...live, record]);
+      windows.set([...liveApiWindows(now), record]);
       p.events.append('maintenance-added', {
         actor,
         region: record.region,

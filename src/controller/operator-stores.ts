@@ -1,4 +1,4 @@
-// State that survives restarts for the operator layers of issue 16: force-up overrides
+// State that survives restarts for the operator layers: force-up overrides
 // (<stateDir>/overrides.json) and maintenance windows added through the API
 // (<stateDir>/maintenance.json), each replaced atomically on every change, like drains.json.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Startup wiring for the operator layers of issue 16: the API's named tokens (secrets resolved now,
+// Startup wiring for the operator layers: the API's named tokens (secrets resolved now,
 // a missing one is a startup error), the persisted overrides and API maintenance windows restored
 // into the engine, and the hooks through which etcd's copies reach this replica.
 import { type Config, secretFromEnv, secretFromFile } from '../config/index.ts';

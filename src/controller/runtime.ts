@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DnsProvider } from '../../providers/index.ts';
-import { type Config, proberKeys } from '../config/index.ts';
+import { type Config, proberKeys, weakSecretWarnings } from '../config/index.ts';
 import { type Coordinator, createCoordinator } from '../coordination/index.ts';
 import { HealthEngine } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
@@ -86,6 +86,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   // Secrets first: a missing key is a startup error, before anything listens.
   const keys = proberKeys(config, env);
   const tokens = apiTokensOf(config, env);
+  // A short key or token still starts (validate --check-env is where it fails), but never quietly.
+  for (const warning of weakSecretWarnings(config, env)) logger.warn(warning);
   // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
   const listenerTls = loadListenerTls(config.controller.tls);
 
@@ -121,10 +123,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     engine.restoreHistory(remembered.memory);
     engine.rememberAnnounced(announcedOccurrences(events));
     engine.restore(restored.map(drainOf));
-    // Overrides and API maintenance windows (issue 16), restored like drains and shared through etcd.
+    // Overrides and API maintenance windows, restored like drains and shared through etcd.
     const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });
 
-    // Coordination (issue 9): who may write DNS, drains and decisions shared between replicas. The hooks
+    // Coordination: who may write DNS, drains and decisions shared between replicas. The hooks
     // run only after coordinator.start(), once everything they use exists.
     const coordinator = createCoordinator(config, {
       replica,
@@ -213,6 +215,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         errors: errors.all(),
         rejections,
         ...(dns ? { dns: dns.views() } : {}),
+        windows: engine.windows(),
       });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.

@@ -23,7 +23,7 @@ interface ZoneSlot {
 
 export interface SchedulerOptions {
   zones: readonly string[];
-  /** Coalescing window for health triggers (DESIGN: at most 100 ms). */
+  /** Coalescing window for health triggers (at most 100 ms). */
   debounceMs: number;
   /** node-cron expression (seconds allowed) for drift repair; undefined: none. */
   schedule?: string;

@@ -1,10 +1,17 @@
 // Builds the StatusDoc (GET /v1/status, the CLI's `status`, the dashboard) from the health engine's
-// snapshot and each zone's last reconcile.
+// snapshot and each zone's last reconcile. Defensive: no input makes it throw (a time a Date cannot
+// hold is left out and reported), because status is what an operator reaches for when things are wrong.
 import type { Config } from '../config/index.ts';
-import type { HealthSnapshot, MaintenanceOccurrence } from '../health/index.ts';
-import type { RegionStates } from '../model/index.ts';
+import {
+  type HealthSnapshot,
+  type MaintenanceOccurrence,
+  type MaintenanceWindow,
+  maintenanceProblems,
+} from '../health/index.ts';
+import { isoOrUndefined as iso, type RegionStates } from '../model/index.ts';
 import type {
   DnsServerView,
+  MaintenanceView,
   ProberRejectionView,
   RegionView,
   StatusDoc,
@@ -15,9 +22,6 @@ import type {
 import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';
-
-const iso = (ms: number | null | undefined) =>
-  ms === null || ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
 
 export interface StatusInputs {
   config: Config;
@@ -38,15 +42,19 @@ export interface StatusInputs {
     view(prober: string): ProberRejectionView | undefined;
     unknown(): UnknownProberView[];
   };
+  /** Every maintenance window (config and API), checked against the limits. */
+  windows?: readonly MaintenanceWindow[];
 }
 
-const occurrenceView = (o: MaintenanceOccurrence) => ({
-  window: o.window,
-  region: o.region,
-  reason: o.reason,
-  start: iso(o.start)!,
-  end: iso(o.end)!,
-});
+/** The occurrence as shown, or undefined when one of its times cannot be shown. */
+function occurrenceView(o: MaintenanceOccurrence): MaintenanceView | undefined {
+  const start = iso(o.start);
+  const end = iso(o.end);
+  if (start === undefined || end === undefined) return undefined;
+  return { window: o.window, region: o.region, reason: o.reason, start, end };
+}
+
+const shown = (list: readonly MaintenanceOccurrence[]) => list.flatMap((o) => occurrenceView(o) ?? []);
 
 export function buildStatus(i: StatusInputs): StatusDoc {
   const { config, snapshot } = i;
@@ -97,7 +105,9 @@ export function buildStatus(i: StatusInputs): StatusDoc {
           },
         }
       : {}),
-    ...(r.maintenance ? { maintenance: occurrenceView(r.maintenance) } : {}),
+    ...(r.maintenance && occurrenceView(r.maintenance)
+      ? { maintenance: occurrenceView(r.maintenance)! }
+      : {}),
     endpoints: snapshot.endpoints
       .filter((e) => e.region === r.id)
       .map((e) => ({
@@ -144,8 +154,8 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     ...(i.leader ? { leader: i.leader } : {}),
     ...(i.coordination ? { coordination: i.coordination } : {}),
     replica: i.replica,
-    now: new Date(snapshot.at).toISOString(),
-    startedAt: new Date(i.startedAt).toISOString(),
+    now: iso(snapshot.at) ?? new Date().toISOString(),
+    startedAt: iso(i.startedAt) ?? new Date(0).toISOString(),
     failStatic: snapshot.failStatic,
     ...(snapshot.failStatic
       ? {
@@ -160,10 +170,14 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     zones: i.zones,
     ...routesIn(i),
     errors: i.errors,
-    problems: [...problemsOf(i.zones, snapshot.failStatic, i.startedAt), ...rejectionProblems(probers)],
+    problems: [
+      ...problemsOf(i.zones, snapshot.failStatic, i.startedAt),
+      ...rejectionProblems(probers),
+      ...windowProblemsOf(i.windows ?? [], snapshot, i.startedAt),
+    ],
     maintenance: {
-      active: snapshot.maintenance.active.map(occurrenceView),
-      upcoming: snapshot.maintenance.upcoming.map(occurrenceView),
+      active: shown(snapshot.maintenance.active),
+      upcoming: shown(snapshot.maintenance.upcoming),
     },
     ...(i.dns ? { dns: i.dns } : {}),
   };
@@ -177,6 +191,36 @@ function routesIn(i: StatusInputs): Pick<StatusDoc, 'routes'> {
   } catch {
     return {};
   }
+}
+
+/**
+ * Maintenance windows outside the limits (kept from an older version, or shared by a replica that
+ * checks less), and any whose occurrence cannot be shown: reported, never a failed status request.
+ */
+export function windowProblemsOf(
+  windows: readonly MaintenanceWindow[],
+  snapshot: Pick<HealthSnapshot, 'maintenance'>,
+  startedAt: number,
+): StatusProblem[] {
+  const since = iso(startedAt) ?? new Date(0).toISOString();
+  const out: StatusProblem[] = maintenanceProblems(windows).map((p) => ({
+    kind: 'maintenance-window',
+    since,
+    message: p.message,
+    ...(p.window === undefined ? {} : { window: p.window }),
+  }));
+  const named = new Set(out.map((p) => p.window));
+  for (const o of [...snapshot.maintenance.active, ...snapshot.maintenance.upcoming]) {
+    if (occurrenceView(o) || named.has(o.window)) continue;
+    named.add(o.window);
+    out.push({
+      kind: 'maintenance-window',
+      since,
+      message: `maintenance window ${o.window} (region ${o.region}): an occurrence (start ${o.start} ms, end ${o.end} ms) is outside the times a clock can show; it is left out of status: remove the window and add it again`,
+      window: o.window,
+    });
+  }
+  return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-// The operator records of issue 16 shared through etcd: force-up overrides (overrides/<region>) and
+// The operator records shared through etcd: force-up overrides (overrides/<region>) and
 // maintenance windows added through the API (maintenance/<id>), each a SharedRecords set whose live
 // records are handed to the runtime's hooks after every read.
 import type { Etcd3 } from 'etcd3';

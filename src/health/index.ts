@@ -1,4 +1,4 @@
-// The health engine's public face (DESIGN.md "Health model"). Pure: results + an injected clock in,
+// The health engine's public face. Pure: results + an injected clock in,
 // states and evidence-carrying events out.
 //
 // Usage by the controller runtime:
@@ -37,9 +37,18 @@
 // - Force-up (force-up.ts) wins over health, never over a drain or a maintenance window; it expires.
 // - Maintenance (maintenance.ts): a region in a window is drained; when it ends the failback
 //   hold-down applies. 'maintenance-upcoming' is evented notifyBefore ahead, once per occurrence.
-export { type CronSpec, nextStart, parseCron } from './cron-next.ts';
+export {
+  type CronSpec,
+  cronPeriodProblem,
+  nextStart,
+  parseCron,
+  prevStart,
+  WINDOW_LIMITS,
+  windowCountProblem,
+} from '../cron/index.ts';
 export { HealthEngine, type HealthEngineOptions } from './engine.ts';
 export { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
 export type * from './types.ts';
+export { maintenanceProblems, type WindowLimitProblem, windowProblems } from './window-limits.ts';

@@ -4,7 +4,7 @@
 // hold-down applies before traffic returns. A window about to start is evented once per occurrence
 // (notifyBefore ahead) so the notifier can warn people.
 import type { Config } from '../config/index.ts';
-import { type CronSpec, nextStart, parseCron } from './cron-next.ts';
+import { type CronSpec, nextStart, parseCron, prevStart } from '../cron/index.ts';
 import { startFailback } from './failback-hold.ts';
 import { endpointEvidence, status } from './region-status.ts';
 import type { EngineState } from './state.ts';
@@ -19,24 +19,29 @@ export interface WindowsAt {
   upcoming: MaintenanceOccurrence[];
 }
 
+/** Parsed cron expressions; dropped whole past this size (expressions come and go through the API). */
 const specs = new Map<string, CronSpec | string>();
+const MAX_SPECS = 1000;
 function specOf(expression: string): CronSpec | undefined {
   let s = specs.get(expression);
   if (s === undefined) {
+    if (specs.size >= MAX_SPECS) specs.clear();
     s = parseCron(expression);
     specs.set(expression, s);
   }
   return typeof s === 'string' ? undefined : s;
 }
 
-/** Occurrences are chained while they overlap (a duration longer than the period). */
-const MAX_CHAIN = 1000;
-
 function occurrence(w: MaintenanceWindow, start: number, end: number): MaintenanceOccurrence {
   return { window: w.id, region: w.region, reason: w.reason, start, end };
 }
 
-/** The occurrence of one window in force at `now` (if any) and its next start after `now`. */
+/**
+ * The occurrence of one window in force at `now` (if any) and its next start after `now`. A cron
+ * window is in force at `now` iff some start s has now - duration < s <= now; occurrences that
+ * overlap (a duration longer than the period) are one, from the earliest start still in force to
+ * the end of the latest. Three calendar searches, whatever the schedule and the duration.
+ */
 export function windowAt(
   w: MaintenanceWindow,
   now: number,
@@ -51,15 +56,10 @@ export function windowAt(
   const spec = specOf(w.cron);
   if (!spec || !(d > 0)) return {};
   const out: { active?: MaintenanceOccurrence; next?: MaintenanceOccurrence } = {};
-  const first = nextStart(spec, now - d + 1);
-  if (first !== undefined && first <= now) {
-    let end = first + d;
-    for (let i = 0; i < MAX_CHAIN; i++) {
-      const s = nextStart(spec, end - d + 1);
-      if (s === undefined || s > now || s + d <= end) break;
-      end = s + d;
-    }
-    out.active = occurrence(w, first, end);
+  const latest = prevStart(spec, now, now - d + 1);
+  if (latest !== undefined) {
+    const earliest = nextStart(spec, now - d + 1) ?? latest;
+    out.active = occurrence(w, Math.min(earliest, latest), latest + d);
   }
   const next = nextStart(spec, now + 1);
   if (next !== undefined) out.next = occurrence(w, next, next + d);

@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.ts';
 import { normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
 import { desiredRecords } from './desired.ts';
+import { policyDefinitionOf } from './kinds/index.ts';
 import type { AnswerStep } from './last-resort.ts';
 import type { DesiredRecord } from './types.ts';
 
@@ -19,18 +20,6 @@ export interface Uncovered {
   /** What it will answer, and which step of the chain chose it. */
   answer: { step: Exclude<AnswerStep, 'own'>; region?: string; values?: string[] };
   message: string;
-}
-
-type RecordCfg = Config['zones'][number]['records'][number];
-
-function ownRegions(rec: RecordCfg, rule: number | undefined): string[] {
-  const p = rec.policy;
-  if (p.kind === 'failover') return [...p.order];
-  if (p.kind === 'weighted') {
-    const weighted = Object.keys(p.weights).filter((r) => (p.weights[r] ?? 0) > 0);
-    return weighted.length > 0 ? weighted : Object.keys(p.weights);
-  }
-  return [...(p.rules[rule ?? 0]?.regions ?? [])];
 }
 
 /** What follows the reason's detail ("…; fallback ap-south (any-up)") in the warning. */
@@ -59,10 +48,10 @@ export function uncovered(
   const out: Uncovered[] = [];
   for (const zone of config.zones) {
     const current = published(normaliseName(zone.name));
-    // The sets of one rule (geo) or one record (failover, weighted) answer together.
+    // The sets of one rule (a kind with rules) or one record (any other) answer together.
     const groups = new Map<string, DesiredRecord[]>();
     for (const d of desiredRecords(config, zone, states, current ?? [])) {
-      const key = `${d.source.name} ${d.source.type} ${d.source.policy === 'geo' ? d.record.setId : ''}`;
+      const key = `${d.source.name} ${d.source.type} ${d.source.rule ?? ''}`;
       groups.set(key, [...(groups.get(key) ?? []), d]);
     }
     for (const sets of groups.values()) {
@@ -73,7 +62,8 @@ export function uncovered(
         (r) => normaliseName(r.name) === normaliseName(d.source.name) && r.type === d.source.type,
       );
       if (!rec) continue;
-      const rule = d.source.policy === 'geo' ? d.record.setId : undefined;
+      // A kind with rules (geo) names each rule's sets by the rule.
+      const rule = d.source.rule !== undefined ? d.record.setId : undefined;
       // keep-last keeps what is published: without knowing it, say so rather than guess the values.
       const unknown =
         step === 'when-all-down' && current === undefined && rec.policy.whenAllDown === 'keep-last';
@@ -82,7 +72,9 @@ export function uncovered(
         ...(d.answeredBy?.region === undefined ? {} : { region: d.answeredBy.region }),
         ...(unknown ? {} : { values: answered(sets) }),
       };
-      const regions = ownRegions(rec, d.source.rule);
+      const regions = [
+        ...(policyDefinitionOf(rec.policy.kind).chains(rec.policy)[d.source.rule ?? 0]?.own ?? []),
+      ];
       const name = normaliseName(d.source.name);
       const what = `${name} ${d.source.type}${rule ? ` rule ${rule}` : ''} [${regions.join(', ')}]`;
       out.push({

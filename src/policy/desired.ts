@@ -10,11 +10,9 @@ import {
   UsageError,
 } from '../model/index.ts';
 import { aliasTargets, asAlias } from './alias.ts';
-import { failoverRecords } from './failover.ts';
-import { geoRecords } from './geo.ts';
+import { decisionOf } from './decide.ts';
 import { type RegionView, regionView } from './regions.ts';
 import type { DesiredRecord } from './types.ts';
-import { weightedRecords } from './weighted.ts';
 
 /**
  * The desired record sets of one zone. Regions missing from `states` are up with all endpoints.
@@ -63,12 +61,7 @@ export function desiredRecords(
       published.get(keyId(setId === undefined ? { name, type } : { name, type, setId }));
     const policy = rec.policy;
     const lr = { fallback: recordFallback(config, zone, rec).fallback, regions: regionIds, view };
-    const sets =
-      policy.kind === 'failover'
-        ? failoverRecords(rec, policy, view, cur, lr)
-        : policy.kind === 'weighted'
-          ? weightedRecords(rec, policy, view, cur, lr)
-          : geoRecords(rec, policy, view, cur, lr);
+    const sets = decisionOf(policy.kind)(rec, policy, view, cur, lr);
     for (const d of sets) out.push({ ...d, record: normaliseRecord(asAlias(d.record, aliases)) });
   }
   return out;

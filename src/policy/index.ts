@@ -1,4 +1,5 @@
-// Policy: config + region states → desired record sets (failover, weighted, geo), each with its reason.
+// Policy: config + region states → desired record sets, each with its reason. The kinds (failover,
+// weighted, geo) are registered definitions (kinds/index.ts) with their decisions (decide.ts).
 
 // Set ids and locations of geo rules live in model (provider definitions use them); re-exported here.
 export { geoLocation, geoSetId } from '../model/index.ts';
@@ -6,6 +7,7 @@ export { assumeStates } from './assume.ts';
 export { type Uncovered, uncovered } from './coverage.ts';
 export { desiredRecords } from './desired.ts';
 export { endpointSetId, integerWeight } from './endpoint-weights.ts';
+export { type PolicyKind, policyDefinitionOf, policyDefinitions, policyRegions } from './kinds/index.ts';
 export { type PlainCapabilities, plainRecords } from './plain.ts';
-export { policyRegions, usableFor } from './regions.ts';
+export { usableFor } from './regions.ts';
 export type { DesiredRecord } from './types.ts';

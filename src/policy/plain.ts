@@ -14,7 +14,7 @@ import type { DesiredRecord } from './types.ts';
 export interface PlainCapabilities {
   weighted: boolean;
   geo: boolean;
-  /** The provider wants weighted records merged into one plain set (see providers/provider.ts). */
+  /** The provider wants weighted records merged into one plain set (see providers/capabilities.ts). */
   plainWeighted?: boolean;
 }
 

@@ -1,7 +1,7 @@
 // How policy sees one region for one record type: its status, and which of its endpoint addresses
 // fit the record (A = IPv4, AAAA = IPv6, CNAME = host name), all of them and the UP ones.
 import { isIP } from 'node:net';
-import type { PolicyConfig, RegionConfig } from '../config/index.ts';
+import type { RegionConfig } from '../config/index.ts';
 import type { ChangeReason, ManagedRecordType, RampStep, RegionState, RegionStatus } from '../model/index.ts';
 
 export interface RegionView {
@@ -127,15 +127,4 @@ export function partialReason(v: RegionView): ChangeReason | undefined {
     region: v.id,
     detail: `${which} ${v.downEndpoints.join(', ')} of ${v.id} DOWN`,
   };
-}
-
-/** The regions a policy can send traffic to, each once, in the order the policy names them. */
-export function policyRegions(policy: PolicyConfig): string[] {
-  const ids =
-    policy.kind === 'failover'
-      ? policy.order
-      : policy.kind === 'weighted'
-        ? Object.keys(policy.weights)
-        : policy.rules.flatMap((r) => r.regions);
-  return [...new Set(ids)];
 }

@@ -1,5 +1,6 @@
 // What policy produces: the records a zone should publish, each with the reason it looks that way.
 import type { ChangeReason, RecordSet } from '../model/index.ts';
+import type { PolicyKind } from './kinds/index.ts';
 import type { AnswerStep } from './last-resort.ts';
 
 export interface DesiredRecord {
@@ -12,7 +13,8 @@ export interface DesiredRecord {
   source: {
     name: string;
     type: string;
-    policy: 'failover' | 'weighted' | 'geo';
+    policy: PolicyKind;
+    /** The rule of a kind with rules (geo), by index. */
     rule?: number;
     /** The record's whenAllDown (weighted: plainRecords needs it to keep the last plain set). */
     whenAllDown?: 'fail-open' | 'keep-last';

@@ -4,14 +4,14 @@
 // readiness() say whether its loop runs and whether any controller accepts its reports, and with
 // exitAfterUnreportedMs it gives up (onUnreported) when none has for that long. stop() (SIGTERM) ends
 // cleanly: no new checks, in-flight ones aborted and not reported, one last flush.
-import type { Config, ControllerTarget } from '../config/index.ts';
+import { type Config, formatPath, type ResolvedController, resolveControllers } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { UsageError } from '../model/index.ts';
 import { HttpsClient } from '../tls/index.ts';
+import type { RunnableCheck } from './checks/outcome.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
 import { displayUrl, failureWhat } from './delivery.ts';
 import { DeliveryLog } from './delivery-log.ts';
-import type { RunnableCheck } from './outcome.ts';
 import { type HealthInputs, liveness, readiness, unreportedTooLong, type Verdict } from './readiness.ts';
 import { Reporter, type ReporterStats } from './reporter.ts';
 import { FixedRateScheduler } from './schedule.ts';
@@ -36,6 +36,9 @@ export interface ProbeAgentOptions {
   exitAfterUnreportedMs?: number;
   /** Called once when exitAfterUnreportedMs has passed, with why (the caller stops and exits). */
   onUnreported?: (reason: string) => void;
+  /** Where to report (`geofailover probe` resolves them with the config's file and lines); default:
+   *  the config's `controllers` and the URLs of `controllersFrom.env` in process.env. */
+  controllers?: ResolvedController[];
 }
 
 export interface AgentStats {
@@ -51,6 +54,7 @@ export interface AgentStats {
 export class ProbeAgent {
   private readonly checks: EndpointCheck[];
   private readonly canaries: RunnableCheck[];
+  private readonly targets: ResolvedController[];
   private readonly reporters: Reporter[];
   private readonly tlsClients: HttpsClient[] = [];
   private readonly scheduler: FixedRateScheduler;
@@ -78,11 +82,14 @@ export class ProbeAgent {
         remedy: `use one of the configured probers: ${config.probers.map((p) => p.id).join(', ') || '(none configured)'}`,
       });
     }
-    if (config.controllers.length === 0) {
+    const targets = opts.controllers ?? controllersOrThrow(config);
+    if (targets.length === 0) {
       throw new UsageError('no controllers configured: a probe agent has nowhere to send its reports', {
-        remedy: 'add `controllers: ["http://controller:8080"]` to the config',
+        remedy:
+          'add `controllersFrom: { env: GEOFAILOVER_CONTROLLERS }` and set that variable to the controller URLs, or list them in `controllers:`',
       });
     }
+    this.targets = targets;
     const compiled = compileAgentChecks(config, proberId);
     this.checks = compiled.endpoints;
     this.canaries = compiled.canaries;
@@ -98,13 +105,13 @@ export class ProbeAgent {
       opts.logger,
     );
     this.flushMs = opts.flushIntervalMs ?? Math.min(1000, config.health.interval);
-    this.reporters = config.controllers.map(
+    this.reporters = targets.map(
       (target, i) =>
         new Reporter({
           controller: target.url,
           prober: proberId,
           key: opts.key,
-          ...(target.url.startsWith('https:') ? { tls: this.tlsClient(target, i) } : {}),
+          ...(target.url.startsWith('https:') ? { tls: this.tlsClient(target) } : {}),
           bufferSize: config.health.bufferSize,
           // Results older than staleAfter no longer vote, so waiting longer than a fraction of it to
           // retry only delays the controller's return from fail static after a partition heals.
@@ -138,8 +145,8 @@ export class ProbeAgent {
 
   /** The CA and client certificate for one https:// controller, checked now (a startup error names a bad
    *  file) and re-read when they change. */
-  private tlsClient(target: ControllerTarget, i: number): HttpsClient {
-    const where = `controllers[${i}]`;
+  private tlsClient(target: ResolvedController): HttpsClient {
+    const where = target.where;
     const client = new HttpsClient(
       {
         ...(target.ca ? { ca: { path: target.ca, where: `${where}.ca` } } : {}),
@@ -187,7 +194,7 @@ export class ProbeAgent {
         prober: this.opts.proberId,
         checks: this.checks.length,
         canaries: this.canaries.length,
-        controllers: this.opts.config.controllers.map((c) => c.url),
+        controllers: this.targets.map((c) => c.url),
       },
       'probe agent started',
     );
@@ -318,4 +325,16 @@ export class ProbeAgent {
       );
     }
   }
+}
+
+/** The controllers of a config in this process's environment; a problem is a startup error. */
+function controllersOrThrow(config: Config): ResolvedController[] {
+  const { targets, problems } = resolveControllers(config, process.env);
+  if (problems.length > 0) {
+    throw new UsageError(problems.map((p) => `${formatPath(p.at)}: ${p.message}`).join('\n'), {
+      remedy:
+        'fix controllersFrom or the variable it names (`geofailover validate --check-env` shows each line)',
+    });
+  }
+  return targets;
 }

@@ -1,12 +1,9 @@
-// Turns the config's check definitions into runnable checks at agent start-up. A definition the
-// agent cannot run (bad URL, unknown kind, bad server) is a config error listing every problem,
-// never a crash at probe time.
+// Turns the config's check definitions into runnable checks at agent start-up, each by its kind's
+// definition (checks/registry.ts). A definition the agent cannot run (bad URL, unknown kind, bad
+// server) is a config error listing every problem, never a crash at probe time.
 import type { CheckConfig, Config } from '../config/index.ts';
 import { UsageError } from '../model/index.ts';
-import { compileDnsCheck } from './check-dns.ts';
-import { compileHttpCheck } from './check-http.ts';
-import { compileTcpCheck } from './check-tcp.ts';
-import type { RunnableCheck } from './outcome.ts';
+import { checkDefinitionOf, compileHttpCheck, type RunnableCheck } from './checks/index.ts';
 
 export interface EndpointCheck {
   endpoint: string;
@@ -15,19 +12,7 @@ export interface EndpointCheck {
 }
 
 export function compileCheck(check: CheckConfig, address: string, defaultTimeoutMs: number): RunnableCheck {
-  switch (check.kind) {
-    case 'http':
-    case 'https':
-      return compileHttpCheck(check, { timeoutMs: defaultTimeoutMs });
-    case 'tcp':
-      return compileTcpCheck(check, address, defaultTimeoutMs);
-    case 'dns':
-      return compileDnsCheck(check, address, defaultTimeoutMs);
-    default:
-      throw new Error(
-        `unknown check kind "${(check as { kind?: unknown }).kind}" (use http, https, tcp or dns)`,
-      );
-  }
+  return checkDefinitionOf(check.kind).compile(check, { address, timeoutMs: defaultTimeoutMs });
 }
 
 /** A canary: a plain GET whose any HTTP response proves this prober's own network works. */

@@ -9,6 +9,7 @@
 //   signReport(key, body, t?) / verifyReport(header, body, key, nowMs) → SignatureCheck
 export { type AgentStats, ProbeAgent, type ProbeAgentOptions } from './agent.ts';
 export { ResultBuffer } from './buffer.ts';
+export type { CheckOutcome, RunnableCheck } from './checks/outcome.ts';
 export { compileAgentChecks, compileCanary, compileCheck, type EndpointCheck } from './compile.ts';
 export * from './delivery.ts';
 export { DeliveryLog, type DeliverySource } from './delivery-log.ts';
@@ -18,7 +19,6 @@ export {
   parseHealthListen,
   startHealthServer,
 } from './health-server.ts';
-export type { CheckOutcome, RunnableCheck } from './outcome.ts';
 export * from './readiness.ts';
 export { clockOffsetText, type RefusalText, refusalText } from './refusal-text.ts';
 export { type DeliveryEvent, Reporter, type ReporterOptions, type ReporterStats } from './reporter.ts';

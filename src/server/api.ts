@@ -1,4 +1,4 @@
-// The controller's HTTP API routes (DESIGN.md; issue 5): status, events, drains, reconcile, metrics,
+// The controller's HTTP API routes: status, events, drains, reconcile, metrics,
 // health, and the probe report intake; overrides and maintenance windows in operator-routes.ts.
 // Mutating calls need a bearer token whose role allows them (tokens.ts); its name is the actor.
 import type { IncomingMessage, ServerResponse } from 'node:http';

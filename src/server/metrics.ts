@@ -187,7 +187,10 @@ export class ControllerMetrics {
   }
 
   constructor(options: { defaults?: boolean } = {}) {
-    if (options.defaults ?? true)
-      collectDefaultMetrics({ register: this.registry, prefix: 'geofailover_process_' });
+    // Process and Node.js metrics under their standard names (process_cpu_seconds_total,
+    // nodejs_eventloop_lag_seconds…), which ready-made dashboards and alerts expect; the job and
+    // instance labels tell whose they are. prom-client's prefix is put in front of its own
+    // process_ and nodejs_ names, so any prefix here doubles or hides them.
+    if (options.defaults ?? true) collectDefaultMetrics({ register: this.registry });
   }
 }

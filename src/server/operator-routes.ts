@@ -1,8 +1,9 @@
-// API routes for the operator layers of issue 16: force-up overrides (PUT/DELETE /v1/overrides/REGION)
+// API routes for the operator layers: force-up overrides (PUT/DELETE /v1/overrides/REGION)
 // and maintenance windows (GET/POST /v1/maintenance, DELETE /v1/maintenance/ID). Bodies are checked
 // here (every number and time bounded, a 400 naming the field); the controller checks regions and
 // windows against the config and the clock. Both need a token with role operate.
 import type { IncomingMessage } from 'node:http';
+import { timeRangeProblem } from '../model/index.ts';
 import { API_BOUNDS, boundedMs, pathParam } from './bounds.ts';
 import { HttpError, readJson, sendJson } from './http-util.ts';
 import type { Route } from './router.ts';
@@ -82,7 +83,12 @@ function isoField(b: Record<string, unknown>, field: string): number | undefined
     throw bad(
       `"${field}" must be an ISO 8601 time with a zone, such as 2026-12-24T02:00:00Z; got ${String(v).slice(0, 40)}`,
     );
-  return Date.parse(v as string);
+  const ms = Date.parse(v as string);
+  // Within the range every view can show: a window near the end of Date's range once made every
+  // status request fail for as long as it was kept.
+  const outside = timeRangeProblem(v as string, ms);
+  if (outside) throw bad(`"${field}" ${outside}`);
+  return ms;
 }
 
 export function windowBody(raw: unknown, actor: string): WindowBody {

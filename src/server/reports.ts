@@ -1,4 +1,4 @@
-// POST /v1/reports: the controller's intake of probe reports (DESIGN.md "Wire protocol"). Verifies the
+// POST /v1/reports: the controller's intake of probe reports. Verifies the
 // HMAC signature (constant time) within a 30 s window, refuses unknown probers, replayed or old seq,
 // bodies over 1 MiB, malformed JSON and invalid shapes, each with a 4xx, a JSON reason and a count.
 // A rejected report never reaches the engine; nothing here throws out of the handler.

@@ -30,7 +30,7 @@ export interface DrainView {
   until?: string;
 }
 
-/** A force-up override in force (issue 16). */
+/** A force-up override in force. */
 export interface OverrideView {
   state: 'up';
   reason: string;
@@ -199,12 +199,15 @@ export interface StatusProblem {
     | 'plan-refused'
     | 'propagation'
     | 'fail-static'
-    | 'prober-rejected';
+    | 'prober-rejected'
+    | 'maintenance-window';
   since: string;
   message: string;
   zone?: string;
   provider?: string;
   prober?: string;
+  /** kind maintenance-window: the window outside the limits (kept as it is until someone acts). */
+  window?: string;
 }
 
 /** Leadership among controller replicas (coordination none: role single, always the writer). */

@@ -33,9 +33,13 @@ export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
   };
   const tls = config.controller.tls;
   if (tls) attempt(() => serverTlsFiles(tls));
-  config.controllers.forEach((c, i) => {
-    const where = `controllers[${i}]`;
-    if (!c.ca && !c.certFile) return;
+  const agentSide = [
+    ...config.controllers.map((c, i) => ({ ...c, where: `controllers[${i}]` })),
+    ...(config.controllersFrom ? [{ ...config.controllersFrom, where: 'controllersFrom' }] : []),
+  ];
+  for (const c of agentSide) {
+    const where = c.where;
+    if (!c.ca && !c.certFile) continue;
     attempt(() =>
       new HttpsClient(
         {
@@ -50,7 +54,7 @@ export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
         { trustRemedy: '', clientCertRemedy: '' },
       ).close(),
     );
-  });
+  }
   const coordination = config.controller.coordination;
   if (coordination.kind === 'etcd' && coordination.tls) {
     const { ca, certFile, keyFile } = coordination.tls;

@@ -16,6 +16,6 @@ export {
 export { type ClientTlsMaterial, loadClientTls } from './client-material.ts';
 export { TlsFileError } from './errors.ts';
 export { type TlsFailure, tlsFailure } from './failure.ts';
-export { describeCert, loadCa, loadKeyPair, type PemRef } from './pem.ts';
+export { describeCert, loadCa, loadKeyPair, type PemRef, validityProblem } from './pem.ts';
 export { ReloadingFiles, type ReloadOutcome } from './reload.ts';
 export { type ServerMaterial, type ServerTlsFiles, serverTlsFiles } from './server.ts';

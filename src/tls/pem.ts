@@ -82,6 +82,39 @@ export function parsePrivateKey(ref: PemRef, text: string): KeyObject {
   }
 }
 
+const subjectOf = (c: X509Certificate) => c.subject.replace(/\n/g, ', ');
+
+/** Why a certificate cannot be used at `now` (expired, or not valid yet), or undefined. Pure. */
+export function validityProblem(
+  c: X509Certificate,
+  now: number,
+  what: 'certificate' | 'CA certificate' = 'certificate',
+): string | undefined {
+  const from = Date.parse(c.validFrom);
+  const to = Date.parse(c.validTo);
+  if (now > to) return `the ${what} (subject ${subjectOf(c)}) expired on ${new Date(to).toISOString()}`;
+  if (now < from)
+    return `the ${what} (subject ${subjectOf(c)}) is not valid until ${new Date(from).toISOString()}`;
+  return undefined;
+}
+
+function checkValidity(ref: PemRef, c: X509Certificate, now: number, what: 'certificate' | 'CA certificate') {
+  const problem = validityProblem(c, now, what);
+  if (!problem) return;
+  const renew =
+    what === 'CA certificate'
+      ? 'make a new CA certificate (and reissue the certificates it signs), then replace the file'
+      : 'issue a new certificate (same CA, same names) and replace the file; a running process picks it up within its reload interval';
+  throw new TlsFileError(
+    ref.where,
+    ref.path,
+    problem,
+    now > Date.parse(c.validTo)
+      ? renew
+      : "this host's clock may be behind (check NTP, `timedatectl`), or it was issued with a start date in the future: reissue it",
+  );
+}
+
 /** A certificate chain with its matching key, as TLS options. */
 export interface KeyPair {
   cert: string;
@@ -89,7 +122,7 @@ export interface KeyPair {
   leaf: X509Certificate;
 }
 
-export function loadKeyPair(certRef: PemRef, keyRef: PemRef): KeyPair {
+export function loadKeyPair(certRef: PemRef, keyRef: PemRef, now: number = Date.now()): KeyPair {
   const cert = readPem(certRef);
   const key = readPem(keyRef);
   const [leaf] = parseCertificates(certRef, cert, 'certificate');
@@ -98,16 +131,23 @@ export function loadKeyPair(certRef: PemRef, keyRef: PemRef): KeyPair {
     throw new TlsFileError(
       keyRef.where,
       keyRef.path,
-      `the key does not match the certificate in ${certRef.path} (${certRef.where}; subject ${leaf!.subject.replace(/\n/g, ', ')})`,
+      `the key does not match the certificate in ${certRef.path} (${certRef.where}; subject ${subjectOf(leaf!)})`,
       'give the key the certificate was issued for (a rotation must replace both files)',
     );
   }
+  // Served or presented outside its validity, every peer would refuse it with an error that names
+  // neither this file nor the fix.
+  checkValidity(certRef, leaf!, now, 'certificate');
   return { cert, key, leaf: leaf! };
 }
 
-export function loadCa(ref: PemRef): { pem: string; certs: X509Certificate[] } {
+export function loadCa(ref: PemRef, now: number = Date.now()): { pem: string; certs: X509Certificate[] } {
   const pem = readPem(ref);
-  return { pem, certs: parseCertificates(ref, pem, 'CA') };
+  const certs = parseCertificates(ref, pem, 'CA');
+  // A bundle may hold an old CA beside its successor during a rotation: refuse only when none is valid.
+  if (!certs.some((c) => validityProblem(c, now) === undefined))
+    checkValidity(ref, certs[0]!, now, 'CA certificate');
+  return { pem, certs };
 }
 
 /** What a log line says about a certificate: serial, SHA-256 fingerprint, validity end. */

@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await phone.close();
   });
 
-  it('keeps a provider that cannot write in a banner until it clears (issue 18 item 3)', async () => {
+  it('keeps a provider that cannot write in a banner until it clears', async () => {
     provider.broken = true;
     // eu-west fails too: the weighted record must change, and the write fails.
     for (let i = 0; i < 2; i++) await round(ctl.url, KEYS, ENDPOINTS, new Set(['use-a', 'euw-a']));

@@ -18,6 +18,8 @@ interface WindowDoc {
   durationMs: number;
   activeUntil?: string;
   nextStart?: string;
+  /** What is outside the limits (a window kept from an older version); see status. */
+  problems?: string[];
 }
 
 const ms = (text: string, flag: string) => {
@@ -36,7 +38,13 @@ export function renderWindows(list: readonly WindowDoc[]): string {
       w.region,
       w.cron ? `cron "${w.cron}" UTC` : (w.start ?? '?'),
       `${Math.round(w.durationMs / 60_000)}m`,
-      w.activeUntil ? `ACTIVE until ${w.activeUntil}` : w.nextStart ? `next ${w.nextStart}` : 'over',
+      w.problems?.length
+        ? 'OUTSIDE LIMITS (see status)'
+        : w.activeUntil
+          ? `ACTIVE until ${w.activeUntil}`
+          : w.nextStart
+            ? `next ${w.nextStart}`
+            : 'over',
       w.source,
       w.reason,
     ]),

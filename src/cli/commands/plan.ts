@@ -2,7 +2,7 @@
 // [--adopt]`: what apply would change, with the safety verdicts and the checksum. Writes nothing.
 // Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
 import type { Command } from 'commander';
-import { UsageError } from '../../model/index.ts';
+import { inTimeRange, TIME_RANGE_TEXT, UsageError } from '../../model/index.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
 import type { Register } from '../register.ts';
@@ -25,6 +25,12 @@ export const register: Register = (program: Command, setExit) => {
         if (!/(Z|[+-]\d\d:?\d\d)$/i.test(opts.at) || !Number.isFinite(at))
           throw new UsageError(`--at ${opts.at} is not an ISO 8601 time with a zone`, {
             remedy: 'e.g. --at 2026-12-24T02:30:00Z',
+          });
+        if (!inTimeRange(at))
+          throw new UsageError(`--at ${opts.at} is outside ${TIME_RANGE_TEXT}`, {
+            value: opts.at,
+            limit: TIME_RANGE_TEXT,
+            remedy: 'give a time in that range, e.g. --at 2026-12-24T02:30:00Z',
           });
       }
       const { closeProviders, planFromFile, refusalMessage } = await import('../planning.ts');

@@ -43,7 +43,10 @@ export const register: Register = (program: Command, setExit) => {
       durationFlag,
     )
     .action(async (opts: ProbeOptions) => {
-      const { loadConfig, proberKey } = await import('../../config/index.ts');
+      const { readFileSync } = await import('node:fs');
+      const { ConfigError, controllersProblems, loadConfig, proberKey, resolveControllers } = await import(
+        '../../config/index.ts'
+      );
       const { createLogger } = await import('../../log/index.ts');
       const { ProbeAgent, startHealthServer } = await import('../../probe/index.ts');
       const config = loadConfig(opts.config);
@@ -55,6 +58,11 @@ export const register: Register = (program: Command, setExit) => {
         });
       }
       const key = proberKey(config, prober);
+      // The controllers of controllersFrom come from this process's environment: a missing or wrong
+      // variable stops the agent with the file, the line and the variable (exit 2).
+      const problems = controllersProblems(config, readFileSync(opts.config, 'utf8'));
+      if (problems.length > 0) throw new ConfigError(opts.config, problems);
+      const { targets } = resolveControllers(config, process.env);
       const logger = createLogger('probe');
       let gaveUp: string | undefined;
       let stopNow: (() => void) | undefined;
@@ -76,6 +84,7 @@ export const register: Register = (program: Command, setExit) => {
           proberId: prober.id,
           key,
           logger,
+          controllers: targets,
           ...(opts.readyWindow === undefined ? {} : { readyWindowMs: opts.readyWindow }),
           ...(opts.exitAfterUnreported === undefined
             ? {}

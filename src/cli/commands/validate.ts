@@ -1,7 +1,9 @@
 // `geofailover validate --config FILE`: load and check a config (schema, cross references) and name
-// every problem with its YAML path and line (exit 2). Unset secret variables and missing or broken
-// TLS files are warnings, or errors with --check-env (run that where the controller runs; CI usually
-// has neither the secrets nor the certificates).
+// every problem with its YAML path and line (exit 2). Unset secret variables, an unset
+// controllersFrom variable, prober keys and API tokens under 32 bytes, and missing or broken TLS files
+// are warnings, or errors with --check-env (run that where the controller runs; CI usually has neither
+// the secrets nor the certificates). A controllersFrom variable that is set but holds a wrong or
+// plain-HTTP URL is always an error.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.ts';
@@ -23,17 +25,30 @@ export const register: Register = (program: Command) => {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option(
       '--check-env',
-      'also fail when an environment variable a secret comes from is unset, or a TLS file is missing or broken',
+      'also fail when an environment variable a secret or controllersFrom names is unset, a prober key or API token is under 32 bytes, or a TLS file is missing or broken',
     )
     .action(async (opts: { config: string; checkEnv?: boolean }) => {
-      const { ConfigError, configWarnings, loadConfig, secretProblems } = await import(
-        '../../config/index.ts'
-      );
+      const {
+        ConfigError,
+        configWarnings,
+        controllersProblems,
+        loadConfig,
+        secretProblems,
+        weakSecretProblems,
+      } = await import('../../config/index.ts');
       const { tlsFileProblems } = await import('../../tls/index.ts');
       const config = loadConfig(opts.config);
       const text = readFileSync(opts.config, 'utf8');
-      const missing = [...secretProblems(config, text), ...tlsFileProblems(config, text)];
-      if (missing.length > 0 && opts.checkEnv) throw new ConfigError(opts.config, missing);
+      const controllers = controllersProblems(config, text);
+      const invalid = controllers.filter((p) => p.kind === 'invalid');
+      const missing = [
+        ...secretProblems(config, text),
+        ...weakSecretProblems(config, text),
+        ...controllers.filter((p) => p.kind === 'unset'),
+        ...tlsFileProblems(config, text),
+      ];
+      if (invalid.length > 0 || (missing.length > 0 && opts.checkEnv))
+        throw new ConfigError(opts.config, [...invalid, ...(opts.checkEnv ? missing : [])]);
       for (const p of [...configWarnings(config, text), ...missing]) {
         process.stderr.write(`warning: ${opts.config}:${p.line ?? '?'}: ${p.path}: ${p.message}\n`);
       }

@@ -1,4 +1,4 @@
-// The chaos suite (issue 10): the whole system on a real multi-host network built from Linux network
+// The chaos suite: the whole system on a real multi-host network built from Linux network
 // namespaces — three region hosts with demo backends, three prober hosts with `geofailover probe`, a
 // controller host with the builtin DNS server, a client host digging it — and the faults the product
 // claims to survive. Each scenario asserts behaviour and records figures; the run writes

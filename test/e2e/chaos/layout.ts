@@ -110,7 +110,8 @@ export function chaosConfig(o: ChaosConfigOptions, self: Host): Record<string, u
       keyEnv: keyEnv(p.name),
       canaries: [`${url(HOSTS.canary, BACKEND_PORT)}/healthz`],
     })),
-    controllers: o.controllers.map((c) => url(c, API_PORT)),
+    // Plain HTTP on purpose: the chaos hosts share a private test network (198.18.0.0/15, RFC 2544).
+    controllers: o.controllers.map((c) => ({ url: url(c, API_PORT), allowPlaintext: true })),
     health: {
       interval: o.timing.interval,
       timeout: o.timing.timeout,
@@ -124,7 +125,7 @@ export function chaosConfig(o: ChaosConfigOptions, self: Host): Record<string, u
       maxFailbackAfter: o.timing.maxFailbackAfter,
     },
     providers: {
-      // Each replica serves its own builtin store (every replica writes it; DESIGN: builtin zones).
+      // Each replica serves its own builtin store (every replica writes it).
       dns: { kind: 'builtin', listen: `${self.address}:${DNS_PORT}` },
       ...(o.route53
         ? {
@@ -159,6 +160,7 @@ export function chaosConfig(o: ChaosConfigOptions, self: Host): Record<string, u
     ],
     controller: {
       listen: `${self.address}:${API_PORT}`,
+      allowPlaintext: true,
       schedule: '*/15 * * * * *',
       mode: 'apply',
       stateDir: o.stateDir,

@@ -113,7 +113,8 @@ describe('geofailover validate', () => {
     });
     expect(unset.code, unset.stderr).toBe(2);
     expect(unset.stderr).toContain('environment variable PROBER_MUMBAI_KEY is not set');
-    const secret = 's3cret-value-xyz';
+    // 32 bytes or more: a shorter key or token fails --check-env as well.
+    const secret = 's3cret-value-xyz-0123456789abcdef';
     const set = await run(['validate', '--config', file, '--check-env'], {
       PROBER_VIRGINIA_KEY: secret,
       PROBER_FRANKFURT_KEY: secret,

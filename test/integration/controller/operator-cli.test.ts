@@ -1,4 +1,4 @@
-// The operator CLI for issue 16 against a running controller (real binary): override up --for /
+// The operator CLI against a running controller (real binary): override up --for /
 // --clear / unoverride, maintenance add/list/remove, status showing both, events showing the actor,
 // plan --at planning a config window (and, on the controller's host, an API window) as drained, and
 // one clear error for bad input.

@@ -1,4 +1,4 @@
-// Operator features over real HTTP against a real controller fed with signed reports (issue 16):
+// Operator features over real HTTP against a real controller fed with signed reports:
 // named tokens and roles with the actor in the audit trail, force-up overrides (precedence, expiry,
 // persistence across a restart), maintenance windows through the API (drain at the start, hold-down
 // after the end, notification ahead), bad input refused with one clear 400 and nothing changed.

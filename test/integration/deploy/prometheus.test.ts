@@ -227,9 +227,7 @@ describe("alert rules and dashboard over the controller's real metrics", () => {
     const used = new Set(
       queries.flatMap((q) => metricRefs(q.expr).map((n) => familyOf(n, families(exposition)))),
     );
-    const ours = [...families(exposition).keys()].filter(
-      (f) => !f.startsWith('geofailover_process_') && f.startsWith('geofailover_'),
-    );
+    const ours = [...families(exposition).keys()].filter((f) => f.startsWith('geofailover_'));
     expect(ours.filter((f) => !used.has(f))).toEqual([]);
   });
 });

@@ -1,10 +1,14 @@
 // The README's Deploy section must keep working: every repository path it names exists, every
 // `kubectl apply -k DIR` renders, every `npx geofailover validate` and `promtool test rules` line
-// passes, every unit it enables and every Secret it creates is one the manifests and units use.
+// passes, every unit it enables and every Secret it creates is one the manifests and units use, and
+// its openssl lines make a CA and certificates the controller and the agents accept.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCa, loadKeyPair } from '../../../src/tls/index.ts';
 import { kubectlMissing, LAYOUTS, type Layout, render, workloads } from '../../unit/deploy/kustomize.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -56,14 +60,18 @@ describe('README "Deploy"', () => {
     () => {
       const applied = lines.flatMap((l) => /kubectl apply -k deploy\/kubernetes\/(\S+)/.exec(l)?.[1] ?? []);
       expect(applied.sort()).toEqual([...LAYOUTS].sort());
+      // A pod reads a Secret as its environment (envFrom) or as files (a secret volume: TLS).
       const refs = new Set(
         applied.flatMap((l) =>
-          workloads(render(l as Layout)).flatMap((w) =>
-            [...(w.pod.initContainers ?? []), ...w.pod.containers].flatMap(
+          workloads(render(l as Layout)).flatMap((w) => [
+            ...[...(w.pod.initContainers ?? []), ...w.pod.containers].flatMap(
               (c: { envFrom?: { secretRef?: { name: string } }[] }) =>
                 (c.envFrom ?? []).flatMap((e) => (e.secretRef ? [e.secretRef.name] : [])),
             ),
-          ),
+            ...(w.pod.volumes ?? []).flatMap((v: { secret?: { secretName: string } }) =>
+              v.secret ? [v.secret.secretName] : [],
+            ),
+          ]),
         ),
       );
       const created = lines.flatMap((l) => /create secret generic (\S+)/.exec(l)?.[1] ?? []);
@@ -72,6 +80,53 @@ describe('README "Deploy"', () => {
       expect(
         lines.some((l) => l.includes('geofailover-probe') && l.includes('--from-literal=PROBER_ID=')),
       ).toBe(true);
+    },
+  );
+
+  it.skipIf(!has('openssl'))(
+    "step 5's openssl lines make a CA, a controller certificate naming the controller and the in-cluster API, and a client certificate",
+    () => {
+      const block = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+        .map((m) => m[1]!)
+        .find((b) => b.includes('openssl req -x509'));
+      expect(block, 'the openssl block of step 5').toBeDefined();
+      const dir = mkdtempSync(join(tmpdir(), 'gf-readme-tls-'));
+      try {
+        const r = spawnSync('sh', ['-e', '-c', block!], { cwd: dir, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        const cert = (f: string) => new X509Certificate(readFileSync(join(dir, f)));
+        const ca = cert('ca.pem');
+        expect(ca.ca).toBe(true);
+        const controller = cert('controller.pem');
+        expect(controller.checkIssued(ca) && controller.verify(ca.publicKey)).toBe(true);
+        // The names the agents use (controllers.env) and Prometheus's in-cluster name.
+        const env = readFileSync(
+          join(ROOT, 'deploy/kubernetes/components/controllers/controllers.env'),
+          'utf8',
+        );
+        const hosts = /^GEOFAILOVER_CONTROLLERS=(.*)$/m
+          .exec(env)![1]!
+          .split(',')
+          .map((u) => new URL(u).hostname);
+        for (const h of [...hosts, 'geofailover-api.geofailover.svc'])
+          expect(controller.checkHost(h), `the certificate names ${h}`).toBe(h);
+        expect(controller.checkPrivateKey(createPrivateKey(readFileSync(join(dir, 'controller.key'))))).toBe(
+          true,
+        );
+        const client = cert('frankfurt.pem');
+        expect(client.checkIssued(ca)).toBe(true);
+        expect(client.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
+        // What the controller and the agent load at start accepts them.
+        expect(() =>
+          loadKeyPair(
+            { path: join(dir, 'controller.pem'), where: 'controller.tls.certFile' },
+            { path: join(dir, 'controller.key'), where: 'controller.tls.keyFile' },
+          ),
+        ).not.toThrow();
+        expect(() => loadCa({ path: join(dir, 'ca.pem'), where: 'controllersFrom.ca' })).not.toThrow();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 

@@ -1,18 +1,30 @@
 // deploy/systemd: the units pass `systemd-analyze verify` and score low on `systemd-analyze security`,
 // every ExecStart/ExecStartPre is a command line the real CLI accepts, the sandbox is what the issue
 // asks (DynamicUser, ProtectSystem=strict, StateDirectory = controller.stateDir, NoNewPrivileges, only
-// CAP_NET_BIND_SERVICE and only where the builtin DNS server binds a port below 1024), and a unit
-// started without its secrets fails at start with the config error (exit 2, no restart loop).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// CAP_NET_BIND_SERVICE and only where the builtin DNS server binds a port below 1024), a unit
+// started without its secrets fails at start with the config error (exit 2, no restart loop), and the
+// controller and probe units take the controller URLs from one file, controllers.env (https://).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../src/cli/commands.ts';
-import { type Config, loadConfig } from '../../../src/config/index.ts';
+import { type Config, loadConfig, resolveControllers } from '../../../src/config/index.ts';
 import { binarySize, workersProblems } from '../../unit/deploy/dns-workers.ts';
 import { kubectlMissing, render, workloads } from '../../unit/deploy/kustomize.ts';
+import { HAVE_OPENSSL, issue, makeCa } from '../tls/certs.ts';
+import { waitFor } from '../tls/harness.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const DIR = join(ROOT, 'deploy/systemd');
@@ -74,6 +86,26 @@ const commandLines = services.flatMap(([file, u]) =>
     (u.get('Service')?.get(k) ?? []).map((line) => ({ file, key: k, args: argv(line, PROBER) })),
   ),
 );
+
+/** The variables of a shipped env file (deploy/systemd/NAME.env for /etc/geofailover/NAME.env). */
+function shippedEnv(path: string): Record<string, string> {
+  const text = readFileSync(join(DIR, path.slice('/etc/geofailover/'.length)), 'utf8');
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+/** The environment a unit gets from those of its EnvironmentFiles this repository ships. */
+function unitEnv(file: string): Record<string, string> {
+  const files = units.get(file)?.get('Service')?.get('EnvironmentFile') ?? [];
+  const shipped = files
+    .map((f) => f.replace(/^-/, ''))
+    .filter((f) => existsSync(join(DIR, f.split('/').at(-1)!)));
+  return Object.assign({}, ...shipped.map(shippedEnv));
+}
 
 /** Runs a unit's command line with the repository's CLI, the config path mapped to `configFile`. */
 function runLine(args: string[], configFile: string, env: Record<string, string> = {}) {
@@ -244,61 +276,169 @@ describe('deploy/systemd', () => {
       expect(one(units.get(f)!, 'Service', 'CPUQuota'), f).toBeUndefined();
   });
 
-  it('without its secrets a unit fails at start with the config error (exit 2), naming what is missing', () => {
-    const file = join(DIR, 'geofailover.yaml');
-    const pre = commandLines.find(
-      (l) => l.file === 'geofailover-controller.service' && l.key === 'ExecStartPre',
-    )!;
-    const r = runLine(pre.args, file);
-    expect(r.status).toBe(2);
-    for (const v of [
-      'PROBER_VIRGINIA_KEY',
-      'PROBER_FRANKFURT_KEY',
-      'PROBER_MUMBAI_KEY',
-      'GEOFAILOVER_API_TOKEN',
-    ])
-      expect(r.stderr).toMatch(new RegExp(`geofailover\\.yaml:\\d+: .*${v} is not set`));
-    const ok = runLine(pre.args, file, {
-      PROBER_VIRGINIA_KEY: 'k1',
-      PROBER_FRANKFURT_KEY: 'k2',
-      PROBER_MUMBAI_KEY: 'k3',
-      GEOFAILOVER_API_TOKEN: 't',
-    });
-    expect(ok.status, ok.stderr).toBe(0);
+  it.skipIf(!HAVE_OPENSSL)(
+    'without its secrets a unit fails at start with the config error (exit 2), naming what is missing',
+    () => {
+      const file = withTls();
+      const pre = commandLines.find(
+        (l) => l.file === 'geofailover-controller.service' && l.key === 'ExecStartPre',
+      )!;
+      const controllers = unitEnv('geofailover-controller.service');
+      const r = runLine(pre.args, file, controllers);
+      expect(r.status).toBe(2);
+      for (const v of [
+        'PROBER_VIRGINIA_KEY',
+        'PROBER_FRANKFURT_KEY',
+        'PROBER_MUMBAI_KEY',
+        'GEOFAILOVER_API_TOKEN',
+      ])
+        expect(r.stderr).toMatch(new RegExp(`geofailover\\.yaml:\\d+: .*${v} is not set`));
+      // Keys and the token of 32 bytes or more: shorter ones fail --check-env too.
+      const ok = runLine(pre.args, file, {
+        ...controllers,
+        PROBER_VIRGINIA_KEY: 'k1'.repeat(16),
+        PROBER_FRANKFURT_KEY: 'k2'.repeat(16),
+        PROBER_MUMBAI_KEY: 'k3'.repeat(16),
+        GEOFAILOVER_API_TOKEN: 't'.repeat(32),
+      });
+      expect(ok.status, ok.stderr).toBe(0);
+      // Without controllers.env (or its TLS files) the controller host's check names them too.
+      const bare = runLine(pre.args, join(DIR, 'geofailover.yaml'));
+      expect(bare.stderr).toMatch(
+        /geofailover\.yaml:\d+: controllersFrom\.env: environment variable GEOFAILOVER_CONTROLLERS is not set/,
+      );
+      expect(bare.stderr).toMatch(
+        /geofailover\.yaml:\d+: controller\.tls\.certFile: \/etc\/geofailover\/tls\/tls\.crt: file not found/,
+      );
 
-    const probe = commandLines.find((l) => l.args[2] === 'probe')!;
-    const noKey = runLine(probe.args, file);
-    expect(noKey.status).toBe(2);
-    expect(noKey.stderr).toContain(
-      `(${PROBER}).keyEnv: environment variable PROBER_FRANKFURT_KEY is not set`,
-    );
-    const unknown = runLine(
-      probe.args.map((a) => (a === PROBER ? 'lisbon' : a)),
-      file,
-    );
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('unknown prober "lisbon"');
-  }, 180_000);
+      const probe = commandLines.find((l) => l.args[2] === 'probe')!;
+      const noKey = runLine(probe.args, file, unitEnv('geofailover-probe@.service'));
+      expect(noKey.status).toBe(2);
+      expect(noKey.stderr).toContain(
+        `(${PROBER}).keyEnv: environment variable PROBER_FRANKFURT_KEY is not set`,
+      );
+      const unknown = runLine(
+        probe.args.map((a) => (a === PROBER ? 'lisbon' : a)),
+        file,
+      );
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain('unknown prober "lisbon"');
+      const noControllers = runLine(probe.args, file, { PROBER_FRANKFURT_KEY: 'k2' });
+      expect(noControllers.status).toBe(2);
+      expect(noControllers.stderr).toMatch(
+        /geofailover\.yaml:\d+: controllersFrom\.env: environment variable GEOFAILOVER_CONTROLLERS is not set/,
+      );
+    },
+    180_000,
+  );
 
-  it('the probe unit gives up with exit 1 when no controller accepts its reports, and systemd restarts that', () => {
-    const u = units.get('geofailover-probe@.service')!;
-    const probe = commandLines.find((l) => l.args[2] === 'probe')!;
-    const after = probe.args[probe.args.indexOf('--exit-after-unreported') + 1];
-    expect(after, '--exit-after-unreported').toMatch(/^\d+m$/);
-    // Exit 1 is restarted (on-failure), unlike exit 2 (a config error).
-    expect(one(u, 'Service', 'Restart')).toBe('on-failure');
-    expect(one(u, 'Service', 'RestartPreventExitStatus')?.split(/\s+/)).not.toContain('1');
-    // The unit's own command line, with the wait cut to 2 s: the example config's controller is
-    // not there, so the agent says so, gives up and exits 1.
-    const r = runLine(
-      probe.args.map((a) => (a === after ? '2s' : a)),
-      join(DIR, 'geofailover.yaml'),
-      { PROBER_FRANKFURT_KEY: 'k2' },
-    );
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/controller http:\/\/gslb-controller\.example\.net:8080 unreachable/);
-    expect(r.stderr).toMatch(
-      /giving up \(exit 1, --exit-after-unreported\): no controller accepted a report since the agent started 2 s ago/,
-    );
-  }, 60_000);
+  it('the controller and probe units take the controller URLs from controllers.env, the one place: https://', () => {
+    // The config names the variable; no URL is written in it.
+    expect(config.controllers).toEqual([]);
+    expect(config.controllersFrom?.env).toBe('GEOFAILOVER_CONTROLLERS');
+    for (const f of ['geofailover-controller.service', 'geofailover-probe@.service']) {
+      const files = units.get(f)!.get('Service')!.get('EnvironmentFile')!;
+      expect(files, f).toContain('-/etc/geofailover/controllers.env');
+    }
+    const env = unitEnv('geofailover-probe@.service');
+    expect(Object.keys(env)).toEqual(['GEOFAILOVER_CONTROLLERS']);
+    const { targets, problems } = resolveControllers(config, env);
+    expect(problems).toEqual([]);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) {
+      expect(t.url).toMatch(/^https:\/\//);
+      expect(t.ca).toBe('/etc/geofailover/tls/ca.crt');
+    }
+    // The controller listens beyond loopback, so with TLS from the same directory; the units can read
+    // it through the geofailover-tls group (the key is 0640 root:geofailover-tls).
+    expect(config.controller.tls?.certFile).toBe('/etc/geofailover/tls/tls.crt');
+    for (const f of ['geofailover-controller.service', 'geofailover-probe@.service'])
+      expect(one(units.get(f)!, 'Service', 'SupplementaryGroups'), f).toBe('geofailover-tls');
+  });
+
+  it.skipIf(!HAVE_OPENSSL)(
+    "the probe unit's agent starts and reports to the URLs of controllers.env",
+    async () => {
+      const file = withTls();
+      const probe = commandLines.find((l) => l.args[2] === 'probe')!;
+      const mapped = probe.args.slice(2).map((a) => (a === CONFIG_PATH ? file : a));
+      const child = spawn(process.execPath, [BIN, ...mapped], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          NO_COLOR: '1',
+          ...unitEnv('geofailover-probe@.service'),
+          PROBER_FRANKFURT_KEY: 'k2',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
+      try {
+        await waitFor('probe agent started', () => out.includes('probe agent started'), 30_000);
+        const started = JSON.parse(out.split('\n').find((l) => l.includes('probe agent started'))!);
+        expect(started.controllers).toEqual(
+          unitEnv('geofailover-probe@.service').GEOFAILOVER_CONTROLLERS!.split(','),
+        );
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('close', r));
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!HAVE_OPENSSL)(
+    'the probe unit gives up with exit 1 when no controller accepts its reports, and systemd restarts that',
+    () => {
+      const u = units.get('geofailover-probe@.service')!;
+      const probe = commandLines.find((l) => l.args[2] === 'probe')!;
+      const after = probe.args[probe.args.indexOf('--exit-after-unreported') + 1];
+      expect(after, '--exit-after-unreported').toMatch(/^\d+m$/);
+      // Exit 1 is restarted (on-failure), unlike exit 2 (a config error).
+      expect(one(u, 'Service', 'Restart')).toBe('on-failure');
+      expect(one(u, 'Service', 'RestartPreventExitStatus')?.split(/\s+/)).not.toContain('1');
+      // The unit's own command line, with the wait cut to 2 s: the example config's controller is
+      // not there, so the agent says so, gives up and exits 1.
+      const r = runLine(
+        probe.args.map((a) => (a === after ? '2s' : a)),
+        withTls(),
+        {
+          ...unitEnv('geofailover-probe@.service'),
+          PROBER_FRANKFURT_KEY: 'k2',
+        },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/controller https:\/\/gslb-controller\.example\.net:8443 unreachable/);
+      expect(r.stderr).toMatch(
+        /giving up \(exit 1, --exit-after-unreported\): no controller accepted a report since the agent started 2 s ago/,
+      );
+    },
+    60_000,
+  );
 });
+
+/** deploy/systemd/geofailover.yaml with /etc/geofailover/tls/ mapped to a temp dir holding what README
+ * "Deploy" step 7 puts there (a CA and the controller's pair, made with openssl). */
+function withTls(): string {
+  const tls = join(tmp, 'tls');
+  if (!existsSync(tls)) {
+    mkdirSync(tls);
+    const ca = makeCa(tls, 'made-ca');
+    const pair = issue(tls, ca, 'made-controller');
+    copyFileSync(ca.cert, join(tls, 'ca.crt'));
+    copyFileSync(pair.cert, join(tls, 'tls.crt'));
+    copyFileSync(pair.key, join(tls, 'tls.key'));
+  }
+  const file = join(tmp, 'geofailover.yaml');
+  writeFileSync(
+    file,
+    readFileSync(join(DIR, 'geofailover.yaml'), 'utf8').replaceAll('/etc/geofailover/tls/', `${tls}/`),
+  );
+  return file;
+}

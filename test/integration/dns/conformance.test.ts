@@ -1,4 +1,4 @@
-// Conformance (issue 14): one zone served by the builtin server and by a real Knot DNS, generated
+// Conformance: one zone served by the builtin server and by a real Knot DNS, generated
 // from the same records, asked the same matrix of queries over UDP, TCP (pipelined) and ::1, and the
 // responses compared field by field: rcode (with extended rcode), AA/TC and the other flags, the
 // question echoed with its letter case, answer/authority/additional RRsets, and the OPT record.

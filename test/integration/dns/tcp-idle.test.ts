@@ -1,4 +1,4 @@
-// Issue 14 / issue 18 item 5: idle TCP connections must not lock new clients out. 600 idle
+// Idle TCP connections must not lock new clients out. 600 idle
 // connections are held open (more than the per-process limit of 512); a new client's query over
 // TCP is still answered, because the least recently active connections are closed to make room.
 import { connect, type Socket } from 'node:net';

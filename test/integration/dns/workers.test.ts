@@ -1,4 +1,4 @@
-// Issue 14 "use every core": the server runs several worker processes on the same sockets, each
+// Using every core: the server runs several worker processes on the same sockets, each
 // with the same zone data; after an apply returns, no worker may serve the old answer for more than
 // 100 ms. Queries go out from many source ports and TCP connections so that every worker is hit
 // (checked with each worker's counters), and the counters add up across workers.

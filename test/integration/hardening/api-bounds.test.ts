@@ -1,4 +1,4 @@
-// Issue 18 item 4: every numeric and time input of the API is bounded. Hostile numbers, types and
+// Every numeric and time input of the API is bounded. Hostile numbers, types and
 // strings get 400 naming the field (and the range), unknown regions 404; no request reaches a 500,
 // and none changes anything.
 import { mkdtempSync } from 'node:fs';

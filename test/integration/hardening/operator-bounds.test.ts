@@ -1,4 +1,4 @@
-// Issue 16 inputs under the same bounds as drains (issue 18 item 4): override forMs, maintenance
+// Operator inputs under the same bounds as drains: override forMs, maintenance
 // durationMs / notifyBeforeMs / start / end / cron and hostile body shapes each get a 400 naming the
 // field (and the range), never a 500, and none changes anything (no override, no window, no event).
 import { mkdtempSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 18 items 1 and 8: one controller per state dir (a second is refused naming the holder; a
+// One controller per state dir (a second is refused naming the holder; a
 // crashed holder's lock is taken over), and a start that fails after its listeners are up closes
 // everything (API and DNS ports, the lock) and reports one clear error; /healthz never says healthy
 // for a half-started controller.

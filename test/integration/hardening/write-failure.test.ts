@@ -1,4 +1,4 @@
-// Issue 18 item 3: when a provider cannot write (here the builtin zone store on a state dir that
+// When a provider cannot write (here the builtin zone store on a state dir that
 // turns read-only), the failure shows in status, metrics and notifications until it clears, and
 // clears when writes work again. The state dir is a real tmpfs the test mounts and remounts.
 import { execFileSync } from 'node:child_process';

@@ -163,7 +163,7 @@ describe('POST /v1/reports', () => {
     expect(await post(older.body, older.headers)).toMatchObject({ status: 409, body: { error: 'replay' } });
   });
 
-  it('refuses reports, results and seqs outside the clock-skew window, and does not lock the prober out (issue 18 item 7)', async () => {
+  it('refuses reports, results and seqs outside the clock-skew window, and does not lock the prober out', async () => {
     const YEAR = 365 * 86_400_000;
     const before = rejected.length;
     const cases = [

@@ -2,7 +2,7 @@
 // P-256, two days). Tests skip with a printed reason where openssl is absent.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const HAVE_OPENSSL = spawnSync('openssl', ['version']).status === 0;
@@ -118,5 +118,84 @@ export function issue(
     writeFileSync(key, readFileSync(tmpKey));
     writeFileSync(cert, readFileSync(tmpCert));
   }
+  return { cert, key, serial: new X509Certificate(readFileSync(cert)).serialNumber };
+}
+
+/** `openssl ca` needs a database and a config; this is the least it takes, in `dir`. */
+function caConfig(dir: string): string {
+  const db = join(dir, '.ca-db');
+  mkdirSync(db, { recursive: true });
+  if (!existsSync(join(db, 'index.txt'))) writeFileSync(join(db, 'index.txt'), '');
+  if (!existsSync(join(db, 'serial')))
+    writeFileSync(join(db, 'serial'), `${(++serialSeq).toString(16).padStart(4, '0')}\n`);
+  const cnf = join(db, 'ca.cnf');
+  writeFileSync(
+    cnf,
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `database = ${join(db, 'index.txt')}`,
+      `new_certs_dir = ${db}`,
+      `serial = ${join(db, 'serial')}`,
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      'copy_extensions = none',
+      '[any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
+  return cnf;
+}
+
+/**
+ * A certificate valid only from `start` to `end` (openssl's YYYYMMDDHHMMSSZ), signed by `ca` (or by
+ * its own key with `selfSign`, for a CA certificate): expired and not-yet-valid files without a
+ * fake clock. `openssl x509 -req` gained -not_before/-not_after only in 3.4, so this uses `openssl ca`.
+ */
+export function issueDated(
+  dir: string,
+  ca: Ca,
+  name: string,
+  dates: { start: string; end: string; selfSign?: boolean },
+): Issued {
+  const serial = (++serialSeq).toString(16).toUpperCase().padStart(4, '0');
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.pem`);
+  const csr = join(dir, `.${name}.${serial}.csr`);
+  const ext = join(dir, `.${name}.${serial}.ext`);
+  writeFileSync(
+    ext,
+    dates.selfSign
+      ? 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n'
+      : 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
+  );
+  const keyArgs = dates.selfSign
+    ? ['-key', ca.key]
+    : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key];
+  ossl(['req', '-new', ...keyArgs, '-out', csr, '-subj', `/CN=${name}`]);
+  if (dates.selfSign) copyFileSync(ca.key, key);
+  ossl([
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    caConfig(dir),
+    ...(dates.selfSign ? ['-selfsign'] : ['-cert', ca.cert]),
+    '-keyfile',
+    ca.key,
+    '-startdate',
+    dates.start,
+    '-enddate',
+    dates.end,
+    '-extfile',
+    ext,
+    '-in',
+    csr,
+    '-out',
+    cert,
+  ]);
   return { cert, key, serial: new X509Certificate(readFileSync(cert)).serialNumber };
 }

@@ -1,4 +1,4 @@
-// ECS scope (RFC 7871 §7.2.1, issue 18 item 9): the scope we answer with must never be wider than a
+// ECS scope (RFC 7871 §7.2.1): the scope we answer with must never be wider than a
 // nested network that gets another answer, since a resolver reuses the answer for the whole scope.
 // Checked on the issue's examples, through the engine, and as a property over random nested tables.
 import fc from 'fast-check';
@@ -51,7 +51,7 @@ describe('ECS scope', () => {
     expect(g.scope(2, mapped, g.locate(2, mapped))).toBe(104);
   });
 
-  it('the engine answers with the narrowed scope (the issue 18 example)', () => {
+  it('the engine answers with the narrowed scope (the example that found it)', () => {
     const e = new DnsEngine({ geo, udpPayloadSize: 1232 });
     e.setZones(
       new ServedZones([

@@ -1,4 +1,4 @@
-// Issue 18 items 10 and 11: RFC 4592 wildcard expansion (NODATA for other types, no expansion past
+// RFC 4592 wildcard expansion (NODATA for other types, no expansion past
 // an existing name or empty non-terminal, CNAME wildcards chased) and ANY answered minimally
 // (RFC 8482), with only the CNAME at a CNAME name (RFC 1034 §4.3.2 step 3a).
 import { describe, expect, it } from 'vitest';

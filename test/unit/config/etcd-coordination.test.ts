@@ -134,6 +134,7 @@ describe('controller.coordination: etcd', () => {
         path: 'controller.coordination.auth.passwordEnv',
         line: 13,
         message: 'environment variable ETCD_PASSWORD is not set (needed by etcd user geofailover)',
+        remedy: expect.stringMatching(/^export ETCD_PASSWORD where geofailover runs/),
       },
     ]);
     expect(configWarnings(config, text)).toContainEqual({

@@ -1,5 +1,5 @@
 // What validate says when a record needs a traffic feature its provider's definition does not declare
-// (ProviderFeatures): generic, so a new provider kind only declares what it supports.
+// (its capabilities): generic, so a new provider kind only declares what it supports.
 import { describe, expect, it } from 'vitest';
 import { featureProblems } from '../../../src/config/feature-checks.ts';
 import { parseConfig } from '../../../src/config/index.ts';

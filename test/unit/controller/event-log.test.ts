@@ -38,7 +38,7 @@ describe('EventLog', () => {
     again.close();
   });
 
-  it('cuts a torn last line off at open, so the next append is never glued to it (issue 18 item 2)', () => {
+  it('cuts a torn last line off at open, so the next append is never glued to it', () => {
     const d = dir();
     const log = new EventLog(d);
     log.append('plan');

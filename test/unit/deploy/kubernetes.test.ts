@@ -2,21 +2,32 @@
 // against the Kubernetes schemas of kubernetes-models (and the Prometheus Operator CRD schemas of
 // @kubernetes-models/prometheus-operator for ServiceMonitor and PrometheusRule), and the invariants
 // an operator relies on hold: no secret in a ConfigMap, every container non-root and read-only, the
-// CronJob runs `apply`, every role runs the same image, and each config is a valid geofailover config.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// CronJob runs `apply`, every role runs the same image, each config is a valid geofailover config,
+// the API is HTTPS only, and the probe agents take the controller URLs from one place
+// (components/controllers/controllers.env) and reach them over https://.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROMETHEUSRULE_FILE, renderPrometheusRule } from '../../../scripts/prometheusrule-yaml.ts';
 import { registerCommands } from '../../../src/cli/commands.ts';
-import { type Config, parseConfig, secretRefs } from '../../../src/config/index.ts';
+import {
+  type Config,
+  parseConfig,
+  plaintextUrlProblem,
+  resolveControllers,
+  secretRefs,
+} from '../../../src/config/index.ts';
 import { apiRoutes, type ControllerApi } from '../../../src/server/index.ts';
 import { k8sCpu, k8sMemory, workersProblems } from './dns-workers.ts';
 import {
   argOf,
+  configMapEnv,
   containersOf,
+  K8S,
   type K8sObject,
   kubectlMissing,
   LAYOUTS,
@@ -24,6 +35,7 @@ import {
   mountedFile,
   ROOT,
   render,
+  secretOf,
   type Workload,
   workloads,
 } from './kustomize.ts';
@@ -174,6 +186,12 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
       );
       if (o.kind !== 'ConfigMap') continue;
       for (const [file, text] of Object.entries(o.data as Record<string, string>)) {
+        expect(text).not.toMatch(/AKIA[0-9A-Z]{16}|BEGIN [A-Z ]*PRIVATE KEY|aws_secret_access_key/i);
+        // An environment ConfigMap (geofailover-controllers): variable names, and no secret among them.
+        if (!file.endsWith('.yaml')) {
+          expect(file, `${layout}: ${o.metadata.name}`).not.toMatch(secretKey);
+          continue;
+        }
         const walk = (v: unknown, path: string): void => {
           if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${path}[${i}]`);
           else if (v && typeof v === 'object')
@@ -184,7 +202,6 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
             }
         };
         walk(parse(text), file);
-        expect(text).not.toMatch(/AKIA[0-9A-Z]{16}|BEGIN [A-Z ]*PRIVATE KEY|aws_secret_access_key/i);
         // Every secret the config names comes from the environment, never inline.
         for (const ref of secretRefs(parseConfig(text, file)))
           expect(ref.envVar).toMatch(/^[A-Z][A-Z0-9_]*$/);
@@ -278,22 +295,43 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
       for (const cw of workloads(list).filter((x) => role(x) === 'controller')) {
         const c = mainContainer(cw);
         const { config: cfg } = configOf(list, cw);
-        const http = c.ports.find((p: { name: string }) => p.name === 'http');
-        expect(http.containerPort, `${layout}: the API port is controller.listen's`).toBe(
+        const https = c.ports.find((p: { name: string }) => p.name === 'https');
+        expect(https.containerPort, `${layout}: the API port is controller.listen's`).toBe(
           portOf(cfg.controller.listen),
         );
+        expect(c.ports.some((p: { name: string }) => p.name === 'http')).toBe(false);
         expect(cfg.controller.listen.startsWith('0.0.0.0:'), `${layout}: listens beyond loopback`).toBe(true);
+        // ...so over HTTPS, with the certificate and key from the geofailover-tls Secret (in both the
+        // check-config container, which checks them, and the controller).
+        expect(cfg.controller.tls, `${layout}: controller.tls`).toBeDefined();
+        expect(cfg.controller.allowPlaintext).toBeUndefined();
+        for (const { c: x } of containersOf(cw))
+          for (const f of [
+            cfg.controller.tls!.certFile,
+            cfg.controller.tls!.keyFile,
+            cfg.controllersFrom!.ca!,
+          ])
+            expect(secretOf(cw, x, f), `${layout}: ${x.name} reads ${f}`).toEqual({
+              secretName: 'geofailover-tls',
+              optional: true,
+              defaultMode: 0o440,
+            });
         for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
           const get = c[probe]?.httpGet;
           expect(get, `${layout}: ${probe}`).toBeDefined();
-          expect(get.port).toBe('http');
+          expect(get.port).toBe('https');
+          expect(get.scheme, `${layout}: ${probe} speaks HTTPS (kubelet does not verify it)`).toBe('HTTPS');
           expect(
             routes.some((r) => r.method === 'GET' && r.path.test(get.path)),
             `${get.path} is an API route`,
           ).toBe(true);
         }
-        // Every secret the config names reaches the controller from the Secret, and only from it.
-        expect(c.envFrom).toEqual([{ secretRef: { name: 'geofailover-secrets', optional: true } }]);
+        // Every secret the config names reaches the controller from the Secret, and only from it; the
+        // controller URLs come from the geofailover-controllers ConfigMap (check-config checks them).
+        expect(c.envFrom).toEqual([
+          { configMapRef: { name: expect.stringMatching(/^geofailover-controllers-\w+$/) } },
+          { secretRef: { name: 'geofailover-secrets', optional: true } },
+        ]);
         const init = cw.pod.initContainers?.[0];
         expect(init?.args.slice(0, 2)).toEqual(['validate', '--check-env']);
         expect(init?.envFrom).toEqual(c.envFrom);
@@ -385,12 +423,23 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
 
     const peers = objs.find((o) => o.kind === 'Service' && o.metadata.name === sts.spec.serviceName)!;
     expect(peers.spec.clusterIP).toBe('None');
-    const want = Array.from(
-      { length: 3 },
-      (_, i) =>
-        `http://${sts.metadata.name}-${i}.${peers.metadata.name}.${sts.metadata.namespace}.svc:${portOf(config.controller.listen)}`,
+    // Every replica must receive every report: one LoadBalancer each, selecting exactly that pod, and
+    // none in front of all of them.
+    const publicLbs = objs.filter((o) => o.kind === 'Service' && o.spec.type === 'LoadBalancer');
+    const api = publicLbs.filter((o) =>
+      o.spec.ports.some((p: { targetPort: string }) => p.targetPort === 'https'),
     );
-    expect(config.controllers.map((c) => c.url)).toEqual(want);
+    expect(api.map((o) => o.spec.selector['statefulset.kubernetes.io/pod-name'])).toEqual(
+      Array.from({ length: 3 }, (_, i) => `${sts.metadata.name}-${i}`),
+    );
+    for (const lb of api) {
+      expect(lb.spec.ports).toEqual([{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }]);
+      for (const [k, v] of Object.entries(sts.spec.selector.matchLabels)) expect(lb.spec.selector[k]).toBe(v);
+    }
+    expect(objs.some((o) => o.metadata.name === 'geofailover-api-public')).toBe(false);
+    // The agents' URLs are not in the config: it names the variable, like base's config.
+    expect(config.controllers).toEqual([]);
+    expect(config.controllersFrom?.env).toBe('GEOFAILOVER_CONTROLLERS');
 
     // The HA config is the base one but for coordination and controllers: the site stays the same.
     const [bw] = workloads(rendered.get('base')!).filter((x) => role(x) === 'controller');
@@ -411,10 +460,13 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
     expect(w!.object.spec.strategy.type).toBe('Recreate');
     const c = mainContainer(w!);
     expect(argOf(c, '--prober')).toBe('$(PROBER_ID)');
-    expect(c.envFrom).toEqual([{ secretRef: { name: 'geofailover-probe', optional: true } }]);
+    expect(c.envFrom).toEqual([
+      { configMapRef: { name: expect.stringMatching(/^geofailover-controllers-\w+$/) } },
+      { secretRef: { name: 'geofailover-probe', optional: true } },
+    ]);
     expect(c.env ?? []).toEqual([]);
     const { config } = configOf(objs, w!);
-    expect(config.controllers.length).toBeGreaterThan(0);
+    expect(config.controllersFrom).toBeDefined();
     // The same site as the controller's config.
     const [bw] = workloads(rendered.get('base')!);
     expect(config).toEqual(configOf(rendered.get('base')!, bw!).config);
@@ -435,6 +487,78 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
     expect(c.readinessProbe.failureThreshold).toBe(1);
     expect(c.livenessProbe.failureThreshold).toBeGreaterThan(1);
     expect(c.startupProbe).toBeUndefined();
+  });
+
+  it('probe agent: the controller URLs come from components/controllers/controllers.env, https://, trusting its TLS Secret', () => {
+    const objs = rendered.get('overlays/probe-agent')!;
+    const [w] = workloads(objs);
+    const c = mainContainer(w!);
+    const { config } = configOf(objs, w!);
+    // No URL in the config (it is the same file in every region): it names the variable...
+    expect(config.controllers).toEqual([]);
+    expect(config.controllersFrom?.env).toBe('GEOFAILOVER_CONTROLLERS');
+    // ...which the pod gets from the ConfigMap made of controllers.env, and nowhere else.
+    const env = configMapEnv(objs, c);
+    const file = readFileSync(join(K8S, 'components/controllers/controllers.env'), 'utf8');
+    expect(`GEOFAILOVER_CONTROLLERS=${env.GEOFAILOVER_CONTROLLERS}`).toBe(
+      file.split('\n').find((l) => l.startsWith('GEOFAILOVER_CONTROLLERS=')),
+    );
+    const { targets, problems } = resolveControllers(config, env);
+    expect(problems).toEqual([]);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) {
+      expect(t.url, 'https by default').toMatch(/^https:\/\//);
+      expect(new URL(t.url).hostname).not.toMatch(/\.svc(\.cluster\.local)?$/); // reachable from other clusters
+      expect(plaintextUrlProblem(t.url, undefined)).toBeUndefined();
+      // The private CA that signed the controller's certificate, from this region's own Secret.
+      expect(secretOf(w!, c, t.ca!)).toEqual({
+        secretName: 'geofailover-probe-tls',
+        optional: true,
+        defaultMode: 0o440,
+      });
+    }
+    expect(w!.pod.securityContext.fsGroup, 'the pod user reads the 0440 Secret files').toBe(1000);
+    // The controllers get the same ConfigMap (their check-config validates the URLs too).
+    for (const layout of ['base', 'overlays/ha'] as const)
+      for (const cw of workloads(rendered.get(layout)!))
+        for (const { c: x } of containersOf(cw))
+          expect(configMapEnv(rendered.get(layout)!, x).GEOFAILOVER_CONTROLLERS, `${layout}: ${x.name}`).toBe(
+            env.GEOFAILOVER_CONTROLLERS,
+          );
+    // Nothing else under deploy/kubernetes names a controller URL.
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+      );
+    const naming = files(K8S).filter((f) =>
+      /GEOFAILOVER_CONTROLLERS=|controllers:\s*\[?\s*"?https?:/.test(readFileSync(f, 'utf8')),
+    );
+    expect(naming.map((f) => relative(K8S, f))).toEqual(['components/controllers/controllers.env']);
+  });
+
+  it('editing controllers.env is all it takes: the agent and the controllers get the new URLs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gf-k8s-controllers-'));
+    try {
+      cpSync(K8S, dir, { recursive: true });
+      const urls = 'https://gslb-0.example.org,https://gslb-1.example.org,https://gslb-2.example.org';
+      writeFileSync(join(dir, 'components/controllers/controllers.env'), `GEOFAILOVER_CONTROLLERS=${urls}\n`);
+      for (const layout of ['overlays/probe-agent', 'overlays/ha'] as const) {
+        const out = execFileSync('kubectl', ['kustomize', join(dir, layout)], { encoding: 'utf8' });
+        const objs = out
+          .split(/^---$/m)
+          .map((d) => parse(d) as K8sObject)
+          .filter(Boolean);
+        const [w] = workloads(objs);
+        const { config } = configOf(objs, w!);
+        const env = configMapEnv(objs, mainContainer(w!));
+        expect(
+          resolveControllers(config, env).targets.map((t) => t.url),
+          layout,
+        ).toEqual(urls.split(','));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('scheduled: a CronJob runs `apply`, never two at once, and exits 2 or 3 fail the Job without retry', () => {
@@ -465,7 +589,7 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
         const ports = np.spec.ingress.flatMap((r: { ports: unknown[] }) => r.ports);
         expect(ports).toEqual(
           expect.arrayContaining([
-            { port: 8080, protocol: 'TCP' },
+            { port: 8443, protocol: 'TCP' },
             { port: 5353, protocol: 'UDP' },
             { port: 5353, protocol: 'TCP' },
           ]),
@@ -489,8 +613,14 @@ describe.skipIf(kubectlMissing !== undefined)('deploy/kubernetes', () => {
         Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v),
     );
     expect(selected.map((s) => s.metadata.name)).toEqual(['geofailover-api']);
-    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
-    expect(selected[0]!.spec.ports.map((p: { name: string }) => p.name)).toContain('http');
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'https', path: '/metrics', scheme: 'https' });
+    expect(selected[0]!.spec.ports.map((p: { name: string }) => p.name)).toContain('https');
+    // It trusts the CA of the controller's TLS Secret and checks the in-cluster name of the API Service.
+    const tls = sm.spec.endpoints[0].tlsConfig;
+    const [cw] = workloads(objs).filter((x) => role(x) === 'controller');
+    const certFile = configOf(objs, cw!).config.controller.tls!.certFile;
+    expect(tls.ca.secret.name).toBe(secretOf(cw!, mainContainer(cw!), certFile)!.secretName);
+    expect(tls.serverName).toBe(`${selected[0]!.metadata.name}.${selected[0]!.metadata.namespace}.svc`);
     // HA: the headless peers Service must not be scraped too (every replica would count twice).
     const ha = rendered
       .get('overlays/ha')!

@@ -97,3 +97,32 @@ export function mountedFile(
   }
   return undefined;
 }
+
+/** The environment a container gets from its ConfigMaps (envFrom configMapRef) and literal `env`
+ * values: what kubelet gives it before any Secret. */
+export function configMapEnv(objects: K8sObject[], c: Container): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const from of c.envFrom ?? []) {
+    const name = from.configMapRef?.name;
+    if (!name) continue;
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+    if (!cm) throw new Error(`${c.name}: envFrom ConfigMap ${name} is not rendered`);
+    Object.assign(env, cm.data);
+  }
+  for (const e of c.env ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
+  return env;
+}
+
+/** The Secret a container reads `path` from (through a secret volume of its pod), or undefined. */
+export function secretOf(
+  w: Workload,
+  c: Container,
+  path: string,
+): { secretName: string; optional?: boolean } | undefined {
+  for (const m of c.volumeMounts ?? []) {
+    if (!path.startsWith(`${m.mountPath}/`)) continue;
+    const vol = (w.pod.volumes ?? []).find((v: { name: string }) => v.name === m.name);
+    if (vol?.secret) return vol.secret;
+  }
+  return undefined;
+}

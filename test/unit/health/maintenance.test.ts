@@ -128,6 +128,9 @@ describe('window evaluation (pure)', () => {
 });
 
 describe('maintenance in the engine', () => {
+  // Window times must fall within the years 2000 to 2199, so the engine's clock starts in 2026.
+  const CLOCK = T('2026-12-01T00:00:00Z');
+
   function harness(start: number, extra: Record<string, unknown> = {}) {
     const base = makeConfig();
     const config = configSchema.parse({
@@ -148,12 +151,12 @@ describe('maintenance in the engine', () => {
       ],
     });
     const h = new Harness(config);
+    h.t = CLOCK;
     return h;
   }
 
   it('announces once ahead, drains at the start, holds down after the end, then returns', () => {
-    const h0 = new Harness();
-    const start = h0.t + 30 * MIN;
+    const start = CLOCK + 30 * MIN;
     const h = harness(start);
     h.round(PROBERS, true);
     h.round(PROBERS, true);
@@ -188,8 +191,7 @@ describe('maintenance in the engine', () => {
   });
 
   it('a drain and an override under a window: drained wins, the override shows after', () => {
-    const h0 = new Harness();
-    const h = harness(h0.t + 10_000);
+    const h = harness(CLOCK + 10_000);
     h.round(PROBERS, true);
     h.round(PROBERS, true);
     h.round(PROBERS, true);
@@ -200,7 +202,7 @@ describe('maintenance in the engine', () => {
   });
 
   it('API windows replace each other on setApiWindows; config ones stay', () => {
-    const h = harness(new Harness().t + 5 * H);
+    const h = harness(CLOCK + 5 * H);
     h.engine.setApiWindows([win({ id: 'api-1', region: 'r2', start: h.t + MIN })]);
     expect(h.engine.windows().map((w) => [w.id, w.source])).toEqual([
       ['patch', 'config'],

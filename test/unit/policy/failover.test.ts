@@ -14,7 +14,7 @@ function failover(type: 'A' | 'AAAA' | 'CNAME', whenAllDown = 'fail-open') {
   return { config, zone: config.zones[0]! };
 }
 
-/** The oracle, written from DESIGN.md: first UP region; none: every non-drained region (all if every one is drained). */
+/** The oracle, written from the policy's definition: first UP region; none: every non-drained region (all if every one is drained). */
 function expected(combo: Record<string, RegionStatus>, values: Record<string, string[]>): string[] {
   const up = ORDER.find((r) => combo[r] === 'up');
   if (up) return [...values[up]!].sort();

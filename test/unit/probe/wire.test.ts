@@ -8,7 +8,7 @@ describe('report signatures', () => {
   const now = 1_700_000_000_000;
   const t = now / 1000;
 
-  it('signs as DESIGN.md says and verifies', () => {
+  it('signs as the wire protocol says and verifies', () => {
     const header = signReport('k', body, t);
     const hex = createHmac('sha256', 'k').update(`${t}.${body}`).digest('hex');
     expect(header).toBe(`t=${t},v1=${hex}`);

@@ -1,13 +1,41 @@
-// DNS checks: one query over UDP (dns2's Packet codec on a node:dgram socket, so the check can be
-// aborted and timed like the others); passes on a NOERROR answer of the asked type, or one that
+// The dns check kind: one query over UDP (dns2's Packet codec on a node:dgram socket, so the check can
+// be aborted and timed like the others); passes on a NOERROR answer of the asked type, or one that
 // contains the expected value.
-import dgram from 'node:dgram';
-import { isIP } from 'node:net';
-import { Packet, type Question } from 'dns2';
-import type { CheckConfig } from '../config/index.ts';
+import { z } from 'zod';
+import { duration, hostPort } from '../../config/fields/index.ts';
+import { type CheckTarget, defineCheck } from './definition.ts';
+import { lazily } from './lazy.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
 
-type DnsCheckConfig = Extract<CheckConfig, { kind: 'dns' }>;
+const queryType = z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'NS', 'SOA']);
+
+// The numbers dns2's Packet.TYPE gives them, here so that a check is validated before dns2 is loaded.
+const QTYPE: Record<z.output<typeof queryType>, number> = {
+  A: 1,
+  AAAA: 28,
+  CNAME: 5,
+  TXT: 16,
+  NS: 2,
+  SOA: 6,
+};
+
+const dnsSchema = z.strictObject({
+  kind: z.literal('dns'),
+  /** The server to ask, HOST:PORT (defaults to the endpoint address, port 53). */
+  server: hostPort.optional(),
+  name: z.string().min(1),
+  type: queryType.default('A'),
+  /** A value the answer must contain; without it any answer passes. */
+  expect: z.string().optional(),
+  timeout: duration.optional(),
+});
+
+const loadDns = async () => {
+  const [dgram, net, dns2] = await Promise.all([import('node:dgram'), import('node:net'), import('dns2')]);
+  return { dgram, isIP: net.isIP, Packet: dns2.Packet };
+};
+type Dns = Awaited<ReturnType<typeof loadDns>>;
+const withDns = lazily(loadDns);
 
 function splitHostPort(server: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(server) ?? /^([^:]+):(\d+)$/.exec(server);
@@ -30,24 +58,22 @@ function answerValue(a: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-export function compileDnsCheck(
-  check: DnsCheckConfig,
-  address: string,
-  defaultTimeoutMs: number,
+function compileDnsCheck(
+  check: z.output<typeof dnsSchema>,
+  { address, timeoutMs: defaultTimeoutMs }: CheckTarget,
 ): RunnableCheck {
   const { host, port } = check.server ? splitHostPort(check.server) : { host: address, port: 53 };
   if (host === '') throw new Error('dns check has no server (set `server` or an endpoint address)');
-  const qtype = (Packet.TYPE as Record<string, number>)[check.type];
+  const qtype = Object.hasOwn(QTYPE, check.type) ? QTYPE[check.type] : undefined;
   if (qtype === undefined) throw new Error(`dns check type ${check.type} is not supported`);
   const timeoutMs = check.timeout ?? defaultTimeoutMs;
   const expect = check.expect === undefined ? undefined : norm(check.expect);
-  const family = isIP(host) === 6 ? 'udp6' : 'udp4';
 
-  const run = (signal?: AbortSignal): Promise<CheckOutcome> =>
+  const ask = ({ dgram, isIP, Packet }: Dns, signal?: AbortSignal): Promise<CheckOutcome> =>
     new Promise<CheckOutcome>((resolve) => {
       const start = performance.now();
       let settled = false;
-      const socket = dgram.createSocket(family);
+      const socket = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
       const finish = (ok: boolean, detail: string) => {
         if (settled) return;
         settled = true;
@@ -69,10 +95,14 @@ export function compileDnsCheck(
       const query = new Packet();
       query.header.id = Math.floor(Math.random() * 65535);
       query.header.rd = 1;
-      query.questions.push({ name: check.name, type: qtype, class: Packet.CLASS.IN } as unknown as Question);
+      query.questions.push({
+        name: check.name,
+        type: qtype,
+        class: Packet.CLASS.IN,
+      } as unknown as (typeof query.questions)[number]);
       socket.on('error', (err) => finish(false, describeError(err)));
       socket.on('message', (msg) => {
-        let res: Packet;
+        let res: InstanceType<typeof Packet>;
         try {
           res = Packet.parse(msg);
         } catch {
@@ -96,5 +126,8 @@ export function compileDnsCheck(
         if (err) finish(false, describeError(err));
       });
     });
+  const run = (signal?: AbortSignal) => withDns((dns) => ask(dns, signal));
   return { description: `dns ${check.name} ${check.type} @${host}:${port}`, timeoutMs, run };
 }
+
+export const dns = defineCheck({ kinds: ['dns'], schema: dnsSchema, compile: compileDnsCheck });

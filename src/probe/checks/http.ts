@@ -1,15 +1,54 @@
-// HTTP/HTTPS checks on node:http/node:https. A fresh connection per check by default (agent: false),
-// because a kept-alive socket hides a broken accept path, and node:http costs ~5x less CPU per fresh
-// connection than fetch (REFERENCES.md "Probe check throughput"). TLS is verified unless turned off,
-// and the certificate's days to expiry are reported.
-import http from 'node:http';
-import https from 'node:https';
-import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import type { CheckConfig } from '../config/index.ts';
+// The http and https check kinds (one schema), on node:http/node:https. A fresh connection per check
+// by default (agent: false), because a kept-alive socket hides a broken accept path, and node:http
+// costs ~5x less CPU per fresh connection than fetch. TLS is verified unless turned off, and the
+// certificate's days to expiry are reported.
+import { z } from 'zod';
+import { duration, url as httpUrl } from '../../config/fields/index.ts';
+import { defineCheck } from './definition.ts';
+import { lazily } from './lazy.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
 
-type HttpCheckConfig = Extract<CheckConfig, { kind: 'http' | 'https' }>;
+const httpSchema = z
+  .strictObject({
+    kind: z.enum(['http', 'https']),
+    url: httpUrl,
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
+    /** Host header to send (and TLS SNI unless `sni` is set). */
+    host: z.string().min(1).optional(),
+    sni: z.string().min(1).optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    expectStatus: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
+    bodyRegex: z
+      .string()
+      .refine((s) => {
+        try {
+          new RegExp(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a valid regular expression')
+      .optional(),
+    maxLatency: duration.optional(),
+    timeout: duration.optional(),
+    /** TLS certificate verification; on unless explicitly turned off. */
+    tlsVerify: z.boolean().default(true),
+    keepAlive: z.boolean().default(false),
+  })
+  .describe('An HTTP or HTTPS check.');
+
+type HttpCheckConfig = z.output<typeof httpSchema>;
+
+const loadHttp = async () => {
+  const [http, https, net] = await Promise.all([
+    import('node:http'),
+    import('node:https'),
+    import('node:net'),
+  ]);
+  return { http, https, isIP: net.isIP };
+};
+type Http = Awaited<ReturnType<typeof loadHttp>>;
+const withHttp = lazily(loadHttp);
 
 /** Bodies are read up to this size for bodyRegex; the rest is ignored. */
 const BODY_LIMIT = 64 * 1024;
@@ -43,26 +82,31 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
   const path = `${url.pathname}${url.search}`;
   const headers: Record<string, string> = { 'user-agent': 'geofailover-probe', ...check.headers };
   if (check.host !== undefined) headers.host = check.host;
-  const sniName = check.sni ?? check.host ?? (isIP(host) === 0 ? host : undefined);
   const regex = check.bodyRegex === undefined ? undefined : new RegExp(check.bodyRegex);
   const expect = new Set(check.expectStatus);
-  const mod = scheme === 'https' ? https : http;
-  const agent = check.keepAlive
-    ? new (scheme === 'https' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 2 })
-    : false;
   const maxLatency = check.maxLatency;
   const timeoutMs = check.timeout ?? opts.timeoutMs;
-  const base: https.RequestOptions = {
-    host,
-    port,
-    path,
-    method: check.method,
-    headers,
-    agent,
-    ...(scheme === 'https' ? { rejectUnauthorized: check.tlsVerify, servername: sniName } : {}),
+  // The request module, the agent and the request options need node:http: made on the first run.
+  let agent: InstanceType<Http['http']['Agent']> | false | undefined;
+  const prepare = ({ http, https, isIP }: Http) => {
+    const sniName = check.sni ?? check.host ?? (isIP(host) === 0 ? host : undefined);
+    agent = check.keepAlive
+      ? new (scheme === 'https' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 2 })
+      : false;
+    const base = {
+      host,
+      port,
+      path,
+      method: check.method,
+      headers,
+      agent,
+      ...(scheme === 'https' ? { rejectUnauthorized: check.tlsVerify, servername: sniName } : {}),
+    };
+    return { mod: scheme === 'https' ? https : http, base };
   };
+  const withRequest = lazily(() => withHttp(async (loaded) => prepare(loaded)));
 
-  const run = (signal?: AbortSignal): Promise<CheckOutcome> =>
+  const send = ({ mod, base }: ReturnType<typeof prepare>, signal?: AbortSignal): Promise<CheckOutcome> =>
     new Promise<CheckOutcome>((resolve) => {
       const start = performance.now();
       let settled = false;
@@ -87,7 +131,9 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
       req.on('response', (res) => {
         status = res.statusCode ?? 0;
         if (scheme === 'https') {
-          const cert = (res.socket as TLSSocket).getPeerCertificate?.();
+          const cert = (
+            res.socket as { getPeerCertificate?: () => { valid_to?: string } }
+          ).getPeerCertificate?.();
           if (cert?.valid_to) {
             certDaysLeft = Math.round(((Date.parse(cert.valid_to) - Date.now()) / DAY_MS) * 10) / 10;
           }
@@ -117,10 +163,21 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
       req.end();
     });
 
+  const run = (signal?: AbortSignal) => withRequest((request) => send(request, signal));
   return {
     description: `${scheme} ${check.method} ${check.url}`,
     timeoutMs,
     run,
-    close: agent ? () => agent.destroy() : undefined,
+    close: check.keepAlive
+      ? () => {
+          if (agent) agent.destroy();
+        }
+      : undefined,
   };
 }
+
+export const http = defineCheck({
+  kinds: ['http', 'https'],
+  schema: httpSchema,
+  compile: (check, { timeoutMs }) => compileHttpCheck(check, { timeoutMs }),
+});

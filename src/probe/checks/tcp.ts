@@ -1,19 +1,30 @@
-// TCP checks: the endpoint accepts a connection (then it is closed at once).
-import net from 'node:net';
-import type { CheckConfig } from '../config/index.ts';
+// The tcp check kind: the endpoint accepts a connection (then it is closed at once).
+import { z } from 'zod';
+import { duration } from '../../config/fields/index.ts';
+import { type CheckTarget, defineCheck } from './definition.ts';
+import { lazily } from './lazy.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
 
-type TcpCheckConfig = Extract<CheckConfig, { kind: 'tcp' }>;
+const tcpSchema = z.strictObject({
+  kind: z.literal('tcp'),
+  /** Defaults to the endpoint address. */
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535),
+  timeout: duration.optional(),
+});
 
-export function compileTcpCheck(
-  check: TcpCheckConfig,
-  address: string,
-  defaultTimeoutMs: number,
+const loadNet = () => import('node:net');
+type Net = Awaited<ReturnType<typeof loadNet>>;
+const withNet = lazily(loadNet);
+
+function compileTcpCheck(
+  check: z.output<typeof tcpSchema>,
+  { address, timeoutMs: defaultTimeoutMs }: CheckTarget,
 ): RunnableCheck {
   const host = check.host ?? address;
   const port = check.port;
   const timeoutMs = check.timeout ?? defaultTimeoutMs;
-  const run = (signal?: AbortSignal): Promise<CheckOutcome> =>
+  const connect = (net: Net, signal?: AbortSignal): Promise<CheckOutcome> =>
     new Promise<CheckOutcome>((resolve) => {
       const start = performance.now();
       let settled = false;
@@ -32,5 +43,8 @@ export function compileTcpCheck(
       socket.once('connect', () => finish(true, 'connected'));
       socket.once('error', (err) => finish(false, describeError(err)));
     });
+  const run = (signal?: AbortSignal) => withNet((net) => connect(net, signal));
   return { description: `tcp ${host}:${port}`, timeoutMs, run };
 }
+
+export const tcp = defineCheck({ kinds: ['tcp'], schema: tcpSchema, compile: compileTcpCheck });

@@ -1,0 +1,29 @@
+// What a check kind brings: the schema of an endpoint's `check` of that kind and how a check of that
+// shape becomes one ready to run. Definitions stay light (zod, the shared config fields and
+// src/model; the socket code a check runs is imported on its first run, see lazy.ts) because the
+// config schema is built from them.
+import type { z } from 'zod';
+import type { RunnableCheck } from './outcome.ts';
+
+/** What a check is aimed at besides its own config. */
+export interface CheckTarget {
+  /** The endpoint's address, which a check without its own host or server uses. */
+  address: string;
+  /** The timeout of a check that sets none (health.timeout). */
+  timeoutMs: number;
+}
+
+export interface CheckDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
+  /** The `kind` values the schema accepts; several only where they share one schema (http, https). */
+  readonly kinds: readonly [K, ...K[]];
+  readonly schema: S;
+  /** The check ready to run; throws an Error naming the problem when it cannot be run. */
+  compile(check: z.output<S>, target: CheckTarget): RunnableCheck;
+}
+
+/** Identity, for inference: `export const tcp = defineCheck({ kinds: ['tcp'], schema, compile })`. */
+export function defineCheck<const K extends string, S extends z.ZodType>(
+  d: CheckDefinition<K, S>,
+): CheckDefinition<K, S> {
+  return d;
+}
