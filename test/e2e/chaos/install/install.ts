@@ -1,15 +1,15 @@
 // The running install: etcd members, controller replicas started by the HA StatefulSet's command
 // lines, a demo backend and a probe agent in each region's namespace (the agents by the probe-agent
-// Deployment's or the probe unit's command line), and what the test asks of them: status over mTLS
-// from the client host, DNS answers from the controllers' builtin servers, an agent restarted with
-// another key.
+// Deployment's or the probe unit's command line), each process with its own file tree (Root) as a pod
+// or host has, and what the test asks of them: status over mTLS from the client host, DNS answers
+// from the controllers' builtin servers, an agent restarted with another key.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusDoc } from '../../../../src/server/status-types.ts';
 import type { Host } from '../namespaces.ts';
 import { NsProcess } from '../procs.ts';
-import { mapCommandLine, readEnvironmentFile } from './command-line.ts';
+import { mapCommandLine, parseEnv, readEnvironmentFile } from './command-line.ts';
 import { type EtcdAuth, enableAuth, startEtcdMembers } from './etcd-cluster.ts';
 import {
   CLIENT,
@@ -24,8 +24,9 @@ import {
 import { type Ran, runIn, withHosts } from './ns-exec.ts';
 import { makePki, type Pki } from './pki.ts';
 import { request } from './request.ts';
-import type { Shipped } from './shipped.ts';
-import { API_PORT, DNS_PORT, shippedProbers, shippedRegions, siteConfig } from './site-config.ts';
+import { Root } from './roots.ts';
+import { CONFIG_PATH, type Shipped } from './shipped.ts';
+import { ETCD_TLS, type SiteFacts, siteConfig, siteFacts } from './site-config.ts';
 
 const TOKEN_ENV = 'GEOFAILOVER_API_TOKEN';
 const ETCD_PASSWORD_ENV = 'ETCD_PASSWORD';
@@ -45,21 +46,29 @@ export interface Agent {
   keyEnv: string;
   region: Region;
   kind: AgentKind;
+  root: Root;
   proc?: NsProcess;
 }
 
+const only = (env: Record<string, string>, keys: readonly string[]) =>
+  Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));
+
 export class Install {
+  readonly facts: SiteFacts;
   readonly regions: Region[];
   readonly agents: Agent[];
   readonly keys: Record<string, string> = {};
-  readonly token = randomBytes(16).toString('hex');
+  readonly token = randomBytes(32).toString('hex');
   readonly pki: Pki;
   readonly etcd: EtcdAuth;
   readonly hostsFile: string;
   readonly logDir: string;
   readonly procs: NsProcess[] = [];
   readonly controllers = new Map<string, NsProcess>();
-  private readonly configs = new Map<string, string>();
+  /** The site's controllers.env: the shipped file with this site's controller URLs. */
+  readonly controllersEnv: Record<string, string>;
+  private readonly controllersEnvText: string;
+  private readonly roots = new Map<string, Root>();
 
   constructor(
     readonly shipped: Shipped,
@@ -69,50 +78,74 @@ export class Install {
   ) {
     this.logDir = join(dir, 'logs');
     mkdirSync(this.logDir, { recursive: true });
-    this.regions = shippedRegions(shipped.siteConfig).map((r, i) => ({
+    this.facts = siteFacts(shipped.siteConfig);
+    this.regions = this.facts.regions.map((r, i) => ({
       id: r.id,
       host: r.host,
       addresses: Array.from({ length: r.endpoints }, (_, j) => endpointAddress(i, j)),
     }));
-    const probers = shippedProbers(shipped.siteConfig);
+    const probers = this.facts.probers;
     if (probers.length !== this.regions.length)
       throw new Error(`the shipped config has ${probers.length} probers for ${this.regions.length} regions`);
-    // One agent per region, as the shipped config's comment has it: the i-th prober in the i-th region.
-    this.agents = probers.map((p, i) => ({ ...p, prober: p.id, region: this.regions[i]!, kind: kindOf(i) }));
-    for (const a of this.agents) this.keys[a.keyEnv] = randomBytes(32).toString('hex');
-    this.pki = makePki(dir, CONTROLLERS, ETCD_MEMBERS);
+    this.pki = makePki(
+      dir,
+      CONTROLLERS,
+      probers.map((p) => p.id),
+      ETCD_MEMBERS,
+    );
     this.etcd = {
       user: 'geofailover',
-      password: randomBytes(12).toString('hex'),
-      rootPassword: randomBytes(12).toString('hex'),
-      prefix: `/geofailover/${/^owner:\s*(\S+)/m.exec(shipped.siteConfig)?.[1]}/`,
+      password: randomBytes(16).toString('hex'),
+      rootPassword: randomBytes(16).toString('hex'),
+      prefix: `/geofailover/${this.facts.owner}/`,
     };
     this.hostsFile = join(dir, 'hosts');
     writeFileSync(this.hostsFile, hostsFile());
+    // The one place that says where agents report, edited as its comment asks: every replica.
+    const urls = CONTROLLERS.map((c) => this.apiUrl(c)).join(',');
+    const envText = shipped.controllersEnv.replace(
+      new RegExp(`^${this.facts.controllersEnv}=.*$`, 'm'),
+      `${this.facts.controllersEnv}=${urls}`,
+    );
+    this.controllersEnv = parseEnv(envText);
+    this.controllersEnvText = envText;
     for (const c of CONTROLLERS) {
-      const file = join(dir, `geofailover-${c.name}.yaml`);
-      writeFileSync(
-        file,
-        siteConfig(shipped.siteConfig, {
-          self: c,
-          controllers: CONTROLLERS,
-          stateDir: join(dir, `state-${c.name}`),
-          etcdUser: this.etcd.user,
-          etcdPasswordEnv: ETCD_PASSWORD_ENV,
-          files: {
-            apiCa: this.pki.apiCa.cert,
-            serverCert: this.pki.servers.get(c.name)!.cert,
-            serverKey: this.pki.servers.get(c.name)!.key,
-            agentCert: this.pki.agent.cert,
-            agentKey: this.pki.agent.key,
-            etcdCa: this.pki.etcdCa.cert,
-            etcdClientCert: this.pki.etcdClient.cert,
-            etcdClientKey: this.pki.etcdClient.key,
-          },
-        }),
-      );
-      this.configs.set(c.name, file);
+      const root = this.root(c.name);
+      root.write(CONFIG_PATH, root.mapText(this.site(c)));
+      const server = this.pki.servers.get(c.name)!;
+      root.copy(this.facts.tls.ca, this.pki.apiCa.cert);
+      root.copy(this.facts.tls.certFile, server.cert);
+      root.copy(this.facts.tls.keyFile, server.key);
+      root.copy(ETCD_TLS.ca, this.pki.etcdCa.cert);
+      root.copy(ETCD_TLS.certFile, this.pki.etcdClient.cert);
+      root.copy(ETCD_TLS.keyFile, this.pki.etcdClient.key);
     }
+    // One agent per region, as the shipped config's comment has it: the i-th prober in the i-th region.
+    this.agents = probers.map((p, i) => {
+      this.keys[p.keyEnv] = randomBytes(32).toString('hex');
+      const root = this.root(p.id);
+      // Agents read the controllers' file (any replica's: they use regions, probers, controllersFrom).
+      root.write(CONFIG_PATH, root.mapText(this.site(CONTROLLERS[0]!)));
+      const pair = this.pki.agents.get(p.id)!;
+      root.copy(this.facts.tls.ca, this.pki.apiCa.cert);
+      root.copy(this.facts.tls.certFile, pair.cert);
+      root.copy(this.facts.tls.keyFile, pair.key);
+      return { ...p, prober: p.id, region: this.regions[i]!, kind: kindOf(i), root };
+    });
+  }
+
+  private root(name: string): Root {
+    const r = new Root(join(this.dir, 'roots', name));
+    this.roots.set(name, r);
+    return r;
+  }
+
+  private site(self: Host): string {
+    return siteConfig(this.shipped.siteConfig, {
+      self,
+      etcdUser: this.etcd.user,
+      etcdPasswordEnv: ETCD_PASSWORD_ENV,
+    });
   }
 
   get hosts(): Host[] {
@@ -125,8 +158,9 @@ export class Install {
     for (const r of this.regions) for (const a of r.addresses.slice(1)) NET.addAddress(r.host.name, a);
   }
 
-  config(c: Host = CONTROLLERS[0]!): string {
-    return this.configs.get(c.name)!;
+  /** The config file a controller (or an agent, by prober id) reads. */
+  configOf(name: string): string {
+    return this.roots.get(name)!.path(CONFIG_PATH);
   }
 
   private spawn(name: string, host: string, argv: string[], env: Record<string, string>): NsProcess {
@@ -149,11 +183,12 @@ export class Install {
 
   // ---- controllers: the HA StatefulSet's init container, then its controller container ----------
 
-  /** The environment of a controller pod: the image's, POD_NAME and the geofailover-secrets Secret. */
+  /** A controller pod's environment: the image's, POD_NAME, its ConfigMaps and geofailover-secrets. */
   private controllerEnv(c: Host): Record<string, string> {
     return {
       NODE_ENV: 'production',
       POD_NAME: replicaId(c),
+      ...only(this.controllersEnv, this.shipped.controllerConfigMapVars),
       [TOKEN_ENV]: this.token,
       [ETCD_PASSWORD_ENV]: this.etcd.password,
       ...this.keys,
@@ -162,10 +197,8 @@ export class Install {
 
   private controllerArgv(c: Host, args: readonly string[]): string[] {
     const env = this.controllerEnv(c);
-    return withHosts(
-      this.hostsFile,
-      mapCommandLine([...this.shipped.entrypoint, ...args], { config: this.config(c), env }),
-    );
+    const root = this.roots.get(c.name)!;
+    return withHosts(this.hostsFile, mapCommandLine([...this.shipped.entrypoint, ...args], { root, env }));
   }
 
   /** The check-config init container: `validate --check-env` on the replica's config. */
@@ -194,9 +227,7 @@ export class Install {
     const p = this.spawn(
       `backend-${r.id}`,
       r.host.name,
-      mapCommandLine([...this.shipped.entrypoint, 'demo-backend', '--port', '80', '--name', r.id], {
-        config: this.config(),
-      }),
+      mapCommandLine([...this.shipped.entrypoint, 'demo-backend', '--port', '80', '--name', r.id], {}),
       {},
     );
     await p.waitForOutput(/listening on/, 60_000);
@@ -210,23 +241,28 @@ export class Install {
 
   /**
    * Starts a region's agent by its shipped command line. Kubernetes: the image's ENTRYPOINT and the
-   * container's args, PROBER_ID and the key from the geofailover-probe Secret. systemd: ExecStart with
-   * %i the prober id, the key from /etc/geofailover/probe-%i.env (here a file in the test's dir).
+   * container's args, its ConfigMap environment, PROBER_ID and the key from the geofailover-probe
+   * Secret. systemd: ExecStart with %i the prober id and the unit's environment files (the key in
+   * probe-%i.env, the controllers in controllers.env) in the agent's tree.
    */
   startAgent(a: Agent, key = this.keys[a.keyEnv]!): NsProcess {
     let argv: string[];
     let env: Record<string, string>;
     if (a.kind === 'kubernetes') {
-      env = { NODE_ENV: 'production', PROBER_ID: a.prober, [a.keyEnv]: key };
-      argv = mapCommandLine([...this.shipped.entrypoint, ...this.shipped.probeArgs], {
-        config: this.config(),
-        env,
-      });
+      env = {
+        NODE_ENV: 'production',
+        ...only(this.controllersEnv, this.shipped.probeConfigMapVars),
+        PROBER_ID: a.prober,
+        [a.keyEnv]: key,
+      };
+      argv = mapCommandLine([...this.shipped.entrypoint, ...this.shipped.probeArgs], { root: a.root, env });
     } else {
-      const envFile = join(this.dir, `probe-${a.prober}.env`);
-      writeFileSync(envFile, `${a.keyEnv}=${key}\n`, { mode: 0o600 });
-      env = { ...this.shipped.probeUnitEnv, ...readEnvironmentFile(envFile) };
-      argv = mapCommandLine(this.shipped.probeExecStart, { config: this.config(), instance: a.prober });
+      a.root.write(`/etc/geofailover/probe-${a.prober}.env`, `${a.keyEnv}=${key}\n`, 0o600);
+      a.root.write('/etc/geofailover/controllers.env', this.controllersEnvText);
+      env = { ...this.shipped.probeUnitEnv };
+      for (const f of this.shipped.probeUnitEnvFiles)
+        Object.assign(env, readEnvironmentFile(a.root.path(f.replace(/%i/g, a.prober))));
+      argv = mapCommandLine(this.shipped.probeExecStart, { root: a.root, instance: a.prober });
     }
     a.proc = this.spawn(`probe-${a.prober}`, a.region.host.name, argv, env);
     return a.proc;
@@ -235,7 +271,7 @@ export class Install {
   // ---- what the operator sees from the client host -----------------------------------------------
 
   apiUrl(c: Host = CONTROLLERS[0]!): string {
-    return `https://${c.address}:${API_PORT}`;
+    return `https://${c.address}:${this.facts.apiPort}`;
   }
 
   async status(c: Host = CONTROLLERS[0]!): Promise<StatusDoc> {
@@ -253,7 +289,7 @@ export class Install {
   async dig(c: Host, name: string): Promise<string[]> {
     const ran = await runIn(
       NET.ns(CLIENT.name),
-      ['dig', `@${c.address}`, '-p', String(DNS_PORT), '+short', '+time=1', '+tries=1', name, 'A'],
+      ['dig', `@${c.address}`, '-p', String(this.facts.dnsPort), '+short', '+time=1', '+tries=1', name, 'A'],
       { timeoutMs: 5000 },
     );
     if (ran.code !== 0) return [`dig exit ${ran.code}`];

@@ -1,7 +1,8 @@
 // The install's private PKI, made with openssl in the test's directory: one CA for the controllers'
-// API (server certificates for their 198.18 addresses, client certificates for the agents and the
-// operator), one for etcd (members by name and address, a client certificate for the controllers),
-// and a CA nobody trusts with a client certificate of its own (the foreign one that must be refused).
+// API (server certificates for their 198.18 addresses, a client certificate for each agent and one
+// for the operator), one for etcd (members by name and address, a client certificate for the
+// controllers), and a CA nobody trusts with a client certificate of its own (the foreign one that
+// must be refused).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Ca, type Issued, issue, makeCa } from '../../../integration/tls/certs.ts';
@@ -12,7 +13,8 @@ export interface Pki {
   apiCa: Ca;
   /** Per controller host name. */
   servers: Map<string, Issued>;
-  agent: Issued;
+  /** Per prober id. */
+  agents: Map<string, Issued>;
   operator: Issued;
   etcdCa: Ca;
   /** Per etcd member host name: serves clients and talks to the other members. */
@@ -21,7 +23,12 @@ export interface Pki {
   foreign: Issued;
 }
 
-export function makePki(dir: string, controllers: readonly Host[], etcd: readonly Host[]): Pki {
+export function makePki(
+  dir: string,
+  controllers: readonly Host[],
+  probers: readonly string[],
+  etcd: readonly Host[],
+): Pki {
   const d = join(dir, 'pki');
   mkdirSync(d, { recursive: true });
   const apiCa = makeCa(d, 'api-ca');
@@ -32,7 +39,7 @@ export function makePki(dir: string, controllers: readonly Host[], etcd: readonl
     servers: new Map(
       controllers.map((c) => [c.name, issue(d, apiCa, `${c.name}-server`, { san: [`IP:${c.address}`] })]),
     ),
-    agent: issue(d, apiCa, 'probe-agent', { usage: 'client' }),
+    agents: new Map(probers.map((p) => [p, issue(d, apiCa, `probe-${p}`, { usage: 'client' })])),
     operator: issue(d, apiCa, 'operator', { usage: 'client' }),
     etcdCa,
     members: new Map(

@@ -1,7 +1,8 @@
 // What the install test takes from the shipped artefacts: the site config the HA controllers mount,
-// the image's ENTRYPOINT (Dockerfile), the containers' args from the Kubernetes manifests (the HA
-// StatefulSet's check-config and controller, the probe-agent Deployment's probe) and the probe unit's
-// ExecStart (systemd). The manifests are rendered with `kubectl kustomize` where kubectl can, so an
+// the one place the controller URLs are set (components/controllers/controllers.env), the image's
+// ENTRYPOINT (Dockerfile), the containers' args and ConfigMap environment from the Kubernetes
+// manifests (the HA StatefulSet's check-config and controller, the probe-agent Deployment's probe)
+// and the probe unit's ExecStart and environment files (systemd). The manifests are rendered with `kubectl kustomize` where kubectl can, so an
 // overlay's patch counts; without kubectl they are read from the files as written.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import {
   argOf,
   type Container,
+  configMapEnv,
   containersOf,
   type K8sObject,
   kubectlMissing,
@@ -18,6 +20,7 @@ import {
   workloads,
 } from '../../../unit/deploy/kustomize.ts';
 import { ROOT } from '../procs.ts';
+import { parseEnv } from './command-line.ts';
 
 /** Where every shipped command line reads the config (the ConfigMap mount, /etc on a VM). */
 export const CONFIG_PATH = '/etc/geofailover/geofailover.yaml';
@@ -25,6 +28,11 @@ export const CONFIG_PATH = '/etc/geofailover/geofailover.yaml';
 export interface Shipped {
   /** The YAML the HA controllers read at CONFIG_PATH. */
   siteConfig: string;
+  /** components/controllers/controllers.env: where the agents report, for every pod. */
+  controllersEnv: string;
+  /** The variables each container gets from its ConfigMaps (envFrom configMapRef). */
+  controllerConfigMapVars: string[];
+  probeConfigMapVars: string[];
   /** ENTRYPOINT of the image: what a container's args follow. */
   entrypoint: string[];
   controllerInitArgs: string[];
@@ -32,16 +40,25 @@ export interface Shipped {
   probeArgs: string[];
   /** The probe unit's ExecStart, split into words (`%i` still in it). */
   probeExecStart: string[];
-  /** The probe unit's Environment= settings. */
+  /** The probe unit's Environment= settings, and its EnvironmentFile= paths (`%i` still in them). */
   probeUnitEnv: Record<string, string>;
+  probeUnitEnvFiles: string[];
   /** How the manifests were read, for the test's log. */
   source: string;
 }
 
-function container(objects: K8sObject[], name: string): { c: Container; config?: string } {
+function container(
+  objects: K8sObject[],
+  name: string,
+): { c: Container; config?: string; configMapVars: string[] } {
   for (const w of workloads(objects))
     for (const { c } of containersOf(w))
-      if (c.name === name) return { c, config: mountedFile(objects, w, c, CONFIG_PATH) };
+      if (c.name === name)
+        return {
+          c,
+          config: mountedFile(objects, w, c, CONFIG_PATH),
+          configMapVars: Object.keys(configMapEnv(objects, c)),
+        };
   throw new Error(`no container ${name} in the rendered manifests`);
 }
 
@@ -66,7 +83,7 @@ function entrypoint(): string[] {
   return JSON.parse(line.slice('ENTRYPOINT '.length)) as string[];
 }
 
-function probeUnit(): { execStart: string[]; env: Record<string, string> } {
+function probeUnit(): { execStart: string[]; env: Record<string, string>; envFiles: string[] } {
   const lines = readFileSync(join(ROOT, 'deploy/systemd/geofailover-probe@.service'), 'utf8').split('\n');
   const execStart = lines.find((l) => l.startsWith('ExecStart='));
   if (!execStart) throw new Error('geofailover-probe@.service has no ExecStart');
@@ -77,7 +94,10 @@ function probeUnit(): { execStart: string[]; env: Record<string, string> } {
   }
   // The shipped line has no quoting; a quoted one would need systemd's own word splitting.
   if (/["']/.test(execStart)) throw new Error(`ExecStart is quoted, split it properly: ${execStart}`);
-  return { execStart: execStart.slice('ExecStart='.length).trim().split(/\s+/), env };
+  const envFiles = lines
+    .filter((l) => l.startsWith('EnvironmentFile='))
+    .map((l) => l.slice('EnvironmentFile='.length).replace(/^-/, ''));
+  return { execStart: execStart.slice('ExecStart='.length).trim().split(/\s+/), env, envFiles };
 }
 
 export function readShipped(): Shipped {
@@ -91,14 +111,25 @@ export function readShipped(): Shipped {
   if (argOf(controller.c, '--config') !== CONFIG_PATH)
     throw new Error(`the controller reads its config elsewhere than ${CONFIG_PATH}: ${controller.c.args}`);
   const unit = probeUnit();
+  const controllersEnv = readFileSync(
+    join(ROOT, 'deploy/kubernetes/components/controllers/controllers.env'),
+    'utf8',
+  );
+  // Unrendered, the ConfigMap is not generated: every pod gets what controllers.env sets.
+  const fromFile = Object.keys(parseEnv(controllersEnv));
+  const probeContainer = container(probe, 'probe');
   return {
     siteConfig,
+    controllersEnv,
+    controllerConfigMapVars: rendered ? controller.configMapVars : fromFile,
+    probeConfigMapVars: rendered ? probeContainer.configMapVars : fromFile,
     entrypoint: entrypoint(),
     controllerInitArgs: container(ha, 'check-config').c.args ?? [],
     controllerArgs: controller.c.args ?? [],
-    probeArgs: container(probe, 'probe').c.args ?? [],
+    probeArgs: probeContainer.c.args ?? [],
     probeExecStart: unit.execStart,
     probeUnitEnv: unit.env,
+    probeUnitEnvFiles: unit.envFiles,
     source: rendered
       ? 'kubectl kustomize overlays/ha and overlays/probe-agent'
       : `manifest files as written (${kubectlMissing})`,

@@ -1,8 +1,10 @@
-// The install's config: the shipped HA site config with only what a site must change changed — the
-// endpoint addresses and the controllers' (this network's), TLS and client certificates, etcd's
-// members, TLS and user, the state directory — plus two changes the test needs: health timings short
-// enough for a run of a minute or two, and the Route 53 zone moved to the builtin server (no Route 53
-// is reachable from the namespaces). Pure: text in, text out.
+// The install's config: the shipped HA site config with what a site changes — its endpoint
+// addresses, the client-certificate lines the shipped file leaves commented (turned on with the paths
+// it names), etcd's members, TLS and user — plus what the test needs: each replica listening on its
+// published address only, health timings short enough for a run of a minute or two, and the
+// Route 53 zone moved to the builtin server (no Route 53 is reachable from the namespaces). Paths
+// stay the shipped ones (Root maps them per process); the controller URLs stay out of the file, in
+// controllers.env. Pure: text in, text out.
 import { parse, stringify } from 'yaml';
 import type { Host } from '../namespaces.ts';
 import { ETCD_MEMBERS, endpointAddress, etcdEndpoint, regionHost } from './layout.ts';
@@ -10,45 +12,61 @@ import { ETCD_MEMBERS, endpointAddress, etcdEndpoint, regionHost } from './layou
 // biome-ignore lint/suspicious/noExplicitAny: the shipped YAML is edited field by field
 type Loose = any;
 
-export interface SiteFiles {
-  apiCa: string;
-  serverCert: string;
-  serverKey: string;
-  agentCert: string;
-  agentKey: string;
-  etcdCa: string;
-  etcdClientCert: string;
-  etcdClientKey: string;
-}
+/** Where a controller finds etcd's CA and its etcd client certificate (a Secret mounted like its TLS). */
+export const ETCD_TLS = {
+  ca: '/etc/geofailover-etcd/ca.crt',
+  certFile: '/etc/geofailover-etcd/tls.crt',
+  keyFile: '/etc/geofailover-etcd/tls.key',
+};
 
 export interface SiteOptions {
-  /** The replica this file is for (its listen addresses); agents may read any replica's. */
+  /** The replica this file is for: its API and DNS listen on its address only. */
   self: Host;
-  controllers: readonly Host[];
-  stateDir: string;
-  files: SiteFiles;
   etcdUser: string;
   etcdPasswordEnv: string;
 }
 
-export const API_PORT = 8080;
-export const DNS_PORT = 5353;
+/** What the test reads from the shipped site config. */
+export interface SiteFacts {
+  regions: { id: string; host: Host; endpoints: number }[];
+  probers: { id: string; keyEnv: string }[];
+  owner: string;
+  apiPort: number;
+  dnsPort: number;
+  /** The variable controllersFrom expands, and the TLS paths of the controller and the agents. */
+  controllersEnv: string;
+  tls: { ca: string; certFile: string; keyFile: string };
+}
 
-/** The regions of the shipped config with their hosts, in its order. */
-export function shippedRegions(shipped: string): { id: string; host: Host; endpoints: number }[] {
+const portOf = (hostPort: string) => Number(hostPort.slice(hostPort.lastIndexOf(':') + 1));
+
+function builtin(doc: Loose): [string, Loose] {
+  const found = Object.entries(doc.providers as Record<string, Loose>).find(([, p]) => p.kind === 'builtin');
+  if (!found) throw new Error('the shipped config has no builtin provider');
+  return found;
+}
+
+export function siteFacts(shipped: string): SiteFacts {
   const doc = parse(shipped) as Loose;
-  return (doc.regions as Loose[]).map((r, i) => ({
-    id: r.id,
-    host: regionHost(r.id, i),
-    endpoints: r.endpoints.length,
-  }));
+  if (!doc.controllersFrom?.env) throw new Error('the shipped config takes no controllersFrom.env');
+  return {
+    regions: (doc.regions as Loose[]).map((r, i) => ({
+      id: r.id,
+      host: regionHost(r.id, i),
+      endpoints: r.endpoints.length,
+    })),
+    probers: (doc.probers as Loose[]).map((p) => ({ id: p.id, keyEnv: p.keyEnv })),
+    owner: doc.owner,
+    apiPort: portOf(doc.controller.listen),
+    dnsPort: portOf(builtin(doc)[1].listen),
+    controllersEnv: doc.controllersFrom.env,
+    tls: {
+      ca: doc.controllersFrom.ca,
+      certFile: doc.controller.tls.certFile,
+      keyFile: doc.controller.tls.keyFile,
+    },
+  };
 }
-
-export function shippedProbers(shipped: string): { id: string; keyEnv: string }[] {
-  return ((parse(shipped) as Loose).probers as Loose[]).map((p) => ({ id: p.id, keyEnv: p.keyEnv }));
-}
-
-const hostPort = (h: Host, port: number) => `${h.address}:${port}`;
 
 export function siteConfig(shipped: string, o: SiteOptions): string {
   const doc = parse(shipped) as Loose;
@@ -59,12 +77,13 @@ export function siteConfig(shipped: string, o: SiteOptions): string {
       e.address = to;
     });
   });
-  doc.controllers = o.controllers.map((c) => ({
-    url: `https://${hostPort(c, API_PORT)}`,
-    ca: o.files.apiCa,
-    certFile: o.files.agentCert,
-    keyFile: o.files.agentKey,
-  }));
+  // Client certificates on, as the commented lines say: the controller checks them against the CA
+  // agents trust it by, and each process presents the pair mounted at the controller's TLS paths
+  // (on a controller its server pair, on an agent its own client pair).
+  doc.controller.tls.clientCaFile = doc.controllersFrom.ca;
+  doc.controller.tls.requireClientCert = true;
+  doc.controllersFrom.certFile = doc.controller.tls.certFile;
+  doc.controllersFrom.keyFile = doc.controller.tls.keyFile;
   // One decision a second, two to fall or rise: a failover in seconds, not in the shipped minute.
   Object.assign(doc.health, {
     interval: '1s',
@@ -74,26 +93,15 @@ export function siteConfig(shipped: string, o: SiteOptions): string {
     staleAfter: '5s',
     failbackAfter: '3s',
   });
-  const builtin = Object.entries(doc.providers as Record<string, Loose>).find(
-    ([, p]) => p.kind === 'builtin',
-  );
-  if (!builtin) throw new Error('the shipped config has no builtin provider');
-  const [builtinId, provider] = builtin;
-  provider.listen = hostPort(o.self, DNS_PORT);
+  const [builtinId, provider] = builtin(doc);
+  provider.listen = `${o.self.address}:${portOf(provider.listen)}`;
   for (const z of doc.zones as Loose[]) z.provider = builtinId;
   doc.providers = { [builtinId]: provider };
-  doc.controller.listen = hostPort(o.self, API_PORT);
-  doc.controller.stateDir = o.stateDir;
-  doc.controller.tls = {
-    certFile: o.files.serverCert,
-    keyFile: o.files.serverKey,
-    clientCaFile: o.files.apiCa,
-    requireClientCert: true,
-  };
+  doc.controller.listen = `${o.self.address}:${portOf(doc.controller.listen)}`;
   Object.assign(doc.controller.coordination, {
     endpoints: ETCD_MEMBERS.map(etcdEndpoint),
-    tls: { ca: o.files.etcdCa, certFile: o.files.etcdClientCert, keyFile: o.files.etcdClientKey },
+    tls: ETCD_TLS,
     auth: { user: o.etcdUser, passwordEnv: o.etcdPasswordEnv },
   });
-  return `# The shipped HA site config (deploy/kubernetes/components/config-ha), mapped by the install test for ${o.self.name}.\n${stringify(doc)}`;
+  return `# The shipped HA site config (deploy/kubernetes/components/config-ha), as the install test sets it up for ${o.self.name}.\n${stringify(doc)}`;
 }
