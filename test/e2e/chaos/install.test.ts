@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROBER_HEADER, SIGNATURE_HEADER, signReport } from '../../../src/probe/index.ts';
 import type { StatusDoc } from '../../../src/server/status-types.ts';
@@ -49,6 +49,7 @@ describe.skipIf(skipReason !== undefined)('install: the shipped artefacts on a n
   const dnsBoth = async (name: string) => [await install.dig(ctrl0, name), await install.dig(ctrl1, name)];
 
   beforeAll(async () => {
+    failed = true;
     const left = NET.teardownAll();
     if (left.length > 0) console.warn(`install test: removed leftover namespaces ${left.join(', ')}`);
     process.once('exit', () => NET.teardownAll());
@@ -79,6 +80,7 @@ describe.skipIf(skipReason !== undefined)('install: the shipped artefacts on a n
     ]);
     for (const a of install.agents) install.startAgent(a);
     console.log(`install test: everything started after ${sec(Date.now() - started)}`);
+    failed = false;
   }, 240_000);
 
   afterAll(async () => {
@@ -89,179 +91,163 @@ describe.skipIf(skipReason !== undefined)('install: the shipped artefacts on a n
     console.log(`install test: ran ${sec(Date.now() - started)}`);
   });
 
-  const track = <T>(p: Promise<T>) =>
-    p.catch((e: unknown) => {
+  // Logs are kept when anything fails (the setup included) and removed after a clean run.
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(() => {
       failed = true;
-      throw e;
+    }),
+  );
+
+  it('two replicas share one leader through etcd over TLS and auth; the API is on 198.18 only', async () => {
+    const [s0, s1] = await waitFor(
+      'both replicas connected to etcd, agreeing on a leader',
+      () => Promise.all(CONTROLLERS.map((c) => install.status(c).catch(() => undefined))),
+      (ss) =>
+        ss.every((s) => s?.coordination?.etcd === 'connected' && s.coordination.leader !== undefined) &&
+        ss[0]!.coordination!.leader === ss[1]!.coordination!.leader,
+      30_000,
+      250,
+    );
+    expect([s0!.replica, s1!.replica].sort()).toEqual(CONTROLLERS.map(replicaId).sort());
+    expect([s0!.role, s1!.role].sort()).toEqual(['follower', 'leader']);
+    // Not on loopback, even from the controller's own namespace.
+    const local = await request(
+      NET.ns(ctrl0.name),
+      'GET',
+      `https://127.0.0.1:${install.facts.apiPort}/healthz`,
+      {
+        ca: install.pki.apiCa.cert,
+      },
+    );
+    expect(local.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it("the agents' reports are accepted by both replicas, and DNS serves the first region", async () => {
+    const t0 = Date.now();
+    for (const c of CONTROLLERS)
+      await waitFor(
+        `every prober fresh and every region up on ${c.name}`,
+        () => install.status(c).catch((e: Error) => e.message),
+        (s) =>
+          typeof s !== 'string' &&
+          s.probers.every((p) => p.fresh && p.lastReportAt && !p.rejected) &&
+          s.regions.every((r) => r.decided && r.status === 'up'),
+        60_000,
+        250,
+      );
+    console.log(`install test: all reports accepted ${sec(Date.now() - t0)} after the agents started`);
+    // The Kubernetes agents' readiness: a controller accepted a report within staleAfter.
+    for (const a of install.agents.filter((x) => x.kind === 'kubernetes')) {
+      const ready = await request(NET.ns(a.region.host.name), 'GET', 'http://127.0.0.1:8081/readyz');
+      expect(ready.status, `${a.prober} /readyz: ${JSON.stringify(ready)}`).toBe(200);
+    }
+    await waitFor(
+      `${app.name} answered with ${app.order[0]!.id} by both replicas`,
+      () => dnsBoth(app.name),
+      (both) => both.every((v) => same(v, app.order[0]!.addresses)),
+      30_000,
+      250,
+    );
+  });
+
+  it('a plaintext report and one with a foreign client certificate are refused', async () => {
+    const a = install.agents[0]!;
+    const endpoint = (
+      parse(readFileSync(install.configOf(ctrl0.name), 'utf8')) as {
+        regions: { endpoints: { id: string }[] }[];
+      }
+    ).regions[0]!.endpoints[0]!.id;
+    // Correctly signed with the prober's own key: only the transport may refuse it. Had it been
+    // accepted, its failing result would show in status under its marker.
+    const marker = `forged-${Date.now()}`;
+    const forged = () => {
+      const now = Date.now();
+      const body = JSON.stringify({
+        prober: a.prober,
+        seq: now,
+        sentAt: now,
+        impaired: false,
+        results: [{ endpoint, prober: a.prober, ok: false, latencyMs: 1, detail: marker, at: now }],
+      });
+      return {
+        body,
+        headers: {
+          [SIGNATURE_HEADER]: signReport(install.keys[a.keyEnv]!, body),
+          [PROBER_HEADER]: a.prober,
+        },
+      };
+    };
+    const plain = await request(
+      NET.ns(CLIENT.name),
+      'POST',
+      `http://${ctrl0.address}:${install.facts.apiPort}/v1/reports`,
+      forged(),
+    );
+    expect(plain.status === undefined || plain.status >= 400, JSON.stringify(plain)).toBe(true);
+    console.log(`install test: a plaintext report to the HTTPS listener: ${JSON.stringify(plain)}`);
+    const foreign = await request(NET.ns(CLIENT.name), 'POST', `${install.apiUrl(ctrl0)}/v1/reports`, {
+      ...forged(),
+      ca: install.pki.apiCa.cert,
+      cert: install.pki.foreign.cert,
+      key: install.pki.foreign.key,
     });
+    expect(foreign.status, JSON.stringify(foreign)).toBe(403);
+    expect(JSON.parse(foreign.status === 403 ? foreign.body : '{}')).toMatchObject({
+      reason: 'client-cert-invalid',
+    });
+    const s = await install.status(ctrl0);
+    expect(prober(s, a.prober)?.rejected?.reason).toBe('client-cert-invalid');
+    expect(JSON.stringify(s)).not.toContain(marker);
+    expect(s.regions.every((r) => r.status === 'up')).toBe(true);
+  });
 
-  it('two replicas share one leader through etcd over TLS and auth; the API is on 198.18 only', () =>
-    track(
-      (async () => {
-        const [s0, s1] = await waitFor(
-          'both replicas connected to etcd, agreeing on a leader',
-          () => Promise.all(CONTROLLERS.map((c) => install.status(c).catch(() => undefined))),
-          (ss) =>
-            ss.every((s) => s?.coordination?.etcd === 'connected' && s.coordination.leader !== undefined) &&
-            ss[0]!.coordination!.leader === ss[1]!.coordination!.leader,
-          30_000,
-          250,
-        );
-        expect([s0!.replica, s1!.replica].sort()).toEqual(CONTROLLERS.map(replicaId).sort());
-        expect([s0!.role, s1!.role].sort()).toEqual(['follower', 'leader']);
-        // Not on loopback, even from the controller's own namespace.
-        const local = await request(
-          NET.ns(ctrl0.name),
-          'GET',
-          `https://127.0.0.1:${install.facts.apiPort}/healthz`,
-          {
-            ca: install.pki.apiCa.cert,
-          },
-        );
-        expect(local.error).toMatch(/ECONNREFUSED/);
-      })(),
-    ));
+  it('a region fails over and back, in DNS answers and in status', async () => {
+    const [first, second] = app.order as [Region, Region];
+    const t0 = Date.now();
+    await install.setMode(first, 'fail');
+    await waitFor(
+      `${app.name} moved to ${second.id} on both replicas`,
+      () => dnsBoth(app.name),
+      (both) => both.every((v) => same(v, second.addresses)),
+      30_000,
+      200,
+    );
+    const failover = Date.now() - t0;
+    for (const c of CONTROLLERS) {
+      const r = (await install.status(c)).regions.find((x) => x.id === first.id)!;
+      expect(r.status, `${first.id} on ${c.name}`).toBe('down');
+    }
+    const t1 = Date.now();
+    await install.setMode(first, 'healthy');
+    await waitFor(
+      `${app.name} back on ${first.id} on both replicas`,
+      () => dnsBoth(app.name),
+      (both) => both.every((v) => same(v, first.addresses)),
+      45_000,
+      200,
+    );
+    const failback = Date.now() - t1;
+    for (const c of CONTROLLERS)
+      expect((await install.status(c)).regions.find((x) => x.id === first.id)!.status).toBe('up');
+    console.log(`install test: failover seen in DNS after ${sec(failover)}, failback after ${sec(failback)}`);
+  });
 
-  it("the agents' reports are accepted by both replicas, and DNS serves the first region", () =>
-    track(
-      (async () => {
-        const t0 = Date.now();
-        for (const c of CONTROLLERS)
-          await waitFor(
-            `every prober fresh and every region up on ${c.name}`,
-            () => install.status(c).catch((e: Error) => e.message),
-            (s) =>
-              typeof s !== 'string' &&
-              s.probers.every((p) => p.fresh && p.lastReportAt && !p.rejected) &&
-              s.regions.every((r) => r.decided && r.status === 'up'),
-            60_000,
-            250,
-          );
-        console.log(`install test: all reports accepted ${sec(Date.now() - t0)} after the agents started`);
-        // The Kubernetes agents' readiness: a controller accepted a report within staleAfter.
-        for (const a of install.agents.filter((x) => x.kind === 'kubernetes')) {
-          const ready = await request(NET.ns(a.region.host.name), 'GET', 'http://127.0.0.1:8081/readyz');
-          expect(ready.status, `${a.prober} /readyz: ${JSON.stringify(ready)}`).toBe(200);
-        }
-        await waitFor(
-          `${app.name} answered with ${app.order[0]!.id} by both replicas`,
-          () => dnsBoth(app.name),
-          (both) => both.every((v) => same(v, app.order[0]!.addresses)),
-          30_000,
-          250,
-        );
-      })(),
-    ));
-
-  it('a plaintext report and one with a foreign client certificate are refused', () =>
-    track(
-      (async () => {
-        const a = install.agents[0]!;
-        const endpoint = (
-          parse(readFileSync(install.configOf(ctrl0.name), 'utf8')) as {
-            regions: { endpoints: { id: string }[] }[];
-          }
-        ).regions[0]!.endpoints[0]!.id;
-        // Correctly signed with the prober's own key: only the transport may refuse it. Had it been
-        // accepted, its failing result would show in status under its marker.
-        const marker = `forged-${Date.now()}`;
-        const forged = () => {
-          const now = Date.now();
-          const body = JSON.stringify({
-            prober: a.prober,
-            seq: now,
-            sentAt: now,
-            impaired: false,
-            results: [{ endpoint, prober: a.prober, ok: false, latencyMs: 1, detail: marker, at: now }],
-          });
-          return {
-            body,
-            headers: {
-              [SIGNATURE_HEADER]: signReport(install.keys[a.keyEnv]!, body),
-              [PROBER_HEADER]: a.prober,
-            },
-          };
-        };
-        const plain = await request(
-          NET.ns(CLIENT.name),
-          'POST',
-          `http://${ctrl0.address}:${install.facts.apiPort}/v1/reports`,
-          forged(),
-        );
-        expect(plain.status === undefined || plain.status >= 400, JSON.stringify(plain)).toBe(true);
-        console.log(`install test: a plaintext report to the HTTPS listener: ${JSON.stringify(plain)}`);
-        const foreign = await request(NET.ns(CLIENT.name), 'POST', `${install.apiUrl(ctrl0)}/v1/reports`, {
-          ...forged(),
-          ca: install.pki.apiCa.cert,
-          cert: install.pki.foreign.cert,
-          key: install.pki.foreign.key,
-        });
-        expect(foreign.status, JSON.stringify(foreign)).toBe(403);
-        expect(JSON.parse(foreign.status === 403 ? foreign.body : '{}')).toMatchObject({
-          reason: 'client-cert-invalid',
-        });
-        const s = await install.status(ctrl0);
-        expect(prober(s, a.prober)?.rejected?.reason).toBe('client-cert-invalid');
-        expect(JSON.stringify(s)).not.toContain(marker);
-        expect(s.regions.every((r) => r.status === 'up')).toBe(true);
-      })(),
-    ));
-
-  it('a region fails over and back, in DNS answers and in status', () =>
-    track(
-      (async () => {
-        const [first, second] = app.order as [Region, Region];
-        const t0 = Date.now();
-        await install.setMode(first, 'fail');
-        await waitFor(
-          `${app.name} moved to ${second.id} on both replicas`,
-          () => dnsBoth(app.name),
-          (both) => both.every((v) => same(v, second.addresses)),
-          30_000,
-          200,
-        );
-        const failover = Date.now() - t0;
-        for (const c of CONTROLLERS) {
-          const r = (await install.status(c)).regions.find((x) => x.id === first.id)!;
-          expect(r.status, `${first.id} on ${c.name}`).toBe('down');
-        }
-        const t1 = Date.now();
-        await install.setMode(first, 'healthy');
-        await waitFor(
-          `${app.name} back on ${first.id} on both replicas`,
-          () => dnsBoth(app.name),
-          (both) => both.every((v) => same(v, first.addresses)),
-          45_000,
-          200,
-        );
-        const failback = Date.now() - t1;
-        for (const c of CONTROLLERS)
-          expect((await install.status(c)).regions.find((x) => x.id === first.id)!.status).toBe('up');
-        console.log(
-          `install test: failover seen in DNS after ${sec(failover)}, failback after ${sec(failback)}`,
-        );
-      })(),
-    ));
-
-  it('an agent restarted with a wrong key is named in status within 10 s', () =>
-    track(
-      (async () => {
-        const a = agent('systemd');
-        await a.proc!.stop();
-        const t0 = Date.now();
-        install.startAgent(a, 'not-the-key-its-prober-has-0123456789abcdef');
-        const s = await waitFor(
-          `${a.prober} named as rejected (bad-signature) in status`,
-          () => install.status(ctrl0).catch(() => undefined),
-          (x) => {
-            const r = x && prober(x, a.prober)?.rejected;
-            return r?.reason === 'bad-signature' && r.current;
-          },
-          10_000,
-          200,
-        );
-        console.log(`install test: wrong key named in status after ${sec(Date.now() - t0)}`);
-        expect(s!.problems.some((p) => p.kind === 'prober-rejected' && p.prober === a.prober)).toBe(true);
-      })(),
-    ));
+  it('an agent restarted with a wrong key is named in status within 10 s', async () => {
+    const a = agent('systemd');
+    await a.proc!.stop();
+    const t0 = Date.now();
+    install.startAgent(a, 'not-the-key-its-prober-has-0123456789abcdef');
+    const s = await waitFor(
+      `${a.prober} named as rejected (bad-signature) in status`,
+      () => install.status(ctrl0).catch(() => undefined),
+      (x) => {
+        const r = x && prober(x, a.prober)?.rejected;
+        return r?.reason === 'bad-signature' && r.current;
+      },
+      10_000,
+      200,
+    );
+    console.log(`install test: wrong key named in status after ${sec(Date.now() - t0)}`);
+    expect(s!.problems.some((p) => p.kind === 'prober-rejected' && p.prober === a.prober)).toBe(true);
+  });
 });
