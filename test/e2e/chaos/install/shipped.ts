@@ -4,7 +4,7 @@
 // manifests (the HA StatefulSet's check-config and controller, the probe-agent Deployment's probe)
 // and the probe unit's ExecStart and environment files (systemd). The manifests are rendered with `kubectl kustomize` where kubectl can, so an
 // overlay's patch counts; without kubectl they are read from the files as written.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import {
@@ -47,9 +47,11 @@ export interface Shipped {
   source: string;
 }
 
+/** A container by name, the config it mounts and (rendered only) the variables its ConfigMaps give. */
 function container(
   objects: K8sObject[],
   name: string,
+  rendered: boolean,
 ): { c: Container; config?: string; configMapVars: string[] } {
   for (const w of workloads(objects))
     for (const { c } of containersOf(w))
@@ -57,22 +59,33 @@ function container(
         return {
           c,
           config: mountedFile(objects, w, c, CONFIG_PATH),
-          configMapVars: Object.keys(configMapEnv(objects, c)),
+          configMapVars: rendered ? Object.keys(configMapEnv(objects, c)) : [],
         };
   throw new Error(`no container ${name} in the rendered manifests`);
 }
 
-/** The objects of a layout as written (no overlay patches, no generated ConfigMaps). */
-function unrendered(layout: Layout): K8sObject[] {
-  const dir = join(ROOT, 'deploy/kubernetes', layout);
+/**
+ * The objects of a layout as written: its resources (directories recursively) less those its
+ * `$patch: delete` patches remove; other patches and generated ConfigMaps are not applied.
+ */
+function unrendered(layout: Layout | string, dir = join(ROOT, 'deploy/kubernetes', layout)): K8sObject[] {
   const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
     resources?: string[];
+    patches?: { patch?: string }[];
   };
-  return (kustomization.resources ?? []).flatMap((f) =>
-    parseAllDocuments(readFileSync(join(dir, f), 'utf8'))
-      .map((d) => d.toJS() as K8sObject)
-      .filter(Boolean),
-  );
+  const deleted = (kustomization.patches ?? [])
+    .map((p) => (p.patch ? (parse(p.patch) as Partial<K8sObject> & { $patch?: string }) : undefined))
+    .filter((p) => p?.$patch === 'delete')
+    .map((p) => `${p!.kind}/${p!.metadata?.name}`);
+  return (kustomization.resources ?? [])
+    .flatMap((f) => {
+      const path = join(dir, f);
+      if (statSync(path).isDirectory()) return unrendered(f, path);
+      return parseAllDocuments(readFileSync(path, 'utf8'))
+        .map((d) => d.toJS() as K8sObject)
+        .filter(Boolean);
+    })
+    .filter((o) => !deleted.includes(`${o.kind}/${o.metadata.name}`));
 }
 
 function entrypoint(): string[] {
@@ -100,11 +113,11 @@ function probeUnit(): { execStart: string[]; env: Record<string, string>; envFil
   return { execStart: execStart.slice('ExecStart='.length).trim().split(/\s+/), env, envFiles };
 }
 
-export function readShipped(): Shipped {
-  const rendered = kubectlMissing === undefined;
+/** `rendered` false reads the manifest files as written, as where kubectl cannot render them. */
+export function readShipped(rendered = kubectlMissing === undefined): Shipped {
   const ha = rendered ? render('overlays/ha') : unrendered('overlays/ha');
   const probe = rendered ? render('overlays/probe-agent') : unrendered('overlays/probe-agent');
-  const controller = container(ha, 'controller');
+  const controller = container(ha, 'controller', rendered);
   const siteConfig =
     controller.config ??
     readFileSync(join(ROOT, 'deploy/kubernetes/components/config-ha/geofailover.yaml'), 'utf8');
@@ -117,14 +130,14 @@ export function readShipped(): Shipped {
   );
   // Unrendered, the ConfigMap is not generated: every pod gets what controllers.env sets.
   const fromFile = Object.keys(parseEnv(controllersEnv));
-  const probeContainer = container(probe, 'probe');
+  const probeContainer = container(probe, 'probe', rendered);
   return {
     siteConfig,
     controllersEnv,
     controllerConfigMapVars: rendered ? controller.configMapVars : fromFile,
     probeConfigMapVars: rendered ? probeContainer.configMapVars : fromFile,
     entrypoint: entrypoint(),
-    controllerInitArgs: container(ha, 'check-config').c.args ?? [],
+    controllerInitArgs: container(ha, 'check-config', rendered).c.args ?? [],
     controllerArgs: controller.c.args ?? [],
     probeArgs: probeContainer.c.args ?? [],
     probeExecStart: unit.execStart,
