@@ -89,6 +89,11 @@ export class FakeRoute53 {
     this.faults.push({ op, code, status, remaining: count });
   }
 
+  /** Forget every fault not yet served. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   count(op: FakeOp): number {
     return this.log.filter((l) => l.op === op).length;
   }
