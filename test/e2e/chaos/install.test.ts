@@ -3,8 +3,9 @@
 // lines on its site config (HTTPS with client certificates required, published on 198.18 addresses
 // only), and in each region's namespace a demo backend and a probe agent started by the probe-agent
 // Deployment's or the probe unit's command line. It checks that the agents' reports are accepted and
-// forged ones refused (plaintext, a foreign client certificate), that a region fails over and back in
-// DNS and status, and that an agent with a wrong key is named in status. Needs root, iproute2, etcd,
+// forged ones refused (plaintext, a foreign client certificate), that validate refuses an http://
+// controller URL, that a region fails over and back in DNS and status, and that an agent with a wrong
+// key is named in status. Needs root, iproute2, etcd,
 // openssl and dig (skips with the reason otherwise); namespaces carry the prefix gfoinst-.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -199,6 +200,14 @@ describe.skipIf(skipReason !== undefined)('install: the shipped artefacts on a n
     expect(prober(s, a.prober)?.rejected?.reason).toBe('client-cert-invalid');
     expect(JSON.stringify(s)).not.toContain(marker);
     expect(s.regions.every((r) => r.status === 'up')).toBe(true);
+  });
+
+  it('validate (the init container) refuses controllers.env naming a controller by http://', async () => {
+    const url = `http://${ctrl0.address}:${install.facts.apiPort}`;
+    const v = await install.validate(ctrl0, { [install.facts.controllersEnv]: url });
+    expect(v.code, v.out).toBe(2);
+    expect(v.out).toContain(url);
+    expect(v.out).toMatch(/plain HTTP/);
   });
 
   it('a region fails over and back, in DNS answers and in status', async () => {

@@ -11,6 +11,7 @@ import type { Host } from '../namespaces.ts';
 import { NsProcess } from '../procs.ts';
 import { mapCommandLine, parseEnv, readEnvironmentFile } from './command-line.ts';
 import { type EtcdAuth, enableAuth, startEtcdMembers } from './etcd-cluster.ts';
+import { layOutAgent, layOutController } from './host-files.ts';
 import {
   CLIENT,
   CONTROLLERS,
@@ -26,7 +27,7 @@ import { makePki, type Pki } from './pki.ts';
 import { request } from './request.ts';
 import { Root } from './roots.ts';
 import { CONFIG_PATH, type Shipped } from './shipped.ts';
-import { ETCD_TLS, type SiteFacts, siteConfig, siteFacts } from './site-config.ts';
+import { type SiteFacts, siteConfig, siteFacts } from './site-config.ts';
 
 const TOKEN_ENV = 'GEOFAILOVER_API_TOKEN';
 const ETCD_PASSWORD_ENV = 'ETCD_PASSWORD';
@@ -109,28 +110,14 @@ export class Install {
     );
     this.controllersEnv = parseEnv(envText);
     this.controllersEnvText = envText;
-    for (const c of CONTROLLERS) {
-      const root = this.root(c.name);
-      root.write(CONFIG_PATH, root.mapText(this.site(c)));
-      const server = this.pki.servers.get(c.name)!;
-      root.copy(this.facts.tls.ca, this.pki.apiCa.cert);
-      root.copy(this.facts.tls.certFile, server.cert);
-      root.copy(this.facts.tls.keyFile, server.key);
-      root.copy(ETCD_TLS.ca, this.pki.etcdCa.cert);
-      root.copy(ETCD_TLS.certFile, this.pki.etcdClient.cert);
-      root.copy(ETCD_TLS.keyFile, this.pki.etcdClient.key);
-    }
+    for (const c of CONTROLLERS) layOutController(this.root(c.name), this.site(c), this.facts, this.pki, c);
     // One agent per region, as the shipped config's comment has it: the i-th prober in the i-th region.
     this.agents = probers.map((p, i) => {
       this.keys[p.keyEnv] = randomBytes(32).toString('hex');
       const root = this.root(p.id);
       // Agents read the controllers' file (any replica's: they use regions, probers, controllersFrom).
-      root.write(CONFIG_PATH, root.mapText(this.site(CONTROLLERS[0]!)));
-      const pair = this.pki.agents.get(p.id)!;
-      root.copy(this.facts.tls.ca, this.pki.apiCa.cert);
-      root.copy(this.facts.tls.certFile, pair.cert);
-      root.copy(this.facts.tls.keyFile, pair.key);
-      return { ...p, prober: p.id, region: this.regions[i]!, kind: kindOf(i), root };
+      layOutAgent(root, this.site(CONTROLLERS[0]!), this.facts, this.pki, p.id);
+      return { prober: p.id, keyEnv: p.keyEnv, region: this.regions[i]!, kind: kindOf(i), root };
     });
   }
 
@@ -201,10 +188,10 @@ export class Install {
     return withHosts(this.hostsFile, mapCommandLine([...this.shipped.entrypoint, ...args], { root, env }));
   }
 
-  /** The check-config init container: `validate --check-env` on the replica's config. */
-  validate(c: Host): Promise<Ran> {
+  /** The check-config init container: `validate --check-env` on the replica's config (`env` added). */
+  validate(c: Host, env: Record<string, string> = {}): Promise<Ran> {
     return runIn(NET.ns(c.name), this.controllerArgv(c, this.shipped.controllerInitArgs), {
-      env: this.controllerEnv(c),
+      env: { ...this.controllerEnv(c), ...env },
       timeoutMs: 60_000,
     });
   }
