@@ -5,8 +5,8 @@
 // Deployment's or the probe unit's command line. It checks that the agents' reports are accepted and
 // forged ones refused (plaintext, a foreign client certificate), that validate refuses an http://
 // controller URL, that a region fails over and back in DNS and status, and that an agent with a wrong
-// key is named in status. Needs root, iproute2, etcd,
-// openssl and dig (skips with the reason otherwise); namespaces carry the prefix gfoinst-.
+// key is named in status. Needs root, iproute2, etcd, openssl and dig (skips with the reason
+// otherwise); namespaces carry the prefix gfoinst-.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
