@@ -149,6 +149,16 @@ describe.skipIf(skipReason !== undefined)('install: the shipped artefacts on a n
       30_000,
       250,
     );
+    // Each replica writes its own builtin store and keeps its writer's lease in every zone of it
+    // (what makes a scheduled `geofailover apply` step aside).
+    for (const c of CONTROLLERS)
+      await waitFor(
+        `a writer's lease in every zone of ${c.name}`,
+        () => install.status(c),
+        (s) => s.zones.every((z) => z.lease?.expires !== undefined && z.lease.error === undefined),
+        15_000,
+        250,
+      );
   });
 
   it('a plaintext report and one with a foreign client certificate are refused', async () => {
