@@ -32,8 +32,11 @@ const target = {
 
 const effect = z.enum(['veto', 'vote'], { error: 'must be veto or vote' }).default('veto');
 
-/** How often a signal is evaluated (polled, or its alerts and pushes sampled); default health.interval. */
-const interval = duration.refine((ms) => ms >= 100 && ms <= 3_600_000, 'must be between 100ms and 1h');
+/**
+ * How often a signal is evaluated (polled, or its alerts and pushes sampled); default health.interval.
+ * Alerts and pushes are sampled on the engine's tick, which runs at most every 500 ms.
+ */
+const interval = duration.refine((ms) => ms >= 500 && ms <= 3_600_000, 'must be between 500ms and 1h');
 
 const expiry = duration.refine((ms) => ms >= 1000 && ms <= SIGNAL_MAX_EXPIRY_MS, 'must be between 1s and 7d');
 

@@ -9,6 +9,32 @@ import type { HealthEvent, HeldAlert, SignalAlert, SignalObservation, SignalPush
 
 /** Alerts named in a transition's evidence (the rest are counted). */
 const EVIDENCE_ALERTS = 5;
+/** Labels a held alert keeps beyond those the signal matches on and alertname, and their length. */
+const EXTRA_LABELS = 8;
+const EXTRA_LABEL_CHARS = 256;
+
+/**
+ * The labels a held alert keeps: every one the signal matches on (so a restored alert still matches),
+ * alertname, and a few more cut short for the people reading status. A thousand alerts of 64 long
+ * labels each would otherwise hold tens of MB per signal.
+ */
+function heldLabels(sig: SignalRuntime, labels: Readonly<Record<string, string>>): Record<string, string> {
+  const keep = new Set([
+    ...Object.keys(sig.match ?? {}),
+    ...(sig.targetLabel ? [sig.targetLabel.name] : []),
+    'alertname',
+  ]);
+  const out: Record<string, string> = {};
+  let extra = 0;
+  for (const [k, v] of Object.entries(labels)) {
+    if (keep.has(k)) out[k] = v;
+    else if (extra < EXTRA_LABELS) {
+      extra++;
+      out[k] = v.length > EXTRA_LABEL_CHARS ? `${v.slice(0, EXTRA_LABEL_CHARS)}…` : v;
+    }
+  }
+  return out;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -150,7 +176,7 @@ export function receiveAlerts(
       }
       sig.alerts.set(a.fingerprint, {
         fingerprint: a.fingerprint,
-        labels: a.labels,
+        labels: heldLabels(sig, a.labels),
         ...(a.startsAt === undefined ? {} : { startsAt: a.startsAt }),
         ...(a.summary ? { summary: a.summary } : {}),
         receivedAt: now,

@@ -203,6 +203,21 @@ describe('signals in the health engine', () => {
     expect(h.engine.regionStates().get('r1')!.holdingFailback).toBe(true);
   });
 
+  it('a held alert keeps the labels it matched on, alertname and eight more, cut short', () => {
+    const h = new Harness(
+      withSignals([
+        { name: 'am', kind: 'alertmanager', match: { team: 'web' }, regionLabel: 'region', tokens: ['am'] },
+      ]),
+    );
+    const labels: Record<string, string> = { team: 'web', region: 'r1', alertname: 'X' };
+    for (let i = 0; i < 40; i++) labels[`l${i}`] = 'v'.repeat(1000);
+    h.engine.receiveAlerts('am', [{ fingerprint: 'f', status: 'firing', labels }]);
+    const held = signal(h, 'am:r1').alerts![0]!.labels;
+    expect(Object.keys(held)).toHaveLength(11);
+    expect(held).toMatchObject({ team: 'web', region: 'r1', alertname: 'X' });
+    expect(held.l0).toHaveLength(257);
+  });
+
   it('alerts never resolved expire after expireAfter', () => {
     const h = new Harness(
       withSignals([
