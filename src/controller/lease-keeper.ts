@@ -23,7 +23,7 @@ import {
   parseLease,
   type RecordSet,
 } from '../model/index.ts';
-import { applyLeaseChange } from './applier.ts';
+import { applyLeaseChange } from '../reconcile/applier.ts';
 
 export interface LeaseKeeperDeps {
   provider: DnsProvider;

@@ -16,12 +16,12 @@ import {
   windowProblems,
 } from '../health/index.ts';
 import { isoOrUndefined, type MaintenanceRecord } from '../model/index.ts';
+import { overrideRecordOf, windowOf } from '../reconcile/operator-records.ts';
+import type { MaintenanceStore } from '../reconcile/operator-stores.ts';
 import { type ApiTokens, HttpError, type OperatorApi, type WindowBody } from '../server/index.ts';
 import type { CoverageCheck } from './coverage-warnings.ts';
 import type { EventLog } from './event-log.ts';
 import type { HealthEventSink } from './health-events.ts';
-import { overrideRecordOf, windowOf } from './operator-records.ts';
-import type { MaintenanceStore } from './operator-stores.ts';
 
 /** A change holds on every replica or nowhere: refused (503) when it cannot be shared through etcd. */
 export async function shared(op: () => Promise<void>): Promise<void> {

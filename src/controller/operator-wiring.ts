@@ -5,10 +5,15 @@ import { type Config, secretFromEnv, secretFromFile } from '../config/index.ts';
 import type { HealthEngine, HealthEvent } from '../health/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MaintenanceRecord, OverrideRecord } from '../model/index.ts';
+import {
+  applySharedOverride,
+  overrideActions,
+  overrideOf,
+  overrideRecordOf,
+} from '../reconcile/operator-records.ts';
+import { MaintenanceStore, OverrideStore } from '../reconcile/operator-stores.ts';
 import { ApiTokens, type NamedToken } from '../server/index.ts';
 import { ApiWindows } from './operator-api.ts';
-import { applySharedOverride, overrideActions, overrideOf, overrideRecordOf } from './operator-records.ts';
-import { MaintenanceStore, OverrideStore } from './operator-stores.ts';
 
 /** controller.tokenEnv is one admin token named `admin`; controller.tokens adds named ones with roles. */
 export function apiTokensOf(config: Config, env: NodeJS.ProcessEnv): ApiTokens {

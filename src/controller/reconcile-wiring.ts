@@ -6,9 +6,9 @@ import type { Coordinator, WriteCheck } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
 import type { Logger } from '../log/index.ts';
 import { normaliseName } from '../model/index.ts';
+import type { NameserversFor } from '../reconcile/nameservers.ts';
 import type { ControllerMetrics } from '../server/index.ts';
 import type { EventLog } from './event-log.ts';
-import type { NameserversFor } from './nameservers.ts';
 import { ReconcileScheduler } from './scheduler.ts';
 import { ZoneReconciler } from './zone-reconciler.ts';
 

@@ -10,6 +10,8 @@ import { type Config, proberKeys, weakSecretWarnings } from '../config/index.ts'
 import { type Coordinator, createCoordinator } from '../coordination/index.ts';
 import { HealthEngine } from '../health/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
+import { nameserverLookup } from '../reconcile/nameservers.ts';
+import { closeProviders, openProviders } from '../reconcile/reconcile.ts';
 import type { DnsServerView, StatusDoc } from '../server/index.ts';
 import {
   apiRoutes,
@@ -31,11 +33,9 @@ import {
 } from './health-events.ts';
 import { type LeaseKeepers, wireLeases } from './lease-wiring.ts';
 import { listen, listenError, splitListen, urlOf } from './listener.ts';
-import { nameserverLookup } from './nameservers.ts';
 import { wireNotifier } from './notifications.ts';
 import { apiTokensOf, wireOperator } from './operator-wiring.ts';
 import { RecentErrors } from './recent-errors.ts';
-import { closeProviders, openProviders } from './reconcile.ts';
 import { unitKey, wireReconcile } from './reconcile-wiring.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import { shutdownSequence } from './shutdown.ts';

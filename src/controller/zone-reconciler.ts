@@ -22,13 +22,13 @@ import {
 import type { ZonePlan } from '../plan/index.ts';
 import { assemblePlan, renderText } from '../plan/index.ts';
 import { policyRegions } from '../policy/index.ts';
+import { applyZonePlan } from '../reconcile/applier.ts';
+import { planZoneOf } from '../reconcile/reconcile.ts';
+import { expectationsFor, secondaryExpectations, verifyPropagation } from '../reconcile/verify.ts';
 import type { ControllerMetrics, ReconcileView, ZoneView } from '../server/index.ts';
-import { applyZonePlan } from './applier.ts';
 import type { EventLog } from './event-log.ts';
 import { inProgressView, type RunningPass } from './in-progress.ts';
-import { planZoneOf } from './reconcile.ts';
 import type { Trigger } from './scheduler.ts';
-import { expectationsFor, secondaryExpectations, verifyPropagation } from './verify.ts';
 
 export interface ZoneReconcilerDeps {
   config: Config;

@@ -1,6 +1,6 @@
 // `geofailover explain NAME --controller URL`: why a record answers what it answers now.
 import type { Command } from 'commander';
-import type { ExplainDoc } from '../../controller/index.ts';
+import type { ExplainDoc } from '../../controller/explain.ts';
 import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 

@@ -199,6 +199,6 @@ describe('the applier is the only caller of provider.apply()', () => {
     const callers = files(root).filter((f) =>
       /\b(provider|p|adapter)\??\.apply\(/.test(readFileSync(f, 'utf8')),
     );
-    expect(callers.map((f) => f.slice(root.length + 1))).toEqual(['controller/applier.ts']);
+    expect(callers.map((f) => f.slice(root.length + 1))).toEqual(['reconcile/applier.ts']);
   });
 });

@@ -6,9 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
-import { applyLeaseChange } from '../../../src/controller/applier.ts';
 import { LeaseKeeper } from '../../../src/controller/lease-keeper.ts';
-import { expiredNote, leaseStanding, ZoneHeldError } from '../../../src/controller/lease-standing.ts';
 import { keepsLease } from '../../../src/controller/lease-wiring.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import {
@@ -23,6 +21,8 @@ import {
   parseLease,
   type RecordSet,
 } from '../../../src/model/index.ts';
+import { applyLeaseChange } from '../../../src/reconcile/applier.ts';
+import { expiredNote, leaseStanding, ZoneHeldError } from '../../../src/reconcile/lease-standing.ts';
 import { a, owned, plan, want } from '../plan/helpers.ts';
 
 const ZONE = 'example.com.';

@@ -1,13 +1,13 @@
 // Pure parts of sharing overrides between replicas: what a replica changes so its engine matches
 // etcd, and the record <-> engine conversions.
 import { describe, expect, it } from 'vitest';
+import type { OverrideRecord } from '../../../src/model/index.ts';
 import {
   overrideActions,
   overrideOf,
   overrideRecordOf,
   windowOf,
-} from '../../../src/controller/operator-records.ts';
-import type { OverrideRecord } from '../../../src/model/index.ts';
+} from '../../../src/reconcile/operator-records.ts';
 
 const NOW = Date.parse('2026-12-07T01:00:00Z');
 const rec = (region: string, over: Partial<OverrideRecord> = {}): OverrideRecord => ({

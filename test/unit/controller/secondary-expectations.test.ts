@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { flattenRecords } from '../../../providers/builtin/server/xfr-flatten.ts';
-import { secondaryExpectations } from '../../../src/controller/verify.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
+import { secondaryExpectations } from '../../../src/reconcile/verify.ts';
 
 describe('secondaryExpectations', () => {
   it('expects the default rule of a geo name and every live value of a weighted name', () => {

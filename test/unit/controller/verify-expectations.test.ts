@@ -1,7 +1,7 @@
 // What propagation checks accept for weighted records: one live set per answer (Route 53, the builtin
 // server) or the union of the live sets in one RRset (RFC 2136 servers, which have no weights).
 import { describe, expect, it } from 'vitest';
-import { expectationsFor } from '../../../src/controller/verify.ts';
+import { expectationsFor } from '../../../src/reconcile/verify.ts';
 
 describe('propagation expectations', () => {
   it('a weighted group accepts each live set or their union, never a drained set', () => {
