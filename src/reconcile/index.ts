@@ -1,5 +1,5 @@
 // The plan/apply pass that `plan`, `apply` and the controller share: open the providers, plan every
-// zone, apply through the applier (the only caller of provider.apply()), confirm propagation, and
+// zone, apply through the applier (the one writer to a provider), confirm propagation, and
 // what a writer's lease and the operator's stored windows mean for it. The CLI imports the single
 // modules it needs instead, so `plan` never loads the verifier's DNS client.
 export {
