@@ -18,8 +18,8 @@ export {
   planZones,
   storedApiWindows,
 } from '../reconcile/index.ts';
-export { EventLog, type StoredEvent } from './event-log.ts';
-export { type ExplainDoc, explain, renderExplain } from './explain.ts';
-export { type ControllerOptions, type RunningController, startController } from './runtime.ts';
-export { ReconcileScheduler, type Trigger } from './scheduler.ts';
-export type { DrainRecord } from './state-store.ts';
+export { type ControllerOptions, type RunningController, startController } from './runtime/runtime.ts';
+export { ReconcileScheduler, type Trigger } from './runtime/scheduler.ts';
+export { EventLog, type StoredEvent } from './state/event-log.ts';
+export type { DrainRecord } from './state/state-store.ts';
+export { type ExplainDoc, explain, renderExplain } from './views/explain.ts';
