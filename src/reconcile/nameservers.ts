@@ -18,9 +18,9 @@ export function nameserverLookup(
     const own = config.verify.providers[provider.id];
     if (own && own.length > 0) return own;
     if (config.verify.nameservers.length > 0) return config.verify.nameservers;
-    if (provider.kind === 'builtin') {
+    if (provider.capabilities.copyPerReplica) {
       const cfg = config.providers[provider.id];
-      const listen = cfg?.kind === 'builtin' && cfg.listen ? [cfg.listen].flat() : [];
+      const listen = cfg && 'listen' in cfg && cfg.listen ? [cfg.listen].flat() : [];
       const embedded = dnsAddresses(provider.id);
       return embedded?.length ? embedded : listen;
     }

@@ -10,11 +10,11 @@ import { unitCanWrite, unitKey } from './reconcile-wiring.ts';
 
 /**
  * Whether a unit keeps a lease. Not in dry-run: such a controller writes nothing, so a scheduled apply
- * does not fight it. Not on the memory provider: its zones live inside one process, which no other
- * process (no `geofailover apply`) can read or write.
+ * does not fight it. Not on a provider whose zones live inside one process (memory), which no
+ * other process (no `geofailover apply`) can read or write.
  */
-export function keepsLease(config: Config, provider: Pick<DnsProvider, 'kind'>): boolean {
-  return config.controller.mode === 'apply' && provider.kind !== 'memory';
+export function keepsLease(config: Config, provider: Pick<DnsProvider, 'capabilities'>): boolean {
+  return config.controller.mode === 'apply' && provider.capabilities.sharedAcrossProcesses;
 }
 
 export interface LeaseKeepers {

@@ -77,11 +77,12 @@ export function wireReconcile(o: {
 }
 
 /**
- * Fencing for one unit. A builtin zone is served by each replica from its own store (each is one of the
- * zone's nameservers), so every replica writes its own copy; shared providers only through the leader.
+ * Fencing for one unit. A zone kept per replica (builtin) is served by each replica from its own store
+ * (each is one of the zone's nameservers), so every replica writes its own copy; shared providers only
+ * through the leader.
  */
 export function unitCanWrite(provider: DnsProvider, coordinator: Coordinator): () => WriteCheck {
-  return provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite();
+  return provider.capabilities.copyPerReplica ? () => ({ ok: true }) : () => coordinator.canWrite();
 }
 
 /** A builtin hidden primary's secondaries are nameservers of its zones too (unless verify.nameservers is set). */

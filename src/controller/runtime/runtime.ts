@@ -153,10 +153,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 
     const injected = opts.providers !== undefined;
     const providers = opts.providers ?? (await openProviders(config, { env, logger }));
-    if ([...providers.values()].some((p) => p.kind === 'cloudflare')) {
-      // The Cloudflare request budget left, per token (hashed), next to the controller's own metrics.
-      (await import('../../../providers/cloudflare/index.ts')).registerBudgetGauge(metrics.registry);
-    }
+    // A kind's own gauges (Cloudflare's request budget left per token) next to the controller's metrics.
+    for (const p of providers.values()) p.registerMetrics?.(metrics.registry);
     const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
     opened.add('providers', closeOwnProviders);
     // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).

@@ -358,9 +358,13 @@ export class ZoneReconciler {
     );
     const records = desired.filter((r) => changed.has(r.name));
     const { expectations, unchecked } = expectationsFor(records, this.d.config.geoip.networks);
-    if (this.d.provider.kind === 'memory') {
+    if (!this.d.provider.capabilities.servedOverDns) {
       // An in-process store no nameserver serves: nothing to confirm.
-      return { ok: true, nameservers: [], unchecked: ['memory provider: not served over DNS'] };
+      return {
+        ok: true,
+        nameservers: [],
+        unchecked: [`${this.d.provider.kind} provider: not served over DNS`],
+      };
     }
     const nameservers = await this.d.nameservers().catch(() => []);
     if (nameservers.length === 0) {

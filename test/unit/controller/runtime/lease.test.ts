@@ -3,7 +3,7 @@
 // ignoring it, the applier's lease path refusing anything else, the keeper taking, renewing, fencing,
 // taking over and removing it over the strict memory provider, and the config's checks.
 import { describe, expect, it } from 'vitest';
-import type { DnsProvider } from '../../../../providers/index.ts';
+import { adapterCapabilities, capabilitiesOf, type DnsProvider } from '../../../../providers/index.ts';
 import { MemoryProvider } from '../../../../providers/memory/index.ts';
 import { parseConfig } from '../../../../src/config/index.ts';
 import { LeaseKeeper } from '../../../../src/controller/runtime/lease-keeper.ts';
@@ -345,10 +345,11 @@ controller: ${controller}
 
   it('every writing provider but the in-process memory one; none in dry-run', () => {
     const apply = cfg('{ mode: apply }');
-    expect(keepsLease(apply, { kind: 'builtin' })).toBe(true);
-    expect(keepsLease(apply, { kind: 'route53' })).toBe(true);
-    expect(keepsLease(apply, { kind: 'memory' })).toBe(false);
-    expect(keepsLease(cfg('{ mode: dry-run }'), { kind: 'builtin' })).toBe(false);
+    const of = (kind: string) => ({ capabilities: adapterCapabilities(capabilitiesOf({ kind })) });
+    expect(keepsLease(apply, of('builtin'))).toBe(true);
+    expect(keepsLease(apply, of('route53'))).toBe(true);
+    expect(keepsLease(apply, of('memory'))).toBe(false);
+    expect(keepsLease(cfg('{ mode: dry-run }'), of('builtin'))).toBe(false);
   });
 
   it('defaults to 3m, renewed every 1m, with a 30s clock-skew margin', () => {
