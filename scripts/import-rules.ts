@@ -78,7 +78,7 @@ export const RULES: Rule[] = [
   },
   {
     from: /^src\/reconcile\//,
-    may: [/^(?!src\/(controller|server|coordination|cli|demo)\/)/],
+    may: [/^(?!src\/(controller|api|coordination|cli|demo)\/)/],
     why: 'the plan/apply pass is shared by the CLI and the controller: it never imports the controller, its HTTP API or leader election',
   },
   {

@@ -1,10 +1,7 @@
 // The controller's HTTP API behind its routes: probe report intake, status, events, drain/undrain
 // (shared with every replica first), overrides and maintenance windows (operator-api.ts), reconcile,
 // metrics, explain and the health check.
-import { type Config, zoneProviders } from '../../config/index.ts';
-import type { Coordinator } from '../../coordination/index.ts';
-import type { HealthEngine } from '../../health/index.ts';
-import { normaliseName } from '../../model/index.ts';
+
 import {
   type ApiTokens,
   type ControllerApi,
@@ -13,7 +10,11 @@ import {
   HttpError,
   type ProberRejections,
   type StatusDoc,
-} from '../../server/index.ts';
+} from '../../api/index.ts';
+import { type Config, zoneProviders } from '../../config/index.ts';
+import type { Coordinator } from '../../coordination/index.ts';
+import type { HealthEngine } from '../../health/index.ts';
+import { normaliseName } from '../../model/index.ts';
 import type { HealthEventSink } from '../runtime/health-events.ts';
 import type { ReconcileScheduler } from '../runtime/scheduler.ts';
 import type { ZoneReconciler } from '../runtime/zone-reconciler.ts';

@@ -4,6 +4,7 @@
 // with the token's name as the actor and the state before and after. A change that leaves a rule or
 // record with no UP region of its own answers with a warning naming them and what they will answer.
 import { randomUUID } from 'node:crypto';
+import { type ApiTokens, HttpError, type OperatorApi, type WindowBody } from '../../api/index.ts';
 import type { Config } from '../../config/index.ts';
 import { CoordinationError, type Coordinator } from '../../coordination/index.ts';
 import {
@@ -18,7 +19,6 @@ import {
 import { isoOrUndefined, type MaintenanceRecord } from '../../model/index.ts';
 import { overrideRecordOf, windowOf } from '../../reconcile/operator-records.ts';
 import type { MaintenanceStore } from '../../reconcile/operator-stores.ts';
-import { type ApiTokens, HttpError, type OperatorApi, type WindowBody } from '../../server/index.ts';
 import type { HealthEventSink } from '../runtime/health-events.ts';
 import type { EventLog } from '../state/event-log.ts';
 import type { CoverageCheck } from '../views/coverage-warnings.ts';

@@ -1,9 +1,10 @@
 // Notifications ride on the audit trail: every appended event is offered to the notifier's queue.
 // With replicas only the leader notifies, and events mirrored from another replica are not re-sent.
+
+import type { ControllerMetrics } from '../../api/index.ts';
 import type { Config } from '../../config/index.ts';
 import type { Coordinator } from '../../coordination/index.ts';
 import type { Logger } from '../../log/index.ts';
-import type { ControllerMetrics } from '../../server/index.ts';
 import type { EventLog } from '../state/event-log.ts';
 import { Notifier } from './notifier.ts';
 

@@ -3,11 +3,12 @@
 // never waits, and a dead webhook delays no other), retried with backoff, and carries an id the
 // receiver can deduplicate on. Bodies hold the event's facts, never a secret. Formats: json, slack,
 // and pagerduty (Events API v2 trigger/resolve, pagerduty.ts).
+
+import type { ControllerMetrics } from '../../api/index.ts';
 import type { NotificationConfig } from '../../config/index.ts';
 import { secretFromEnv } from '../../config/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { isoOrUndefined } from '../../model/index.ts';
-import type { ControllerMetrics } from '../../server/index.ts';
 import type { StoredEvent } from '../state/event-log.ts';
 import { WebhookReceiver } from './notify-receiver.ts';
 import { PAGERDUTY_URL, pagerdutyAction, pagerdutyEvent } from './pagerduty.ts';

@@ -2,8 +2,9 @@
 // most one page and one other notification in flight. A slow or dead receiver therefore delays only
 // its own notifications, never another receiver's page; its backlog stays bounded, and what it drops
 // is counted and logged. Failed attempts are retried with backoff, in order within their lane.
+
+import type { ControllerMetrics } from '../../api/index.ts';
 import type { Logger } from '../../log/index.ts';
-import type { ControllerMetrics } from '../../server/index.ts';
 import { Backlog, type BacklogEntry } from './notify-backlog.ts';
 
 /** One notification for one webhook, ready to POST. */

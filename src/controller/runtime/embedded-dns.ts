@@ -1,9 +1,10 @@
 // The embedded builtin DNS server(s): started in-process for each builtin provider a zone uses that
 // has `listen`, sharing one zone store with the provider so the server hears of writes at once. They
 // share the process's CPU and memory budget: each is sized with the workers the earlier ones run.
+
+import type { ControllerMetrics, DnsServerView } from '../../api/index.ts';
 import { type Config, zoneProviders } from '../../config/index.ts';
 import type { Logger } from '../../log/index.ts';
-import type { ControllerMetrics, DnsServerView } from '../../server/index.ts';
 
 export interface DnsServerHandle {
   addresses: string[];

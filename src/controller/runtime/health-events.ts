@@ -1,9 +1,10 @@
 // What the controller does with the health engine's events: audit them, count them, persist drains
 // and the engine's memory, warn on fail static, and trigger a (debounced) reconcile when policy input
 // moved. Also the health gauges and the tick timer that drives the engine's clock.
+
+import type { ControllerMetrics } from '../../api/index.ts';
 import type { HealthEngine, HealthEvent } from '../../health/index.ts';
 import type { Logger } from '../../log/index.ts';
-import type { ControllerMetrics } from '../../server/index.ts';
 import type { EventLog } from '../state/event-log.ts';
 import type { HealthMemoryStore } from '../state/state-store.ts';
 import type { Trigger } from './scheduler.ts';

@@ -1,6 +1,8 @@
 // Startup wiring for the operator layers: the API's named tokens (secrets resolved now,
 // a missing one is a startup error), the persisted overrides and API maintenance windows restored
 // into the engine, and the hooks through which etcd's copies reach this replica.
+
+import { ApiTokens, type NamedToken } from '../../api/index.ts';
 import { type Config, secretFromEnv, secretFromFile } from '../../config/index.ts';
 import type { HealthEngine, HealthEvent } from '../../health/index.ts';
 import type { Logger } from '../../log/index.ts';
@@ -12,7 +14,6 @@ import {
   overrideRecordOf,
 } from '../../reconcile/operator-records.ts';
 import { MaintenanceStore, OverrideStore } from '../../reconcile/operator-stores.ts';
-import { ApiTokens, type NamedToken } from '../../server/index.ts';
 import { ApiWindows } from '../api/operator-api.ts';
 
 /** controller.tokenEnv is one admin token named `admin`; controller.tokens adds named ones with roles. */

@@ -1,13 +1,13 @@
 // One ZoneReconciler per (zone, provider) (each writing through its provider, the shared ones only
 // while this replica may write) and the scheduler that runs their passes on health, schedule, API and retry.
 import type { DnsProvider } from '../../../providers/index.ts';
+import type { ControllerMetrics } from '../../api/index.ts';
 import { type Config, zoneProviders } from '../../config/index.ts';
 import type { Coordinator, WriteCheck } from '../../coordination/index.ts';
 import type { HealthEngine } from '../../health/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { normaliseName } from '../../model/index.ts';
 import type { NameserversFor } from '../../reconcile/nameservers.ts';
-import type { ControllerMetrics } from '../../server/index.ts';
 import type { EventLog } from '../state/event-log.ts';
 import { ReconcileScheduler } from './scheduler.ts';
 import { ZoneReconciler } from './zone-reconciler.ts';

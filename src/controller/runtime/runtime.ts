@@ -6,13 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DnsProvider } from '../../../providers/index.ts';
-import { type Config, proberKeys, weakSecretWarnings } from '../../config/index.ts';
-import { type Coordinator, createCoordinator } from '../../coordination/index.ts';
-import { HealthEngine } from '../../health/index.ts';
-import { createLogger, type Logger } from '../../log/index.ts';
-import { nameserverLookup } from '../../reconcile/nameservers.ts';
-import { closeProviders, openProviders } from '../../reconcile/reconcile.ts';
-import type { DnsServerView, StatusDoc } from '../../server/index.ts';
+import type { DnsServerView, StatusDoc } from '../../api/index.ts';
 import {
   apiRoutes,
   ControllerMetrics,
@@ -20,7 +14,13 @@ import {
   loadListenerTls,
   ProberRejections,
   type Route,
-} from '../../server/index.ts';
+} from '../../api/index.ts';
+import { type Config, proberKeys, weakSecretWarnings } from '../../config/index.ts';
+import { type Coordinator, createCoordinator } from '../../coordination/index.ts';
+import { HealthEngine } from '../../health/index.ts';
+import { createLogger, type Logger } from '../../log/index.ts';
+import { nameserverLookup } from '../../reconcile/nameservers.ts';
+import { closeProviders, openProviders } from '../../reconcile/reconcile.ts';
 import { controllerApi } from '../api/controller-api.ts';
 import { wireNotifier } from '../notify/notifications.ts';
 import { applySharedDrain, drainOf, drainRecordsOf } from '../state/drain-records.ts';

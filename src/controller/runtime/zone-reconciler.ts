@@ -6,6 +6,7 @@
 // jitter; they never escape the pass, and their text is bounded here, where they enter the
 // controller, before status, events, notifications and logs get it.
 import type { DnsProvider } from '../../../providers/index.ts';
+import type { ControllerMetrics, ReconcileView, ZoneView } from '../../api/index.ts';
 import type { Config, ZoneConfig } from '../../config/index.ts';
 import type { HealthEngine } from '../../health/index.ts';
 import type { Logger } from '../../log/index.ts';
@@ -25,7 +26,6 @@ import { policyRegions } from '../../policy/index.ts';
 import { applyZonePlan } from '../../reconcile/applier.ts';
 import { planZoneOf } from '../../reconcile/reconcile.ts';
 import { expectationsFor, secondaryExpectations, verifyPropagation } from '../../reconcile/verify.ts';
-import type { ControllerMetrics, ReconcileView, ZoneView } from '../../server/index.ts';
 import type { EventLog } from '../state/event-log.ts';
 import { inProgressView, type RunningPass } from '../views/in-progress.ts';
 import type { Trigger } from './scheduler.ts';

@@ -1,5 +1,5 @@
 // The last 50 errors the status document shows (reconcile failures, fail static), newest last.
-import type { StatusDoc } from '../../server/index.ts';
+import type { StatusDoc } from '../../api/index.ts';
 
 export class RecentErrors {
   private readonly list: StatusDoc['errors'] = [];

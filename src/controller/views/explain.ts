@@ -3,6 +3,8 @@
 // each region's last transition (from the event log). A pure function of what the controller holds.
 // The chain goes on past the record's own regions when they are all down: the default rule (geo),
 // the fallback (which one, and where it was written), then whenAllDown; each set says which step chose it.
+
+import type { ProberRejectionView } from '../../api/index.ts';
 import {
   type Config,
   type FallbackConfig,
@@ -16,7 +18,6 @@ import {
 import type { HealthSnapshot } from '../../health/index.ts';
 import { isoOrUndefined, normaliseName, type RecordSet, type RegionStates } from '../../model/index.ts';
 import { desiredRecords, policyRegions } from '../../policy/index.ts';
-import type { ProberRejectionView } from '../../server/index.ts';
 import type { StoredEvent } from '../state/event-log.ts';
 
 export interface ExplainDoc {

@@ -1,6 +1,6 @@
 // A running reconcile pass as status shows it: since when, at which stage, and whether its provider
 // is behind (a read or a write running so long that what was decided since waits for it).
-import type { InProgressView, PassStage } from '../../server/index.ts';
+import type { InProgressView, PassStage } from '../../api/index.ts';
 
 /**
  * A read or a write running this long means the provider is behind. Longer than a healthy read or

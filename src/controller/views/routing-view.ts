@@ -1,11 +1,12 @@
 // Who serves whom, and why: for every record set (failover answer, weighted set, geo rule) the clients
 // it answers, the region(s) in the answer and the reason in words, from what policy wants now and what
 // each zone's first provider serves. Pure: the controller hands in its snapshot, states and zone views.
+
+import type { RouteView, ZoneView } from '../../api/index.ts';
 import { type Config, type GeoRuleConfig, type ZoneConfig, zoneProviders } from '../../config/index.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from '../../health/index.ts';
 import { type GeoLocation, normaliseName, type RecordSet, type RegionStates } from '../../model/index.ts';
 import { type DesiredRecord, desiredRecords } from '../../policy/index.ts';
-import type { RouteView, ZoneView } from '../../server/index.ts';
 import { clockWords, failingWords, outWords, regionPhase } from './region-words.ts';
 
 export interface RoutingInputs {

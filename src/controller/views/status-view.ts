@@ -1,14 +1,7 @@
 // Builds the StatusDoc (GET /v1/status, the CLI's `status`, the dashboard) from the health engine's
 // snapshot and each zone's last reconcile. Defensive: no input makes it throw (a time a Date cannot
 // hold is left out and reported), because status is what an operator reaches for when things are wrong.
-import type { Config } from '../../config/index.ts';
-import {
-  type HealthSnapshot,
-  type MaintenanceOccurrence,
-  type MaintenanceWindow,
-  maintenanceProblems,
-} from '../../health/index.ts';
-import { isoOrUndefined as iso, type RegionStates } from '../../model/index.ts';
+
 import type {
   DnsServerView,
   MaintenanceView,
@@ -18,7 +11,15 @@ import type {
   StatusProblem,
   UnknownProberView,
   ZoneView,
-} from '../../server/index.ts';
+} from '../../api/index.ts';
+import type { Config } from '../../config/index.ts';
+import {
+  type HealthSnapshot,
+  type MaintenanceOccurrence,
+  type MaintenanceWindow,
+  maintenanceProblems,
+} from '../../health/index.ts';
+import { isoOrUndefined as iso, type RegionStates } from '../../model/index.ts';
 import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';

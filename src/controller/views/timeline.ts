@@ -3,9 +3,9 @@
 // each drawn from its own events at the times they happened; ramp steps and flaps as marks; DNS changes
 // and leadership hand-overs on their own rows. Pure: events, the regions as they are now and a clock.
 
+import type { RegionView } from '../../api/index.ts';
 import type { StoredEvent } from '../../model/index.ts';
 import { isoClamped } from '../../model/index.ts';
-import type { RegionView } from '../../server/index.ts';
 
 export type HealthBand = 'up' | 'down' | 'recovering' | 'ramping' | 'unknown';
 export type LayerKind = 'drain' | 'maintenance' | 'override';

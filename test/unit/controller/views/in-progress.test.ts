@@ -2,9 +2,9 @@
 // or write past BEHIND_AFTER_MS, never the wait for nameservers), and the problem that then stays at
 // the top of status until the pass ends.
 import { describe, expect, it } from 'vitest';
+import type { ZoneView } from '../../../../src/api/index.ts';
 import { BEHIND_AFTER_MS, inProgressView } from '../../../../src/controller/views/in-progress.ts';
 import { problemsOf } from '../../../../src/controller/views/status-view.ts';
-import type { ZoneView } from '../../../../src/server/index.ts';
 
 const T0 = Date.parse('2026-12-08T10:00:00.000Z');
 

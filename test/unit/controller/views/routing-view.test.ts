@@ -1,11 +1,11 @@
 // Who serves whom, and why: the routes the status gives per record set (failover, weighted, geo) read
 // right through a failover, a failback hold-down, a maintenance window, fail static and a pending change.
 import { describe, expect, it } from 'vitest';
+import type { ZoneView } from '../../../../src/api/index.ts';
 import { routeContext, routesOf, routeWords } from '../../../../src/controller/views/routing-view.ts';
 import { HealthEngine } from '../../../../src/health/index.ts';
 import type { RecordSet } from '../../../../src/model/index.ts';
 import type { DesiredRecord } from '../../../../src/policy/index.ts';
-import type { ZoneView } from '../../../../src/server/index.ts';
 import { controllerConfig, FAILOVER_3, GEO, WEIGHTED } from '../../../helpers/controller-config.ts';
 
 const config = controllerConfig({

@@ -2,9 +2,9 @@
 // maintenance, override) each start at their own event's time; ramp steps, flaps, DNS changes and
 // leadership are marks; what the status says is in force but no kept event opened still shows.
 import { describe, expect, it } from 'vitest';
+import type { RegionView } from '../../../../src/api/index.ts';
 import { timelineOf } from '../../../../src/controller/views/timeline.ts';
 import type { StoredEvent } from '../../../../src/model/index.ts';
-import type { RegionView } from '../../../../src/server/index.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

@@ -2,7 +2,7 @@
 // Node.js and Prometheus dashboard expects, and never a doubled prefix such as
 // geofailover_process_process_cpu_seconds_total; the controller's own metrics keep geofailover_.
 import { describe, expect, it } from 'vitest';
-import { ControllerMetrics } from '../../../src/server/index.ts';
+import { ControllerMetrics } from '../../../src/api/index.ts';
 
 describe('controller metrics', () => {
   it('exports process and Node.js metrics under their standard names', async () => {

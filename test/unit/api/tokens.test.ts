@@ -1,7 +1,7 @@
 // Named API tokens with roles: which role may make which call, wrong and missing tokens, open reads.
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ApiTokens, type HttpError } from '../../../src/server/index.ts';
+import { ApiTokens, type HttpError } from '../../../src/api/index.ts';
 
 const req = (token?: string) =>
   ({ headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }) as IncomingMessage;

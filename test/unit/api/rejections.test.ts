@@ -3,13 +3,13 @@
 // logged once, unknown names are bounded, and the view says whether the refusal is current.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/log/index.ts';
 import {
   CURRENT_FOR_MS,
   ProberRejections,
   shouldLogRejection,
   UNKNOWN_NAMES_LIMIT,
-} from '../../../src/server/index.ts';
+} from '../../../src/api/index.ts';
+import { createLogger } from '../../../src/log/index.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

@@ -2,7 +2,7 @@
 // resolved), the script's hash in the CSP, and an inline icon so the browser asks for no favicon.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dashboardPage, joinModules } from '../../../src/server/dashboard/page.ts';
+import { dashboardPage, joinModules } from '../../../src/api/dashboard/page.ts';
 
 describe('joinModules', () => {
   it('runs each module in its own scope and hands exports to the modules that import them', () => {
