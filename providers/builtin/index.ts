@@ -1,5 +1,5 @@
 // The builtin provider's public face: the adapter (createProvider) and its zone store. The
-// authoritative DNS server that serves the store is providers/builtin/server (startDnsServer, used by
+// authoritative DNS server that serves the store is providers/builtin/dns-server (startDnsServer, used by
 // dns-server and the controller), kept apart so planning against the store never loads it.
 export { ZoneStoreError } from './errors.ts';
 export { BuiltinProvider, createProvider, sharedZoneStore, storeFileOf } from './provider.ts';

@@ -121,7 +121,7 @@ export function expectationsFor(
 
 /**
  * What a secondary of a builtin hidden primary must serve once `records` are live: the transferred
- * zone has no geography or weights (providers/builtin/server/xfr-flatten.ts), so a geo group is its
+ * zone has no geography or weights (providers/builtin/dns-server/xfr-flatten.ts), so a geo group is its
  * `default` answer, a weighted group every live value in one answer (a CNAME: the heaviest target).
  */
 export function secondaryExpectations(records: readonly RecordSet[]): Expectation[] {

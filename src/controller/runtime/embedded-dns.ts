@@ -21,7 +21,7 @@ export async function startEmbeddedDns(
   logger: Logger,
   metrics: ControllerMetrics,
   env: NodeJS.ProcessEnv = process.env,
-  onNotify?: (o: import('../../../providers/builtin/server/index.ts').NotifyOutcome) => void,
+  onNotify?: (o: import('../../../providers/builtin/dns-server/index.ts').NotifyOutcome) => void,
   /** The config file, named in the error about a `workers` that does not fit. */
   configFile?: string,
 ): Promise<DnsServerHandle | undefined> {
@@ -33,13 +33,13 @@ export async function startEmbeddedDns(
   );
   if (wanted.length === 0) return undefined;
   const builtin = await import('../../../providers/builtin/index.ts');
-  const server = await import('../../../providers/builtin/server/index.ts');
+  const server = await import('../../../providers/builtin/dns-server/index.ts');
   const handles: {
     providerId: string;
     addresses: string[];
-    sizing: import('../../../providers/builtin/server/index.ts').WorkerBudget;
+    sizing: import('../../../providers/builtin/dns-server/index.ts').WorkerBudget;
     close(): Promise<void>;
-    stats: () => import('../../../providers/builtin/server/index.ts').DnsStats;
+    stats: () => import('../../../providers/builtin/dns-server/index.ts').DnsStats;
   }[] = [];
   try {
     for (const [providerId, cfg] of wanted) {

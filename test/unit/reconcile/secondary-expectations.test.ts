@@ -1,9 +1,9 @@
 // What the controller expects a hidden primary's secondaries to serve must be exactly what the
-// transfer gives them (providers/builtin/server/xfr-flatten.ts): checked on examples and on
+// transfer gives them (providers/builtin/dns-server/xfr-flatten.ts): checked on examples and on
 // generated weighted/geo/plain groups.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flattenRecords } from '../../../providers/builtin/server/xfr-flatten.ts';
+import { flattenRecords } from '../../../providers/builtin/dns-server/xfr-flatten.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 import { secondaryExpectations } from '../../../src/reconcile/verify.ts';
 

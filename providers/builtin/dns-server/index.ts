@@ -1,8 +1,8 @@
 // The builtin authoritative DNS server: start it with startDnsServer (see server.ts).
 
+export type { DnsStats } from './answer-engine.ts';
+export { DnsEngine } from './answer-engine.ts';
 export type { CgroupLimits } from './cgroup.ts';
-export type { DnsStats } from './engine.ts';
-export { DnsEngine } from './engine.ts';
 export { GeoLocator, type Located, type Location } from './geo.ts';
 export { registerDnsMetrics, registerDnsWorkersGauge, type SizedServer } from './metrics.ts';
 export type { NotifyOutcome } from './notify.ts';

@@ -3,7 +3,7 @@
 // geofailover_dns_truncated_total, geofailover_dns_cache_hits_total / _misses_total) and
 // geofailover_dns_workers{provider,limit,reason}, how many worker processes each server runs and why.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { DnsStats } from './engine.ts';
+import type { DnsStats } from './answer-engine.ts';
 import type { WorkerBudget } from './worker-budget.ts';
 
 /** Register the DNS counters on `registry`; `sources` are the stats() of every running server. */

@@ -2,7 +2,7 @@
 // the fork IPC channel with structured-clone serialization. Sockets travel as send handles.
 import type { RecordSet } from '../../../src/model/index.ts';
 import type { TsigAlgorithm } from '../../tsig/index.ts';
-import type { DnsStats } from './engine.ts';
+import type { DnsStats } from './answer-engine.ts';
 import type { GeoSettings } from './geo-open.ts';
 import type { ZoneSettings } from './zones.ts';
 

@@ -9,7 +9,7 @@ import type { Server } from 'node:net';
 import type { Logger } from '../../../src/log/index.ts';
 import { GeofailoverError } from '../../../src/model/index.ts';
 import { childModule } from '../../../src/runtime/child-module.ts';
-import type { DnsStats } from './engine.ts';
+import type { DnsStats } from './answer-engine.ts';
 import type { GeoSettings } from './geo-open.ts';
 import type { FromWorker, ToWorker, WorkerTsigKey, ZonesData } from './worker-protocol.ts';
 

@@ -2,8 +2,8 @@
 // the weighted split over 20,000 queries, and zone updates taking effect on the next query.
 import { Packet } from 'dns2';
 import { describe, expect, it } from 'vitest';
-import { DnsEngine, GeoLocator } from '../../../providers/builtin/server/index.ts';
-import { buildZoneIndex, ServedZones } from '../../../providers/builtin/server/zones.ts';
+import { DnsEngine, GeoLocator } from '../../../providers/builtin/dns-server/index.ts';
+import { buildZoneIndex, ServedZones } from '../../../providers/builtin/dns-server/zones.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 import { cookieOption, ecsOption, header, nameWire, opt, option, query } from './packets.ts';
 

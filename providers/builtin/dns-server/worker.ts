@@ -5,7 +5,7 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { tsigKey } from '../../tsig/index.ts';
-import { DnsEngine } from './engine.ts';
+import { DnsEngine } from './answer-engine.ts';
 import { openGeoLocator } from './geo-open.ts';
 import { closeUdp, serveTcpServer, serveUdp, useLiteralLookup } from './transport.ts';
 import type { FromWorker, ToWorker, ZonesData } from './worker-protocol.ts';

@@ -10,8 +10,8 @@ import { GeofailoverError, normaliseName, UsageError } from '../../../src/model/
 import { tsigErrorName } from '../../tsig/index.ts';
 import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
+import { DnsEngine, type DnsStats, type TsigRejection } from './answer-engine.ts';
 import type { CgroupLimits } from './cgroup.ts';
-import { DnsEngine, type DnsStats, type TsigRejection } from './engine.ts';
 import { openGeoLocator } from './geo-open.ts';
 import { hiddenPrimary } from './hidden-primary.ts';
 import type { NotifyOutcome } from './notify.ts';
