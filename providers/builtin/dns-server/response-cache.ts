@@ -1,11 +1,11 @@
 // Whole UDP responses by the exact bytes of their query after the message id: a repeated query (the
 // same name in the same case, flags, EDNS options and client subnet) is answered by copying the
 // response and patching the id, without decoding it again. Only answers that depend on nothing but
-// those bytes and the zone data are kept (engine.ts decides); cleared on every zone change; bounded.
+// those bytes and the zone data are kept (answer-engine.ts decides); cleared on every zone change; bounded.
 
 export interface CachedResponse {
   wire: Buffer;
-  /** The counter the answer bumps besides `answered` (engine.ts's DnsStats). */
+  /** The counter the answer bumps besides `answered` (answer-engine.ts's DnsStats). */
   counts: 'nxdomain' | 'refused' | undefined;
 }
 
