@@ -27,7 +27,7 @@ export {
   overrideOf,
   overrideRecordOf,
   windowOf,
-} from './operator-records.ts';
+} from './operator-conversions.ts';
 export { MaintenanceStore, OverrideStore, storedApiWindows } from './operator-stores.ts';
 export {
   type ApplyPlanOptions,

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { atomicWriteFileSync } from '../fsutil/index.ts';
 import type { MaintenanceWindow } from '../health/index.ts';
 import { GeofailoverError, type MaintenanceRecord, type OverrideRecord } from '../model/index.ts';
-import { windowOf } from './operator-records.ts';
+import { windowOf } from './operator-conversions.ts';
 
 class JsonListStore<T> {
   readonly file: string;

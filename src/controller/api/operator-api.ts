@@ -17,7 +17,7 @@ import {
   windowProblems,
 } from '../../health/index.ts';
 import { isoOrUndefined, type MaintenanceRecord } from '../../model/index.ts';
-import { overrideRecordOf, windowOf } from '../../reconcile/operator-records.ts';
+import { overrideRecordOf, windowOf } from '../../reconcile/operator-conversions.ts';
 import type { MaintenanceStore } from '../../reconcile/operator-stores.ts';
 import type { HealthEventSink } from '../runtime/health-events.ts';
 import type { EventLog } from '../state/event-log.ts';

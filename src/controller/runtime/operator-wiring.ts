@@ -12,7 +12,7 @@ import {
   overrideActions,
   overrideOf,
   overrideRecordOf,
-} from '../../reconcile/operator-records.ts';
+} from '../../reconcile/operator-conversions.ts';
 import { MaintenanceStore, OverrideStore } from '../../reconcile/operator-stores.ts';
 import { ApiWindows } from '../api/operator-api.ts';
 

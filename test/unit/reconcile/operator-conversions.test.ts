@@ -7,7 +7,7 @@ import {
   overrideOf,
   overrideRecordOf,
   windowOf,
-} from '../../../src/reconcile/operator-records.ts';
+} from '../../../src/reconcile/operator-conversions.ts';
 
 const NOW = Date.parse('2026-12-07T01:00:00Z');
 const rec = (region: string, over: Partial<OverrideRecord> = {}): OverrideRecord => ({
