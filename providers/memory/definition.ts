@@ -14,6 +14,7 @@ export const capabilities: ProviderCapabilities = {
   fallback: true,
   multiValue: true,
   atomicBatch: true,
+  zonesLive: 'process',
 };
 
 export const definition = defineProvider({

@@ -1,6 +1,6 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
-import type { StatusDoc } from '../../server/index.ts';
+import type { StatusDoc } from '../../api/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
