@@ -2,8 +2,9 @@
 // definition (checks/registry.ts). A definition the agent cannot run (bad URL, unknown kind, bad
 // server) is a config error listing every problem, never a crash at probe time.
 import type { CheckConfig, Config } from '../config/index.ts';
-import { UsageError } from '../model/index.ts';
-import { checkDefinitionOf, compileHttpCheck, type RunnableCheck } from './checks/index.ts';
+import { type GeofailoverError, UsageError } from '../model/index.ts';
+import { loadCa } from '../tls/index.ts';
+import { type CheckTarget, checkDefinitionOf, compileHttpCheck, type RunnableCheck } from './checks/index.ts';
 
 export interface EndpointCheck {
   endpoint: string;
@@ -11,8 +12,11 @@ export interface EndpointCheck {
   check: RunnableCheck;
 }
 
+/** A CA file a check names, read and checked now (its error names the field and the remedy). */
+const readCa: NonNullable<CheckTarget['readCa']> = (path, field) => loadCa({ path, where: field }).pem;
+
 export function compileCheck(check: CheckConfig, address: string, defaultTimeoutMs: number): RunnableCheck {
-  return checkDefinitionOf(check.kind).compile(check, { address, timeoutMs: defaultTimeoutMs });
+  return checkDefinitionOf(check.kind).compile(check, { address, timeoutMs: defaultTimeoutMs, readCa });
 }
 
 /** A canary: a plain GET whose any HTTP response proves this prober's own network works. */
@@ -40,7 +44,10 @@ export function compileAgentChecks(
           check: compileCheck(ep.check, ep.address, config.health.timeout),
         });
       } catch (err) {
-        problems.push(`regions[${ri}].endpoints[${ei}].check (${ep.id}): ${(err as Error).message}`);
+        const remedy = (err as GeofailoverError).context?.remedy;
+        problems.push(
+          `regions[${ri}].endpoints[${ei}].check (${ep.id}): ${(err as Error).message}${remedy ? ` (${remedy})` : ''}`,
+        );
       }
     });
   });
