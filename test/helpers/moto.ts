@@ -1,6 +1,7 @@
 // Test helper: moto's Route 53 emulator (moto_server) on a free loopback port, for the tests that run
 // the Route 53 adapter or the CLI against it: whether it is installed, starting and stopping it,
-// resetting it between tests, and a fresh hosted zone for example.com.
+// resetting it between tests, a fresh hosted zone (example.com unless named), and its IAM check
+// switched on or off (moto refuses unknown access keys only while it is on).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
@@ -20,6 +21,8 @@ export interface MotoServer {
   readonly url: string;
   /** Forget every zone and record (moto's /moto-api/reset). */
   reset(): Promise<void>;
+  /** Check every request's access key against moto's IAM (on), or accept any (off, the default). */
+  authenticate(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +55,11 @@ export async function startMoto(): Promise<MotoServer> {
     async reset() {
       if (!(await reset())) throw new Error(`moto_server at ${url} refused a reset`);
     },
+    async authenticate(on) {
+      // The number of requests moto lets through before it starts checking: none, or all of them.
+      const res = await fetch(`${url}/moto-api/reset-auth`, { method: 'POST', body: on ? '0' : 'inf' });
+      if (!res.ok) throw new Error(`moto_server at ${url} refused reset-auth (HTTP ${res.status})`);
+    },
     async stop() {
       if (moto.exitCode !== null || moto.signalCode !== null) return;
       const exited = new Promise((r) => moto.once('exit', r));
@@ -61,10 +69,11 @@ export async function startMoto(): Promise<MotoServer> {
   };
 }
 
-/** Creates hosted zone example.com on moto; returns its id without the `/hostedzone/` prefix. */
+/** Creates hosted zone `name` on moto; returns its id without the `/hostedzone/` prefix. */
 export async function createZone(
   url: string,
   credentials?: { accessKeyId: string; secretAccessKey: string },
+  name = 'example.com',
 ): Promise<string> {
   const client = new Route53Client({
     region: 'us-east-1',
@@ -75,7 +84,7 @@ export async function createZone(
   try {
     const out = await client.send(
       new CreateHostedZoneCommand({
-        Name: 'example.com',
+        Name: name,
         CallerReference: `t-${Date.now()}-${Math.random()}`,
       }),
     );

@@ -21,6 +21,8 @@ export interface FakeZone {
 export interface Fault {
   kind: 'throttle' | 'drop-before' | 'drop-after';
   times: number;
+  /** Seconds a throttle answer asks the client to wait (Retry-After; default 1). */
+  retryAfter?: number;
   skip?: number;
   match?: (method: string, path: string) => boolean;
 }
@@ -195,7 +197,7 @@ export class FakeAzure {
               'The request is being throttled as the limit has been reached for operation type - Write_ObservationWindow_00:05:00.',
           },
         },
-        { 'retry-after': '1' },
+        { 'retry-after': String(f.retryAfter ?? 1) },
       );
     if (f?.kind === 'drop-before') {
       req.socket.destroy();

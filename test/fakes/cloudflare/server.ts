@@ -96,6 +96,11 @@ export class FakeCloudflare {
     this.faults.push({ ...fault });
   }
 
+  /** Forget every fault not yet served. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   /** Requests counted by the spy, optionally filtered. */
   count(filter: { method?: string; path?: RegExp; mutating?: boolean } = {}): number {
     return this.calls.filter(

@@ -1,11 +1,8 @@
 // Shared by the RFC 2136 tests: a config with failover and weighted records on an rfc2136 provider,
-// and plan -> apply -> re-plan through the real policy, planner and applier (as the CLI does).
+// and plan -> apply -> re-plan through the real policy, planner and applier (the shared
+// test/helpers/converge.ts, as the CLI does).
 import { Rfc2136Provider } from '../../../providers/rfc2136/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 import { KEY_NAME } from './servers.ts';
 
 export const OWNER = 'shop';
@@ -77,27 +74,4 @@ export function provider(config: Config, secret: string): Rfc2136Provider {
   return new Rfc2136Provider('dns', cfg, config.owner, { env: { [SECRET_ENV]: secret } });
 }
 
-export function plan(
-  config: Config,
-  p: Rfc2136Provider,
-  assume: Record<string, RegionStatus> = {},
-  opts: { adopt?: boolean } = {},
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, p, assumeStates(config, new Map(Object.entries(assume))), opts);
-}
-
-/** plan -> apply (the applier re-plans and demands zero changes) -> plan again. */
-export async function converge(
-  config: Config,
-  p: Rfc2136Provider,
-  assume: Record<string, RegionStatus> = {},
-  opts: { adopt?: boolean } = {},
-) {
-  const first = await plan(config, p, assume, opts);
-  const outcome = await applyZonePlan(first, p, {
-    mode: 'apply',
-    replan: () => plan(config, p, assume, opts),
-  });
-  const again = await plan(config, p, assume, opts);
-  return { plan: first, outcome, again };
-}
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';

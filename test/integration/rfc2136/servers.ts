@@ -1,6 +1,7 @@
 // Real RFC 2136 servers for the adapter tests: knotd and BIND named, each started in a temp dir on a
-// free loopback port with a TSIG key that may update and transfer `example.com` (and only transfer
-// `refused.test`, a zone without an update ACL). Skips are decided by the callers (hasBinary).
+// free loopback port with a TSIG key that may update and transfer `example.com` and any extra zones
+// asked for (and only transfer `refused.test`, a zone without an update ACL). Skips are decided by
+// the callers (hasBinary).
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,13 +110,19 @@ function stopper(proc: ChildProcess, dir: string): () => Promise<void> {
   };
 }
 
-export async function startKnot(): Promise<RunningServer> {
+/** Extra zones (absolute names), each a copy of example.com's contents under its own origin. */
+function writeExtraZones(dir: string, zones: readonly string[]): void {
+  for (const z of zones) writeFileSync(join(dir, `${z}zone`), zoneFile(z));
+}
+
+export async function startKnot(extraZones: readonly string[] = []): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gf-knot-'));
   mkdirSync(join(dir, 'db'));
   const port = await freePort();
   const secret = randomBytes(64).toString('base64');
   writeFileSync(join(dir, 'example.com.zone'), zoneFile(ZONE));
   writeFileSync(join(dir, 'refused.test.zone'), zoneFile(REFUSED_ZONE));
+  writeExtraZones(dir, extraZones);
   writeFileSync(
     join(dir, 'knot.conf'),
     `server:
@@ -147,7 +154,7 @@ zone:
   - domain: ${REFUSED_ZONE}
     file: refused.test.zone
     acl: gf-transfer
-`,
+${extraZones.map((z) => `  - domain: ${z}\n    file: ${z}zone\n    acl: gf-update\n`).join('')}`,
   );
   const { proc, log } = launch('knotd', ['-c', join(dir, 'knot.conf')]);
   const stop = stopper(proc, dir);
@@ -169,12 +176,13 @@ zone:
   };
 }
 
-export async function startBind(): Promise<RunningServer> {
+export async function startBind(extraZones: readonly string[] = []): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gf-bind-'));
   const port = await freePort();
   const secret = randomBytes(32).toString('base64');
   writeFileSync(join(dir, 'example.com.zone'), zoneFile(ZONE));
   writeFileSync(join(dir, 'refused.test.zone'), zoneFile(REFUSED_ZONE));
+  writeExtraZones(dir, extraZones);
   writeFileSync(
     join(dir, 'named.conf'),
     `options {
@@ -202,7 +210,17 @@ zone "refused.test" {
   file "${dir}/refused.test.zone";
   allow-transfer { key ${KEY_NAME}; };
 };
+${extraZones
+  .map(
+    (z) => `zone "${z}" {
+  type primary;
+  file "${dir}/${z}zone";
+  allow-update { key ${KEY_NAME}; };
+  allow-transfer { key ${KEY_NAME}; };
+};
 `,
+  )
+  .join('')}`,
   );
   const { proc, log } = launch('named', ['-g', '-c', join(dir, 'named.conf')]);
   const stop = stopper(proc, dir);

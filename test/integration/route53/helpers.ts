@@ -1,14 +1,9 @@
 // Shared by the Route 53 integration tests: a config with failover, weighted and geo records on a
-// route53 provider, plan -> apply -> re-plan through the real policy, planner and applier, and a
-// moto_server zone per test (motoZone).
+// route53 provider, plan -> apply -> re-plan through the real policy, planner and applier (the
+// shared test/helpers/converge.ts), and a moto_server zone per test (motoZone).
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { DnsProvider } from '../../../providers/index.ts';
 import { type Route53Config, resetBudgets } from '../../../providers/route53/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { applyZonePlan, planZoneOf } from '../../../src/controller/index.ts';
-import type { RegionStatus } from '../../../src/model/index.ts';
-import type { ZonePlan } from '../../../src/plan/index.ts';
-import { assumeStates } from '../../../src/policy/index.ts';
 import { createZone, type MotoServer, startMoto } from '../../helpers/moto.ts';
 
 export const ZONE = 'example.com.';
@@ -72,32 +67,7 @@ export function makeConfig(
   );
 }
 
-export function states(config: Config, assume: Record<string, RegionStatus> = {}) {
-  return assumeStates(config, new Map(Object.entries(assume)));
-}
-
-export async function plan(
-  config: Config,
-  provider: DnsProvider,
-  assume: Record<string, RegionStatus> = {},
-): Promise<ZonePlan> {
-  return planZoneOf(config, config.zones[0]!, provider, states(config, assume));
-}
-
-/** plan -> apply (through the applier, which re-plans and demands zero changes) -> plan again. */
-export async function converge(
-  config: Config,
-  provider: DnsProvider,
-  assume: Record<string, RegionStatus> = {},
-) {
-  const p = await plan(config, provider, assume);
-  const outcome = await applyZonePlan(p, provider, {
-    mode: 'apply',
-    replan: () => plan(config, provider, assume),
-  });
-  const again = await plan(config, provider, assume);
-  return { plan: p, outcome, again };
-}
+export { convergeZone as converge, planZone as plan } from '../../helpers/converge.ts';
 
 /** A provider config pointing at a fake or emulator on 127.0.0.1. */
 export function providerConfig(endpoint: string, hostedZoneId: string, over: Record<string, unknown> = {}) {
