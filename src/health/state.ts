@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import { type Health, UsageError } from '../model/index.ts';
 import type { PairCounters } from './hysteresis.ts';
 import { quorumSize } from './quorum.ts';
-import type { Drain, MaintenanceOccurrence, Override, RegionMemory } from './types.ts';
+import type { Drain, FailedChecks, MaintenanceOccurrence, Override, RegionMemory } from './types.ts';
 
 export interface PairState extends PairCounters {
   /** Controller-clock time of the last applied result (result age translated from the agent's clock). */
@@ -12,9 +12,12 @@ export interface PairState extends PairCounters {
   /** Agent-clock `at` of the last applied result: older or equal results are duplicates. */
   lastRawAt: number;
   detail: string;
+  /** The last result's failing sub-checks (an endpoint with several checks). */
+  failed?: FailedChecks;
   /** The last failing result's detail and controller-clock time: kept after a recovery, so the
    *  reason an endpoint went down can still be read once it is up again. */
   failDetail?: string;
+  failFailed?: FailedChecks;
   failAt?: number;
 }
 

@@ -103,6 +103,9 @@ export type HealthEventType =
   /** A maintenance window starts within notifyBefore (evidence only; notified once per occurrence). */
   | 'maintenance-upcoming';
 
+/** The sub-checks that failed in a result of an endpoint with several checks, by name. */
+export type FailedChecks = { check: string; detail: string }[];
+
 export interface VoteEvidence {
   prober: string;
   vote: Vote;
@@ -114,8 +117,10 @@ export interface VoteEvidence {
   /** Controller-clock time of the prober's last result for this endpoint (epoch ms), or null. */
   lastAt: number | null;
   detail?: string;
+  /** The last result's failing sub-checks, when the endpoint has several checks. */
+  failed?: FailedChecks;
   /** This prober's last failing result for the endpoint (controller clock), if it ever failed. */
-  lastFailure?: { detail: string; at: number };
+  lastFailure?: { detail: string; at: number; failed?: FailedChecks };
 }
 
 export interface HealthEvent {
@@ -143,7 +148,7 @@ export interface EndpointSnapshot {
   since: number | null;
   votes: VoteEvidence[];
   /** The newest failing check result from any prober: what the endpoint answered and who saw it. */
-  lastFailure?: { prober: string; detail: string; at: number };
+  lastFailure?: { prober: string; detail: string; at: number; failed?: FailedChecks };
 }
 
 export interface RegionSnapshot {
