@@ -82,7 +82,11 @@ function compileGrpcCheck(check: z.output<typeof grpcSchema>, target: CheckTarge
   const who = service === '' ? '(server)' : service;
   // A fresh channel per check, with its own subchannel pool: grpc-js would otherwise share one
   // connection between channels, and a kept connection hides a server that no longer accepts new ones.
-  const options: Record<string, string | number> = { 'grpc.use_local_subchannel_pool': 1 };
+  // A short-lived channel needs no channelz registration either.
+  const options: Record<string, string | number> = {
+    'grpc.use_local_subchannel_pool': 1,
+    'grpc.enable_channelz': 0,
+  };
   if (check.tls && check.serverName !== undefined) {
     options['grpc.ssl_target_name_override'] = check.serverName;
     options['grpc.default_authority'] = check.serverName;
