@@ -18,6 +18,7 @@ import { isoOrUndefined, normaliseName, type RecordSet, type RegionStates } from
 import { desiredRecords, policyRegions } from '../policy/index.ts';
 import type { ProberRejectionView } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
+import { signalSentence } from './signal-words.ts';
 
 export interface ExplainDoc {
   version: 1;
@@ -88,6 +89,18 @@ export interface ExplainDoc {
       }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
+    /** Signals that speak for the region or one of its endpoints, and what each says now. */
+    signals?: {
+      name: string;
+      kind: string;
+      effect: 'veto' | 'vote';
+      endpoint?: string;
+      state: string;
+      since?: string;
+      acting: boolean;
+      /** "eu-west down: alert HighErrorRate firing since 12:03:00 UTC (veto)". */
+      words: string;
+    }[];
   }[];
   thresholds: Pick<
     Config['health'],
@@ -263,6 +276,7 @@ export function explain(input: {
             ...(v.failed ? { failed: v.failed } : {}),
           })),
         })),
+      ...signalsOf(snapshot, id),
       ...(last
         ? {
             lastTransition: {
@@ -304,6 +318,23 @@ export function explain(input: {
     },
     failStatic: snapshot.failStatic,
     ...(rejected.size > 0 ? { rejectedProbers: [...rejected].map(([id, r]) => ({ id, ...r })) } : {}),
+  };
+}
+
+function signalsOf(snapshot: HealthSnapshot, region: string): Pick<ExplainDoc['regions'][number], 'signals'> {
+  const list = snapshot.signals.filter((s) => s.region === region);
+  if (list.length === 0) return {};
+  return {
+    signals: list.map((s) => ({
+      name: s.id,
+      kind: s.kind,
+      effect: s.effect,
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+      state: s.state,
+      ...(iso(s.since) ? { since: iso(s.since) } : {}),
+      acting: s.acting,
+      words: signalSentence(s, snapshot.at),
+    })),
   };
 }
 
@@ -375,6 +406,7 @@ export function renderExplain(d: ExplainDoc): string {
       const ev = r.lastTransition.evidence as Record<string, unknown> | undefined;
       if (ev?.trigger) out.push(`      trigger: ${String(ev.trigger)}`);
     }
+    for (const s of r.signals ?? []) out.push(`      signal ${s.name}: ${s.words}`);
     for (const e of r.endpoints) {
       const votes = e.votes
         .map(
