@@ -10,7 +10,15 @@ export interface VoteView {
   impaired: boolean;
   lastAt?: string;
   detail?: string;
+  /** An endpoint with several checks: the sub-checks that failed in the prober's last result. */
+  failed?: FailedCheckView[];
   latencyMs?: number;
+}
+
+/** One failing sub-check of an endpoint with several checks: its name and what it said. */
+export interface FailedCheckView {
+  check: string;
+  detail: string;
 }
 
 export interface EndpointView {
@@ -20,7 +28,7 @@ export interface EndpointView {
   since?: string;
   votes: VoteView[];
   /** The newest failing check from any prober (kept after a recovery): what it said, who saw it. */
-  lastFailure?: { prober: string; detail: string; at: string };
+  lastFailure?: { prober: string; detail: string; at: string; failed?: FailedCheckView[] };
 }
 
 export interface DrainView {

@@ -107,6 +107,9 @@ export type HealthEventType =
   /** A sender pushed a push signal's state (PUT /v1/signals/NAME); the actor is its token. */
   | 'signal-push';
 
+/** The sub-checks that failed in a result of an endpoint with several checks, by name. */
+export type FailedChecks = { check: string; detail: string }[];
+
 export interface VoteEvidence {
   prober: string;
   vote: Vote;
@@ -118,8 +121,10 @@ export interface VoteEvidence {
   /** Controller-clock time of the prober's last result for this endpoint (epoch ms), or null. */
   lastAt: number | null;
   detail?: string;
+  /** The last result's failing sub-checks, when the endpoint has several checks. */
+  failed?: FailedChecks;
   /** This prober's last failing result for the endpoint (controller clock), if it ever failed. */
-  lastFailure?: { detail: string; at: number };
+  lastFailure?: { detail: string; at: number; failed?: FailedChecks };
 }
 
 export interface HealthEvent {
@@ -147,7 +152,7 @@ export interface EndpointSnapshot {
   since: number | null;
   votes: VoteEvidence[];
   /** The newest failing check result from any prober: what the endpoint answered and who saw it. */
-  lastFailure?: { prober: string; detail: string; at: number };
+  lastFailure?: { prober: string; detail: string; at: number; failed?: FailedChecks };
 }
 
 export interface RegionSnapshot {

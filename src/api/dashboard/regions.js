@@ -1,15 +1,24 @@
 // Dashboard: one card per region with its phase in words (a region waiting out its failback hold-down
 // is RECOVERING with a countdown and the reason the hold-down is that long, not DOWN), the operator
-// layers on it, a signal's veto that holds it down, and every endpoint's last failing check in plain sight.
+// layers on it, a signal's veto that holds it down, and every endpoint's last failing check in plain
+// sight (with several checks, the failing sub-checks by name, also while the endpoint is still up).
 import { $, ago, countdown, el, stateWord, time, when } from './dom.js';
 import { vetoNotes } from './signals.js';
+
+/** The sub-checks failing now in any fresh prober's latest result (endpoints with several checks). */
+function failingNow(e) {
+  const names = new Set();
+  for (const v of e.votes) if (v.fresh) for (const f of v.failed ?? []) names.add(f.check);
+  return [...names];
+}
 
 function endpointLine(e) {
   const f = e.lastFailure;
   const failed = f ? `${f.detail} (${f.prober}, ${ago(f.at)})` : '';
+  const now = failingNow(e);
   const text =
     e.state === 'up'
-      ? `${e.id} UP${f ? ` · last failed ${ago(f.at)}: ${f.detail} (${f.prober})` : ''}`
+      ? `${e.id} UP${now.length ? ` · failing now: ${now.join(', ')}` : ''}${f ? ` · last failed ${ago(f.at)}: ${f.detail} (${f.prober})` : ''}`
       : `${e.id} ${e.state.toUpperCase()}${failed ? ` · ${failed}` : ''}`;
   return el('li', { class: `check ${e.state}`, 'data-endpoint': e.id }, text);
 }

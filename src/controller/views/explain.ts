@@ -83,6 +83,10 @@ export interface ExplainDoc {
         lastAt?: string;
         /** Set while the controller refuses this prober's reports (why its vote is stale). */
         rejected?: string;
+        /** What the prober's last result said, when it voted down or a sub-check failed. */
+        detail?: string;
+        /** The failing sub-checks of an endpoint with several checks, by name. */
+        failed?: { check: string; detail: string }[];
       }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
@@ -269,6 +273,8 @@ export function explain(input: {
             counted: v.counted,
             ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
             ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
+            ...((v.vote === 'down' || v.failed) && v.detail ? { detail: v.detail } : {}),
+            ...(v.failed ? { failed: v.failed } : {}),
           })),
         })),
       ...signalsOf(snapshot, id),
@@ -410,6 +416,10 @@ export function renderExplain(d: ExplainDoc): string {
         )
         .join(' ');
       out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
+      for (const v of e.votes) {
+        const why = v.failed?.map((f) => `${f.check}: ${f.detail}`).join('; ') ?? v.detail;
+        if (why) out.push(`        ${v.prober}: ${why}`);
+      }
     }
   }
   for (const p of d.rejectedProbers ?? []) {

@@ -125,6 +125,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
           impaired: v.impaired,
           ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
           ...(v.detail ? { detail: v.detail } : {}),
+          ...(v.failed ? { failed: v.failed } : {}),
         })),
         ...(e.lastFailure
           ? {
@@ -132,6 +133,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
                 prober: e.lastFailure.prober,
                 detail: e.lastFailure.detail,
                 at: iso(e.lastFailure.at)!,
+                ...(e.lastFailure.failed ? { failed: e.lastFailure.failed } : {}),
               },
             }
           : {}),
