@@ -1,7 +1,7 @@
 // The "failing checks" lines of `geofailover status`: for each endpoint, what its probers' latest
 // failing results said, naming the failing sub-check of an endpoint with several checks, with the
 // probers that saw each answer. The vote table above says only up or down; this says why.
-import type { StatusDoc } from '../server/index.ts';
+import type { StatusDoc } from '../api/index.ts';
 
 type Endpoint = StatusDoc['regions'][number]['endpoints'][number];
 

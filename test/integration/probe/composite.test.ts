@@ -17,11 +17,11 @@ import { HealthImplementation } from 'grpc-health-check';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import { ProbeAgent } from '../../../src/probe/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) => run('node', ['bin/geofailover.js', ...args], { encoding: 'utf8' });
