@@ -24,10 +24,11 @@ const REASON_RANK: Record<ChangeReason['code'], number> = {
   'region-drained': 1,
   'all-down': 2,
   'region-up': 3,
-  drift: 4,
-  config: 5,
-  ownership: 6,
-  orphan: 7,
+  steering: 4,
+  drift: 5,
+  config: 6,
+  ownership: 7,
+  orphan: 8,
 };
 
 function mergeWeighted(name: string, parts: readonly DesiredRecord[], published?: RecordSet): DesiredRecord {
