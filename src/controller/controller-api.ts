@@ -14,6 +14,7 @@ import {
   type ProberRejections,
   type StatusDoc,
 } from '../server/index.ts';
+import type { SteeringEngine } from '../steering/index.ts';
 import { coverageCheck } from './coverage-warnings.ts';
 import type { EventLog } from './event-log.ts';
 import { explain, UnknownRecordError } from './explain.ts';
@@ -31,6 +32,8 @@ export interface ApiParts {
   /** Prober id → report signing key. */
   keys: ReadonlyMap<string, string>;
   engine: HealthEngine;
+  /** Latency steering: fed every accepted report; explain shows its rankings. */
+  steering?: SteeringEngine;
   /** Refused reports per prober: logged, counted by prober and shown in status. */
   rejections: ProberRejections;
   events: EventLog;
@@ -54,6 +57,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
     onReject: (reason, prober, detail, extra) =>
       metrics.reportsRejected.inc({ reason, prober: p.rejections.rejected(reason, prober, detail, extra) }),
     onAccept: (report) => {
+      p.steering?.ingest(report);
       p.rejections.accepted(report.prober);
       metrics.reportsAccepted.inc({ prober: report.prober });
       metrics.probeResults.inc(report.results.length);
@@ -150,6 +154,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
           ...(type ? { type } : {}),
           snapshot: engine.snapshot(),
           states: engine.regionStates(),
+          ...(p.steering?.active ? { steering: p.steering.input() } : {}),
           rejections: (prober) => p.rejections.view(prober),
           published: (zone, provider) =>
             views().find((v) => v.zone === zone && v.provider === provider)?.records ?? [],

@@ -5,7 +5,7 @@ import { type Config, zoneProviders } from '../config/index.ts';
 import type { Coordinator } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
 import type { Logger } from '../log/index.ts';
-import { normaliseName } from '../model/index.ts';
+import { normaliseName, type SteeringInput } from '../model/index.ts';
 import type { ControllerMetrics } from '../server/index.ts';
 import type { EventLog } from './event-log.ts';
 import type { NameserversFor } from './nameservers.ts';
@@ -36,6 +36,8 @@ export function wireReconcile(o: {
   logger: Logger;
   coordinator: Coordinator;
   nameservers: NameserversFor;
+  /** Latency records' measured steering (absent: no record steers by latency). */
+  steering?: () => SteeringInput;
 }): ReconcileWiring {
   const { config, coordinator } = o;
   const reconcilers = new Map<string, ZoneReconciler>();
@@ -61,6 +63,7 @@ export function wireReconcile(o: {
           // A builtin zone is served by each replica from its own store (each is one of the zone's
           // nameservers), so every replica writes its own copy; shared providers only through the leader.
           canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
+          ...(o.steering ? { steering: o.steering } : {}),
           retry: (delayMs) => {
             const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [key]), delayMs);
             t.unref();

@@ -19,6 +19,7 @@ import {
   ProberRejections,
   type Route,
 } from '../server/index.ts';
+import { SteeringEngine } from '../steering/index.ts';
 import { controllerApi } from './controller-api.ts';
 import { applySharedDrain, drainOf, drainRecordsOf } from './drain-records.ts';
 import { type DnsServerHandle, startEmbeddedDns } from './embedded-dns.ts';
@@ -42,6 +43,7 @@ import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './s
 import { lockStateDir } from './state-lock.ts';
 import { DrainStore, HealthMemoryStore } from './state-store.ts';
 import { buildStatus } from './status-view.ts';
+import { startSteeringTicker } from './steering-events.ts';
 
 export interface ControllerOptions {
   config: Config;
@@ -116,6 +118,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     // The engine, continuing from the last run: its drains and its memory of each region (a restart
     // continues a failback hold-down).
     const engine = new HealthEngine(config);
+    // Latency records' round-trip times and rankings (idle when no record steers by latency).
+    const steering = new SteeringEngine(config);
     const restored = drainStore.load();
     const healthStore = new HealthMemoryStore(stateDir);
     const remembered = healthStore.load();
@@ -176,6 +180,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       logger,
       coordinator,
       nameservers: nameserverLookup(config, (id) => dns?.addressesOf(id)),
+      ...(steering.active ? { steering: () => steering.input() } : {}),
     });
     const { reconcilers } = wiring;
     scheduler = wiring.scheduler;
@@ -195,6 +200,14 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
     const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
     opened.add('health ticker', () => clearInterval(ticker));
+    const steeringTicker = startSteeringTicker(
+      steering,
+      config.health.interval,
+      events,
+      (t) => void scheduler!.trigger(t),
+      logger,
+    );
+    opened.add('steering ticker', () => clearInterval(steeringTicker));
     // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
     const rejections = new ProberRejections(
       config.probers.map((p) => p.id),
@@ -216,6 +229,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         rejections,
         ...(dns ? { dns: dns.views() } : {}),
         windows: engine.windows(),
+        ...(steering.active ? { steering: steering.input() } : {}),
       });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.
@@ -226,6 +240,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       windows: operator.windows,
       keys,
       engine,
+      steering,
       rejections,
       events,
       metrics,
@@ -286,6 +301,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         shutdownSequence({
           replica,
           ticker,
+          steeringTicker,
           server,
           scheduler,
           coordinator,

@@ -12,6 +12,8 @@ import type { HealthMemoryStore } from './state-store.ts';
 export interface ShutdownParts {
   replica: string;
   ticker: NodeJS.Timeout;
+  /** Latency steering's ticker, when a record steers by latency. */
+  steeringTicker?: NodeJS.Timeout | undefined;
   server: Server;
   scheduler: ReconcileScheduler;
   coordinator: Coordinator;
@@ -29,6 +31,7 @@ export function shutdownSequence(p: ShutdownParts): () => Promise<void> {
   return () => {
     stopping ??= (async () => {
       clearInterval(p.ticker);
+      clearInterval(p.steeringTicker);
       await new Promise<void>((r) => {
         p.server.close(() => r());
         p.server.closeAllConnections();

@@ -8,7 +8,7 @@ import {
   type MaintenanceWindow,
   maintenanceProblems,
 } from '../health/index.ts';
-import { isoOrUndefined as iso, type RegionStates } from '../model/index.ts';
+import { isoOrUndefined as iso, type RegionStates, type SteeringInput } from '../model/index.ts';
 import type {
   DnsServerView,
   MaintenanceView,
@@ -44,6 +44,8 @@ export interface StatusInputs {
   };
   /** Every maintenance window (config and API), checked against the limits. */
   windows?: readonly MaintenanceWindow[];
+  /** Latency records' measured steering. */
+  steering?: SteeringInput;
 }
 
 /** The occurrence as shown, or undefined when one of its times cannot be shown. */
@@ -187,7 +189,15 @@ export function buildStatus(i: StatusInputs): StatusDoc {
 function routesIn(i: StatusInputs): Pick<StatusDoc, 'routes'> {
   if (!i.states) return {};
   try {
-    return { routes: routesOf({ config: i.config, snapshot: i.snapshot, states: i.states, zones: i.zones }) };
+    return {
+      routes: routesOf({
+        config: i.config,
+        snapshot: i.snapshot,
+        states: i.states,
+        zones: i.zones,
+        ...(i.steering ? { steering: i.steering } : {}),
+      }),
+    };
   } catch {
     return {};
   }
