@@ -2,7 +2,7 @@
 // and policies a zone's provider cannot express (octoDNS "strict supports": an error, never a degrade).
 import { isIP } from 'node:net';
 import { capabilitiesOf, definitionOf } from '../../providers/registry/index.ts';
-import { inZone, normaliseName } from '../model/index.ts';
+import { inZone, isMarkerName, LEASE_LABEL, normaliseName } from '../model/index.ts';
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
@@ -108,6 +108,13 @@ export function crossCheck(config: Config): Problem[] {
       const at: (string | number)[] = ['zones', zi, 'records', ri];
       if (!inZone(rec.name, zone.name))
         add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
+      // The names geofailover writes for itself: a record there would be read as a marker, or sit on
+      // the controller's writer lease (which apply relies on to step aside).
+      if (isMarkerName(rec.name) || normaliseName(rec.name).split('.').includes(LEASE_LABEL))
+        add(
+          [...at, 'name'],
+          `record ${rec.name}: geofailover keeps names of the forms _geofailover.<name> (ownership markers) and <owner>.${LEASE_LABEL}.<zone> (the controller's writer lease) for itself; give the record another name`,
+        );
       // RFC 4592: `*` is a wildcard only as the whole leftmost label, and every provider (Route 53,
       // Cloudflare, the builtin server) expands it there; elsewhere providers disagree on what it means.
       if (rec.name.split('.').some((label, i) => label.includes('*') && (i > 0 || label !== '*')))

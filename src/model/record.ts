@@ -51,6 +51,7 @@ export type ReasonCode =
   | 'steering' // measured steering moved the answer (a latency ranking changed, or its measurements went stale)
   | 'config' // the desired record follows from config, not from a health change
   | 'ownership' // marker record added or removed
+  | 'lease' // the writer's lease taken, renewed or released (never part of a plan)
   | 'drift' // the provider holds something else than we last published
   | 'orphan'; // an owned record no longer in config
 

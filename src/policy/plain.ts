@@ -29,6 +29,7 @@ const REASON_RANK: Record<ChangeReason['code'], number> = {
   config: 6,
   ownership: 7,
   orphan: 8,
+  lease: 9, // never on a published record
 };
 
 function mergeWeighted(name: string, parts: readonly DesiredRecord[], published?: RecordSet): DesiredRecord {
