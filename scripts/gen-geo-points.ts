@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { continentOf } from '../providers/builtin/server/continents.ts';
+import { continentOf } from '../providers/builtin/dns-server/continents.ts';
 import { CONTINENT_CODES, sphericalMean } from '../src/model/geo-distance.ts';
 
 /** Codes the GeoIP database returns without a zone of their own in zone.tab: [lat, lon]. */

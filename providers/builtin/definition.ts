@@ -84,6 +84,7 @@ export const capabilities: ProviderCapabilities = {
   fallback: true,
   multiValue: true,
   atomicBatch: true,
+  zonesLive: 'replica',
 };
 
 export const definition = defineProvider({

@@ -6,6 +6,7 @@ import { inZone, isMarkerName, LEASE_LABEL, normaliseName } from '../model/index
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
+import { crossCheckSignals } from './crossref-signals.ts';
 import { featureProblems } from './feature-checks.ts';
 import { plaintextProblems } from './plaintext.ts';
 import { supportProblems } from './policy-support.ts';
@@ -230,6 +231,7 @@ export function crossCheck(config: Config): Problem[] {
       severity: 'warning',
     });
   problems.push(...crossCheckOperate(config));
+  problems.push(...crossCheckSignals(config));
   problems.push(...plaintextProblems(config));
   return problems;
 }

@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
 import { timeRangeProblem } from '../model/index.ts';
 import { policySchemas } from '../policy/kinds/index.ts';
-import { checkSchemas } from '../probe/checks/index.ts';
+import {
+  checkPartSchema,
+  checkSchemas,
+  combineSchema,
+  endpointChecksProblems,
+  MAX_CHECKS,
+} from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import {
   bias,
@@ -19,6 +25,7 @@ import {
   pemFile,
   url,
 } from './fields/index.ts';
+import { signalsSchema } from './signals.ts';
 
 export { duration };
 
@@ -58,29 +65,43 @@ const failbackRampSchema = z.strictObject({
 
 // ---- regions, probers --------------------------------------------------------------------------
 
-const endpointSchema = z.strictObject({
-  id,
-  /** The address published in DNS: an IPv4 address (A), IPv6 address (AAAA) or host name (CNAME). */
-  address: z.string().min(1),
-  check: checkSchema,
-  /**
-   * Route 53 only: publish this endpoint as an alias (AliasTarget) to `address`, a load balancer's or
-   * CloudFront's DNS name or another record of the zone, in the hosted zone `hostedZoneId` (the
-   * ELB's canonical hosted zone id, Z2FDTNDATAQYW2 for CloudFront, the zone's own id for a record in it).
-   */
-  alias: z
-    .strictObject({
-      hostedZoneId: z
-        .string()
-        .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z35SXDOTRQ7X7K')
-        .transform((s) => s.replace(/^\/hostedzone\//, '')),
-      /** Let Route 53 answer from this alias only while its target is healthy. */
-      evaluateTargetHealth: z.boolean().default(false),
-    })
-    .optional(),
-  /** Share of its region's traffic in weighted answers, relative to the region's other endpoints. */
-  weight: z.number().int('must be a whole number').min(0).max(255).default(1),
-});
+const endpointSchema = z
+  .strictObject({
+    id,
+    /** The address published in DNS: an IPv4 address (A), IPv6 address (AAAA) or host name (CNAME). */
+    address: z.string().min(1),
+    /** The endpoint's one check; or `checks` for several. */
+    check: checkSchema.optional(),
+    /** Several checks, all run each round and combined into one vote (`combine`, `critical`). */
+    checks: z
+      .array(checkPartSchema)
+      .min(1, 'needs at least one check')
+      .max(MAX_CHECKS, `at most ${MAX_CHECKS} checks per endpoint`)
+      .optional(),
+    /** How `checks` combine: all (default), any, or { atLeast: N }. */
+    combine: combineSchema.optional(),
+    /**
+     * Route 53 only: publish this endpoint as an alias (AliasTarget) to `address`, a load balancer's or
+     * CloudFront's DNS name or another record of the zone, in the hosted zone `hostedZoneId` (the
+     * ELB's canonical hosted zone id, Z2FDTNDATAQYW2 for CloudFront, the zone's own id for a record in it).
+     */
+    alias: z
+      .strictObject({
+        hostedZoneId: z
+          .string()
+          .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'must be a hosted zone id such as Z35SXDOTRQ7X7K')
+          .transform((s) => s.replace(/^\/hostedzone\//, '')),
+        /** Let Route 53 answer from this alias only while its target is healthy. */
+        evaluateTargetHealth: z.boolean().default(false),
+      })
+      .optional(),
+    /** Share of its region's traffic in weighted answers, relative to the region's other endpoints. */
+    weight: z.number().int('must be a whole number').min(0).max(255).default(1),
+  })
+  .superRefine((ep, ctx) => {
+    for (const p of endpointChecksProblems(ep))
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  });
 
 const regionSchema = z.strictObject({
   id,
@@ -268,12 +289,13 @@ const controllersFromSchema = z
 const apiTokenSchema = z
   .strictObject({
     name: id,
-    /** read: status, events, explain; operate: also drains, overrides, maintenance; admin: everything. */
-    role: z.enum(['read', 'operate', 'admin'], {
+    /** read: status, events, explain; operate: also drains, overrides, maintenance; admin: everything;
+     *  signal: only deliver the signals that name it (Alertmanager's webhook, pushes), nothing else. */
+    role: z.enum(['read', 'operate', 'admin', 'signal'], {
       error: (iss) =>
         iss.input === undefined
-          ? 'role is missing: a token needs a role (read, operate or admin)'
-          : 'must be read, operate or admin',
+          ? 'role is missing: a token needs a role (read, operate, admin or signal)'
+          : 'must be read, operate, admin or signal',
     }),
     tokenEnv: envName.optional(),
     /** A file holding the token (e.g. a mounted secret), as an alternative to tokenEnv. */
@@ -483,6 +505,8 @@ export const configSchema = z
     geoip: geoipSchema.default(geoipSchema.parse({})),
     notifications: z.array(notificationSchema).default([]),
     maintenance: z.array(maintenanceSchema).default([]),
+    /** Health sources beside the probes: Prometheus queries, Alertmanager alerts, pushes (signals.ts). */
+    signals: signalsSchema,
     safety: safetySchema.default(safetySchema.parse({})),
   })
   .describe('geofailover configuration');

@@ -3,8 +3,10 @@
 // calls ingest() for each accepted report and tick() about once a second. This class only composes
 // the steps, each in its own file: votes (hysteresis), endpoint-quorum, region-rollup, failback-hold,
 // failback-ramp, drains, region-status, memory, snapshot and fail-static; all share the state built by state.ts.
+// Signals (signal-state.ts, signal-inputs.ts) are more evidence beside the probes: observed or held,
+// then through their own hysteresis into the endpoint quorum (vote) or over it (veto).
 import type { Config } from '../config/index.ts';
-import type { RegionState } from '../model/index.ts';
+import { type RegionState, UsageError } from '../model/index.ts';
 import type { ProbeReport } from '../probe/index.ts';
 import { drainRegion, expireDrains, liftDrain, listDrains, restoreDrains } from './drains.ts';
 import { evaluateEndpoints } from './endpoint-quorum.ts';
@@ -20,8 +22,27 @@ import {
 } from './maintenance.ts';
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
+import {
+  type AlertsReceived,
+  inputsOf,
+  observe,
+  pushSignal,
+  receiveAlerts,
+  restoreInputs,
+  type SignalInputs,
+  sampleHeld,
+} from './signal-inputs.ts';
+import { attachSignals } from './signal-state.ts';
 import { regionStates, snapshot } from './snapshot.ts';
-import { buildState, type EndpointState, type EngineState, isDecided, regionOf } from './state.ts';
+import {
+  buildState,
+  type EndpointState,
+  type EngineState,
+  isDecided,
+  type RegionRuntime,
+  regionOf,
+  type SignalRuntime,
+} from './state.ts';
 import type {
   Drain,
   HealthEvent,
@@ -29,6 +50,9 @@ import type {
   MaintenanceWindow,
   Override,
   RegionMemory,
+  SignalAlert,
+  SignalObservation,
+  SignalPush,
 } from './types.ts';
 import { applyReport } from './votes.ts';
 
@@ -46,6 +70,7 @@ export class HealthEngine {
   constructor(config: Config, opts: HealthEngineOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.s = buildState(config);
+    attachSignals(this.s, config);
     this.configWindows = windowsFromConfig(config);
     this.m = { windows: [...this.configWindows], announced: new Set() };
   }
@@ -79,6 +104,7 @@ export class HealthEngine {
     expireDrains(this.s, now, events);
     expireOverrides(this.s, now, events);
     applyMaintenance(this.s, this.m, now, events);
+    this.signalsMoved(sampleHeld(this.s, now, events), now, events);
     this.evaluate(new Set(this.s.endpoints.values()), now, events);
     passFailbacks(this.s, now, events);
     advanceRamps(this.s, now, events);
@@ -177,6 +203,39 @@ export class HealthEngine {
     return regionStates(this.s);
   }
 
+  /**
+   * One evaluation of a polled signal (prometheus): through its hysteresis, and on to the endpoint or
+   * region it speaks for. Unknown id: UsageError. Returns the transitions it caused.
+   */
+  observeSignal(id: string, obs: SignalObservation, now: number = this.now()): HealthEvent[] {
+    const events: HealthEvent[] = [];
+    if (observe(this.signal(id), obs, now, events)) this.signalsMoved([this.signal(id)], now, events);
+    return events;
+  }
+
+  /**
+   * Alerts delivered by the sender whose token is `sender` (Alertmanager's webhook): held by the
+   * alertmanager signals that name that token and match them; they act from the next samples on.
+   */
+  receiveAlerts(sender: string, alerts: readonly SignalAlert[], now: number = this.now()): AlertsReceived {
+    return receiveAlerts(this.s, sender, alerts, now);
+  }
+
+  /** A push to a push signal, held until push.until; the audit event (give it the actor). */
+  pushSignal(id: string, push: SignalPush, now: number = this.now()): HealthEvent {
+    return pushSignal(this.signal(id), push, now);
+  }
+
+  /** The alerts and pushes the signals hold, to persist after each delivery. */
+  signalInputs(): SignalInputs {
+    return inputsOf(this.s);
+  }
+
+  /** Re-installs a previous run's alerts and pushes (expired ones and unknown signals dropped; no events). */
+  restoreSignalInputs(inputs: SignalInputs, now: number = this.now()): void {
+    restoreInputs(this.s, inputs, now);
+  }
+
   snapshot(now: number = this.now()): HealthSnapshot {
     const w = evaluateWindows(this.m.windows, now);
     return { ...snapshot(this.s, now), maintenance: { active: w.inForce, upcoming: w.upcoming } };
@@ -184,5 +243,28 @@ export class HealthEngine {
 
   private evaluate(dirty: Set<EndpointState>, now: number, events: HealthEvent[]): void {
     for (const r of evaluateEndpoints(this.s, dirty, now, events)) evaluateRegion(this.s, r, now, events);
+  }
+
+  private signal(id: string): SignalRuntime {
+    const sig = this.s.signalsById.get(id);
+    if (!sig)
+      throw new UsageError(`unknown signal "${id}"`, {
+        remedy: `use one of: ${[...this.s.signalsById.keys()].join(', ') || '(none configured)'}`,
+      });
+    return sig;
+  }
+
+  /** Re-decides what signals that changed state act on: their endpoints, or their region (a veto). */
+  private signalsMoved(moved: readonly SignalRuntime[], now: number, events: HealthEvent[]): void {
+    if (moved.length === 0) return;
+    const dirty = new Set<EndpointState>();
+    const regions = new Set<RegionRuntime>();
+    for (const sig of moved) {
+      if (sig.endpoint) dirty.add(sig.endpoint);
+      else if (sig.effect === 'vote') for (const e of sig.region.endpoints) dirty.add(e);
+      else regions.add(sig.region);
+    }
+    for (const r of evaluateEndpoints(this.s, dirty, now, events)) regions.add(r);
+    for (const r of regions) evaluateRegion(this.s, r, now, events);
   }
 }

@@ -1,9 +1,11 @@
 // Region decisions from its endpoints: up while >= minHealthy endpoints are up. The first decision
 // is published at once (continuing a restored memory), up → down at once (failover is never
-// delayed), down → up only through the failback hold-down (failback-hold.ts).
+// delayed), down → up only through the failback hold-down (failback-hold.ts). A region veto signal
+// that is down holds the region down whatever its endpoints say; when it lifts, the hold-down applies.
 import { abortFailback, resumeFailback, startFailback } from './failback-hold.ts';
 import { abortRamp, resumeRamp } from './failback-ramp.ts';
 import { endpointEvidence, regionEvent } from './region-status.ts';
+import { regionVeto, signalEvidence, vetoWords } from './signal-state.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 
@@ -15,13 +17,18 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
     if (e.state === 'up') up++;
     else if (e.state === 'unknown') undecided++;
   }
-  const raw = up >= minHealthy ? 'up' : up + undecided < minHealthy ? 'down' : undefined;
+  const veto = regionVeto(r);
+  const raw = veto ? 'down' : up >= minHealthy ? 'up' : up + undecided < minHealthy ? 'down' : undefined;
   if (raw === undefined) return; // not enough decided endpoints: hold (fail static)
   const evidence = () => ({
     minHealthy,
     upEndpoints: up,
     endpoints: endpointEvidence(r),
+    ...(r.vetoes.length > 0 ? { signals: signalEvidence(r.vetoes) } : {}),
   });
+  const downWhy = veto
+    ? vetoWords(veto)
+    : `${up} of ${r.endpoints.length} endpoints up, below minHealthy ${minHealthy}`;
   const from = r.health ?? 'unknown';
   if (r.health === undefined) {
     const prior = r.prior;
@@ -44,7 +51,9 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
     r.since = prior?.health === raw ? prior.since : now;
     if (prior) r.flaps = prior.flaps;
     if (prior?.health === 'up' && raw === 'up') resumeRamp(s.h, r, prior);
-    r.reason = `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
+    r.reason = veto
+      ? `first decision: ${downWhy}`
+      : `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
     events.push(
       regionEvent(r, from, now, {
         trigger: prior ? 'first decision (restored)' : 'first decision',
@@ -55,20 +64,25 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
   }
   if (raw === 'down') {
     if (r.holdingFailback) {
-      const reason = `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
+      const reason = veto
+        ? `down again during failback hold-down: ${downWhy}`
+        : `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
       abortFailback(s.h, r, now, reason, evidence(), events);
     } else if (r.health === 'up') {
       abortRamp(s.h, r, now, events);
       r.health = 'down';
       r.since = now;
       r.flaps.push(now);
-      r.reason = `${up} of ${r.endpoints.length} endpoints up, below minHealthy ${minHealthy}`;
+      r.reason = downWhy;
       events.push(
         regionEvent(r, from, now, {
-          trigger: `up endpoints ${up} < minHealthy ${minHealthy}`,
+          trigger: veto ? `signal ${veto.id} down (veto)` : `up endpoints ${up} < minHealthy ${minHealthy}`,
           ...evidence(),
         }),
       );
+    } else if (veto) {
+      // Down already: say what holds it down now (the endpoints may have recovered under the veto).
+      r.reason = downWhy;
     }
     return;
   }

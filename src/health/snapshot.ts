@@ -4,6 +4,7 @@ import type { RegionState } from '../model/index.ts';
 import { holdDownReason, recentFlaps } from './failback.ts';
 import { rampOf } from './failback-ramp.ts';
 import { forcedUp, status } from './region-status.ts';
+import { signalSnapshots } from './signal-state.ts';
 import { type EndpointState, type EngineState, isDecided, type RegionRuntime } from './state.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from './types.ts';
 import { voteEvidence } from './votes.ts';
@@ -61,7 +62,12 @@ function lastFailure(s: EngineState, e: EndpointState): Pick<EndpointSnapshot, '
   let best: EndpointSnapshot['lastFailure'];
   e.pairs.forEach((p, i) => {
     if (p.failAt !== undefined && p.failDetail !== undefined && (!best || p.failAt > best.at))
-      best = { prober: s.probers[i]!.id, detail: p.failDetail, at: p.failAt };
+      best = {
+        prober: s.probers[i]!.id,
+        detail: p.failDetail,
+        at: p.failAt,
+        ...(p.failFailed ? { failed: p.failFailed } : {}),
+      };
   });
   return best ? { lastFailure: best } : {};
 }
@@ -107,5 +113,6 @@ export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'mai
     })),
     endpoints,
     regions,
+    signals: signalSnapshots(s),
   };
 }

@@ -4,7 +4,17 @@ import type { Config } from '../config/index.ts';
 import { type Health, UsageError } from '../model/index.ts';
 import type { PairCounters } from './hysteresis.ts';
 import { quorumSize } from './quorum.ts';
-import type { Drain, MaintenanceOccurrence, Override, RegionMemory } from './types.ts';
+import type {
+  Drain,
+  FailedChecks,
+  HeldAlert,
+  MaintenanceOccurrence,
+  Override,
+  RegionMemory,
+  SignalKind,
+  SignalObservation,
+  SignalPush,
+} from './types.ts';
 
 export interface PairState extends PairCounters {
   /** Controller-clock time of the last applied result (result age translated from the agent's clock). */
@@ -12,9 +22,12 @@ export interface PairState extends PairCounters {
   /** Agent-clock `at` of the last applied result: older or equal results are duplicates. */
   lastRawAt: number;
   detail: string;
+  /** The last result's failing sub-checks (an endpoint with several checks). */
+  failed?: FailedChecks;
   /** The last failing result's detail and controller-clock time: kept after a recovery, so the
    *  reason an endpoint went down can still be read once it is up again. */
   failDetail?: string;
+  failFailed?: FailedChecks;
   failAt?: number;
 }
 
@@ -31,6 +44,38 @@ export interface EndpointState {
   state: Health;
   quorum: Health;
   since: number | null;
+  /** Signals acting on this endpoint: its own, and its region's voting ones (signal-state.ts). */
+  signals: SignalRuntime[];
+  /** Votes needed to move it: the engine's quorum, over probers and voting signals for `majority`. */
+  quorumSize: number;
+}
+
+/** One signal's runtime (built by signal-state.ts): hysteresis like a prober's vote, and what it holds. */
+export interface SignalRuntime extends PairCounters {
+  id: string;
+  name: string;
+  kind: SignalKind;
+  effect: 'veto' | 'vote';
+  region: RegionRuntime;
+  endpoint?: EndpointState;
+  fall: number;
+  rise: number;
+  intervalMs: number;
+  whenMissing: 'up' | 'down' | 'last';
+  /** Alertmanager: labels an alert must carry, the target's own label (when mapped), how long to hold. */
+  match?: Record<string, string>;
+  targetLabel?: { name: string; value: string };
+  expireAfterMs?: number;
+  /** Tokens that may deliver it (alertmanager, push). */
+  tokens: string[];
+  /** Push: the longest a push may hold. */
+  maxExpiresInMs?: number;
+  since: number | null;
+  last?: SignalObservation & { at: number };
+  /** Held kinds (alertmanager, push) are sampled once per interval on tick. */
+  nextSampleAt: number;
+  alerts: Map<string, HeldAlert>;
+  push?: SignalPush;
 }
 
 export interface RegionRuntime {
@@ -58,6 +103,8 @@ export interface RegionRuntime {
   maintenance?: MaintenanceOccurrence;
   /** What a previous run had decided (restored after a restart), consulted by the first decision. */
   prior?: RegionMemory;
+  /** Region signals with effect veto: one that is down holds the region down. */
+  vetoes: SignalRuntime[];
 }
 
 export interface EngineState {
@@ -71,6 +118,9 @@ export interface EngineState {
   failStaticOn: boolean;
   /** Results skipped because they were stale, duplicated, for unknown endpoints or mislabelled. */
   ignoredResults: number;
+  /** Every signal runtime (attached by signal-state.ts after the regions are built), and by id. */
+  signals: SignalRuntime[];
+  signalsById: Map<string, SignalRuntime>;
 }
 
 export function buildState(config: Config): EngineState {
@@ -89,6 +139,7 @@ export function buildState(config: Config): EngineState {
       since: null,
       holdingFailback: false,
       flaps: [],
+      vetoes: [],
     };
     for (const e of r.endpoints) {
       const ep: EndpointState = {
@@ -105,21 +156,27 @@ export function buildState(config: Config): EngineState {
         state: 'unknown',
         quorum: 'unknown',
         since: null,
+        signals: [],
+        quorumSize: 0,
       };
       region.endpoints.push(ep);
       endpoints.set(e.id, ep);
     }
     regions.set(r.id, region);
   }
+  const quorum = quorumSize(config.health.quorum, config.probers.length);
+  for (const e of endpoints.values()) e.quorumSize = quorum;
   return {
     h: config.health,
-    quorum: quorumSize(config.health.quorum, config.probers.length),
+    quorum,
     probers,
     proberIndex,
     endpoints,
     regions,
     failStaticOn: true,
     ignoredResults: 0,
+    signals: [],
+    signalsById: new Map(),
   };
 }
 

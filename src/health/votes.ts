@@ -52,8 +52,10 @@ export function applyReport(
     pair.lastAt = Math.max(pair.lastAt, effAt);
     pair.lastRawAt = r.at;
     pair.detail = r.detail;
+    pair.failed = r.failed;
     if (!r.ok) {
       pair.failDetail = r.detail;
+      pair.failFailed = r.failed;
       pair.failAt = effAt;
     }
     if (pair.vote !== before) {
@@ -68,6 +70,7 @@ export function applyReport(
         evidence: {
           threshold: pair.vote === 'down' ? { fall, failRun: pair.failRun } : { rise, okRun: pair.okRun },
           detail: r.detail,
+          ...(r.failed ? { failed: r.failed } : {}),
           latencyMs: r.latencyMs,
           resultAt: r.at,
           reportSeq: report.seq,
@@ -93,9 +96,16 @@ export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: numb
       counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && p.impaired),
       lastAt: Number.isFinite(pair.lastAt) ? pair.lastAt : null,
       detail: pair.detail,
+      ...(pair.failed ? { failed: pair.failed } : {}),
       ...(pair.failDetail === undefined
         ? {}
-        : { lastFailure: { detail: pair.failDetail, at: pair.failAt! } }),
+        : {
+            lastFailure: {
+              detail: pair.failDetail,
+              at: pair.failAt!,
+              ...(pair.failFailed ? { failed: pair.failFailed } : {}),
+            },
+          }),
     };
   });
 }

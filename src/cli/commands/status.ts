@@ -1,7 +1,8 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
-import type { StatusDoc } from '../../server/index.ts';
+import type { StatusDoc } from '../../api/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
+import { failingCheckLines } from '../failing-checks.ts';
 import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
 
@@ -72,6 +73,25 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       out.push(
         `${r.id}: forced up by ${r.override.author} until ${r.override.until} (no effect while drained)`,
       );
+  const signals = s.signals ?? [];
+  if (signals.length > 0) {
+    // What each signal says and whether it acts now (a down veto holds its target down).
+    out.push('');
+    out.push(
+      table(
+        ['SIGNAL', 'KIND', 'TARGET', 'STATE', 'EFFECT', 'SINCE', 'SAYS'],
+        signals.map((g) => [
+          g.name,
+          g.kind,
+          g.target,
+          g.state.toUpperCase() + (g.acting && g.effect === 'veto' ? ' (vetoing)' : ''),
+          g.effect,
+          age(g.since, now),
+          g.words,
+        ]),
+      ),
+    );
+  }
   const upcoming = s.maintenance?.upcoming ?? [];
   if (upcoming.length > 0) {
     out.push('');
@@ -103,6 +123,8 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       ),
     ),
   );
+  const failing = failingCheckLines(s);
+  if (failing.length > 0) out.push('', ...failing);
   const rejected = s.probers.filter((p) => p.rejected);
   const strangers = s.unknownProbers ?? [];
   if (rejected.length > 0 || strangers.length > 0) {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { continentOf } from '../../../providers/builtin/server/continents.ts';
+import { continentOf } from '../../../providers/builtin/dns-server/continents.ts';
 import {
   CONTINENT_CODES,
   distanceKm,
