@@ -1,7 +1,7 @@
 // How policy sees one region for one record type: its status, and which of its endpoint addresses
 // fit the record (A = IPv4, AAAA = IPv6, CNAME = host name), all of them and the UP ones.
 import { isIP } from 'node:net';
-import type { RegionConfig } from '../config/index.ts';
+import type { Capacity, Location, RegionConfig } from '../config/index.ts';
 import type { ChangeReason, ManagedRecordType, RampStep, RegionState, RegionStatus } from '../model/index.ts';
 
 export interface RegionView {
@@ -21,6 +21,11 @@ export interface RegionView {
   endpoints: { id: string; address: string; weight: number; up: boolean }[];
   /** Set while the region climbs the failback ramp. */
   ramp?: RampStep;
+  /** Where the region is, and its proximity bias (-99..99), when configured. */
+  location?: Location;
+  bias?: number;
+  /** The traffic it can take, when configured (capacity-aware weighted failover). */
+  capacity?: Capacity;
 }
 
 /** Can this endpoint be published in a record of this type? An alias endpoint serves A and AAAA by name. */
@@ -58,6 +63,9 @@ export function regionView(
   if (state) view.since = state.since;
   if (state?.reason !== undefined) view.reason = state.reason;
   if (state?.holdingFailback) view.holdingFailback = true;
+  if (region.location) view.location = region.location;
+  if (region.bias !== undefined) view.bias = region.bias;
+  if (region.capacity) view.capacity = region.capacity;
   return view;
 }
 
