@@ -4,6 +4,7 @@ export * from './duration.ts';
 export * from './errors.ts';
 export * from './fallback.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';
+export * from './notification-formats.ts';
 export {
   isClusterLocalHost,
   isLoopbackHost,

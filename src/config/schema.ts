@@ -8,6 +8,7 @@ import { policySchemas } from '../policy/kinds/index.ts';
 import { checkSchemas } from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
+import { NOTIFICATION_FORMATS } from './notification-formats.ts';
 import { signalsSchema } from './signals.ts';
 
 export { duration };
@@ -376,7 +377,7 @@ const notificationSchema = z
       .array(z.enum(NOTIFY_EVENTS))
       .min(1)
       .default([...NOTIFY_EVENTS]),
-    format: z.enum(['json', 'slack', 'pagerduty']).default('json'),
+    format: z.enum(NOTIFICATION_FORMATS).default('json'),
     /** Environment variable with a bearer token sent to the webhook. */
     tokenEnv: envName.optional(),
     /** format pagerduty: environment variable holding the Events API v2 routing (integration) key. */
