@@ -137,7 +137,6 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
     const named = header(headers, PROBER_HEADER);
     return named !== undefined && configured.has(named) ? named : undefined;
   };
-  const seconds = (ms: number) => Math.round(ms / 1000);
 
   const keyFor = (prober: string): string | undefined =>
     configured.has(prober) ? opts.keys.get(prober) : undefined;
@@ -151,105 +150,13 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
       );
     const signature = header(headers, SIGNATURE_HEADER);
     if (!signature) return reject('unsigned', `missing ${SIGNATURE_HEADER} header`, claimedProber(headers));
-    const named = header(headers, PROBER_HEADER);
-    let parsed: unknown;
-    let prober: string;
-    // With the prober header the signature is checked before any JSON is parsed.
-    if (named !== undefined) {
-      const key = keyFor(named);
-      if (key === undefined)
-        return reject('unknown-prober', `prober "${named.slice(0, 64)}" is not configured`, undefined, {
-          claimed: named.slice(0, 64),
-        });
-      const sig = verifyReport(signature, body, key, at);
-      if (!sig.ok)
-        return reject(
-          sig.reason,
-          sig.detail,
-          named,
-          sig.offsetMs === undefined ? {} : { offsetSeconds: seconds(sig.offsetMs) },
-        );
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (err) {
-        return reject('malformed-json', `body is not JSON: ${(err as Error).message.slice(0, 120)}`, named);
-      }
-      prober = named;
-    } else {
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (err) {
-        return reject('malformed-json', `body is not JSON: ${(err as Error).message.slice(0, 120)}`);
-      }
-      const p = (parsed as { prober?: unknown } | null)?.prober;
-      if (typeof p !== 'string') return reject('invalid-body', 'body has no "prober" string');
-      const key = keyFor(p);
-      if (key === undefined)
-        return reject('unknown-prober', `prober "${p.slice(0, 64)}" is not configured`, undefined, {
-          claimed: p.slice(0, 64),
-        });
-      const sig = verifyReport(signature, body, key, at);
-      if (!sig.ok)
-        return reject(
-          sig.reason,
-          sig.detail,
-          p,
-          sig.offsetMs === undefined ? {} : { offsetSeconds: seconds(sig.offsetMs) },
-        );
-      prober = p;
-    }
-    const checked = probeReportSchema.safeParse(parsed);
-    if (!checked.success) {
-      const issue = checked.error.issues[0]!;
-      return reject('invalid-body', `${issue.path.join('.') || '(body)'}: ${issue.message}`, prober);
-    }
-    const report = checked.data;
-    if (report.prober !== prober) {
-      return reject(
-        'prober-mismatch',
-        `header names prober "${prober}" but the body "${report.prober}"`,
-        prober,
-      );
-    }
-    for (const r of report.results) {
-      if (r.prober !== prober) {
-        return reject(
-          'prober-mismatch',
-          `a result names prober "${r.prober}" in a report of "${prober}"`,
-          prober,
-        );
-      }
-    }
-    // Clocks: a report sent too far from our now (either way), or holding a result measured after the
-    // report was sent, is refused. Accepted, a result from the future would count as fresh for as long
-    // as it is ahead, and lock out the prober's real results (older timestamps are skipped as out of
-    // order) until its clock caught up.
-    const skewMs = report.sentAt - at;
-    if (Math.abs(skewMs) > opts.config.health.maxClockSkew) {
-      return reject(
-        'clock-skew',
-        `report sentAt is ${Math.abs(seconds(skewMs))} s ${skewMs > 0 ? 'ahead of' : 'behind'} the controller's clock (health.maxClockSkew ${opts.config.health.maxClockSkew / 1000} s): fix the prober's clock (NTP)`,
-        prober,
-        { offsetSeconds: seconds(skewMs) },
-      );
-    }
-    const ahead = report.results.find((r) => r.at > report.sentAt + RESULT_SLACK_MS);
-    if (ahead) {
-      return reject(
-        'clock-skew',
-        `result for ${ahead.endpoint.slice(0, 64)} is timestamped ${Math.round((ahead.at - report.sentAt) / 1000)} s after the report was sent: fix the prober's clock (NTP)`,
-        prober,
-      );
-    }
-    // Agents number reports from their clock (ms), so a seq far ahead of ours is a bad clock too, and
-    // accepted it would refuse every later report of that prober as a replay until a restart.
-    if (report.seq > at + SEQ_AHEAD_MS) {
-      return reject(
-        'clock-skew',
-        `seq ${report.seq} is ahead of the controller's clock (${at} ms): agents number reports from their clock; fix the prober's clock (NTP)`,
-        prober,
-      );
-    }
+    const signed = authenticate(headers, body, signature, at, keyFor, reject);
+    if ('accepted' in signed) return signed;
+    const { parsed, prober } = signed;
+    const report = checkShape(parsed, prober, reject);
+    if ('accepted' in report) return report;
+    const badClock = checkClocks(report, prober, at, opts.config.health.maxClockSkew, reject);
+    if (badClock) return badClock;
     const last = highestSeq.get(prober);
     if (last !== undefined && report.seq <= last) {
       return reject('replay', `seq ${report.seq} is not above the last accepted ${last}`, prober);
@@ -260,35 +167,6 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
     opts.onAccept?.(report);
     if (events.length > 0) opts.onEvents?.(events, report);
     return { status: 200, accepted: true, report, events };
-  };
-
-  const send = (res: ServerResponse, status: number, payload: unknown, close = false) => {
-    if (res.headersSent) return;
-    const text = JSON.stringify(payload);
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      ...(close ? { connection: 'close' } : {}),
-    });
-    res.end(text);
-  };
-
-  const answer = (res: ServerResponse, outcome: ReportOutcome) => {
-    if (outcome.accepted) {
-      send(res, 200, { ok: true, seq: outcome.report.seq, results: outcome.report.results.length });
-    } else {
-      // offsetSeconds lets an agent say how far off its clock is without parsing the detail.
-      send(
-        res,
-        outcome.status,
-        {
-          error: outcome.reason,
-          detail: outcome.detail,
-          ...(outcome.offsetSeconds === undefined ? {} : { offsetSeconds: outcome.offsetSeconds }),
-        },
-        outcome.status === 413,
-      );
-    }
   };
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
@@ -312,53 +190,7 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
         res.on('finish', () => req.destroy());
         return;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      req.on('data', (chunk: Buffer) => {
-        if (done) return;
-        size += chunk.length;
-        // Past the limit nothing more is kept; the rest is drained so the client can read the 413.
-        if (size <= maxBytes) chunks.push(chunk);
-        else chunks.length = 0;
-        if (size > HARD_CAP_BYTES) {
-          done = true;
-          answer(
-            res,
-            reject(
-              'too-large',
-              `body exceeds ${HARD_CAP_BYTES} bytes; the limit is ${maxBytes}`,
-              claimedProber(req.headers),
-            ),
-          );
-          res.on('finish', () => req.destroy());
-        }
-      });
-      req.on('error', () => {
-        if (done) return;
-        done = true;
-        counts['body-error']++;
-      });
-      req.on('end', () => {
-        if (done) return;
-        done = true;
-        try {
-          if (size > maxBytes) {
-            answer(
-              res,
-              reject(
-                'too-large',
-                `body is ${size} bytes; the limit is ${maxBytes}`,
-                claimedProber(req.headers),
-              ),
-            );
-            return;
-          }
-          answer(res, process(req.headers, Buffer.concat(chunks, size)));
-        } catch (err) {
-          send(res, 500, { error: 'internal', detail: (err as Error).message.slice(0, 200) });
-        }
-      });
+      receive(req, res, { maxBytes, reject, claimedProber, counts, process });
     } catch (err) {
       send(res, 500, { error: 'internal', detail: (err as Error).message.slice(0, 200) });
     }
@@ -366,4 +198,225 @@ export function createReportHandler(opts: ReportHandlerOptions): ReportHandler {
   Object.defineProperty(handler, 'counts', { value: counts });
   Object.defineProperty(handler, 'process', { value: process });
   return handler;
+}
+
+type Reject = (reason: RejectReason, detail: string, prober?: string, extra?: RejectExtra) => ReportOutcome;
+
+const seconds = (ms: number) => Math.round(ms / 1000);
+
+/**
+ * Who sent the body, and that it is theirs: the signature checked against that prober's key, before
+ * any JSON is parsed when the prober header names them.
+ */
+function authenticate(
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  signature: string,
+  at: number,
+  keyFor: (prober: string) => string | undefined,
+  reject: Reject,
+): { parsed: unknown; prober: string } | ReportOutcome {
+  const named = header(headers, PROBER_HEADER);
+  let parsed: unknown;
+  let prober: string;
+  // With the prober header the signature is checked before any JSON is parsed.
+  if (named !== undefined) {
+    const key = keyFor(named);
+    if (key === undefined)
+      return reject('unknown-prober', `prober "${named.slice(0, 64)}" is not configured`, undefined, {
+        claimed: named.slice(0, 64),
+      });
+    const sig = verifyReport(signature, body, key, at);
+    if (!sig.ok)
+      return reject(
+        sig.reason,
+        sig.detail,
+        named,
+        sig.offsetMs === undefined ? {} : { offsetSeconds: seconds(sig.offsetMs) },
+      );
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return reject('malformed-json', `body is not JSON: ${(err as Error).message.slice(0, 120)}`, named);
+    }
+    prober = named;
+  } else {
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return reject('malformed-json', `body is not JSON: ${(err as Error).message.slice(0, 120)}`);
+    }
+    const p = (parsed as { prober?: unknown } | null)?.prober;
+    if (typeof p !== 'string') return reject('invalid-body', 'body has no "prober" string');
+    const key = keyFor(p);
+    if (key === undefined)
+      return reject('unknown-prober', `prober "${p.slice(0, 64)}" is not configured`, undefined, {
+        claimed: p.slice(0, 64),
+      });
+    const sig = verifyReport(signature, body, key, at);
+    if (!sig.ok)
+      return reject(
+        sig.reason,
+        sig.detail,
+        p,
+        sig.offsetMs === undefined ? {} : { offsetSeconds: seconds(sig.offsetMs) },
+      );
+    prober = p;
+  }
+  return { parsed, prober };
+}
+
+/** The report's shape, and that it and every result name the prober that signed it. */
+function checkShape(parsed: unknown, prober: string, reject: Reject): ProbeReport | ReportOutcome {
+  const checked = probeReportSchema.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    return reject('invalid-body', `${issue.path.join('.') || '(body)'}: ${issue.message}`, prober);
+  }
+  const report = checked.data;
+  if (report.prober !== prober) {
+    return reject(
+      'prober-mismatch',
+      `header names prober "${prober}" but the body "${report.prober}"`,
+      prober,
+    );
+  }
+  for (const r of report.results) {
+    if (r.prober !== prober) {
+      return reject(
+        'prober-mismatch',
+        `a result names prober "${r.prober}" in a report of "${prober}"`,
+        prober,
+      );
+    }
+  }
+  return report;
+}
+
+/** A refusal when the prober's clock is off, judged by the report's times and its seq. */
+function checkClocks(
+  report: ProbeReport,
+  prober: string,
+  at: number,
+  maxClockSkew: number,
+  reject: Reject,
+): ReportOutcome | undefined {
+  // Clocks: a report sent too far from our now (either way), or holding a result measured after the
+  // report was sent, is refused. Accepted, a result from the future would count as fresh for as long
+  // as it is ahead, and lock out the prober's real results (older timestamps are skipped as out of
+  // order) until its clock caught up.
+  const skewMs = report.sentAt - at;
+  if (Math.abs(skewMs) > maxClockSkew) {
+    return reject(
+      'clock-skew',
+      `report sentAt is ${Math.abs(seconds(skewMs))} s ${skewMs > 0 ? 'ahead of' : 'behind'} the controller's clock (health.maxClockSkew ${maxClockSkew / 1000} s): fix the prober's clock (NTP)`,
+      prober,
+      { offsetSeconds: seconds(skewMs) },
+    );
+  }
+  const ahead = report.results.find((r) => r.at > report.sentAt + RESULT_SLACK_MS);
+  if (ahead) {
+    return reject(
+      'clock-skew',
+      `result for ${ahead.endpoint.slice(0, 64)} is timestamped ${Math.round((ahead.at - report.sentAt) / 1000)} s after the report was sent: fix the prober's clock (NTP)`,
+      prober,
+    );
+  }
+  // Agents number reports from their clock (ms), so a seq far ahead of ours is a bad clock too, and
+  // accepted it would refuse every later report of that prober as a replay until a restart.
+  if (report.seq > at + SEQ_AHEAD_MS) {
+    return reject(
+      'clock-skew',
+      `seq ${report.seq} is ahead of the controller's clock (${at} ms): agents number reports from their clock; fix the prober's clock (NTP)`,
+      prober,
+    );
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, payload: unknown, close = false): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(payload);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}
+
+function answer(res: ServerResponse, outcome: ReportOutcome): void {
+  if (outcome.accepted) {
+    send(res, 200, { ok: true, seq: outcome.report.seq, results: outcome.report.results.length });
+  } else {
+    // offsetSeconds lets an agent say how far off its clock is without parsing the detail.
+    send(
+      res,
+      outcome.status,
+      {
+        error: outcome.reason,
+        detail: outcome.detail,
+        ...(outcome.offsetSeconds === undefined ? {} : { offsetSeconds: outcome.offsetSeconds }),
+      },
+      outcome.status === 413,
+    );
+  }
+}
+
+/** Reads the body within its limits and answers with its outcome; an oversized one is cut or drained. */
+function receive(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: {
+    maxBytes: number;
+    reject: Reject;
+    claimedProber: (headers: IncomingHttpHeaders) => string | undefined;
+    counts: Record<RejectReason | 'accepted', number>;
+    process: (headers: IncomingHttpHeaders, body: Buffer) => ReportOutcome;
+  },
+): void {
+  const { maxBytes, reject, claimedProber, counts, process } = o;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  req.on('data', (chunk: Buffer) => {
+    if (done) return;
+    size += chunk.length;
+    // Past the limit nothing more is kept; the rest is drained so the client can read the 413.
+    if (size <= maxBytes) chunks.push(chunk);
+    else chunks.length = 0;
+    if (size > HARD_CAP_BYTES) {
+      done = true;
+      answer(
+        res,
+        reject(
+          'too-large',
+          `body exceeds ${HARD_CAP_BYTES} bytes; the limit is ${maxBytes}`,
+          claimedProber(req.headers),
+        ),
+      );
+      res.on('finish', () => req.destroy());
+    }
+  });
+  req.on('error', () => {
+    if (done) return;
+    done = true;
+    counts['body-error']++;
+  });
+  req.on('end', () => {
+    if (done) return;
+    done = true;
+    try {
+      if (size > maxBytes) {
+        answer(
+          res,
+          reject('too-large', `body is ${size} bytes; the limit is ${maxBytes}`, claimedProber(req.headers)),
+        );
+        return;
+      }
+      answer(res, process(req.headers, Buffer.concat(chunks, size)));
+    } catch (err) {
+      send(res, 500, { error: 'internal', detail: (err as Error).message.slice(0, 200) });
+    }
+  });
 }

@@ -26,10 +26,63 @@ function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<string, 
 const TTL_MIN = 1;
 const TTL_MAX = 2_147_483_647;
 
+type At = (string | number)[];
+/** Adds an error at a config path. */
+type Add = (at: At, message: string) => void;
+type ZoneProvider = { id: string; cfg: NonNullable<Config['providers'][string]> };
+
 export function crossCheck(config: Config): Problem[] {
   const problems: Problem[] = [];
-  const add = (at: (string | number)[], message: string) => problems.push({ at, path: '', message });
+  const add: Add = (at, message) => problems.push({ at, path: '', message });
 
+  uniqueIds(config, add);
+  healthLimits(config, add);
+  if (config.zones.length === 0) {
+    problems.push({
+      at: ['zones'],
+      path: '',
+      message: 'no zones: the controller will check health but publish nothing; add a zone with records',
+      severity: 'warning',
+    });
+  }
+
+  const regions = new Map(config.regions.map((r) => [r.id, r]));
+  // What a policy's own cross checks see of the config (probers it names, fields its regions carry).
+  const crossContext = { regions: config.regions, probers: config.probers.map((p) => p.id) };
+  const managed = new Map<string, At>();
+  config.zones.forEach((zone, zi) => {
+    const { providers, many } = providersOfZone(config, zone, zi, add);
+    zone.records.forEach((rec, ri) => {
+      const at: At = ['zones', zi, 'records', ri];
+      recordName(zone, rec, at, add);
+      const key = `${normaliseName(rec.name)} ${rec.type}`;
+      if (managed.has(key)) add([...at, 'name'], `record ${rec.name} ${rec.type} is managed twice`);
+      managed.set(key, at);
+      if (rec.ttl < TTL_MIN || rec.ttl > TTL_MAX)
+        add([...at, 'ttl'], `ttl ${rec.ttl} is out of range (${TTL_MIN}-${TTL_MAX})`);
+      else if (rec.ttl > 86_400)
+        add([...at, 'ttl'], `ttl ${rec.ttl} is over one day; a failover record needs a short TTL (30-300)`);
+
+      recordPolicy(rec, at, regions, add);
+      problems.push(...policyChecks(rec, at, crossContext));
+      for (const p of providerRecordProblems(config, zone, rec, at, providers, many)) problems.push(p);
+    });
+  });
+
+  providerSettings(config, problems, add);
+  problems.push(...crossCheckFallback(config));
+  problems.push(...etcdPlainPassword(config));
+  problems.push(...crossCheckOperate(config));
+  problems.push(...crossCheckSignals(config));
+  problems.push(...plaintextProblems(config));
+  return problems;
+}
+
+type Zone = Config['zones'][number];
+type ZoneRecord = Zone['records'][number];
+
+/** Region, endpoint, prober and zone ids are unique. */
+function uniqueIds(config: Config, add: Add): void {
   for (const [id, idx] of duplicates(config.regions, (r) => r.id)) {
     for (const i of idx.slice(1)) add(['regions', i, 'id'], `duplicate region id "${id}"`);
   }
@@ -49,7 +102,10 @@ export function crossCheck(config: Config): Problem[] {
   for (const [name, idx] of duplicates(config.zones, (z) => normaliseName(z.name))) {
     for (const i of idx.slice(1)) add(['zones', i, 'name'], `duplicate zone "${name}"`);
   }
+}
 
+/** Health timings agree with each other, and the prober and endpoint counts can meet them. */
+function healthLimits(config: Config, add: Add): void {
   const h = config.health;
   if (h.timeout >= h.interval)
     add(['health', 'timeout'], `timeout (${h.timeout} ms) must be shorter than interval (${h.interval} ms)`);
@@ -78,127 +134,145 @@ export function crossCheck(config: Config): Problem[] {
       );
     }
   });
+}
 
-  if (config.zones.length === 0) {
-    problems.push({
-      at: ['zones'],
-      path: '',
-      message: 'no zones: the controller will check health but publish nothing; add a zone with records',
-      severity: 'warning',
-    });
-  }
-
-  const regions = new Map(config.regions.map((r) => [r.id, r]));
-  // What a policy's own cross checks see of the config (probers it names, fields its regions carry).
-  const crossContext = { regions: config.regions, probers: config.probers.map((p) => p.id) };
-  const managed = new Map<string, (string | number)[]>();
-  config.zones.forEach((zone, zi) => {
-    // Every provider the zone is published to must exist and express every record (redundancy).
-    const ids = zoneProviders(zone);
-    const many = zone.providers !== undefined;
-    const providers: { id: string; cfg: NonNullable<Config['providers'][string]> }[] = [];
-    ids.forEach((id, pi) => {
-      const cfg = config.providers[id];
-      const at = many ? ['zones', zi, 'providers', pi] : ['zones', zi, 'provider'];
-      if (ids.indexOf(id) !== pi) add(at, `provider "${id}" is named twice for this zone`);
-      else if (!cfg)
-        add(at, `unknown provider "${id}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`);
-      else providers.push({ id, cfg });
-    });
-    zone.records.forEach((rec, ri) => {
-      const at: (string | number)[] = ['zones', zi, 'records', ri];
-      if (!inZone(rec.name, zone.name))
-        add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
-      // The names geofailover writes for itself: a record there would be read as a marker, or sit on
-      // the controller's writer lease (which apply relies on to step aside).
-      if (isMarkerName(rec.name) || normaliseName(rec.name).split('.').includes(LEASE_LABEL))
-        add(
-          [...at, 'name'],
-          `record ${rec.name}: geofailover keeps names of the forms _geofailover.<name> (ownership markers) and <owner>.${LEASE_LABEL}.<zone> (the controller's writer lease) for itself; give the record another name`,
-        );
-      // RFC 4592: `*` is a wildcard only as the whole leftmost label, and every provider (Route 53,
-      // Cloudflare, the builtin server) expands it there; elsewhere providers disagree on what it means.
-      if (rec.name.split('.').some((label, i) => label.includes('*') && (i > 0 || label !== '*')))
-        add(
-          [...at, 'name'],
-          `record ${rec.name}: "*" is a wildcard only as the whole leftmost label (RFC 4592), e.g. *.${zone.name}`,
-        );
-      const key = `${normaliseName(rec.name)} ${rec.type}`;
-      if (managed.has(key)) add([...at, 'name'], `record ${rec.name} ${rec.type} is managed twice`);
-      managed.set(key, at);
-      if (rec.ttl < TTL_MIN || rec.ttl > TTL_MAX)
-        add([...at, 'ttl'], `ttl ${rec.ttl} is out of range (${TTL_MIN}-${TTL_MAX})`);
-      else if (rec.ttl > 86_400)
-        add([...at, 'ttl'], `ttl ${rec.ttl} is over one day; a failover record needs a short TTL (30-300)`);
-
-      const policy = rec.policy;
-      const kind = policyDefinitionOf(policy.kind);
-      for (const { at: pat, region } of kind.regions(policy)) {
-        if (!regions.has(region)) {
-          add(
-            [...at, 'policy', ...pat],
-            `unknown region "${region}"; known: ${[...regions.keys()].join(', ')}`,
-          );
-          continue;
-        }
-        const eps = regions.get(region)!.endpoints;
-        const addrs = eps.map((e) => e.address);
-        const fits = eps.filter((e) =>
-          e.alias
-            ? rec.type !== 'CNAME'
-            : rec.type === 'A'
-              ? isIP(e.address) === 4
-              : rec.type === 'AAAA'
-                ? isIP(e.address) === 6
-                : isIP(e.address) === 0,
-        );
-        if (fits.length === 0) {
-          add(
-            [...at, 'policy', ...pat],
-            `region "${region}" has no endpoint address usable in a ${rec.type} record (${addrs.join(', ')})`,
-          );
-        }
-      }
-      for (const p of [...(kind.check?.(policy) ?? []), ...(kind.crossCheck?.(policy, crossContext) ?? [])])
-        problems.push({
-          at: [...at, 'policy', ...p.at],
-          path: '',
-          message: p.message,
-          ...(p.severity === 'warning' ? { severity: 'warning' as const } : {}),
-        });
-      for (const { id, cfg } of providers) {
-        // What this provider kind can express comes from its definition (providers/<kind>/definition.ts).
-        const def = definitionOf(cfg.kind);
-        // With several providers, say which one a problem is about.
-        const who = many ? `provider ${id} (${cfg.kind}): ` : '';
-        if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
-          add([...at, 'proxied'], `${who}\`proxied\` applies only to Cloudflare zones`);
-        }
-        const features = capabilitiesOf(cfg);
-        const where = `provider "${id}" (${cfg.kind}${'mode' in cfg ? `, mode ${String(cfg.mode)}` : ''})`;
-        for (const p of featureProblems(config, zone, rec, features, where)) {
-          problems.push({ at: [...at, ...p.at], path: '', message: `${who}${p.message}` });
-        }
-        for (const p of supportProblems(rec, features, where)) {
-          problems.push({
-            at: [...at, ...p.at],
-            path: '',
-            message: `${who}${p.message}`,
-            severity: p.severity,
-          });
-        }
-        for (const p of def.checkRecord?.(cfg, rec, zone) ?? []) {
-          problems.push({
-            at: [...at, ...p.at],
-            path: '',
-            message: `${who}${p.message}`,
-            severity: p.severity ?? 'error',
-          });
-        }
-      }
-    });
+/** Every provider the zone is published to must exist and express every record (redundancy). */
+function providersOfZone(
+  config: Config,
+  zone: Zone,
+  zi: number,
+  add: Add,
+): { providers: ZoneProvider[]; many: boolean } {
+  const ids = zoneProviders(zone);
+  const many = zone.providers !== undefined;
+  const providers: ZoneProvider[] = [];
+  ids.forEach((id, pi) => {
+    const cfg = config.providers[id];
+    const at = many ? ['zones', zi, 'providers', pi] : ['zones', zi, 'provider'];
+    if (ids.indexOf(id) !== pi) add(at, `provider "${id}" is named twice for this zone`);
+    else if (!cfg)
+      add(at, `unknown provider "${id}"; known: ${Object.keys(config.providers).join(', ') || '(none)'}`);
+    else providers.push({ id, cfg });
   });
+  return { providers, many };
+}
 
+/** A record's name: inside its zone, not one geofailover keeps, a wildcard only where it is one. */
+function recordName(zone: Zone, rec: ZoneRecord, at: At, add: Add): void {
+  if (!inZone(rec.name, zone.name))
+    add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
+  // The names geofailover writes for itself: a record there would be read as a marker, or sit on
+  // the controller's writer lease (which apply relies on to step aside).
+  if (isMarkerName(rec.name) || normaliseName(rec.name).split('.').includes(LEASE_LABEL))
+    add(
+      [...at, 'name'],
+      `record ${rec.name}: geofailover keeps names of the forms _geofailover.<name> (ownership markers) and <owner>.${LEASE_LABEL}.<zone> (the controller's writer lease) for itself; give the record another name`,
+    );
+  // RFC 4592: `*` is a wildcard only as the whole leftmost label, and every provider (Route 53,
+  // Cloudflare, the builtin server) expands it there; elsewhere providers disagree on what it means.
+  if (rec.name.split('.').some((label, i) => label.includes('*') && (i > 0 || label !== '*')))
+    add(
+      [...at, 'name'],
+      `record ${rec.name}: "*" is a wildcard only as the whole leftmost label (RFC 4592), e.g. *.${zone.name}`,
+    );
+}
+
+/** The regions a record's policy names exist and have an endpoint fit for the record's type. */
+function recordPolicy(
+  rec: ZoneRecord,
+  at: At,
+  regions: Map<string, Config['regions'][number]>,
+  add: Add,
+): void {
+  const policy = rec.policy;
+  const kind = policyDefinitionOf(policy.kind);
+  for (const { at: pat, region } of kind.regions(policy)) {
+    if (!regions.has(region)) {
+      add([...at, 'policy', ...pat], `unknown region "${region}"; known: ${[...regions.keys()].join(', ')}`);
+      continue;
+    }
+    const eps = regions.get(region)!.endpoints;
+    const addrs = eps.map((e) => e.address);
+    const fits = eps.filter((e) =>
+      e.alias
+        ? rec.type !== 'CNAME'
+        : rec.type === 'A'
+          ? isIP(e.address) === 4
+          : rec.type === 'AAAA'
+            ? isIP(e.address) === 6
+            : isIP(e.address) === 0,
+    );
+    if (fits.length === 0) {
+      add(
+        [...at, 'policy', ...pat],
+        `region "${region}" has no endpoint address usable in a ${rec.type} record (${addrs.join(', ')})`,
+      );
+    }
+  }
+}
+
+/** The policy kind's own checks, and its cross checks against the config (errors and warnings). */
+function policyChecks(
+  rec: ZoneRecord,
+  at: At,
+  crossContext: { regions: Config['regions']; probers: string[] },
+): Problem[] {
+  const policy = rec.policy;
+  const kind = policyDefinitionOf(policy.kind);
+  return [...(kind.check?.(policy) ?? []), ...(kind.crossCheck?.(policy, crossContext) ?? [])].map((p) => ({
+    at: [...at, 'policy', ...p.at],
+    path: '',
+    message: p.message,
+    ...(p.severity === 'warning' ? { severity: 'warning' as const } : {}),
+  }));
+}
+
+/** What each provider of the zone cannot express of the record (its kind's features and checks). */
+function providerRecordProblems(
+  config: Config,
+  zone: Zone,
+  rec: ZoneRecord,
+  at: At,
+  providers: readonly ZoneProvider[],
+  many: boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  const add: Add = (to, message) => problems.push({ at: to, path: '', message });
+  for (const { id, cfg } of providers) {
+    // What this provider kind can express comes from its definition (providers/<kind>/definition.ts).
+    const def = definitionOf(cfg.kind);
+    // With several providers, say which one a problem is about.
+    const who = many ? `provider ${id} (${cfg.kind}): ` : '';
+    if (rec.proxied !== undefined && !def.recordOptions?.includes('proxied')) {
+      add([...at, 'proxied'], `${who}\`proxied\` applies only to Cloudflare zones`);
+    }
+    const features = capabilitiesOf(cfg);
+    const where = `provider "${id}" (${cfg.kind}${'mode' in cfg ? `, mode ${String(cfg.mode)}` : ''})`;
+    for (const p of featureProblems(config, zone, rec, features, where)) {
+      problems.push({ at: [...at, ...p.at], path: '', message: `${who}${p.message}` });
+    }
+    for (const p of supportProblems(rec, features, where)) {
+      problems.push({
+        at: [...at, ...p.at],
+        path: '',
+        message: `${who}${p.message}`,
+        severity: p.severity,
+      });
+    }
+    for (const p of def.checkRecord?.(cfg, rec, zone) ?? []) {
+      problems.push({
+        at: [...at, ...p.at],
+        path: '',
+        message: `${who}${p.message}`,
+        severity: p.severity ?? 'error',
+      });
+    }
+  }
+  return problems;
+}
+
+/** Provider ids verify names, probers' keys, and each provider kind's own settings checks. */
+function providerSettings(config: Config, problems: Problem[], add: Add): void {
   for (const id of Object.keys(config.verify.providers)) {
     if (!config.providers[id])
       add(
@@ -220,18 +294,20 @@ export function crossCheck(config: Config): Problem[] {
         severity: x.severity ?? 'error',
       });
   }
-  problems.push(...crossCheckFallback(config));
+}
+
+/** An etcd password sent over plain http is readable on the network. */
+function etcdPlainPassword(config: Config): Problem[] {
   const coordination = config.controller.coordination;
   if (coordination.kind === 'etcd' && coordination.auth && coordination.endpoints[0]?.startsWith('http:'))
-    problems.push({
-      at: ['controller', 'coordination', 'auth'],
-      path: '',
-      message:
-        'the etcd password goes over plain http:// (readable on the network); use https:// endpoints with tls.ca',
-      severity: 'warning',
-    });
-  problems.push(...crossCheckOperate(config));
-  problems.push(...crossCheckSignals(config));
-  problems.push(...plaintextProblems(config));
-  return problems;
+    return [
+      {
+        at: ['controller', 'coordination', 'auth'],
+        path: '',
+        message:
+          'the etcd password goes over plain http:// (readable on the network); use https:// endpoints with tls.ca',
+        severity: 'warning',
+      },
+    ];
+  return [];
 }

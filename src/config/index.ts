@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './fallback.ts';
 export { type Capacity, formatMargin, type Location, type Margin } from './fields/index.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';
+export * from './notification-formats.ts';
 export {
   isClusterLocalHost,
   isLoopbackHost,

@@ -25,6 +25,7 @@ import {
   pemFile,
   url,
 } from './fields/index.ts';
+import { NOTIFICATION_FORMATS } from './notification-formats.ts';
 import { signalsSchema } from './signals.ts';
 
 export { duration };
@@ -413,7 +414,7 @@ const notificationSchema = z
       .array(z.enum(NOTIFY_EVENTS))
       .min(1)
       .default([...NOTIFY_EVENTS]),
-    format: z.enum(['json', 'slack', 'pagerduty']).default('json'),
+    format: z.enum(NOTIFICATION_FORMATS).default('json'),
     /** Environment variable with a bearer token sent to the webhook. */
     tokenEnv: envName.optional(),
     /** format pagerduty: environment variable holding the Events API v2 routing (integration) key. */

@@ -12,6 +12,7 @@ import { sharedZoneStore, storeFileOf } from '../provider.ts';
 import type { StoreSnapshot, ZoneStore } from '../store.ts';
 import { DnsEngine, type DnsStats, type TsigRejection } from './answer-engine.ts';
 import type { CgroupLimits } from './cgroup.ts';
+import type { GeoLocator } from './geo.ts';
 import { openGeoLocator } from './geo-open.ts';
 import { hiddenPrimary } from './hidden-primary.ts';
 import type { NotifyOutcome } from './notify.ts';
@@ -78,22 +79,7 @@ export class DnsListenError extends GeofailoverError {}
 
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServerHandle> {
   const { config, logger } = options;
-  const providerId = options.providerId ?? pickProvider(config);
-  const cfg = config.providers[providerId];
-  if (cfg?.kind !== 'builtin') {
-    throw new UsageError(`provider "${providerId}" is not a builtin provider`, {
-      provider: providerId,
-      remedy: 'name a provider with `kind: builtin`',
-    });
-  }
-  const listen = options.listen ?? cfg.listen;
-  const listenList = listen === undefined ? [] : typeof listen === 'string' ? [listen] : [...listen];
-  if (listenList.length === 0) {
-    throw new UsageError(`builtin provider "${providerId}" has no listen address`, {
-      provider: providerId,
-      remedy: `set providers.${providerId}.listen, e.g. "127.0.0.1:5353"`,
-    });
-  }
+  const { providerId, cfg, listenList } = servedProvider(options);
   // A hidden primary serves its secondaries, not the public (they answer the queries): one process, so
   // transfers, their journal and NOTIFY live in one place. validate says so when workers is set.
   // Sized first: a `workers` the cgroup cannot hold stops the start before anything is opened.
@@ -119,39 +105,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const geo = await openGeoLocator(geoSettings);
   // A missing or malformed secret stops the server here, with the key named.
   const tsigKeys = loadTsigKeys(providerId, cfg, options.env);
-  let lastError = '';
-  let lastRejection = '';
-  const engine = new DnsEngine({
-    geo,
-    udpPayloadSize: cfg.udpPayloadSize,
-    tsigKeys,
-    onError: (err) => {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (msg !== lastError) logger?.error({ err: msg }, 'dns query failed internally; answered SERVFAIL');
-      lastError = msg;
-    },
-    // Where the operator set up keys, a failing signer (a secondary's SOA check) is worth a line. A
-    // public server without keys only counts them: a flood of signed junk must not flood the log.
-    ...(cfg.tsigKeys.length > 0
-      ? {
-          onTsigRejected: (r: TsigRejection) => {
-            const line = `${r.peer} ${r.keyName} ${r.error} ${r.reason}`;
-            if (line === lastRejection) return;
-            lastRejection = line;
-            logger?.warn(
-              {
-                provider: providerId,
-                peer: r.peer,
-                tsigKey: r.keyName,
-                tsigError: tsigErrorName(r.error),
-                why: r.reason,
-              },
-              'query with a bad TSIG signature; answered NOTAUTH',
-            );
-          },
-        }
-      : {}),
-  });
+  const engine = answerEngine(providerId, cfg, geo, tsigKeys, logger);
   // AXFR/IXFR and NOTIFY when the provider configures transfers (hidden-primary.ts).
   const primary = hiddenPrimary({
     providerId,
@@ -187,46 +141,18 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const bound: BoundTransport[] = [];
   try {
     for (const text of listenList) {
-      const addr = parseListen(text);
-      try {
-        bound.push(await bindBoth(addr, engine, primary.transfers));
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException & { transport?: string };
-        const why =
-          e.code === 'EADDRINUSE'
-            ? 'address already in use'
-            : e.code === 'EACCES'
-              ? 'permission denied'
-              : e.message;
-        const fix =
-          e.code === 'EADDRINUSE'
-            ? `stop the other server on that port or change providers.${providerId}.listen`
-            : 'use a local address, and a port above 1023 unless running with CAP_NET_BIND_SERVICE';
-        // One line on purpose: the remedy is part of the message, not a second line.
-        throw new DnsListenError(`cannot listen on ${text} (${e.transport ?? 'udp'}): ${why}; ${fix}`, {
-          provider: providerId,
-          value: text,
-          cause: err,
-        });
-      }
+      bound.push(await bindListen(text, engine, primary.transfers, providerId));
     }
     if (workers > 1) {
-      pool = await WorkerPool.start({
-        children: workers - 1,
-        geo: geoSettings,
-        udpPayloadSize: cfg.udpPayloadSize,
-        udp: bound.map((b) => b.udp),
-        tcp: bound.map((b) => b.tcp),
-        zones: latest!,
-        tsigKeys: [...tsigKeys.values()].map((k) => ({
-          name: k.name,
-          algorithm: k.algorithm,
-          secret: k.secret.toString('base64'),
-        })),
+      pool = await startWorkers({
+        workers,
+        geoSettings,
+        cfg,
+        bound,
+        latest: () => latest!,
+        tsigKeys,
         logger,
       });
-      // A change between the children's start and now: send the current data again.
-      pool.setZones(latest!);
     }
   } catch (err) {
     await pool?.close();
@@ -240,25 +166,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   primary.start();
   const stats = (): DnsStats => (pool ? sumStats([engine.stats(), ...pool.stats()]) : engine.stats());
 
-  // One summary line per period about malformed packets and internal errors, never one per packet.
-  let reported = stats();
-  const timer = setInterval(
-    () => {
-      const now = stats();
-      const malformed = now.malformed - reported.malformed;
-      const servfail = now.servfail - reported.servfail;
-      const notauth = now.notauth - reported.notauth;
-      if (malformed > 0 || servfail > 0 || notauth > 0) {
-        logger?.warn(
-          { malformed, servfail, notauth, received: now.received - reported.received },
-          'dns: malformed queries, refused TSIG signatures or internal errors',
-        );
-      }
-      reported = now;
-    },
-    (options.summaryEvery ?? 60) * 1000,
-  );
-  timer.unref();
+  const timer = summarise(stats, options.summaryEvery ?? 60, logger);
 
   const addresses = bound.map((b) => ({ host: b.host, port: b.port, family: b.family }));
   logger?.info(
@@ -294,6 +202,159 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       await primary.close();
     },
   };
+}
+
+type BuiltinConfig = Extract<Config['providers'][string], { kind: 'builtin' }>;
+
+/** The builtin provider to serve and the addresses to listen on; a usage error when there is none. */
+function servedProvider(options: DnsServerOptions): {
+  providerId: string;
+  cfg: BuiltinConfig;
+  listenList: string[];
+} {
+  const { config } = options;
+  const providerId = options.providerId ?? pickProvider(config);
+  const cfg = config.providers[providerId];
+  if (cfg?.kind !== 'builtin') {
+    throw new UsageError(`provider "${providerId}" is not a builtin provider`, {
+      provider: providerId,
+      remedy: 'name a provider with `kind: builtin`',
+    });
+  }
+  const listen = options.listen ?? cfg.listen;
+  const listenList = listen === undefined ? [] : typeof listen === 'string' ? [listen] : [...listen];
+  if (listenList.length === 0) {
+    throw new UsageError(`builtin provider "${providerId}" has no listen address`, {
+      provider: providerId,
+      remedy: `set providers.${providerId}.listen, e.g. "127.0.0.1:5353"`,
+    });
+  }
+  return { providerId, cfg, listenList };
+}
+
+/** The in-process answer engine, logging an internal error or a refused signature once per change. */
+function answerEngine(
+  providerId: string,
+  cfg: BuiltinConfig,
+  geo: GeoLocator,
+  tsigKeys: ReturnType<typeof loadTsigKeys>,
+  logger: Logger | undefined,
+): DnsEngine {
+  let lastError = '';
+  let lastRejection = '';
+  return new DnsEngine({
+    geo,
+    udpPayloadSize: cfg.udpPayloadSize,
+    tsigKeys,
+    onError: (err) => {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (msg !== lastError) logger?.error({ err: msg }, 'dns query failed internally; answered SERVFAIL');
+      lastError = msg;
+    },
+    // Where the operator set up keys, a failing signer (a secondary's SOA check) is worth a line. A
+    // public server without keys only counts them: a flood of signed junk must not flood the log.
+    ...(cfg.tsigKeys.length > 0
+      ? {
+          onTsigRejected: (r: TsigRejection) => {
+            const line = `${r.peer} ${r.keyName} ${r.error} ${r.reason}`;
+            if (line === lastRejection) return;
+            lastRejection = line;
+            logger?.warn(
+              {
+                provider: providerId,
+                peer: r.peer,
+                tsigKey: r.keyName,
+                tsigError: tsigErrorName(r.error),
+                why: r.reason,
+              },
+              'query with a bad TSIG signature; answered NOTAUTH',
+            );
+          },
+        }
+      : {}),
+  });
+}
+
+/** UDP and TCP bound on one listen address, or an error naming the address, why and the fix. */
+async function bindListen(
+  text: string,
+  engine: DnsEngine,
+  transfers: Parameters<typeof bindBoth>[2],
+  providerId: string,
+): Promise<BoundTransport> {
+  const addr = parseListen(text);
+  try {
+    return await bindBoth(addr, engine, transfers);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { transport?: string };
+    const why =
+      e.code === 'EADDRINUSE'
+        ? 'address already in use'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : e.message;
+    const fix =
+      e.code === 'EADDRINUSE'
+        ? `stop the other server on that port or change providers.${providerId}.listen`
+        : 'use a local address, and a port above 1023 unless running with CAP_NET_BIND_SERVICE';
+    // One line on purpose: the remedy is part of the message, not a second line.
+    throw new DnsListenError(`cannot listen on ${text} (${e.transport ?? 'udp'}): ${why}; ${fix}`, {
+      provider: providerId,
+      value: text,
+      cause: err,
+    });
+  }
+}
+
+/** The worker children sharing the bound sockets, started with the current zone data. */
+async function startWorkers(o: {
+  workers: number;
+  geoSettings: Parameters<typeof openGeoLocator>[0];
+  cfg: BuiltinConfig;
+  bound: BoundTransport[];
+  /** The zone data now: it may change while the children start. */
+  latest: () => ZonesData;
+  tsigKeys: ReturnType<typeof loadTsigKeys>;
+  logger: Logger | undefined;
+}): Promise<WorkerPool> {
+  const { bound, tsigKeys } = o;
+  const pool = await WorkerPool.start({
+    children: o.workers - 1,
+    geo: o.geoSettings,
+    udpPayloadSize: o.cfg.udpPayloadSize,
+    udp: bound.map((b) => b.udp),
+    tcp: bound.map((b) => b.tcp),
+    zones: o.latest(),
+    tsigKeys: [...tsigKeys.values()].map((k) => ({
+      name: k.name,
+      algorithm: k.algorithm,
+      secret: k.secret.toString('base64'),
+    })),
+    logger: o.logger,
+  });
+  // A change between the children's start and now: send the current data again.
+  pool.setZones(o.latest());
+  return pool;
+}
+
+/** One summary line per period about malformed packets and internal errors, never one per packet. */
+function summarise(stats: () => DnsStats, everySeconds: number, logger: Logger | undefined): NodeJS.Timeout {
+  let reported = stats();
+  const timer = setInterval(() => {
+    const now = stats();
+    const malformed = now.malformed - reported.malformed;
+    const servfail = now.servfail - reported.servfail;
+    const notauth = now.notauth - reported.notauth;
+    if (malformed > 0 || servfail > 0 || notauth > 0) {
+      logger?.warn(
+        { malformed, servfail, notauth, received: now.received - reported.received },
+        'dns: malformed queries, refused TSIG signatures or internal errors',
+      );
+    }
+    reported = now;
+  }, everySeconds * 1000);
+  timer.unref();
+  return timer;
 }
 
 function pickProvider(config: Config): string {

@@ -1,8 +1,8 @@
 // Webhook notifications: failover, failback, drain, apply-error, fail-static, maintenance, override.
 // Each event is queued once per webhook on that webhook's own sender (notify-receiver.ts: a reconcile
 // never waits, and a dead webhook delays no other), retried with backoff, and carries an id the
-// receiver can deduplicate on. Bodies hold the event's facts, never a secret. Formats: json, slack,
-// and pagerduty (Events API v2 trigger/resolve, pagerduty.ts).
+// receiver can deduplicate on. Bodies hold the event's facts, never a secret; each format builds its
+// own (formats/).
 
 import type { ControllerMetrics } from '../../api/index.ts';
 import type { NotificationConfig } from '../../config/index.ts';
@@ -10,21 +10,11 @@ import { secretFromEnv } from '../../config/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { isoOrUndefined } from '../../model/index.ts';
 import type { StoredEvent } from '../state/event-log.ts';
+import { FORMATS, isPage } from './formats/index.ts';
+import type { Notification, NotifyKind } from './notification.ts';
 import { WebhookReceiver } from './notify-receiver.ts';
-import { PAGERDUTY_URL, pagerdutyAction, pagerdutyEvent } from './pagerduty.ts';
 
-export type NotifyKind = NotificationConfig['events'][number];
-
-export interface Notification {
-  id: string;
-  kind: NotifyKind;
-  at: string;
-  message: string;
-  region?: string;
-  zone?: string;
-  owner: string;
-  details: Record<string, unknown>;
-}
+export type { Notification, NotifyKind } from './notification.ts';
 
 /** Which notification an audit event is, if any. */
 export function classify(e: StoredEvent): NotifyKind | undefined {
@@ -111,21 +101,6 @@ export function toNotification(owner: string, kind: NotifyKind, e: StoredEvent):
   };
 }
 
-function body(format: 'json' | 'slack', n: Notification): string {
-  if (format === 'slack') {
-    const icon =
-      n.kind === 'failback'
-        ? ':white_check_mark:'
-        : n.kind === 'drain' || n.kind === 'override'
-          ? ':construction:'
-          : n.kind === 'maintenance'
-            ? ':wrench:'
-            : ':rotating_light:';
-    return JSON.stringify({ text: `${icon} geofailover (${n.owner}): ${n.message} (${n.at})` });
-  }
-  return JSON.stringify({ version: 1, ...n });
-}
-
 export interface NotifierOptions {
   owner: string;
   hooks: readonly NotificationConfig[];
@@ -158,7 +133,7 @@ export class Notifier {
       (h, i) =>
         new WebhookReceiver({
           index: i,
-          url: new URL(h.url ?? PAGERDUTY_URL),
+          url: new URL(h.url ?? FORMATS[h.format].defaultUrl ?? ''),
           token: tokens[i],
           timeoutMs: h.timeout,
           backlog: h.backlog,
@@ -176,21 +151,17 @@ export class Notifier {
     const kind = classify(e);
     if (!kind) return;
     const n = toNotification(this.o.owner, kind, e);
-    // A page: the event opens or closes an alert (the PagerDuty mapping decides, for every format).
-    const page = pagerdutyAction(this.o.owner, e) !== undefined;
+    const page = isPage(this.o.owner, e);
     this.o.hooks.forEach((hook, i) => {
-      const receiver = this.receivers[i]!;
-      if (hook.format === 'pagerduty') {
-        // An alert opened for a failover is resolved by the failback even when only failover is listed.
-        const wanted =
-          hook.events.includes(kind) || (kind === 'failback' && hook.events.includes('failover'));
-        const pd = wanted
-          ? pagerdutyEvent(this.o.owner, this.routingKeys[i]!, e, n.message, n.details)
-          : undefined;
-        if (pd) receiver.enqueue({ kind, id: n.id, body: JSON.stringify(pd), page });
-        return;
-      }
-      if (hook.events.includes(kind)) receiver.enqueue({ kind, id: n.id, body: body(hook.format, n), page });
+      const format = FORMATS[hook.format];
+      if (!format.wants(hook.events, kind)) return;
+      const body = format.body({
+        owner: this.o.owner,
+        routingKey: this.routingKeys[i],
+        event: e,
+        notification: n,
+      });
+      if (body !== undefined) this.receivers[i]!.enqueue({ kind, id: n.id, body, page });
     });
   }
 

@@ -1,8 +1,9 @@
 // The long-running controller: report API → health engine → event-driven and scheduled reconcile
 // of every zone, the embedded builtin DNS server, state (drains, event log) and the HTTP API.
-// startController is the startup sequence; each step's work lives in its own file:
+// startController is the startup sequence; each step is a named function below or lives in its own file:
 // notifications, drain-records, health-events, embedded-dns, nameservers, reconcile-wiring,
 // controller-api, listener, startup (what to close if a step fails) and shutdown.
+
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DnsProvider } from '../../../providers/index.ts';
@@ -44,7 +45,7 @@ import type { ReconcileScheduler } from './scheduler.ts';
 import { shutdownSequence } from './shutdown.ts';
 import { prepareSignals, wireSignals } from './signals-wiring.ts';
 import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './startup.ts';
-import { lockStateDir } from './state-lock.ts';
+import { lockStateDir, type StateLock } from './state-lock.ts';
 import { startSteeringTicker } from './steering-events.ts';
 
 /** How long a clean stop waits to remove the writer's leases; one not removed runs out by itself. */
@@ -90,15 +91,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   const startedAt = Date.now();
   const stateDir = config.controller.stateDir;
 
-  // Secrets first: a missing key is a startup error, before anything listens.
-  const keys = proberKeys(config, env);
-  const tokens = apiTokensOf(config, env);
-  // A short key or token still starts (validate --check-env is where it fails), but never quietly.
-  for (const warning of weakSecretWarnings(config, env)) logger.warn(warning);
-  // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
-  const listenerTls = loadListenerTls(config.controller.tls);
-  // Signal queries too: one Prometheus rejects stops the start, in Prometheus's own words.
-  const polled = await prepareSignals(config, env, logger, opts.configFile);
+  const { keys, tokens, listenerTls, polled } = await readStartupInputs(config, env, logger, opts.configFile);
 
   // What is opened from here on is closed in reverse if a later step fails.
   const opened = new OpenedResources();
@@ -106,34 +99,13 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   opened.add('state dir lock', () => lock.release());
   try {
     const metrics = new ControllerMetrics();
-    const events = new EventLog(stateDir, { maxBytes: config.controller.eventLogMaxBytes });
-    opened.add('event log', () => events.close());
-    if (lock.tookOver) {
-      const message = `state dir lock taken over from ${lock.tookOver} (the last controller did not stop cleanly)`;
-      logger.warn(message);
-      events.append('state-lock-recovered', { message });
-    }
-    if (events.tornTailBytes > 0) {
-      metrics.eventLogTornTails.inc();
-      const message = `event log: cut off a partial last line of ${events.tornTailBytes} bytes (a crash mid-write); every complete event is kept`;
-      logger.warn({ bytes: events.tornTailBytes }, message);
-      events.append('event-log-repaired', { bytes: events.tornTailBytes, message });
-    }
+    const events = openEventLog(config, lock, metrics, logger, opened);
     const drainStore = new DrainStore(stateDir);
     const notifier = wireNotifier({ config, env, metrics, logger, events, coordinator: () => coordinator });
 
-    // The engine, continuing from the last run: its drains and its memory of each region (a restart
-    // continues a failback hold-down).
-    const engine = new HealthEngine(config);
+    const { engine, restored, healthStore } = restoreEngine(config, drainStore, events, logger);
     // Latency records' round-trip times and rankings (idle when no record steers by latency).
     const steering = new SteeringEngine(config);
-    const restored = drainStore.load();
-    const healthStore = new HealthMemoryStore(stateDir);
-    const remembered = healthStore.load();
-    if (remembered.problem) logger.warn(remembered.problem);
-    engine.restoreHistory(remembered.memory);
-    engine.rememberAnnounced(announcedOccurrences(events));
-    engine.restore(restored.map(drainOf));
     // Overrides and API maintenance windows, restored like drains and shared through etcd.
     const operator = wireOperator({ stateDir, engine, logger, onHealthEvents: () => onHealthEvents });
 
@@ -158,29 +130,13 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
     const errors = new RecentErrors();
 
-    const injected = opts.providers !== undefined;
-    const providers = opts.providers ?? (await openProviders(config, { env, logger }));
-    // A kind's own gauges (Cloudflare's request budget left per token) next to the controller's metrics.
-    for (const p of providers.values()) p.registerMetrics?.(metrics.registry);
-    const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
-    opened.add('providers', closeOwnProviders);
-    // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).
-    const dns: DnsServerHandle | undefined = await startEmbeddedDns(
-      config,
-      logger,
-      metrics,
-      env,
-      (o) => {
-        if (!o.ok) events.append('notify-failed', { ...o });
-      },
-      opts.configFile,
-    );
-    opened.add('embedded dns', () => dns?.close());
+    const { providers, closeOwnProviders } = await openOwnProviders(opts, env, logger, metrics, opened);
+    const dns = await openEmbeddedDns(opts, env, logger, metrics, events, opened);
 
     // Zones, their reconcilers and the scheduler of their passes.
     let scheduler: ReconcileScheduler | undefined;
     let leases: LeaseKeepers | undefined;
-    const wiring = wireReconcile({
+    const zones = wireZones({
       config,
       providers,
       engine,
@@ -188,31 +144,30 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       metrics,
       logger,
       coordinator,
-      nameservers: nameserverLookup(config, (id) => dns?.addressesOf(id)),
-      ...(steering.active ? { steering: () => steering.input() } : {}),
+      replica,
+      dns,
+      steering,
+      opened,
     });
-    const { reconcilers } = wiring;
-    scheduler = wiring.scheduler;
-    opened.add('scheduler', () => wiring.scheduler.stop());
-    // The writer's leases: what tells a scheduled `geofailover apply` that this controller holds a zone.
-    leases = wireLeases({ config, providers, coordinator, replica, events, logger });
-    const ownLeases = leases;
-    opened.add('leases', () => ownLeases.stop(LEASE_RELEASE_MS));
+    const { reconcilers, leases: ownLeases } = zones;
+    scheduler = zones.scheduler;
+    leases = ownLeases;
 
-    // Health events: audit, metrics, and an immediate (debounced) reconcile when policy input moved.
-    const onHealthEvents = healthEventHandler({
+    const { onHealthEvents, ticker, signals } = wireHealthInputs({
+      config,
       engine,
       events,
       metrics,
       logger,
       healthStore,
-      saveDrains: () => drainStore.save(drainRecordsOf(engine)),
-      saveOverrides: operator.saveOverrides,
+      drainStore,
+      operator,
+      polled,
+      tokens,
       trigger: (t) => void scheduler!.trigger(t),
-      pushError: (message) => errors.push(message),
+      errors,
+      opened,
     });
-    const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
-    opened.add('health ticker', () => clearInterval(ticker));
     const steeringTicker = startSteeringTicker(
       steering,
       config.health.interval,
@@ -221,45 +176,25 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       logger,
     );
     opened.add('steering ticker', () => clearInterval(steeringTicker));
-    // Signals: Prometheus polled from start(); Alertmanager's webhook and pushes through the API.
-    const signals = wireSignals({
-      config,
-      stateDir,
-      polled,
-      tokens,
-      engine,
-      metrics,
-      logger,
-      onHealthEvents,
-    });
-    opened.add('signal pollers', () => signals.stop());
     // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
     const rejections = new ProberRejections(
       config.probers.map((p) => p.id),
       logger.child({ component: 'reports' }),
     );
 
-    const status = (): StatusDoc =>
-      buildStatus({
-        config,
-        snapshot: engine.snapshot(),
-        states: engine.regionStates(),
-        zones: [...reconcilers.values()].map((r) => {
-          const view = r.view();
-          const lease = ownLeases.views().get(unitKey(view.zone, view.provider));
-          return lease ? { ...view, lease } : view;
-        }),
-        replica,
-        startedAt,
-        role: coordinator.view().role,
-        ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
-        coordination: coordinator.view(),
-        errors: errors.all(),
-        rejections,
-        ...(dns ? { dns: dns.views() } : {}),
-        windows: engine.windows(),
-        ...(steering.active ? { steering: steering.input() } : {}),
-      });
+    const status = statusOf({
+      config,
+      engine,
+      reconcilers,
+      leases: ownLeases,
+      replica,
+      startedAt,
+      coordinator,
+      errors,
+      rejections,
+      dns,
+      steering,
+    });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.
     let started = false;
@@ -285,37 +220,9 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       ...base,
       healthy: () => (started ? base.healthy() : { ok: false, detail: 'starting' }),
     };
-    const routes = [...(opts.extraRoutes ?? []), ...apiRoutes(api)];
-    const server = createListener(
-      () => routes,
-      logger,
-      listenerTls,
-      metrics,
-      (reason, prober, detail) =>
-        metrics.reportsRejected.inc({ reason, prober: rejections.rejected(reason, prober, detail) }),
-    );
-    const { host, port } = splitListen(opts.listen ?? config.controller.listen);
-    await listen(server, host, port).catch((err: unknown) => {
-      throw listenError(err, host, port);
-    });
-    opened.add('api listener', () => closeServer(server));
-    const url = urlOf(server, listenerTls ? 'https' : 'http');
-    events.append('controller-started', {
-      replica,
-      url,
-      mode: config.controller.mode,
-      dns: dns?.addresses ?? [],
-      drainsRestored: restored.length,
-    });
-    logger.info({ url, dns: dns?.addresses, mode: config.controller.mode, replica }, 'controller started');
-    await coordinator.start();
-    metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
-    scheduler.start();
-    ownLeases.start();
-    signals.start();
-    updateHealthGauges(engine, metrics);
-    // A first pass shows what is served; it changes nothing until health has been decided.
-    void scheduler.trigger({ kind: 'startup' });
+    const { server, url } = await serveApi({ opts, api, listenerTls, metrics, rejections, logger, opened });
+    announceStart({ config, events, logger, replica, url, dns, drainsRestored: restored.length });
+    await setRunning({ coordinator, metrics, scheduler, leases: ownLeases, signals, engine });
 
     started = true;
     return {
@@ -356,4 +263,294 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     await opened.closeAll();
     throw startupFailed(err);
   }
+}
+
+/** Secrets, certificates and signal queries: a missing or refused one is a startup error, before anything listens. */
+async function readStartupInputs(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  configFile: string | undefined,
+) {
+  // Secrets first: a missing key is a startup error, before anything listens.
+  const keys = proberKeys(config, env);
+  const tokens = apiTokensOf(config, env);
+  // A short key or token still starts (validate --check-env is where it fails), but never quietly.
+  for (const warning of weakSecretWarnings(config, env)) logger.warn(warning);
+  // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
+  const listenerTls = loadListenerTls(config.controller.tls);
+  // Signal queries too: one Prometheus rejects stops the start, in Prometheus's own words.
+  const polled = await prepareSignals(config, env, logger, configFile);
+  return { keys, tokens, listenerTls, polled };
+}
+
+/** The event log, with what the last run left behind (a taken-over lock, a torn last line) recorded in it. */
+function openEventLog(
+  config: Config,
+  lock: StateLock,
+  metrics: ControllerMetrics,
+  logger: Logger,
+  opened: OpenedResources,
+): EventLog {
+  const events = new EventLog(config.controller.stateDir, {
+    maxBytes: config.controller.eventLogMaxBytes,
+  });
+  opened.add('event log', () => events.close());
+  if (lock.tookOver) {
+    const message = `state dir lock taken over from ${lock.tookOver} (the last controller did not stop cleanly)`;
+    logger.warn(message);
+    events.append('state-lock-recovered', { message });
+  }
+  if (events.tornTailBytes > 0) {
+    metrics.eventLogTornTails.inc();
+    const message = `event log: cut off a partial last line of ${events.tornTailBytes} bytes (a crash mid-write); every complete event is kept`;
+    logger.warn({ bytes: events.tornTailBytes }, message);
+    events.append('event-log-repaired', { bytes: events.tornTailBytes, message });
+  }
+  return events;
+}
+
+/**
+ * The engine, continuing from the last run: its drains and its memory of each region (a restart
+ * continues a failback hold-down).
+ */
+function restoreEngine(config: Config, drainStore: DrainStore, events: EventLog, logger: Logger) {
+  const engine = new HealthEngine(config);
+  const restored = drainStore.load();
+  const healthStore = new HealthMemoryStore(config.controller.stateDir);
+  const remembered = healthStore.load();
+  if (remembered.problem) logger.warn(remembered.problem);
+  engine.restoreHistory(remembered.memory);
+  engine.rememberAnnounced(announcedOccurrences(events));
+  engine.restore(restored.map(drainOf));
+  return { engine, restored, healthStore };
+}
+
+/** The adapters: injected ones (tests, embedding) are the caller's to close, opened ones are ours. */
+async function openOwnProviders(
+  opts: ControllerOptions,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  metrics: ControllerMetrics,
+  opened: OpenedResources,
+) {
+  const injected = opts.providers !== undefined;
+  const providers = opts.providers ?? (await openProviders(opts.config, { env, logger }));
+  // A kind's own gauges (Cloudflare's request budget left per token) next to the controller's metrics.
+  for (const p of providers.values()) p.registerMetrics?.(metrics.registry);
+  const closeOwnProviders = () => (injected ? Promise.resolve() : closeProviders(providers));
+  opened.add('providers', closeOwnProviders);
+  return { providers, closeOwnProviders };
+}
+
+/** The embedded builtin DNS server(s), if the config has any. */
+async function openEmbeddedDns(
+  opts: ControllerOptions,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  metrics: ControllerMetrics,
+  events: EventLog,
+  opened: OpenedResources,
+): Promise<DnsServerHandle | undefined> {
+  // A secondary that does not take a hidden primary's NOTIFY is an event (it lags until its refresh).
+  const dns = await startEmbeddedDns(
+    opts.config,
+    logger,
+    metrics,
+    env,
+    (o) => {
+      if (!o.ok) events.append('notify-failed', { ...o });
+    },
+    opts.configFile,
+  );
+  opened.add('embedded dns', () => dns?.close());
+  return dns;
+}
+
+/** The status document, built fresh on each call from the engine, the zones and the coordinator. */
+function statusOf(o: {
+  config: Config;
+  engine: HealthEngine;
+  reconcilers: ReturnType<typeof wireReconcile>['reconcilers'];
+  leases: LeaseKeepers;
+  replica: string;
+  startedAt: number;
+  coordinator: Coordinator;
+  errors: RecentErrors;
+  rejections: ProberRejections;
+  dns: DnsServerHandle | undefined;
+  steering: SteeringEngine;
+}): () => StatusDoc {
+  const { engine, coordinator, dns } = o;
+  return () =>
+    buildStatus({
+      config: o.config,
+      snapshot: engine.snapshot(),
+      states: engine.regionStates(),
+      zones: [...o.reconcilers.values()].map((r) => {
+        const view = r.view();
+        const lease = o.leases.views().get(unitKey(view.zone, view.provider));
+        return lease ? { ...view, lease } : view;
+      }),
+      replica: o.replica,
+      startedAt: o.startedAt,
+      role: coordinator.view().role,
+      ...(coordinator.view().leader ? { leader: coordinator.view().leader } : {}),
+      coordination: coordinator.view(),
+      errors: o.errors.all(),
+      rejections: o.rejections,
+      ...(dns ? { dns: dns.views() } : {}),
+      windows: engine.windows(),
+      ...(o.steering.active ? { steering: o.steering.input() } : {}),
+    });
+}
+
+/** The HTTP API listening: the caller's extra routes first, then the controller's. */
+async function serveApi(o: {
+  opts: ControllerOptions;
+  api: Parameters<typeof apiRoutes>[0];
+  listenerTls: ReturnType<typeof loadListenerTls>;
+  metrics: ControllerMetrics;
+  rejections: ProberRejections;
+  logger: Logger;
+  opened: OpenedResources;
+}) {
+  const { metrics, rejections, listenerTls } = o;
+  const routes = [...(o.opts.extraRoutes ?? []), ...apiRoutes(o.api)];
+  const server = createListener(
+    () => routes,
+    o.logger,
+    listenerTls,
+    metrics,
+    (reason, prober, detail) =>
+      metrics.reportsRejected.inc({ reason, prober: rejections.rejected(reason, prober, detail) }),
+  );
+  const { host, port } = splitListen(o.opts.listen ?? o.opts.config.controller.listen);
+  await listen(server, host, port).catch((err: unknown) => {
+    throw listenError(err, host, port);
+  });
+  o.opened.add('api listener', () => closeServer(server));
+  return { server, url: urlOf(server, listenerTls ? 'https' : 'http') };
+}
+
+/**
+ * Health events (audit, metrics, and an immediate debounced reconcile when policy input moved), the
+ * ticker that ages observations, and the signals: Prometheus polled from start(), Alertmanager's
+ * webhook and pushes through the API.
+ */
+function wireHealthInputs(o: {
+  config: Config;
+  engine: HealthEngine;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  healthStore: HealthMemoryStore;
+  drainStore: DrainStore;
+  operator: ReturnType<typeof wireOperator>;
+  polled: Awaited<ReturnType<typeof prepareSignals>>;
+  tokens: ReturnType<typeof apiTokensOf>;
+  trigger: (t: Parameters<ReconcileScheduler['trigger']>[0]) => void;
+  errors: RecentErrors;
+  opened: OpenedResources;
+}) {
+  const { config, engine, metrics, logger } = o;
+  const onHealthEvents = healthEventHandler({
+    engine,
+    events: o.events,
+    metrics,
+    logger,
+    healthStore: o.healthStore,
+    saveDrains: () => o.drainStore.save(drainRecordsOf(engine)),
+    saveOverrides: o.operator.saveOverrides,
+    trigger: o.trigger,
+    pushError: (message) => o.errors.push(message),
+  });
+  const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
+  o.opened.add('health ticker', () => clearInterval(ticker));
+  const signals = wireSignals({
+    config,
+    stateDir: config.controller.stateDir,
+    polled: o.polled,
+    tokens: o.tokens,
+    engine,
+    metrics,
+    logger,
+    onHealthEvents,
+  });
+  o.opened.add('signal pollers', () => signals.stop());
+  return { onHealthEvents, ticker, signals };
+}
+
+/** Zones, their reconcilers and the scheduler of their passes, and the writer's leases on them. */
+function wireZones(o: {
+  config: Config;
+  providers: ReadonlyMap<string, DnsProvider>;
+  engine: HealthEngine;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  coordinator: Coordinator;
+  replica: string;
+  dns: DnsServerHandle | undefined;
+  steering: SteeringEngine;
+  opened: OpenedResources;
+}) {
+  const { config, providers, events, logger, coordinator, dns, steering } = o;
+  const wiring = wireReconcile({
+    config,
+    providers,
+    engine: o.engine,
+    events,
+    metrics: o.metrics,
+    logger,
+    coordinator,
+    nameservers: nameserverLookup(config, (id) => dns?.addressesOf(id)),
+    ...(steering.active ? { steering: () => steering.input() } : {}),
+  });
+  o.opened.add('scheduler', () => wiring.scheduler.stop());
+  // The writer's leases: what tells a scheduled `geofailover apply` that this controller holds a zone.
+  const leases = wireLeases({ config, providers, coordinator, replica: o.replica, events, logger });
+  o.opened.add('leases', () => leases.stop(LEASE_RELEASE_MS));
+  return { reconcilers: wiring.reconcilers, scheduler: wiring.scheduler, leases };
+}
+
+/** The start in the audit trail and the log: where the API listens, the DNS servers, the drains kept. */
+function announceStart(o: {
+  config: Config;
+  events: EventLog;
+  logger: Logger;
+  replica: string;
+  url: string;
+  dns: DnsServerHandle | undefined;
+  drainsRestored: number;
+}): void {
+  const { replica, url, dns } = o;
+  const mode = o.config.controller.mode;
+  o.events.append('controller-started', {
+    replica,
+    url,
+    mode,
+    dns: dns?.addresses ?? [],
+    drainsRestored: o.drainsRestored,
+  });
+  o.logger.info({ url, dns: dns?.addresses, mode, replica }, 'controller started');
+}
+
+/** Every part set running, leadership first; then a first pass. */
+async function setRunning(o: {
+  coordinator: Coordinator;
+  metrics: ControllerMetrics;
+  scheduler: ReconcileScheduler;
+  leases: LeaseKeepers;
+  signals: { start(): void };
+  engine: HealthEngine;
+}): Promise<void> {
+  await o.coordinator.start();
+  o.metrics.leader.set(o.coordinator.view().role === 'follower' ? 0 : 1);
+  o.scheduler.start();
+  o.leases.start();
+  o.signals.start();
+  updateHealthGauges(o.engine, o.metrics);
+  // A first pass shows what is served; it changes nothing until health has been decided.
+  void o.scheduler.trigger({ kind: 'startup' });
 }

@@ -4,13 +4,10 @@
 // The chain goes on past the record's own regions when they are all down: the default rule (geo),
 // the fallback (which one, and where it was written), then whenAllDown; each set says which step chose it.
 
-import type { ProberRejectionView } from '../../api/index.ts';
+import type { ExplainDoc, ProberRejectionView } from '../../api/index.ts';
 import {
   type Config,
-  type FallbackConfig,
-  fallbackText,
   type RecordConfig,
-  type RecordFallback,
   recordFallback,
   type ZoneConfig,
   zoneProviders,
@@ -23,102 +20,13 @@ import {
   type RegionStates,
   type SteeringInput,
 } from '../../model/index.ts';
-import { desiredRecords, policyRegions, type RankedRegion } from '../../policy/index.ts';
+import { desiredRecords, policyRegions } from '../../policy/index.ts';
 import type { StoredEvent } from '../state/event-log.ts';
 import { signalSentence } from './signal-words.ts';
 
-export interface ExplainDoc {
-  version: 1;
-  name: string;
-  type: string;
-  zone: string;
-  /** The zone's first provider: `sets[].published` is what it serves. */
-  provider: string;
-  /** Every provider of the zone, in config order (a zone on `providers: [a, b]` has several). */
-  providers: string[];
-  policy: RecordConfig['policy'];
-  /** What answers when every region of a rule or order is down, in the order it is tried. */
-  lastResort: {
-    /** Geo: a rule falls through to the default rule first (not with fallback none). */
-    defaultRule: boolean;
-    fallback: FallbackConfig;
-    /** Where the fallback was written (`default`: nowhere, so any-up, or none on a provider that cannot). */
-    from: RecordFallback['from'];
-    /** Only when no region above can serve. */
-    whenAllDown: 'fail-open' | 'keep-last';
-  };
-  sets: {
-    setId?: string;
-    geo?: RecordSet['geo'];
-    weight?: number;
-    /** What the provider serves now (as last read by the controller). */
-    published: string[];
-    /** What policy wants from the current region states. */
-    desired: string[];
-    inSync: boolean;
-    explanation: string;
-    reason: { code: string; region?: string; detail?: string };
-    /** Which step chose the desired answer, and the region whose endpoints it holds. */
-    answeredBy?: { step: 'own' | 'default-rule' | 'fallback' | 'when-all-down'; region?: string };
-    /** The same set on the zone's other providers, each planned against what it serves. */
-    otherProviders?: { provider: string; published: string[]; desired: string[]; inSync: boolean }[];
-    /** Latency and proximity: the regions in the order this set tries them, with what ranked them. */
-    ranking?: RankedRegion[];
-  }[];
-  regions: {
-    id: string;
-    status: string;
-    since?: string;
-    reason?: string;
-    holdingFailback: boolean;
-    failbackAt?: string;
-    /** The failback ramp step the region is on. */
-    ramp?: { step: number; steps: number; percent: number; nextAt: string };
-    drain?: { reason: string; author: string; at: string; until?: string };
-    /** A force-up in force: the region counts as up whatever its checks say (a drain still wins). */
-    override?: { state: 'up'; reason: string; author: string; at: string; until: string };
-    /** The maintenance window in force: the region is drained until its end. */
-    maintenance?: { window: string; reason: string; start: string; end: string };
-    endpoints: {
-      id: string;
-      state: string;
-      votes: {
-        prober: string;
-        vote: string;
-        fresh: boolean;
-        impaired: boolean;
-        counted: boolean;
-        lastAt?: string;
-        /** Set while the controller refuses this prober's reports (why its vote is stale). */
-        rejected?: string;
-        /** What the prober's last result said, when it voted down or a sub-check failed. */
-        detail?: string;
-        /** The failing sub-checks of an endpoint with several checks, by name. */
-        failed?: { check: string; detail: string }[];
-      }[];
-    }[];
-    lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
-    /** Signals that speak for the region or one of its endpoints, and what each says now. */
-    signals?: {
-      name: string;
-      kind: string;
-      effect: 'veto' | 'vote';
-      endpoint?: string;
-      state: string;
-      since?: string;
-      acting: boolean;
-      /** "eu-west down: alert HighErrorRate firing since 12:03:00 UTC (veto)". */
-      words: string;
-    }[];
-  }[];
-  thresholds: Pick<
-    Config['health'],
-    'fall' | 'rise' | 'quorum' | 'minProbers' | 'staleAfter' | 'failbackAfter' | 'minHealthy'
-  >;
-  failStatic: boolean;
-  /** Probers of these regions whose reports the controller refused since it started. */
-  rejectedProbers?: ({ id: string } & ProberRejectionView)[];
-}
+export { renderExplain } from '../../api/explain-text.ts';
+// The document and its text live in src/api, where the CLI reads them; named here too for callers of explain.
+export type { ExplainDoc } from '../../api/index.ts';
 
 export class UnknownRecordError extends Error {}
 
@@ -148,13 +56,13 @@ export function explain(input: {
   type?: string;
   snapshot: HealthSnapshot;
   states: RegionStates;
-  /** Latency records' round-trip times and held rankings. */
-  steering?: SteeringInput;
   /** What a provider serves in a zone now (as last read by its reconciler). */
   published: (zone: string, provider: string) => readonly RecordSet[];
   events: readonly StoredEvent[];
   /** A prober's refused reports, if any. */
   rejections?: (prober: string) => ProberRejectionView | undefined;
+  /** Latency records' round-trip times and held rankings. */
+  steering?: SteeringInput;
 }): ExplainDoc {
   const { config, snapshot } = input;
   const { zone, record } = findRecord(config, input.name, input.type);
@@ -209,8 +117,8 @@ export function explain(input: {
       explanation: d.explanation,
       reason: d.reason,
       ...(d.answeredBy ? { answeredBy: d.answeredBy } : {}),
-      ...(others.length > 0 ? { otherProviders: others } : {}),
       ...(d.ranking ? { ranking: d.ranking } : {}),
+      ...(others.length > 0 ? { otherProviders: others } : {}),
     };
   });
   const rejected = new Map(
@@ -354,116 +262,4 @@ function signalsOf(snapshot: HealthSnapshot, region: string): Pick<ExplainDoc['r
       words: signalSentence(s, snapshot.at),
     })),
   };
-}
-
-const STEP_TEXT = {
-  own: 'its own regions',
-  'default-rule': 'the default rule',
-  fallback: 'the fallback',
-  'when-all-down': 'whenAllDown',
-} as const;
-
-/** "the default rule, then fallback any-up (not written: the default), then whenAllDown fail-open". */
-function lastResortText(l: ExplainDoc['lastResort']): string {
-  const where = l.from === 'default' ? 'not written: the default' : `from the ${l.from}`;
-  const steps = [
-    ...(l.defaultRule ? ['the default rule'] : []),
-    l.fallback === 'none'
-      ? `no fallback (none, ${where})`
-      : `fallback ${fallbackText(l.fallback)} (${where})`,
-    `whenAllDown ${l.whenAllDown}`,
-  ];
-  return steps.join(', then ');
-}
-
-/** "1. eu-west 21 ms  2. us-east 95 ms  3. ap-south (configured order)". */
-function rankingLine(ranking: readonly RankedRegion[]): string {
-  return ranking
-    .map((r, i) => {
-      const what =
-        r.rttMs !== undefined
-          ? `${r.rttMs} ms`
-          : r.distanceKm !== undefined
-            ? `${r.distanceKm} km`
-            : '(configured order)';
-      return `${i + 1}. ${r.region} ${what}`;
-    })
-    .join('  ');
-}
-
-/** The chain as text, for the CLI. */
-export function renderExplain(d: ExplainDoc): string {
-  const out: string[] = [];
-  const on = d.providers.length > 1 ? `providers ${d.providers.join(', ')}` : `provider ${d.provider}`;
-  out.push(`${d.name} ${d.type} (zone ${d.zone}, ${on}) · ${d.policy.kind} policy`);
-  if (d.lastResort) out.push(`  when its regions are all down: ${lastResortText(d.lastResort)}`);
-  if (d.failStatic) out.push('  FAIL STATIC: too few fresh probers; DNS is held as it is');
-  for (const s of d.sets) {
-    const label = s.setId
-      ? `set ${s.setId}${s.weight === undefined ? '' : ` (weight ${s.weight})`}`
-      : 'answer';
-    out.push(
-      `  ${label}${s.otherProviders ? ` on ${d.provider}` : ''}: ${s.published.join(', ') || '(not published)'}${s.inSync ? '' : `  (pending -> ${s.desired.join(', ')})`}`,
-    );
-    for (const o of s.otherProviders ?? [])
-      out.push(
-        `    on ${o.provider}: ${o.published.join(', ') || '(not published)'}${o.inSync ? '' : `  (pending -> ${o.desired.join(', ')})`}`,
-      );
-    if (s.ranking) out.push(`    ranking: ${rankingLine(s.ranking)}`);
-    out.push(`    because ${s.explanation}`);
-    const by = s.answeredBy;
-    if (by && by.step !== 'own')
-      out.push(`    chosen by: ${STEP_TEXT[by.step]}${by.region ? ` (${by.region})` : ''}`);
-  }
-  out.push('  regions:');
-  for (const r of d.regions) {
-    const drain = r.drain
-      ? ` · drained by ${r.drain.author}: ${r.drain.reason}${r.drain.until ? ` until ${r.drain.until}` : ''}`
-      : '';
-    const hold = r.holdingFailback ? ` · recovered, failback at ${r.failbackAt ?? '?'}` : '';
-    const ramp = r.ramp
-      ? ` · failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next step at ${r.ramp.nextAt}`
-      : '';
-    const maint = r.maintenance
-      ? ` · in maintenance window ${r.maintenance.window} until ${r.maintenance.end}: ${r.maintenance.reason}`
-      : '';
-    const forced = r.override
-      ? ` · forced up by ${r.override.author} until ${r.override.until}: ${r.override.reason}${r.status === 'drained' ? ' (no effect while drained)' : ''}`
-      : '';
-    out.push(
-      `    ${r.id}: ${r.status.toUpperCase()}${r.since ? ` since ${r.since}` : ''}${drain}${maint}${forced}${hold}${ramp}`,
-    );
-    if (r.lastTransition) {
-      out.push(
-        `      last transition #${r.lastTransition.seq} at ${r.lastTransition.at}: ${String(r.lastTransition.from)} -> ${String(r.lastTransition.to)}`,
-      );
-      const ev = r.lastTransition.evidence as Record<string, unknown> | undefined;
-      if (ev?.trigger) out.push(`      trigger: ${String(ev.trigger)}`);
-    }
-    for (const s of r.signals ?? []) out.push(`      signal ${s.name}: ${s.words}`);
-    for (const e of r.endpoints) {
-      const votes = e.votes
-        .map(
-          (v) =>
-            `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}${v.rejected ? `(rejected: ${v.rejected})` : ''}`,
-        )
-        .join(' ');
-      out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
-      for (const v of e.votes) {
-        const why = v.failed?.map((f) => `${f.check}: ${f.detail}`).join('; ') ?? v.detail;
-        if (why) out.push(`        ${v.prober}: ${why}`);
-      }
-    }
-  }
-  for (const p of d.rejectedProbers ?? []) {
-    out.push(
-      `  prober ${p.id}: ${p.count} report${p.count === 1 ? '' : 's'} rejected since start, last ${p.lastAt}: ${p.what}${p.current ? '' : p.streak ? ' (it has sent nothing since)' : ' (accepted since)'}`,
-    );
-    if (p.current) out.push(`    remedy: ${p.remedy}`);
-  }
-  const t = d.thresholds;
-  out.push(
-    `  thresholds: fall ${t.fall}, rise ${t.rise}, quorum ${t.quorum}, minProbers ${t.minProbers}, staleAfter ${t.staleAfter} ms, failbackAfter ${t.failbackAfter} ms, minHealthy ${t.minHealthy}`,
-  );
-  return out.join('\n');
 }
