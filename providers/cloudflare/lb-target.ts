@@ -10,6 +10,8 @@
 //    balancer exists (adoption, or a zone moving from records mode).
 import type { Config } from '../../src/config/index.ts';
 import {
+  addressFor,
+  addressText,
   type Change,
   ConflictError,
   endpointSetId,
@@ -25,7 +27,7 @@ import {
   sameRecord,
 } from '../../src/model/index.ts';
 import { policyRegions } from '../../src/policy/kinds/index.ts';
-import { type CfLoadBalancer, type CfOrigin, fits, ownedDescription, poolName } from './lb-model.ts';
+import { type CfLoadBalancer, type CfOrigin, ownedDescription, poolName } from './lb-model.ts';
 import { originWeight, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools } from './lb-spec.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
@@ -108,9 +110,10 @@ export function lbWrites(input: LbWritesInput): LbWrites {
   const originVotes: Vote = new Map();
   const regions = new Map(config.regions.map((r) => [r.id, r]));
   const addrs = (region: string, type: RecordType) =>
-    (regions.get(region)?.endpoints ?? [])
-      .filter((e) => fits(type, e.address))
-      .map((e) => ({ id: e.id, value: normaliseValue(type, e.address) }));
+    (regions.get(region)?.endpoints ?? []).flatMap((e) => {
+      const a = addressFor(e, type);
+      return a === undefined ? [] : [{ id: e.id, value: normaliseValue(type, a) }];
+    });
   const ordered = (order: readonly string[], type: RecordType, set: RecordSet | undefined) => {
     if (!set || set.values.length === 0) return;
     const i = order.findIndex((r) => {
@@ -234,7 +237,8 @@ export function lbWrites(input: LbWritesInput): LbWrites {
         weightedEndpoints(cfgRegion, 'A') || weightedEndpoints(cfgRegion, 'AAAA')
           ? originWeight(cfgRegion, e.id)
           : (prev?.weight ?? 1);
-      return { ...prev, name: e.id, address: e.address, enabled: on, weight };
+      // One origin per endpoint: validate refuses dual-stack endpoints here (no per-family health).
+      return { ...prev, name: e.id, address: e.address ?? addressText(e), enabled: on, weight };
     });
     const body: PoolBody = {
       name: poolName(owner, region),

@@ -12,6 +12,7 @@ export const capabilities: ProviderCapabilities = {
   apexCname: true,
   alias: true,
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: true,
 };

@@ -3,7 +3,13 @@
 // each zone's first provider serves. Pure: the controller hands in its snapshot, states and zone views.
 import { type Config, type GeoRuleConfig, type ZoneConfig, zoneProviders } from '../config/index.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from '../health/index.ts';
-import { type GeoLocation, normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
+import {
+  endpointAddresses,
+  type GeoLocation,
+  normaliseName,
+  type RecordSet,
+  type RegionStates,
+} from '../model/index.ts';
 import { type DesiredRecord, desiredRecords } from '../policy/index.ts';
 import type { RouteView, ZoneView } from '../server/index.ts';
 import { clockWords, failingWords, outWords, regionPhase } from './region-words.ts';
@@ -44,7 +50,9 @@ export function routesOf(i: RoutingInputs): RouteView[] {
 export function routeContext(i: RoutingInputs): RouteContext {
   const now = i.snapshot.at;
   const owner = new Map<string, string>();
-  for (const r of i.config.regions) for (const e of r.endpoints) owner.set(e.address.toLowerCase(), r.id);
+  for (const r of i.config.regions)
+    for (const e of r.endpoints)
+      for (const a of endpointAddresses(e)) owner.set(a.address.toLowerCase(), r.id);
   const regions = new Map(i.snapshot.regions.map((r) => [r.id, r]));
   const endpointsOf = (id: string) => i.snapshot.endpoints.filter((e) => e.region === id);
   const why = (id: string): string => {
