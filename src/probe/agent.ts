@@ -285,9 +285,15 @@ export class ProbeAgent {
   private async runCheck(c: EndpointCheck): Promise<void> {
     const out = await c.check.run(this.abort.signal);
     if (this.abort.signal.aborted) return; // an aborted check says nothing about the endpoint
-    const result: ProbeResult = { endpoint: c.endpoint, prober: this.opts.proberId, at: Date.now(), ...out };
+    const result: ProbeResult = {
+      endpoint: c.endpoint,
+      ...(c.family === undefined ? {} : { family: c.family }),
+      prober: this.opts.proberId,
+      at: Date.now(),
+      ...out,
+    };
     this.results++;
-    this.latestOk.set(c.endpoint, out.ok);
+    this.latestOk.set(checkKey(c), out.ok);
     for (const r of this.reporters) r.add(result);
     this.opts.onResult?.(result);
   }
@@ -306,12 +312,12 @@ export class ProbeAgent {
       impaired = outs.every((o) => !o.ok);
       detail = outs.map((o, i) => `${this.canaries[i]!.description}: ${o.detail}`).join('; ');
     } else {
-      const known = this.checks.every((c) => this.latestOk.has(c.endpoint));
+      const known = this.checks.every((c) => this.latestOk.has(checkKey(c)));
       impaired =
         this.regionCount >= 2 &&
         known &&
         this.checks.length > 0 &&
-        this.checks.every((c) => this.latestOk.get(c.endpoint) === false);
+        this.checks.every((c) => this.latestOk.get(checkKey(c)) === false);
       detail = 'no canaries configured: every endpoint in every region failing means this prober is impaired';
     }
     this.canaryRounds++;
@@ -325,6 +331,11 @@ export class ProbeAgent {
       );
     }
   }
+}
+
+/** One check's key among the agent's: the endpoint, and the family of a dual-stack one. */
+function checkKey(c: EndpointCheck): string {
+  return c.family === undefined ? c.endpoint : `${c.endpoint} ${c.family}`;
 }
 
 /** The controllers of a config in this process's environment; a problem is a startup error. */

@@ -2,17 +2,28 @@
 // definition (checks/registry.ts). A definition the agent cannot run (bad URL, unknown kind, bad
 // server) is a config error listing every problem, never a crash at probe time.
 import type { CheckConfig, Config } from '../config/index.ts';
-import { UsageError } from '../model/index.ts';
+import { type AddressFamily, endpointAddresses, probedPerFamily, UsageError } from '../model/index.ts';
 import { checkDefinitionOf, compileHttpCheck, type RunnableCheck } from './checks/index.ts';
 
 export interface EndpointCheck {
   endpoint: string;
+  /** The family this check probes (a dual-stack endpoint has one check per family). */
+  family?: AddressFamily;
   region: string;
   check: RunnableCheck;
 }
 
-export function compileCheck(check: CheckConfig, address: string, defaultTimeoutMs: number): RunnableCheck {
-  return checkDefinitionOf(check.kind).compile(check, { address, timeoutMs: defaultTimeoutMs });
+export function compileCheck(
+  check: CheckConfig,
+  address: string,
+  defaultTimeoutMs: number,
+  family?: AddressFamily,
+): RunnableCheck {
+  return checkDefinitionOf(check.kind).compile(check, {
+    address,
+    timeoutMs: defaultTimeoutMs,
+    ...(family === undefined ? {} : { family }),
+  });
 }
 
 /** A canary: a plain GET whose any HTTP response proves this prober's own network works. */
@@ -33,14 +44,23 @@ export function compileAgentChecks(
   const endpoints: EndpointCheck[] = [];
   config.regions.forEach((region, ri) => {
     region.endpoints.forEach((ep, ei) => {
-      try {
-        endpoints.push({
-          endpoint: ep.id,
-          region: region.id,
-          check: compileCheck(ep.check, ep.address, config.health.timeout),
-        });
-      } catch (err) {
-        problems.push(`regions[${ri}].endpoints[${ei}].check (${ep.id}): ${(err as Error).message}`);
+      // A dual-stack endpoint's check runs once per family, each against that family's address.
+      const targets = probedPerFamily(ep)
+        ? endpointAddresses(ep)
+        : [{ family: undefined, address: ep.address ?? '' }];
+      for (const { family, address } of targets) {
+        try {
+          endpoints.push({
+            endpoint: ep.id,
+            ...(family === undefined ? {} : { family }),
+            region: region.id,
+            check: compileCheck(ep.check, address, config.health.timeout, family),
+          });
+        } catch (err) {
+          problems.push(
+            `regions[${ri}].endpoints[${ei}].check (${ep.id}${family ? ` on ${family}` : ''}): ${(err as Error).message}`,
+          );
+        }
       }
     });
   });

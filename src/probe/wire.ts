@@ -2,10 +2,13 @@
 // shape, its zod schema, and HMAC-SHA256 signing/verification of `t + "." + body`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { AddressFamily } from '../model/index.ts';
 
 /** One check's outcome, as DESIGN.md's health model defines it. */
 export interface ProbeResult {
   endpoint: string;
+  /** The address family probed, for a dual-stack endpoint (its check runs once per family). */
+  family?: AddressFamily;
   prober: string;
   ok: boolean;
   latencyMs: number;
@@ -44,6 +47,7 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const probeResultSchema = z.object({
   endpoint: z.string().min(1).max(128),
+  family: z.enum(['ipv4', 'ipv6']).optional(),
   prober: z.string().min(1).max(128),
   ok: z.boolean(),
   latencyMs: finite.min(0),

@@ -3,6 +3,7 @@
 // src/model; the socket code a check runs is imported on its first run, see lazy.ts) because the
 // config schema is built from them.
 import type { z } from 'zod';
+import type { AddressFamily } from '../../model/index.ts';
 import type { RunnableCheck } from './outcome.ts';
 
 /** What a check is aimed at besides its own config. */
@@ -11,6 +12,13 @@ export interface CheckTarget {
   address: string;
   /** The timeout of a check that sets none (health.timeout). */
   timeoutMs: number;
+  /**
+   * Set for a dual-stack endpoint, whose check runs once per address family: the check must then
+   * connect to `address` (that family's), whatever host its own config names, which stays the name
+   * it asks for (HTTP Host, TLS SNI); its port is kept. Otherwise one family's result would say
+   * nothing about that family's path.
+   */
+  family?: AddressFamily;
 }
 
 export interface CheckDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
