@@ -1,11 +1,19 @@
 // Endpoint decisions: tally each changed endpoint's fresh, counted votes and apply the quorum
-// (quorum.ts); an endpoint that moves gets an event with the votes as evidence.
+// (quorum.ts); an endpoint that moves gets an event with the votes as evidence. One family of a
+// dual-stack endpoint is decided on its own votes; the endpoint as a whole is up while one family is.
+import type { Health } from '../model/index.ts';
 import { decide } from './quorum.ts';
 import type { EndpointState, EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 import { voteEvidence } from './votes.ts';
 
-/** Re-decides the given endpoints; returns the regions with an endpoint that changed state. */
+/** A dual-stack endpoint as a whole: up while a family is up, down once every family is down. */
+function wholeState(families: readonly Health[]): Health {
+  if (families.includes('up')) return 'up';
+  return families.every((f) => f === 'down') ? 'down' : 'unknown';
+}
+
+/** Re-decides the given endpoints; returns the roll-ups (regions, families) with a state that changed. */
 export function evaluateEndpoints(
   s: EngineState,
   dirty: Set<EndpointState>,
@@ -24,6 +32,7 @@ export function evaluateEndpoints(
       else if (!s.probers[i]!.impaired) down++;
     }
     e.quorum = decide({ up, down }, s.quorum, s.h.minProbers);
+    if (e.whole) e.whole.quorum = wholeState(e.whole.families!.map((f) => f.quorum));
     if (e.quorum === 'unknown' || e.quorum === e.state) continue;
     const from = e.state;
     e.state = e.quorum;
@@ -33,6 +42,7 @@ export function evaluateEndpoints(
       at: now,
       region: e.region.id,
       endpoint: e.id,
+      ...(e.family === undefined ? {} : { family: e.family }),
       from,
       to: e.state,
       evidence: {
@@ -44,7 +54,16 @@ export function evaluateEndpoints(
         votes: voteEvidence(s, e, staleBefore),
       },
     });
-    regions.add(e.region);
+    for (const r of e.rollups) regions.add(r);
+    const whole = e.whole;
+    if (whole) {
+      const next = wholeState(whole.families!.map((f) => f.state));
+      if (next !== whole.state) {
+        whole.state = next;
+        whole.since = now;
+        for (const r of whole.rollups) regions.add(r);
+      }
+    }
   }
   return regions;
 }

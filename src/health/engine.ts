@@ -21,7 +21,14 @@ import {
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
 import { regionStates, snapshot } from './snapshot.ts';
-import { buildState, type EndpointState, type EngineState, isDecided, regionOf } from './state.ts';
+import {
+  buildState,
+  type EndpointState,
+  type EngineState,
+  isDecided,
+  probedStates,
+  regionOf,
+} from './state.ts';
 import type {
   Drain,
   HealthEvent,
@@ -79,7 +86,7 @@ export class HealthEngine {
     expireDrains(this.s, now, events);
     expireOverrides(this.s, now, events);
     applyMaintenance(this.s, this.m, now, events);
-    this.evaluate(new Set(this.s.endpoints.values()), now, events);
+    this.evaluate(new Set(probedStates(this.s)), now, events);
     passFailbacks(this.s, now, events);
     advanceRamps(this.s, now, events);
     checkFailStatic(this.s, now, events);
@@ -183,6 +190,10 @@ export class HealthEngine {
   }
 
   private evaluate(dirty: Set<EndpointState>, now: number, events: HealthEvent[]): void {
-    for (const r of evaluateEndpoints(this.s, dirty, now, events)) evaluateRegion(this.s, r, now, events);
+    // Regions before the families of dual-stack regions: a family that fails with its region says
+    // so as evidence (the region's transition moves its answers).
+    const changed = [...evaluateEndpoints(this.s, dirty, now, events)];
+    for (const r of changed.filter((x) => x.family === undefined)) evaluateRegion(this.s, r, now, events);
+    for (const r of changed.filter((x) => x.family !== undefined)) evaluateRegion(this.s, r, now, events);
   }
 }

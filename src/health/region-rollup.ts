@@ -1,14 +1,16 @@
 // Region decisions from its endpoints: up while >= minHealthy endpoints are up. The first decision
 // is published at once (continuing a restored memory), up → down at once (failover is never
-// delayed), down → up only through the failback hold-down (failback-hold.ts).
+// delayed), down → up only through the failback hold-down (failback-hold.ts). A family roll-up of a
+// dual-stack region is decided the same way over its endpoints' states on that family.
 import { abortFailback, resumeFailback, startFailback } from './failback-hold.ts';
 import { abortRamp, resumeRamp } from './failback-ramp.ts';
-import { endpointEvidence, regionEvent } from './region-status.ts';
+import { endpointEvidence, onFamily, regionEvent } from './region-status.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 
 export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, events: HealthEvent[]): void {
   const minHealthy = Math.min(s.h.minHealthy, r.endpoints.length);
+  const on = onFamily(r);
   let up = 0;
   let undecided = 0;
   for (const e of r.endpoints) {
@@ -32,7 +34,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
       r.health = 'down';
       r.since = prior.since;
       r.flaps = prior.flaps;
-      r.reason = `first decision after restart: was down since ${new Date(prior.since).toISOString()}; ${up} of ${r.endpoints.length} endpoints up now`;
+      r.reason = `first decision after restart: was down since ${new Date(prior.since).toISOString()}; ${up} of ${r.endpoints.length} endpoints up${on} now`;
       events.push(
         regionEvent(r, from, now, { trigger: 'first decision (restored: was down)', ...evidence() }),
       );
@@ -44,7 +46,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
     r.since = prior?.health === raw ? prior.since : now;
     if (prior) r.flaps = prior.flaps;
     if (prior?.health === 'up' && raw === 'up') resumeRamp(s.h, r, prior);
-    r.reason = `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
+    r.reason = `first decision: ${up} of ${r.endpoints.length} endpoints up${on} (minHealthy ${minHealthy})`;
     events.push(
       regionEvent(r, from, now, {
         trigger: prior ? 'first decision (restored)' : 'first decision',
@@ -55,17 +57,17 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
   }
   if (raw === 'down') {
     if (r.holdingFailback) {
-      const reason = `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
+      const reason = `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up${on})`;
       abortFailback(s.h, r, now, reason, evidence(), events);
     } else if (r.health === 'up') {
       abortRamp(s.h, r, now, events);
       r.health = 'down';
       r.since = now;
       r.flaps.push(now);
-      r.reason = `${up} of ${r.endpoints.length} endpoints up, below minHealthy ${minHealthy}`;
+      r.reason = `${up} of ${r.endpoints.length} endpoints up${on}, below minHealthy ${minHealthy}`;
       events.push(
         regionEvent(r, from, now, {
-          trigger: `up endpoints ${up} < minHealthy ${minHealthy}`,
+          trigger: `up endpoints${on} ${up} < minHealthy ${minHealthy}`,
           ...evidence(),
         }),
       );
@@ -74,5 +76,5 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
   }
   // raw up
   if (r.health === 'up' || r.holdingFailback) return;
-  startFailback(s.h, r, now, `${up} of ${r.endpoints.length} endpoints up`, evidence(), events);
+  startFailback(s.h, r, now, `${up} of ${r.endpoints.length} endpoints up${on}`, evidence(), events);
 }

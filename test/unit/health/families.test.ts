@@ -1,0 +1,297 @@
+// Unit tests of per-address-family health: a dual-stack endpoint's IPv4 and IPv6 are voted on and
+// decided apart, its region gets one roll-up per family with its own hold-down, and a family's events
+// name it; the region as a whole is down only when no family of it serves.
+import { describe, expect, it } from 'vitest';
+import { type Config, configSchema } from '../../../src/config/index.ts';
+import { HealthEngine, type HealthEvent } from '../../../src/health/index.ts';
+import type { AddressFamily } from '../../../src/model/index.ts';
+
+const PROBERS = ['a', 'b', 'c'] as const;
+const INTERVAL = 5000;
+
+function dualStackConfig(health: Record<string, unknown> = {}): Config {
+  return configSchema.parse({
+    owner: 'test',
+    regions: [
+      {
+        id: 'us-east',
+        endpoints: [
+          {
+            id: 'use-a',
+            addresses: { ipv4: '192.0.2.10', ipv6: '2001:db8::10' },
+            check: { kind: 'tcp', port: 80 },
+          },
+        ],
+      },
+      {
+        id: 'eu-west',
+        endpoints: [
+          {
+            id: 'euw-a',
+            addresses: { ipv4: '198.51.100.10', ipv6: '2001:db8:1::10' },
+            check: { kind: 'tcp', port: 80 },
+          },
+          { id: 'euw-b', address: '198.51.100.11', check: { kind: 'tcp', port: 80 } },
+        ],
+      },
+    ],
+    probers: PROBERS.map((id) => ({ id, keyEnv: `K_${id}` })),
+    health: { interval: '5s', staleAfter: '15s', failbackAfter: '60s', maxFailbackAfter: '600s', ...health },
+    providers: { m: { kind: 'memory' } },
+  });
+}
+
+/** Which checks fail this round: endpoint id → the families that fail ('all' for a single address). */
+type Failing = Record<string, readonly (AddressFamily | 'all')[]>;
+
+class FamilyHarness {
+  t = 1_000_000;
+  seq = 1;
+  readonly engine: HealthEngine;
+  readonly events: HealthEvent[] = [];
+
+  constructor(readonly config: Config = dualStackConfig()) {
+    this.engine = new HealthEngine(config, { now: () => this.t });
+  }
+
+  /** Every prober reports every check (each family of a dual-stack endpoint), then time moves on. */
+  round(failing: Failing = {}): void {
+    for (const prober of PROBERS) {
+      const results = this.config.regions.flatMap((r) =>
+        r.endpoints.flatMap((e) => {
+          const fails = failing[e.id] ?? [];
+          const families: (AddressFamily | undefined)[] = e.addresses
+            ? (['ipv4', 'ipv6'] as const).filter((f) => e.addresses![f] !== undefined)
+            : [undefined];
+          return families.map((family) => {
+            const ok = !fails.includes(family ?? 'all');
+            return {
+              endpoint: e.id,
+              ...(family === undefined ? {} : { family }),
+              prober,
+              ok,
+              latencyMs: 1,
+              detail: ok ? 'ok' : `${family ?? 'check'} fails`,
+              at: this.t,
+            };
+          });
+        }),
+      );
+      this.events.push(
+        ...this.engine.ingest({ prober, seq: this.seq++, sentAt: this.t, impaired: false, results }, this.t),
+      );
+    }
+    this.advance(INTERVAL);
+  }
+
+  rounds(n: number, failing: Failing = {}): void {
+    for (let i = 0; i < n; i++) this.round(failing);
+  }
+
+  advance(ms: number): void {
+    this.t += ms;
+    this.events.push(...this.engine.tick(this.t));
+  }
+
+  state(region = 'us-east') {
+    return this.engine.regionStates().get(region);
+  }
+
+  of(type: string, region = 'us-east'): HealthEvent[] {
+    return this.events.filter((e) => e.type === type && e.region === region);
+  }
+}
+
+describe('per-address-family health', () => {
+  it('decides each family of a dual-stack region, and waits for both before the region counts as decided', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    expect(h.engine.allDecided()).toBe(true);
+    const s = h.state()!;
+    expect(s.status).toBe('up');
+    expect(s.families).toEqual({
+      ipv4: expect.objectContaining({ status: 'up', upEndpoints: ['use-a'] }),
+      ipv6: expect.objectContaining({ status: 'up', upEndpoints: ['use-a'] }),
+    });
+    // eu-west's single-address endpoint counts in its family (IPv4) only.
+    const eu = h.state('eu-west')!;
+    expect(eu.families?.ipv4?.upEndpoints).toEqual(['euw-a', 'euw-b']);
+    expect(eu.families?.ipv6?.upEndpoints).toEqual(['euw-a']);
+    expect(h.of('family-transition').map((e) => [e.family, e.from, e.to])).toEqual([
+      ['ipv4', 'unknown', 'up'],
+      ['ipv6', 'unknown', 'up'],
+    ]);
+  });
+
+  it('a region waits for its IPv6 evidence: not decided while only IPv4 results came', () => {
+    const h = new FamilyHarness();
+    for (let i = 0; i < 2; i++) {
+      for (const prober of PROBERS)
+        h.engine.ingest(
+          {
+            prober,
+            seq: h.seq++,
+            sentAt: h.t,
+            impaired: false,
+            results: ['use-a', 'euw-a'].map((endpoint) => ({
+              endpoint,
+              family: 'ipv4' as const,
+              prober,
+              ok: true,
+              latencyMs: 1,
+              detail: 'ok',
+              at: h.t,
+            })),
+          },
+          h.t,
+        );
+      h.advance(INTERVAL);
+    }
+    expect(h.engine.decided('us-east')).toBe(false);
+    expect(h.engine.regionStates().has('us-east')).toBe(false);
+  });
+
+  it('IPv6 down moves only the IPv6 family: the endpoint is UP on IPv4, DOWN on IPv6, the region stays up', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv6'] });
+    const s = h.state()!;
+    expect(s.status).toBe('up');
+    expect(s.upEndpoints).toEqual(['use-a']);
+    expect(s.families?.ipv4).toMatchObject({ status: 'up', upEndpoints: ['use-a'] });
+    expect(s.families?.ipv6).toMatchObject({ status: 'down', upEndpoints: [] });
+    expect(s.families?.ipv6?.reason).toMatch(/0 of 1 endpoints up on IPv6, below minHealthy 1/);
+
+    // The events name the family: the endpoint's family transition, then the family's.
+    const ep = h.events.find((e) => e.type === 'endpoint-transition' && e.to === 'down')!;
+    expect(ep).toMatchObject({ endpoint: 'use-a', family: 'ipv6', region: 'us-east', from: 'up' });
+    const votes = ep.evidence.votes as { family?: string; vote: string }[];
+    expect(votes.every((v) => v.family === 'ipv6')).toBe(true);
+    expect(votes.filter((v) => v.vote === 'down').length).toBeGreaterThanOrEqual(2);
+    const ft = h.of('family-transition').at(-1)!;
+    expect(ft).toMatchObject({ family: 'ipv6', from: 'up', to: 'down' });
+    expect(ft.evidence.trigger).toBe('up endpoints on IPv6 0 < minHealthy 1');
+    expect(h.of('region-transition')).toHaveLength(1); // the first decision only
+
+    const snap = h.engine.snapshot();
+    const use = snap.endpoints.find((e) => e.id === 'use-a')!;
+    expect(use.state).toBe('up');
+    expect(use.families?.map((f) => [f.family, f.state])).toEqual([
+      ['ipv4', 'up'],
+      ['ipv6', 'down'],
+    ]);
+    expect(use.lastFailure?.detail).toBe('ipv6 fails');
+    expect(use.votes.filter((v) => v.family === 'ipv4')).toHaveLength(3);
+    const region = snap.regions.find((r) => r.id === 'us-east')!;
+    expect(region.families?.map((f) => [f.family, f.status])).toEqual([
+      ['ipv4', 'up'],
+      ['ipv6', 'down'],
+    ]);
+  });
+
+  it('IPv4 down moves only the IPv4 family (the reverse)', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv4'] });
+    const s = h.state()!;
+    expect(s.status).toBe('up');
+    expect(s.families?.ipv4?.status).toBe('down');
+    expect(s.families?.ipv6).toMatchObject({ status: 'up', upEndpoints: ['use-a'] });
+  });
+
+  it('a family comes back through its own failback hold-down', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv6'] });
+    h.rounds(2);
+    expect(h.state()!.families?.ipv6).toMatchObject({ status: 'down', holdingFailback: true });
+    const hold = h.of('family-failback-hold').at(-1)!;
+    expect(hold).toMatchObject({ family: 'ipv6', from: 'down', to: 'holding' });
+    expect(hold.evidence.holdDownMs).toBe(60_000);
+    h.advance(60_000);
+    expect(h.state()!.families?.ipv6).toMatchObject({ status: 'up', upEndpoints: ['use-a'] });
+    expect(h.of('family-transition').at(-1)).toMatchObject({ family: 'ipv6', from: 'down', to: 'up' });
+    // A flap inside the hold-down is the family's own: it aborts and lengthens the family's next wait.
+    h.rounds(3, { 'use-a': ['ipv6'] });
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv6'] });
+    const aborted = h.of('family-failback-aborted').at(-1)!;
+    expect(aborted).toMatchObject({ family: 'ipv6', from: 'holding', to: 'down' });
+    expect(h.of('failback-aborted')).toHaveLength(0);
+  });
+
+  it('the region is down only when no family serves; its families then say so as evidence', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv4', 'ipv6'] });
+    const s = h.state()!;
+    expect(s.status).toBe('down');
+    expect(s.families?.ipv4?.status).toBe('down');
+    expect(s.families?.ipv6?.status).toBe('down');
+    expect(h.of('region-transition').at(-1)).toMatchObject({ from: 'up', to: 'down' });
+    // The region's transition moved the answers: the families' are evidence, not transitions.
+    expect(h.of('family-transition').filter((e) => e.to === 'down')).toHaveLength(0);
+    expect(h.of('family-health').map((e) => [e.family, e.to])).toEqual([
+      ['ipv4', 'down'],
+      ['ipv6', 'down'],
+    ]);
+    // Back: the region's hold-down holds its families too, even when theirs ends first.
+    h.rounds(2);
+    expect(h.state()!.families?.ipv4?.status).toBe('down');
+    h.advance(60_000);
+    expect(h.state()!.status).toBe('up');
+    expect(h.state()!.families?.ipv4?.status).toBe('up');
+    expect(h.state()!.families?.ipv6?.status).toBe('up');
+  });
+
+  it('a drain or a force-up of the region applies to each family', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv6'] });
+    h.engine.drain('us-east', { reason: 'migration', author: 'alice' });
+    expect(h.state()!.families).toMatchObject({
+      ipv4: { status: 'drained', reason: 'migration' },
+      ipv6: { status: 'drained', reason: 'migration' },
+    });
+    h.engine.undrain('us-east', 'alice');
+    h.engine.forceUp('us-east', { reason: 'checks wrong', author: 'bob', until: h.t + 60_000 });
+    expect(h.state()!.families?.ipv6).toMatchObject({ status: 'up', upEndpoints: ['use-a'] });
+  });
+
+  it('ignores a result without a family for a dual-stack endpoint, and one with a family for a single address', () => {
+    const h = new FamilyHarness();
+    const before = h.engine.ignoredResults;
+    h.engine.ingest(
+      {
+        prober: 'a',
+        seq: h.seq++,
+        sentAt: h.t,
+        impaired: false,
+        results: [
+          { endpoint: 'use-a', prober: 'a', ok: true, latencyMs: 1, detail: 'ok', at: h.t },
+          { endpoint: 'euw-b', family: 'ipv6', prober: 'a', ok: true, latencyMs: 1, detail: 'ok', at: h.t },
+        ],
+      },
+      h.t,
+    );
+    expect(h.engine.ignoredResults - before).toBe(2);
+  });
+
+  it('remembers each family across a restart: a family holding its failback continues the hold-down', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    h.rounds(3, { 'use-a': ['ipv6'] });
+    h.rounds(2);
+    const memory = h.engine.history();
+    expect(memory.find((m) => m.region === 'us-east' && m.family === 'ipv6')).toMatchObject({
+      health: 'down',
+      holdingFailback: true,
+    });
+    const next = new FamilyHarness();
+    next.t = h.t;
+    next.engine.restoreHistory(memory);
+    next.rounds(2);
+    expect(next.state()!.families?.ipv6).toMatchObject({ status: 'down', holdingFailback: true });
+    expect(next.state()!.families?.ipv4?.status).toBe('up');
+  });
+});
