@@ -14,7 +14,14 @@ import {
   zoneProviders,
 } from '../config/index.ts';
 import type { HealthSnapshot } from '../health/index.ts';
-import { isoOrUndefined, normaliseName, type RecordSet, type RegionStates } from '../model/index.ts';
+import {
+  familyName,
+  familyOfType,
+  isoOrUndefined,
+  normaliseName,
+  type RecordSet,
+  type RegionStates,
+} from '../model/index.ts';
 import { desiredRecords, policyRegions } from '../policy/index.ts';
 import type { ProberRejectionView } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
@@ -69,19 +76,25 @@ export interface ExplainDoc {
     override?: { state: 'up'; reason: string; author: string; at: string; until: string };
     /** The maintenance window in force: the region is drained until its end. */
     maintenance?: { window: string; reason: string; start: string; end: string };
+    /**
+     * A region with dual-stack endpoints: the address family this record's answers follow (IPv4 for
+     * A, IPv6 for AAAA), with its own status and last transition.
+     */
+    family?: {
+      family: 'ipv4' | 'ipv6';
+      status: string;
+      since?: string;
+      reason?: string;
+      holdingFailback: boolean;
+      failbackAt?: string;
+      lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
+    };
     endpoints: {
       id: string;
       state: string;
-      votes: {
-        prober: string;
-        vote: string;
-        fresh: boolean;
-        impaired: boolean;
-        counted: boolean;
-        lastAt?: string;
-        /** Set while the controller refuses this prober's reports (why its vote is stale). */
-        rejected?: string;
-      }[];
+      votes: ExplainVote[];
+      /** A dual-stack endpoint, per family: e.g. UP on IPv4, DOWN on IPv6. */
+      families?: { family: 'ipv4' | 'ipv6'; state: string; votes: ExplainVote[] }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
   }[];
@@ -92,6 +105,17 @@ export interface ExplainDoc {
   failStatic: boolean;
   /** Probers of these regions whose reports the controller refused since it started. */
   rejectedProbers?: ({ id: string } & ProberRejectionView)[];
+}
+
+export interface ExplainVote {
+  prober: string;
+  vote: string;
+  fresh: boolean;
+  impaired: boolean;
+  counted: boolean;
+  lastAt?: string;
+  /** Set while the controller refuses this prober's reports (why its vote is stale). */
+  rejected?: string;
 }
 
 export class UnknownRecordError extends Error {}
@@ -191,6 +215,45 @@ export function explain(input: {
     if (r !== undefined && !shown.includes(r)) shown.push(r);
   }
   const fb = recordFallback(config, zone, record);
+  const voteOf = (v: HealthSnapshot['endpoints'][number]['votes'][number]): ExplainVote => ({
+    prober: v.prober,
+    vote: v.vote,
+    fresh: v.fresh,
+    impaired: v.impaired,
+    counted: v.counted,
+    ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+    ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
+  });
+  // The family this record's answers follow, where a region is judged per family.
+  const recordFamily = familyOfType(record.type);
+  const familyOf = (id: string, r: HealthSnapshot['regions'][number] | undefined) => {
+    const f = r?.families?.find((x) => x.family === recordFamily);
+    if (!f) return {};
+    const last = [...input.events]
+      .reverse()
+      .find((e) => e.type === 'family-transition' && e.region === id && e.family === f.family);
+    return {
+      family: {
+        family: f.family,
+        status: f.status,
+        ...(iso(f.since) ? { since: iso(f.since) } : {}),
+        ...(f.reason ? { reason: f.reason } : {}),
+        holdingFailback: f.holdingFailback,
+        ...(iso(f.failbackAt) ? { failbackAt: iso(f.failbackAt) } : {}),
+        ...(last
+          ? {
+              lastTransition: {
+                seq: last.seq,
+                at: String(last.at_engine ?? last.at),
+                from: last.from,
+                to: last.to,
+                evidence: last.evidence,
+              },
+            }
+          : {}),
+      },
+    };
+  };
   const regions = shown.map((id) => {
     const r = snapshot.regions.find((x) => x.id === id);
     const last = [...input.events].reverse().find((e) => e.type === 'region-transition' && e.region === id);
@@ -242,20 +305,22 @@ export function explain(input: {
             },
           }
         : {}),
+      ...familyOf(id, r),
       endpoints: snapshot.endpoints
         .filter((e) => e.region === id)
         .map((e) => ({
           id: e.id,
           state: e.state,
-          votes: e.votes.map((v) => ({
-            prober: v.prober,
-            vote: v.vote,
-            fresh: v.fresh,
-            impaired: v.impaired,
-            counted: v.counted,
-            ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
-            ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
-          })),
+          votes: e.votes.map(voteOf),
+          ...(e.families
+            ? {
+                families: e.families.map((f) => ({
+                  family: f.family,
+                  state: f.state,
+                  votes: f.votes.map(voteOf),
+                })),
+              }
+            : {}),
         })),
       ...(last
         ? {
@@ -369,14 +434,35 @@ export function renderExplain(d: ExplainDoc): string {
       const ev = r.lastTransition.evidence as Record<string, unknown> | undefined;
       if (ev?.trigger) out.push(`      trigger: ${String(ev.trigger)}`);
     }
-    for (const e of r.endpoints) {
-      const votes = e.votes
+    const f = r.family;
+    if (f) {
+      // What this record's answers follow in a dual-stack region: its family's status.
+      const hold = f.holdingFailback ? ` · recovered, failback at ${f.failbackAt ?? '?'}` : '';
+      out.push(
+        `      ${familyName(f.family)} (this ${d.type} record): ${f.status.toUpperCase()}${f.since ? ` since ${f.since}` : ''}${hold}${f.reason ? ` · ${f.reason}` : ''}`,
+      );
+      const t = f.lastTransition;
+      if (t)
+        out.push(
+          `      last ${familyName(f.family)} transition #${t.seq} at ${t.at}: ${String(t.from)} -> ${String(t.to)}`,
+        );
+    }
+    const votesText = (votes: readonly ExplainVote[]) =>
+      votes
         .map(
           (v) =>
             `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}${v.rejected ? `(rejected: ${v.rejected})` : ''}`,
         )
         .join(' ');
-      out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
+    for (const e of r.endpoints) {
+      if (e.families) {
+        for (const x of e.families)
+          out.push(
+            `      ${e.id}: ${x.state.toUpperCase()} on ${familyName(x.family)}  votes: ${votesText(x.votes)}`,
+          );
+        continue;
+      }
+      out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votesText(e.votes)}`);
     }
   }
   for (const p of d.rejectedProbers ?? []) {

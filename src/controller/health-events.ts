@@ -16,6 +16,7 @@ export function auditOf(e: HealthEvent): Record<string, unknown> {
     at_engine: new Date(e.at).toISOString(),
     ...(e.region ? { region: e.region } : {}),
     ...(e.endpoint ? { endpoint: e.endpoint } : {}),
+    ...(e.family ? { family: e.family } : {}),
     ...(e.prober ? { prober: e.prober } : {}),
     ...(e.actor ? { actor: e.actor } : {}),
     from: e.from,
@@ -72,7 +73,8 @@ export function healthEventHandler(o: {
         e.type === 'region-transition' ||
         e.type === 'failback-hold' ||
         e.type === 'failback-aborted' ||
-        e.type === 'failback-ramp'
+        e.type === 'failback-ramp' ||
+        e.type.startsWith('family-')
       ) {
         rememberHealth = true;
       }

@@ -8,7 +8,13 @@ import {
   type MaintenanceWindow,
   maintenanceProblems,
 } from '../health/index.ts';
-import { isoOrUndefined as iso, type RegionStates } from '../model/index.ts';
+import {
+  addressFor,
+  addressText,
+  isoOrUndefined as iso,
+  type RegionStates,
+  typeOfFamily,
+} from '../model/index.ts';
 import type {
   DnsServerView,
   MaintenanceView,
@@ -58,9 +64,18 @@ const shown = (list: readonly MaintenanceOccurrence[]) => list.flatMap((o) => oc
 
 export function buildStatus(i: StatusInputs): StatusDoc {
   const { config, snapshot } = i;
-  const addresses = new Map(
-    config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e.address] as const)),
-  );
+  const endpointsById = new Map(config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e] as const)));
+  const vote = (v: HealthSnapshot['endpoints'][number]['votes'][number]) => ({
+    prober: v.prober,
+    ...(v.family === undefined ? {} : { family: v.family }),
+    vote: v.vote,
+    fresh: v.fresh,
+    impaired: v.impaired,
+    ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+    ...(v.detail ? { detail: v.detail } : {}),
+  });
+  const failure = (f: { prober: string; detail: string; at: number } | undefined) =>
+    f ? { lastFailure: { prober: f.prober, detail: f.detail, at: iso(f.at)! } } : {};
   const out = (r: HealthSnapshot['regions'][number]) => {
     const words = outWords(
       r,
@@ -110,29 +125,44 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       : {}),
     endpoints: snapshot.endpoints
       .filter((e) => e.region === r.id)
-      .map((e) => ({
-        id: e.id,
-        address: addresses.get(e.id) ?? '',
-        state: e.state,
-        ...(iso(e.since) ? { since: iso(e.since) } : {}),
-        votes: e.votes.map((v) => ({
-          prober: v.prober,
-          vote: v.vote,
-          fresh: v.fresh,
-          impaired: v.impaired,
-          ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
-          ...(v.detail ? { detail: v.detail } : {}),
-        })),
-        ...(e.lastFailure
-          ? {
-              lastFailure: {
-                prober: e.lastFailure.prober,
-                detail: e.lastFailure.detail,
-                at: iso(e.lastFailure.at)!,
-              },
-            }
-          : {}),
-      })),
+      .map((e) => {
+        const cfg = endpointsById.get(e.id);
+        return {
+          id: e.id,
+          address: cfg ? addressText(cfg) : '',
+          state: e.state,
+          ...(iso(e.since) ? { since: iso(e.since) } : {}),
+          votes: e.votes.map(vote),
+          ...failure(e.lastFailure),
+          ...(e.families
+            ? {
+                families: e.families.map((f) => ({
+                  family: f.family,
+                  address: (cfg && addressFor(cfg, typeOfFamily(f.family))) ?? '',
+                  state: f.state,
+                  ...(iso(f.since) ? { since: iso(f.since) } : {}),
+                  votes: f.votes.map(vote),
+                  ...failure(f.lastFailure),
+                })),
+              }
+            : {}),
+        };
+      }),
+    ...(r.families
+      ? {
+          families: r.families.map((f) => ({
+            family: f.family,
+            status: f.status,
+            decided: f.decided,
+            ...(iso(f.since) ? { since: iso(f.since) } : {}),
+            ...(f.reason ? { reason: f.reason } : {}),
+            holdingFailback: f.holdingFailback,
+            ...(iso(f.failbackAt) ? { failbackAt: iso(f.failbackAt) } : {}),
+            ...(f.holdDownReason ? { holdDownReason: f.holdDownReason } : {}),
+            upEndpoints: f.upEndpoints,
+          })),
+        }
+      : {}),
   }));
   const fresh = new Set(snapshot.freshProbers);
   const probers = snapshot.probers.map((p) => {
