@@ -15,7 +15,8 @@ const MODEL = /^src\/model\//;
 const FIELDS = /^src\/config\/(fields\/|duration\.ts$)/;
 const CRON = /^src\/cron\//;
 /** Definitions: schemas and validate checks of provider kinds, policies and check kinds; no I/O. */
-const PROVIDER_DEFINITIONS = /^providers\/(definition(-checks)?\.ts|capabilities\.ts|registry\/|[a-z0-9]+\/definition\.ts$)/;
+const PROVIDER_DEFINITIONS =
+  /^providers\/(definition(-checks)?\.ts|capabilities\.ts|registry\/|[a-z0-9]+\/definition\.ts$)/;
 const PROVIDER_DEFINITION_HELPERS = /^providers\/(builtin\/transfer-checks\.ts|tsig\/|dnswire\/)/;
 const POLICY_DEFINITIONS = /^src\/policy\/kinds\//;
 /** Check kinds: each loads its runner's I/O modules only when a check first runs (lazy.ts). */

@@ -7,9 +7,11 @@ import {
   type ApplyResult,
   bareName,
   type Change,
+  isLeaseChange,
   normaliseName,
   ProviderError,
   type RecordSet,
+  sortRecords,
 } from '../../src/model/index.ts';
 import { adapterCapabilities } from '../capabilities.ts';
 import type { DnsProvider, ProviderContext, RecordsQuery } from '../provider.ts';
@@ -20,6 +22,7 @@ import { type CfLoadBalancer, type CfPool, poolName } from './lb-model.ts';
 import { checkLbConfig, lbSpec, specMatches } from './lb-spec.ts';
 import { lbWrites } from './lb-target.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
+import { leaseOps, leaseSets } from './lease-ops.ts';
 import { listDnsRecords } from './list.ts';
 import type { AdapterOptions, CloudflareConfig } from './records-provider.ts';
 import { checkZone } from './zone-check.ts';
@@ -107,11 +110,49 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
 
   async records(zone: string, query: RecordsQuery = {}, signal?: AbortSignal): Promise<RecordSet[]> {
     const state = await this.read(zone, signal);
-    return buildLbView(state, this.ctx.owner, query.names ?? [], zoneLookup(this.ctx.config, zone)).sets;
+    const sets = buildLbView(
+      state,
+      this.ctx.owner,
+      query.names ?? [],
+      zoneLookup(this.ctx.config, zone),
+    ).sets;
+    const leases = leaseSets(state.dns, query.names ?? []);
+    return leases.length === 0 ? sets : sortRecords([...sets, ...leases]);
+  }
+
+  /** The writer's lease: a plain TXT DNS record beside the load balancers (lease-ops.ts). */
+  private async applyLease(
+    zone: string,
+    changes: readonly Change[],
+    signal?: AbortSignal,
+  ): Promise<ApplyResult> {
+    const opts = signal ? { signal } : undefined;
+    const zone_id = this.cfg.zoneId;
+    this.writesDone = 0;
+    const dns = await this.call('list DNS records', zone, async () => {
+      const { records, calls } = await listDnsRecords(this.client.sdk, zone_id, signal, this.options.perPage);
+      this.stats.lists += calls - 1;
+      return records;
+    });
+    const ops = leaseOps(changes, dns, { provider: this.id, zone, owner: this.ctx.owner });
+    for (const o of ops) {
+      await this.call(
+        `write the writer's lease ${bareName(o.name)}`,
+        zone,
+        () =>
+          this.client.sdk.dns.records.batch(
+            { zone_id, deletes: o.deletes, patches: o.patches, posts: o.posts } as never,
+            opts,
+          ),
+        true,
+      );
+    }
+    return { applied: changes.length, calls: 1 + ops.length };
   }
 
   async apply(zone: string, changes: readonly Change[], signal?: AbortSignal): Promise<ApplyResult> {
     if (changes.length === 0) return { applied: 0, calls: 0 };
+    if (changes.some(isLeaseChange)) return this.applyLease(zone, changes, signal);
     const opts = signal ? { signal } : undefined;
     const lookup = zoneLookup(this.ctx.config, zone);
     // Read-modify-write: always from a fresh read (a pool PATCH replaces its whole origins list).

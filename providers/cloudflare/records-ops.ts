@@ -2,7 +2,8 @@
 // operations grouped by name. A RecordSet is one Cloudflare record per value, so an update keeps the
 // records whose value stays, re-points the others with a patch (fewer operations than delete + post,
 // ids stay stable), and deletes or posts the difference. Marker creates/deletes become our owner tag
-// and comment on every record at the name; no TXT is ever written.
+// and comment on every record at the name; no TXT marker is ever written (the one TXT record this
+// adapter writes is the controller's writer lease, lease-ops.ts).
 import { isIP } from 'node:net';
 import {
   bareName,
@@ -27,7 +28,8 @@ import type { ZoneLookup } from './zone-config.ts';
 /** A record body as the batch endpoint takes it (patches carry `id` too). */
 export interface RecordBody {
   name: string;
-  type: 'A' | 'AAAA' | 'CNAME';
+  /** TXT only for the writer's lease (lease-ops.ts): no managed name is ever a TXT record. */
+  type: 'A' | 'AAAA' | 'CNAME' | 'TXT';
   content: string;
   ttl: number;
   proxied: boolean;

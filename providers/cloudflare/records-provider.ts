@@ -5,15 +5,18 @@ import type { z } from 'zod';
 import {
   type ApplyResult,
   type Change,
+  isLeaseChange,
   normaliseName,
   ProviderError,
   type RecordSet,
+  sortRecords,
 } from '../../src/model/index.ts';
 import { adapterCapabilities } from '../capabilities.ts';
 import type { DnsProvider, ProviderContext, RecordsQuery } from '../provider.ts';
 import type { CfClient } from './client.ts';
 import { capabilitiesFor, type cloudflareSchema } from './definition.ts';
 import { translateError } from './errors.ts';
+import { leaseOps, leaseSets } from './lease-ops.ts';
 import { type CfRecord, listDnsRecords } from './list.ts';
 import { type NameOps, packBatches, recordOps } from './records-ops.ts';
 import { buildRecordsView } from './records-view.ts';
@@ -94,27 +97,34 @@ export class CloudflareRecordsProvider implements DnsProvider {
     const all = await this.read(zone, signal);
     const view = buildRecordsView(all, this.ctx.owner, query.names ?? [], this.lookup(zone));
     this.lastRead.set(normaliseName(zone), view.byName);
-    return view.sets;
+    const leases = leaseSets(all, query.names ?? []);
+    return leases.length === 0 ? view.sets : sortRecords([...view.sets, ...leases]);
   }
 
   async apply(zone: string, changes: readonly Change[], signal?: AbortSignal): Promise<ApplyResult> {
     if (changes.length === 0) return { applied: 0, calls: 0 };
     const key = normaliseName(zone);
-    let current = this.lastRead.get(key);
-    if (!current) {
-      await this.records(zone, {}, signal);
-      current = this.lastRead.get(key)!;
-    }
     const ctx = { provider: this.id, zone };
-    // Everything is computed and validated before the first write: a bad change sends nothing.
-    const ops = recordOps({
-      ...ctx,
-      owner: this.ctx.owner,
-      minTtl: this.cfg.minTtl,
-      changes,
-      current,
-      lookup: this.lookup(zone),
-    });
+    let ops: NameOps[];
+    if (changes.some(isLeaseChange)) {
+      // The writer's lease: a TXT record the managed-name view does not hold, checked on a fresh read.
+      ops = leaseOps(changes, await this.read(zone, signal), { ...ctx, owner: this.ctx.owner });
+    } else {
+      let current = this.lastRead.get(key);
+      if (!current) {
+        await this.records(zone, {}, signal);
+        current = this.lastRead.get(key)!;
+      }
+      // Everything is computed and validated before the first write: a bad change sends nothing.
+      ops = recordOps({
+        ...ctx,
+        owner: this.ctx.owner,
+        minTtl: this.cfg.minTtl,
+        changes,
+        current,
+        lookup: this.lookup(zone),
+      });
+    }
     const batches = packBatches(ops, this.cfg.batchSize, ctx);
     // What we read is stale after a write, whatever happens next.
     this.lastRead.delete(key);

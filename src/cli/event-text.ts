@@ -2,16 +2,16 @@
 // explains it — the prober and its check's answer on a vote, the votes on an endpoint decision, the
 // changes and time to visible on an apply, the actor on an operator's action, the hold-down's length
 // and its reason on a failback. The JSON output is the entry as stored; this is only its reading.
+
 import type { StoredEvent } from '../model/index.ts';
-import { spokenDuration } from '../model/index.ts';
+import { isoOrUndefined, spokenDuration } from '../model/index.ts';
 
 type Fields = Record<string, unknown>;
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const obj = (v: unknown): Fields => (v !== null && typeof v === 'object' ? (v as Fields) : {});
 const list = (v: unknown): Fields[] => (Array.isArray(v) ? v.map(obj) : []);
-const isoOf = (v: unknown): string =>
-  typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : str(v);
+const isoOf = (v: unknown): string => (typeof v === 'number' ? (isoOrUndefined(v) ?? str(v)) : str(v));
 const ms = (v: unknown): string => (typeof v === 'number' ? spokenDuration(v) : '');
 
 function voteDetail(e: StoredEvent): string {

@@ -1,7 +1,7 @@
 // Checks that span parts of the config: ids that must exist, be unique or agree with each other,
 // and policies a zone's provider cannot express (octoDNS "strict supports": an error, never a degrade).
 import { capabilitiesOf, definitionOf } from '../../providers/registry/index.ts';
-import { addressFor, addressText, inZone, normaliseName } from '../model/index.ts';
+import { addressFor, addressText, inZone, isMarkerName, LEASE_LABEL, normaliseName } from '../model/index.ts';
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
@@ -113,6 +113,13 @@ export function crossCheck(config: Config): Problem[] {
       const at: (string | number)[] = ['zones', zi, 'records', ri];
       if (!inZone(rec.name, zone.name))
         add([...at, 'name'], `record ${rec.name} is outside its zone ${zone.name}`);
+      // The names geofailover writes for itself: a record there would be read as a marker, or sit on
+      // the controller's writer lease (which apply relies on to step aside).
+      if (isMarkerName(rec.name) || normaliseName(rec.name).split('.').includes(LEASE_LABEL))
+        add(
+          [...at, 'name'],
+          `record ${rec.name}: geofailover keeps names of the forms _geofailover.<name> (ownership markers) and <owner>.${LEASE_LABEL}.<zone> (the controller's writer lease) for itself; give the record another name`,
+        );
       // RFC 4592: `*` is a wildcard only as the whole leftmost label, and every provider (Route 53,
       // Cloudflare, the builtin server) expands it there; elsewhere providers disagree on what it means.
       if (rec.name.split('.').some((label, i) => label.includes('*') && (i > 0 || label !== '*')))

@@ -311,6 +311,30 @@ const apiTokenSchema = z
     message: 'a token needs tokenEnv or tokenFile (one of them): where its secret comes from',
   });
 
+/**
+ * The writer's lease (README "Scheduled apply"): while a controller writes a zone it keeps a TXT record
+ * through the provider saying so, and `geofailover apply` refuses to write a zone whose lease is held.
+ * One provider write per zone and provider per `renewEvery` (a read too after a failed renewal).
+ */
+const leaseSchema = z
+  .strictObject({
+    /** How long a lease lasts unless renewed: how long a crashed controller keeps apply away. */
+    duration: duration.default(180_000),
+    /** How often the holder renews it; at most half of `duration`, so one failed renewal loses nothing. */
+    renewEvery: duration.default(60_000),
+    /** `apply` treats a lease as held this long past its expiry: the two machines' clocks may differ. */
+    clockSkew: duration.default(30_000),
+  })
+  .refine((l) => l.renewEvery >= 1000, {
+    message: 'renewEvery must be at least 1s (each renewal is a provider write)',
+    path: ['renewEvery'],
+  })
+  .refine((l) => l.renewEvery * 2 <= l.duration, {
+    message:
+      'renewEvery must be at most half of duration, so that one failed renewal does not let the lease run out',
+    path: ['renewEvery'],
+  });
+
 const controllerSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8080'),
   tls: controllerTlsSchema.optional(),
@@ -332,6 +356,7 @@ const controllerSchema = z.strictObject({
   /** With tokens configured: status, events and explain need a token too (any role). Default open. */
   requireReadToken: z.boolean().default(false),
   coordination: coordinationSchema.default({ kind: 'none' }),
+  lease: leaseSchema.default(leaseSchema.parse({})),
   /** Wait after a pass before the follow-up pass for health changes that arrived during it. */
   debounce: duration.default(5),
   /** Event log rotation size in bytes. */

@@ -5,7 +5,7 @@
 
 import type { DnsProvider } from '../../providers/index.ts';
 import type { ApplyResult } from '../model/index.ts';
-import { type Change, ProviderError } from '../model/index.ts';
+import { type Change, InvalidChangeError, isLeaseChange, ProviderError } from '../model/index.ts';
 import type { ZonePlan } from '../plan/index.ts';
 
 export type ApplyMode = 'apply' | 'dry-run';
@@ -91,4 +91,29 @@ export async function applyZonePlan(
   const again = await opts.replan(opts.signal);
   if (again.changes.length > 0) throw new NotConvergedError(plan, again.changes);
   return { ...base, status: 'applied', result, verified: true };
+}
+
+/**
+ * The writer's lease (lease-keeper.ts): one change at a lease name, sent as it is. It is not a plan:
+ * it publishes no answer anyone resolves for service, so there is no safety gate and no re-plan (the
+ * keeper reads it back on its next renewal), and the keeper never runs in dry-run. Anything else is
+ * refused here, so this path cannot write a record past the gate.
+ */
+export async function applyLeaseChange(
+  provider: DnsProvider,
+  zone: string,
+  change: Change,
+  signal?: AbortSignal,
+): Promise<ApplyResult> {
+  const r = (change.after ?? change.before)!;
+  if (change.reason.code !== 'lease' || !isLeaseChange(change)) {
+    throw new InvalidChangeError(`zone ${zone}: ${r.name} ${r.type} is not a writer's lease record`, {
+      zone,
+      provider: provider.id,
+      record: `${r.name} ${r.type}`,
+      remedy: 'write published records through a plan (applyZonePlan)',
+    });
+  }
+  signal?.throwIfAborted();
+  return provider.apply(zone, [change], signal);
 }

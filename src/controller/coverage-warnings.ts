@@ -2,9 +2,11 @@
 // (a drain, an override or a maintenance window): which records, and what they will answer. It is
 // a warning, never a refusal: draining the last region may be exactly what is meant, but nobody
 // should learn it from the DNS answers.
+
 import type { Config } from '../config/index.ts';
 import { evaluateWindows, type HealthEngine, type MaintenanceWindow, windowAt } from '../health/index.ts';
 import type { RecordSet, RegionState, RegionStates } from '../model/index.ts';
+import { isoClamped } from '../model/index.ts';
 import { type Uncovered, uncovered } from '../policy/index.ts';
 
 /** The region states while the windows in force at `at` hold their regions drained (pure). */
@@ -54,7 +56,7 @@ export function coverageCheck(
       if (!occ) return { warnings: [] };
       const states = statesDuring(engine.regionStates(), windows, Math.max(occ.start, now));
       return {
-        occurrence: { start: new Date(occ.start).toISOString(), end: new Date(occ.end).toISOString() },
+        occurrence: { start: isoClamped(occ.start), end: isoClamped(occ.end) },
         warnings: uncovered(config, states, published),
       };
     },

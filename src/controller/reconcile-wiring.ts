@@ -2,7 +2,7 @@
 // while this replica may write) and the scheduler that runs their passes on health, schedule, API and retry.
 import type { DnsProvider } from '../../providers/index.ts';
 import { type Config, zoneProviders } from '../config/index.ts';
-import type { Coordinator } from '../coordination/index.ts';
+import type { Coordinator, WriteCheck } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
 import type { Logger } from '../log/index.ts';
 import { normaliseName } from '../model/index.ts';
@@ -58,9 +58,7 @@ export function wireReconcile(o: {
           logger: o.logger.child({ zone: name, provider: id }),
           nameservers: o.nameservers(name, provider),
           secondaries: () => secondariesOf(config, provider),
-          // A builtin zone is served by each replica from its own store (each is one of the zone's
-          // nameservers), so every replica writes its own copy; shared providers only through the leader.
-          canWrite: provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite(),
+          canWrite: unitCanWrite(provider, coordinator),
           retry: (delayMs) => {
             const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [key]), delayMs);
             t.unref();
@@ -76,6 +74,14 @@ export function wireReconcile(o: {
     logger: o.logger,
   });
   return { reconcilers, scheduler };
+}
+
+/**
+ * Fencing for one unit. A builtin zone is served by each replica from its own store (each is one of the
+ * zone's nameservers), so every replica writes its own copy; shared providers only through the leader.
+ */
+export function unitCanWrite(provider: DnsProvider, coordinator: Coordinator): () => WriteCheck {
+  return provider.kind === 'builtin' ? () => ({ ok: true }) : () => coordinator.canWrite();
 }
 
 /** A builtin hidden primary's secondaries are nameservers of its zones too (unless verify.nameservers is set). */

@@ -1,7 +1,9 @@
 // A region's state in one word and, when it takes no traffic, why in words an operator reads at a
 // glance: "use-a and use-b fail: status 500, expected 200", "drained for maintenance until 14:05:00
 // UTC (kernel updates)", "recovering: failback at 12:00:10 UTC (hold-down doubled to 20 s …)".
+
 import type { EndpointSnapshot, RegionSnapshot } from '../health/index.ts';
+import { isoOrUndefined } from '../model/index.ts';
 
 /**
  * What the dashboard and status show for a region: a recovered region waiting out its hold-down is
@@ -34,7 +36,9 @@ export function listWords(items: readonly string[]): string {
 
 /** A time in a sentence: the clock time (UTC) within a day of now, the date as well beyond that. */
 export function clockWords(ms: number, now: number): string {
-  const iso = new Date(ms).toISOString();
+  // A kept window may end past what a Date holds: say so instead of failing the whole view.
+  const iso = isoOrUndefined(ms);
+  if (iso === undefined) return 'a time too far off to show';
   return Math.abs(ms - now) < 86_400_000
     ? `${iso.slice(11, 19)} UTC`
     : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;

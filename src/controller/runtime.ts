@@ -29,19 +29,23 @@ import {
   startHealthTicker,
   updateHealthGauges,
 } from './health-events.ts';
+import { type LeaseKeepers, wireLeases } from './lease-wiring.ts';
 import { listen, listenError, splitListen, urlOf } from './listener.ts';
 import { nameserverLookup } from './nameservers.ts';
 import { wireNotifier } from './notifications.ts';
 import { apiTokensOf, wireOperator } from './operator-wiring.ts';
 import { RecentErrors } from './recent-errors.ts';
 import { closeProviders, openProviders } from './reconcile.ts';
-import { wireReconcile } from './reconcile-wiring.ts';
+import { unitKey, wireReconcile } from './reconcile-wiring.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import { shutdownSequence } from './shutdown.ts';
 import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './startup.ts';
 import { lockStateDir } from './state-lock.ts';
 import { DrainStore, HealthMemoryStore } from './state-store.ts';
 import { buildStatus } from './status-view.ts';
+
+/** How long a clean stop waits to remove the writer's leases; one not removed runs out by itself. */
+const LEASE_RELEASE_MS = 5000;
 
 export interface ControllerOptions {
   config: Config;
@@ -135,7 +139,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       events,
       onChange: (view, gained) => {
         metrics.leader.set(view.role === 'follower' ? 0 : 1);
-        if (gained) void scheduler?.trigger({ kind: 'leadership' });
+        if (gained) {
+          void scheduler?.trigger({ kind: 'leadership' });
+          leases?.nudge();
+        }
       },
       localDrains: () => drainRecordsOf(engine),
       applyDrain: (region, d) => onHealthEvents([applySharedDrain(engine, region, d)]),
@@ -167,6 +174,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 
     // Zones, their reconcilers and the scheduler of their passes.
     let scheduler: ReconcileScheduler | undefined;
+    let leases: LeaseKeepers | undefined;
     const wiring = wireReconcile({
       config,
       providers,
@@ -180,6 +188,10 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     const { reconcilers } = wiring;
     scheduler = wiring.scheduler;
     opened.add('scheduler', () => wiring.scheduler.stop());
+    // The writer's leases: what tells a scheduled `geofailover apply` that this controller holds a zone.
+    leases = wireLeases({ config, providers, coordinator, replica, events, logger });
+    const ownLeases = leases;
+    opened.add('leases', () => ownLeases.stop(LEASE_RELEASE_MS));
 
     // Health events: audit, metrics, and an immediate (debounced) reconcile when policy input moved.
     const onHealthEvents = healthEventHandler({
@@ -206,7 +218,11 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         config,
         snapshot: engine.snapshot(),
         states: engine.regionStates(),
-        zones: [...reconcilers.values()].map((r) => r.view()),
+        zones: [...reconcilers.values()].map((r) => {
+          const view = r.view();
+          const lease = ownLeases.views().get(unitKey(view.zone, view.provider));
+          return lease ? { ...view, lease } : view;
+        }),
         replica,
         startedAt,
         role: coordinator.view().role,
@@ -266,6 +282,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     await coordinator.start();
     metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
     scheduler.start();
+    ownLeases.start();
     updateHealthGauges(engine, metrics);
     // A first pass shows what is served; it changes nothing until health has been decided.
     void scheduler.trigger({ kind: 'startup' });
@@ -288,6 +305,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
           ticker,
           server,
           scheduler,
+          leases: ownLeases,
+          leaseReleaseMs: LEASE_RELEASE_MS,
           coordinator,
           dns,
           closeOwnProviders,

@@ -1,10 +1,11 @@
 // The controller's stop sequence (idempotent): stop taking requests, finish the apply in flight,
-// resign leadership, close DNS and providers, flush notifications, health memory and the event log.
+// remove the writer's leases, resign leadership, close DNS and providers, flush notifications, health memory and the event log.
 import type { Server } from 'node:http';
 import type { Coordinator } from '../coordination/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { DnsServerHandle } from './embedded-dns.ts';
 import type { EventLog } from './event-log.ts';
+import type { LeaseKeepers } from './lease-wiring.ts';
 import type { Notifier } from './notifier.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import type { HealthMemoryStore } from './state-store.ts';
@@ -14,6 +15,9 @@ export interface ShutdownParts {
   ticker: NodeJS.Timeout;
   server: Server;
   scheduler: ReconcileScheduler;
+  leases: LeaseKeepers;
+  /** The most the leases' removal may take. */
+  leaseReleaseMs: number;
   coordinator: Coordinator;
   dns: DnsServerHandle | undefined;
   closeOwnProviders: () => Promise<void>;
@@ -35,6 +39,9 @@ export function shutdownSequence(p: ShutdownParts): () => Promise<void> {
       });
       // Finish the apply in flight (never cut a provider write in half), then close.
       await p.scheduler.stop();
+      // Remove the writer's leases while this replica may still write (before resigning), so a
+      // scheduled apply may write at once; bounded: a lease not removed runs out by itself.
+      await p.leases.stop(p.leaseReleaseMs);
       // Then resign, so another replica takes over at once (bounded: resign hangs while etcd is frozen).
       await p.coordinator.stop(2000);
       await p.dns?.close().catch(() => undefined);

@@ -2,7 +2,9 @@
 // failback hold-down, ramping) and the operator layers on top (drain, maintenance window, override),
 // each drawn from its own events at the times they happened; ramp steps and flaps as marks; DNS changes
 // and leadership hand-overs on their own rows. Pure: events, the regions as they are now and a clock.
+
 import type { StoredEvent } from '../model/index.ts';
+import { isoClamped } from '../model/index.ts';
 import type { RegionView } from '../server/index.ts';
 
 export type HealthBand = 'up' | 'down' | 'recovering' | 'ramping' | 'unknown';
@@ -107,7 +109,7 @@ function regionTimeline(
   start: number,
   end: number,
 ): TimelineRegion {
-  const iso = (t: number) => new Date(t).toISOString();
+  const iso = isoClamped;
   const mine = events.filter((e) => e.region === id);
   const healthEvents = mine.filter(
     (e) => bandAfter(e, 'unknown') !== undefined || e.type === 'failback-ramp',
@@ -236,19 +238,19 @@ export function timelineOf(input: {
   const inWindow = (e: StoredEvent) => eventTime(e) >= start && eventTime(e) <= now;
   return {
     version: 1,
-    start: new Date(start).toISOString(),
-    end: new Date(now).toISOString(),
+    start: isoClamped(start),
+    end: isoClamped(now),
     regions: input.regions.map((r) => regionTimeline(r.id, events, r, start, now)),
     dns: events
       .filter((e) => e.type === 'apply' && inWindow(e))
       .map((e) => ({
-        at: new Date(eventTime(e)).toISOString(),
+        at: isoClamped(eventTime(e)),
         zone: str(e.zone),
         ...(e.provider ? { provider: str(e.provider) } : {}),
         label: dnsLabel(e),
       })),
     leadership: events
       .filter((e) => LEADERSHIP.has(e.type) && inWindow(e))
-      .map((e) => ({ at: new Date(eventTime(e)).toISOString(), type: e.type, label: leadershipLabel(e) })),
+      .map((e) => ({ at: isoClamped(eventTime(e)), type: e.type, label: leadershipLabel(e) })),
   };
 }

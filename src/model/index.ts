@@ -5,6 +5,7 @@ export * from './bounded-text.ts';
 export * from './errors.ts';
 export * from './features.ts';
 export * from './geo-set.ts';
+export * from './lease.ts';
 export * from './normalise.ts';
 export * from './ownership.ts';
 export * from './record.ts';

@@ -50,6 +50,7 @@ export type ReasonCode =
   | 'all-down' // whenAllDown decided the answer
   | 'config' // the desired record follows from config, not from a health change
   | 'ownership' // marker record added or removed
+  | 'lease' // the writer's lease taken, renewed or released (never part of a plan)
   | 'drift' // the provider holds something else than we last published
   | 'orphan'; // an owned record no longer in config
 

@@ -21,8 +21,21 @@ export function timeRangeProblem(raw: string, ms: number): string | undefined {
   return `must be a time in ${TIME_RANGE_TEXT}; got ${raw.slice(0, 40)}: give a time in that range, such as 2026-12-24T02:00:00Z`;
 }
 
+/** The largest time a Date holds, either way (about year 275760). */
+const DATE_LIMIT = 8.64e15;
+
+/** ISO 8601 of an epoch-ms time clamped to what a Date holds: for drawing, never throws (NaN: 1970). */
+export function isoClamped(ms: number): string {
+  const t = Number.isFinite(ms)
+    ? Math.max(-DATE_LIMIT, Math.min(DATE_LIMIT, ms))
+    : Number.isNaN(ms)
+      ? 0
+      : Math.sign(ms) * DATE_LIMIT;
+  return new Date(t).toISOString();
+}
+
 /** ISO 8601 of an epoch-ms time, or undefined when there is none or a Date cannot hold it. */
 export function isoOrUndefined(ms: number | null | undefined): string | undefined {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return undefined;
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > DATE_LIMIT) return undefined;
   return new Date(ms).toISOString();
 }

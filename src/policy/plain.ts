@@ -28,6 +28,7 @@ const REASON_RANK: Record<ChangeReason['code'], number> = {
   config: 5,
   ownership: 6,
   orphan: 7,
+  lease: 8, // never on a published record
 };
 
 function mergeWeighted(name: string, parts: readonly DesiredRecord[], published?: RecordSet): DesiredRecord {

@@ -177,6 +177,12 @@ export interface ZoneView {
    * (what was decided since waits for this pass; DNS may serve an old answer).
    */
   inProgress?: InProgressView;
+  /**
+   * The writer's lease this replica keeps for the zone (absent where it keeps none: dry-run, memory):
+   * `expires` while held, `error` when the last renewal failed. `geofailover apply` will not write a
+   * zone whose lease is held.
+   */
+  lease?: { name: string; expires?: string; since?: string; error?: string };
 }
 
 /** The stage a running pass is in: reading the zone (and planning), writing changes, confirming them. */

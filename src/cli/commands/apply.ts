@@ -1,7 +1,9 @@
 // `geofailover apply --config FILE [--assume ...] [--checksum SHA] [--force] [--adopt] [--dry-run]
 // [--output text|json]`: plan, print the plan, then write it through the applier, which verifies each
 // zone by planning again. Nothing is written when any zone is refused (exit 3), when --checksum does
-// not match a fresh plan (exit 3), in dry-run, or on any error before the write.
+// not match a fresh plan (exit 3), when a running controller holds a zone it would change (its
+// writer's lease, src/model/lease.ts; exit 3, and --force does not bypass it: the controller's
+// failovers would be undone), in dry-run, or on any error before the write.
 import type { Command } from 'commander';
 import type { ApplyMode, ApplyOutcome } from '../../controller/index.ts';
 import { EXIT } from '../exit.ts';
@@ -82,6 +84,14 @@ export const register: Register = (program: Command, setExit) => {
           );
         }
         if (!planAllowed(plan)) return refuse(refusalMessage(plan, 'apply'));
+        if (mode === 'apply' && changeCount(plan) > 0) {
+          // Read last, right before writing, so the window in which a controller could start unseen is
+          // the few seconds of this run (and that controller's first pass re-plans over what we wrote).
+          const { checkLeases } = await import('../lease-check.ts');
+          const leases = await checkLeases(config, plan, providers);
+          for (const note of leases.notes) process.stderr.write(note);
+          if (leases.refusal) return refuse(`${leases.refusal.describe()}\n`);
+        }
 
         if (text) process.stdout.write(renderText(plan, { color: useColor() }));
         if (changeCount(plan) === 0) {

@@ -1,6 +1,7 @@
 // `geofailover plan --config FILE [--assume REGION=STATE]... [--output text|json] [--expect-no-changes]
 // [--adopt]`: what apply would change, with the safety verdicts and the checksum. Writes nothing.
 // Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
+// A zone with changes that a running controller holds gets a note: apply would write nothing to it.
 import type { Command } from 'commander';
 import { inTimeRange, TIME_RANGE_TEXT, UsageError } from '../../model/index.ts';
 import { EXIT } from '../exit.ts';
@@ -35,16 +36,22 @@ export const register: Register = (program: Command, setExit) => {
       }
       const { closeProviders, planFromFile, refusalMessage } = await import('../planning.ts');
       const { changeCount, planAllowed, renderJson, renderText } = await import('../../plan/index.ts');
-      const { plan, providers } = await planFromFile({
+      const { config, plan, providers } = await planFromFile({
         config: opts.config,
         ...(opts.assume ? { assume: opts.assume } : {}),
         ...(at === undefined ? {} : { at }),
         adopt: opts.adopt === true,
       });
-      await closeProviders(providers);
+      // What apply would meet: a zone a running controller holds is refused there (its writer's lease).
+      const { checkLeases, heldNotes } = await import('../lease-check.ts');
+      const leases =
+        changeCount(plan) > 0
+          ? await checkLeases(config, plan, providers).finally(() => closeProviders(providers))
+          : await closeProviders(providers).then(() => undefined);
       process.stdout.write(
         opts.output === 'json' ? renderJson(plan) : renderText(plan, { color: useColor() }),
       );
+      for (const note of leases ? heldNotes(leases) : []) process.stderr.write(note);
       if (!planAllowed(plan)) {
         process.stderr.write(refusalMessage(plan, 'plan'));
         setExit(EXIT.refused);

@@ -206,6 +206,13 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
         `  ${run.behind ? 'BEHIND' : 'IN PROGRESS'}: ${run.stage}${run.changes === undefined ? '' : ` of ${run.changes} change(s)`}, started ${age(run.since, now)}`,
       );
     if (z.error) out.push(`  ERROR ${age(z.error.at, now)}: ${z.error.message}`);
+    // The writer's lease: what makes a scheduled `geofailover apply` step aside from this zone.
+    if (z.lease?.error)
+      out.push(`  LEASE NOT RENEWED: ${z.lease.error} (a scheduled apply may not see this controller)`);
+    else if (z.lease?.expires)
+      out.push(
+        `  writer's lease ${z.lease.name} held until ${z.lease.expires} (a scheduled apply steps aside)`,
+      );
     out.push(
       table(
         ['NAME', 'TYPE', 'SET', 'WEIGHT', 'TTL', 'ANSWER'],

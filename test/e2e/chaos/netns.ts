@@ -1,22 +1,18 @@
-// The chaos suite's network: one Linux network namespace per host, each joined by a veth pair to a
-// bridge in a dedicated "core" namespace, addresses only from 198.18.0.0/15 (the benchmarking range),
-// and the faults the scenarios inject (link down, blackhole routes, nftables packet loss). Every
-// namespace carries the PREFIX so a crashed run's leftovers are found and removed on the next start.
+// The chaos suite's network: its family of namespaces (namespaces.ts: one per host on a bridge in a
+// "core" namespace, addresses only from 198.18.0.0/15, the benchmarking range) and the faults the
+// scenarios inject (link down, blackhole routes, nftables packet loss). Every namespace carries the
+// PREFIX so a crashed run's leftovers are found and removed on the next start.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { type Host, Namespaces, SUBNET_BITS } from './namespaces.ts';
+
+export { type Host, pidsIn, SUBNET_BITS } from './namespaces.ts';
 
 /** Every namespace this suite creates starts with this; nothing else on the machine may use it. */
 export const PREFIX = 'gfochaos-';
-export const CORE = `${PREFIX}core`;
-export const SUBNET_BITS = 24;
+const NET = new Namespaces(PREFIX);
+export const CORE = NET.core;
 
-export interface Host {
-  /** Short name (also the namespace suffix). */
-  name: string;
-  /** 198.18.0.x */
-  address: string;
-}
-
-export const ns = (host: string) => `${PREFIX}${host}`;
+export const ns = (host: string) => NET.ns(host);
 
 function ip(args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -27,88 +23,10 @@ function ipQuiet(args: string[]): void {
   spawnSync('ip', args, { stdio: 'ignore' });
 }
 
-export function listOurNamespaces(): string[] {
-  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  if (r.status !== 0) return [];
-  return r.stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/)[0] ?? '')
-    .filter((n) => n.startsWith(PREFIX));
-}
-
-/** Pids of processes inside a namespace (`ip netns pids`). */
-export function pidsIn(namespace: string): number[] {
-  const r = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' });
-  if (r.status !== 0) return [];
-  return r.stdout
-    .split('\n')
-    .map((l) => Number(l.trim()))
-    .filter((n) => Number.isInteger(n) && n > 0);
-}
-
-/**
- * Kill every process inside our namespaces, then delete the namespaces (their veths and the bridge go
- * with them). Synchronous, so it also works from a process 'exit' handler. Safe to call repeatedly.
- */
-export function teardownAll(): string[] {
-  const names = listOurNamespaces();
-  for (const n of names) {
-    for (const pid of pidsIn(n)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-  for (const n of names) ipQuiet(['netns', 'del', n]);
-  return names;
-}
-
-/**
- * Why namespaces cannot be built here, or undefined when they can: needs root, iproute2, and the
- * kernel's permission to create a namespace and a veth pair (a container may refuse either).
- */
-export function cannotBuildReason(): string | undefined {
-  if (process.platform !== 'linux') return `network namespaces need Linux (this is ${process.platform})`;
-  if (typeof process.getuid === 'function' && process.getuid() !== 0)
-    return 'network namespaces need root (run the chaos suite as root, as CI does)';
-  if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) return 'iproute2 (`ip`) is not installed';
-  const probe = `${PREFIX}probe`;
-  ipQuiet(['netns', 'del', probe]);
-  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
-  if (add.status !== 0) return `cannot create a network namespace: ${add.stderr.trim()}`;
-  try {
-    const veth = spawnSync(
-      'ip',
-      ['-n', probe, 'link', 'add', 'a0', 'type', 'veth', 'peer', 'name', 'b0', 'netns', probe],
-      { encoding: 'utf8' },
-    );
-    if (veth.status !== 0) return `cannot create a veth pair: ${veth.stderr.trim()}`;
-    const br = spawnSync('ip', ['-n', probe, 'link', 'add', 'br0', 'type', 'bridge'], { encoding: 'utf8' });
-    if (br.status !== 0) return `cannot create a bridge: ${br.stderr.trim()}`;
-  } finally {
-    ipQuiet(['netns', 'del', probe]);
-  }
-  return undefined;
-}
-
-/** Build the core bridge and one namespace per host, each with eth0 on the bridge and lo up. */
-export function buildTopology(hosts: readonly Host[]): void {
-  ip(['netns', 'add', CORE]);
-  ip(['-n', CORE, 'link', 'add', 'br0', 'type', 'bridge']);
-  ip(['-n', CORE, 'link', 'set', 'br0', 'up']);
-  for (const h of hosts) {
-    const n = ns(h.name);
-    ip(['netns', 'add', n]);
-    ip(['-n', n, 'link', 'set', 'lo', 'up']);
-    // Created inside the namespaces directly: no interface ever appears in the machine's own namespace.
-    ip(['-n', CORE, 'link', 'add', `v-${h.name}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
-    ip(['-n', CORE, 'link', 'set', `v-${h.name}`, 'master', 'br0', 'up']);
-    ip(['-n', n, 'addr', 'add', `${h.address}/${SUBNET_BITS}`, 'dev', 'eth0']);
-    ip(['-n', n, 'link', 'set', 'eth0', 'up']);
-  }
-}
+export const listOurNamespaces = (): string[] => NET.list();
+export const teardownAll = (): string[] => NET.teardownAll();
+export const cannotBuildReason = (): string | undefined => NET.cannotBuildReason();
+export const buildTopology = (hosts: readonly Host[]): void => NET.buildTopology(hosts);
 
 // ---- faults -----------------------------------------------------------------------------------
 

@@ -21,8 +21,10 @@ export class NsProcess {
     argv: string[],
     env: Record<string, string>,
     readonly logFile: string,
+    /** The full namespace name, for a suite whose namespaces carry another prefix. */
+    namespace = ns(host),
   ) {
-    this.child = spawn('ip', ['netns', 'exec', ns(host), ...argv], {
+    this.child = spawn('ip', ['netns', 'exec', namespace, ...argv], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,8 @@ export interface LoggedRequest {
   op: FakeOp;
   status: number;
   code?: string;
+  /** ChangeResourceRecordSets: the names the batch changes (as sent). */
+  names?: string[];
 }
 
 export interface FakeOptions {
@@ -101,6 +103,15 @@ export class FakeRoute53 {
   /** Mutating requests so far (every ChangeResourceRecordSets, accepted or not). */
   writes(): number {
     return this.count('ChangeResourceRecordSets');
+  }
+
+  /** ChangeResourceRecordSets requests other than a controller's writer lease (its renewals). */
+  recordWrites(): LoggedRequest[] {
+    return this.log.filter(
+      (l) =>
+        l.op === 'ChangeResourceRecordSets' &&
+        !l.names?.every((n) => n.split('.')[1] === '_geofailover-lease'),
+    );
   }
 
   clearLog(): void {
@@ -207,7 +218,9 @@ export class FakeRoute53 {
       } catch (e) {
         throw new ApiError(400, 'InvalidInput', `Invalid XML: ${(e as Error).message}`);
       }
-      applyBatch(zone, parseChangeRequest(doc));
+      const batch = parseChangeRequest(doc);
+      entry.names = batch.map((c) => c.rr.name);
+      applyBatch(zone, batch);
       const id = `C${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
       this.changes.set(id, { polls: 0, submittedAt: new Date().toISOString() });
       return send(

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planZoneOf } from '../../../src/controller/index.ts';
 import { assumeStates } from '../../../src/policy/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import {
   cert,
   cleanupCert,
@@ -33,6 +34,13 @@ describe.skipIf(!cert)('azure provider', () => {
   ];
   const props = (rel: string, type = 'A') => env.zone.sets.get(`${rel}|${type}`)?.properties;
   const writes = () => env.fake.calls.filter((c) => c.method === 'PUT' || c.method === 'DELETE');
+
+  it("keeps the controller's writer lease beside the records: taken, renewed, removed, never a planned change", async () => {
+    const config = makeConfig(env, records());
+    const p = provider(config);
+    await converge(config, p);
+    await leaseRoundTrip(config, p);
+  });
 
   it('creates sets and markers with If-None-Match: *, then re-plans to zero changes', async () => {
     const config = makeConfig(env, records());

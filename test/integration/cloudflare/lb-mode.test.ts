@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyZonePlan } from '../../../src/controller/index.ts';
 import { OwnershipError, ProviderError, type RegionState, UsageError } from '../../../src/model/index.ts';
 import type { FakeCloudflare, LoadBalancer, Pool } from '../../fakes/cloudflare/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import { ACCOUNT_ID, converge, failover, makeConfig, plan, provider, startFake, ZONE_ID } from './harness.ts';
 
 const records = () => [
@@ -78,6 +79,13 @@ describe('cloudflare load-balancer mode', () => {
     expect(www.country_pools.IN).toEqual([pool('ap-south').id, pool('eu-west').id]);
     expect(www.default_pools).toEqual([pool('us-east').id, pool('eu-west').id]);
     expect((await plan(config, p)).changes).toEqual([]);
+  });
+
+  it("keeps the controller's writer lease as a TXT record beside the load balancers, never a planned change", async () => {
+    const config = makeConfig({ baseURL: fake.url, mode: 'load-balancer', records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    await leaseRoundTrip(config, p);
   });
 
   it('fails a region over by switching its pool off, and back', async () => {

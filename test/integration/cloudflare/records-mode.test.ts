@@ -4,6 +4,7 @@
 // table covers converging, failing back, adoption, foreign names, removal and refused tokens.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeCloudflare } from '../../fakes/cloudflare/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import { converge, failover, makeConfig, plan, provider, startFake } from './harness.ts';
 
 describe('cloudflare records mode', () => {
@@ -41,6 +42,21 @@ describe('cloudflare records mode', () => {
     expect(new Set(fake.calls.map((c) => c.apiVersion))).toEqual(new Set(['2024-09-01']));
     // no TXT marker is ever written on Cloudflare
     expect([...stored.values()].some((r) => r.type === 'TXT')).toBe(false);
+  });
+
+  it("keeps the controller's writer lease as one untagged TXT record, never a planned change", async () => {
+    const config = makeConfig({ baseURL: fake.url, records: records() });
+    const p = provider(config);
+    await converge(config, p);
+    const stored = () => [...[...fake.zones.values()][0]!.records.values()];
+    const before = stored().length;
+    await leaseRoundTrip(config, p, {}, () => {
+      // One TXT record without our owner tag (the tag would make its name a managed one).
+      const txt = stored().filter((r) => r.type === 'TXT');
+      expect(txt).toHaveLength(1);
+      expect(txt[0]).toMatchObject({ name: 'shop-prod._geofailover-lease.example.com', tags: [] });
+    });
+    expect(stored()).toHaveLength(before);
   });
 
   it('fails over a region in one batch call and converges', async () => {

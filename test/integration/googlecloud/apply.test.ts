@@ -4,6 +4,7 @@
 // converging, a set changed after the read (412), adoption, refused keys and throttling.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/model/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import { converge, type Env, failover, makeConfig, plan, provider, startEnv } from './harness.ts';
 
 const weighted = {
@@ -56,6 +57,13 @@ describe('googlecloud provider', () => {
     expect(env.fake.count({ method: 'GET', path: /\/changes\/\d+$/ })).toBeGreaterThanOrEqual(1);
     expect(outcome.status === 'applied' && outcome.result?.syncMs).toBeGreaterThanOrEqual(0);
     expect((await plan(config, p)).changes).toEqual([]);
+  });
+
+  it("keeps the controller's writer lease beside the records: taken, renewed, removed, never a planned change", async () => {
+    const config = makeConfig(env, [failover('app.example.com', ['us-east', 'eu-west']), weighted, geo]);
+    const p = provider(config);
+    await converge(config, p);
+    await leaseRoundTrip(config, p);
   });
 
   it('fails over plain, wrr and geo sets in one Change and back, converging each time', async () => {

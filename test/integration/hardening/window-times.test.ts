@@ -129,6 +129,12 @@ describe('a window kept from before the bound (the state dir after an upgrade)',
     expect(doc.maintenance?.upcoming).toEqual([]);
   });
 
+  it("GET /v1/timeline answers 200: the dashboard's bands never throw on the kept window", async () => {
+    const res = await fetch(`${ctl.url}/v1/timeline`);
+    tally.add(res.status === 200);
+    expect(res.status).toBe(200);
+  });
+
   it('GET /v1/maintenance answers 200 and the status command exits 0, showing the problem', async () => {
     const list = await fetch(`${ctl.url}/v1/maintenance`);
     expect(list.status).toBe(200);

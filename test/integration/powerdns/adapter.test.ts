@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyZonePlan } from '../../../src/controller/index.ts';
 import { ConflictError, InvalidChangeError } from '../../../src/model/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import { converge, dnsAnswer, failover, makeConfig, open, plan, weighted } from './harness.ts';
 import { missing, type PdnsServer, startPdns } from './pdns-server.ts';
 
@@ -48,6 +49,14 @@ describe.skipIf(why !== undefined)('powerdns adapter on pdns_server', () => {
     const www = (await pdns.rrsets(zone)).find((r) => r.name === `www.${zone}.` && r.type === 'A');
     expect(www?.ttl).toBe(300);
     expect((await plan(config, p)).changes).toEqual([]);
+  });
+
+  it("keeps the controller's writer lease beside the records: taken, renewed, removed, never a planned change", async () => {
+    const zone = await newZone();
+    const config = makeConfig(pdns.url, zone, [failover(`app.${zone}`, ['us-east', 'eu-west'])]);
+    const p = await open(config, pdns.apiKey);
+    await converge(config, p);
+    await leaseRoundTrip(config, p);
   });
 
   it('fails over in one PATCH and answers the new region over DNS', async () => {

@@ -7,6 +7,7 @@
 // and asserting zero changes (or, where nothing may be written, the very same plan as before).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ProviderError } from '../../../src/model/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import { converge, makeConfig, plan, provider, RECORDS, SECRET_ENV } from './helpers.ts';
 import {
   foreignUpdate,
@@ -89,6 +90,16 @@ describe.each(SERVERS)('rfc2136 adapter on $name', ({ bin, start }) => {
     );
     expect((await plan(config, p)).changes).toEqual([]);
   });
+
+  it.skipIf(skip)(
+    "keeps the controller's writer lease beside the records: taken, renewed, removed, never a planned change",
+    async () => {
+      const config = cfg(both);
+      const p = provider(config, server.secret);
+      await converge(config, p);
+      await leaseRoundTrip(config, p);
+    },
+  );
 
   it.skipIf(skip)('a hand edit of a weighted RRset is seen as drift and repaired', async () => {
     const config = cfg(both);

@@ -7,6 +7,7 @@ import { Route53Provider, resetBudgets } from '../../../providers/route53/index.
 import { applyZonePlan } from '../../../src/controller/index.ts';
 import { InvalidChangeError } from '../../../src/model/index.ts';
 import { FakeRoute53, type FakeZone } from '../../fakes/route53/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import {
   awsConfig,
   converge,
@@ -50,6 +51,12 @@ function setup(records: readonly object[] = ALL, over: Record<string, unknown> =
 }
 
 describe('route53 adapter on the strict fake', () => {
+  it("keeps the controller's writer lease beside the records: taken, renewed, removed, never a planned change", async () => {
+    const { config, provider } = setup();
+    await converge(config, provider);
+    await leaseRoundTrip(config, provider);
+  });
+
   it('failover, weighted and geo: plan -> apply -> re-plan finds nothing, with markers and Route 53 attributes', async () => {
     const { config, provider } = setup();
     const { plan: p, outcome, again } = await converge(config, provider);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Route53Provider } from '../../../providers/route53/index.ts';
 import { applyZonePlan } from '../../../src/controller/index.ts';
+import { leaseRoundTrip } from '../../helpers/lease.ts';
 import { motoMissing } from '../../helpers/moto.ts';
 import {
   awsConfig,
@@ -28,6 +29,12 @@ describe.skipIf(motoMissing !== undefined)('route53 adapter on moto_server', () 
     const config = makeConfig(providerConfig(moto.url, moto.zoneId), records);
     return { config, provider: new Route53Provider('aws', awsConfig(config), OWNER, FAST) };
   }
+
+  it("keeps the controller's writer lease beside the records: taken, renewed, removed, never a planned change", async () => {
+    const { config, provider } = setup([RECORDS.failover, RECORDS.weighted, RECORDS.geo]);
+    await converge(config, provider);
+    await leaseRoundTrip(config, provider);
+  });
 
   // Only the way down: moto 5.2.1 refuses a CREATE identical to one in its change journal while any
   // record sorts at or after the name ("already exists"), so failing back (re-creating the original

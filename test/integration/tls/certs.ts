@@ -52,26 +52,29 @@ export function makeCa(dir: string, name: string): Ca {
 let serialSeq = 0x1000 + Math.floor(Math.random() * 0x1000);
 
 /**
- * A certificate for 127.0.0.1/localhost (server) or a client, signed by `ca`, written to
- * `<dir>/<name>.pem` and `.key`; with `atomic`, written beside and renamed into place (as cert-manager
- * and Kubernetes Secret volumes do), so a reader never sees half a file.
+ * A certificate for 127.0.0.1/localhost (server; `san` names others, e.g. ['IP:198.18.1.10']) or a
+ * client, or one for both ends (`peer`: an etcd member talks to the others with its server
+ * certificate), signed by `ca`, written to `<dir>/<name>.pem` and `.key`; with `atomic`, written
+ * beside and renamed into place (as cert-manager and Kubernetes Secret volumes do), so a reader never
+ * sees half a file.
  */
 export function issue(
   dir: string,
   ca: Ca,
   name: string,
-  opts: { usage?: 'server' | 'client'; atomic?: boolean } = {},
+  opts: { usage?: 'server' | 'client' | 'peer'; atomic?: boolean; san?: readonly string[] } = {},
 ): Issued {
   const serial = (++serialSeq).toString(16).toUpperCase().padStart(4, '0');
   const tmpKey = join(dir, `.${name}.${serial}.key`);
   const tmpCsr = join(dir, `.${name}.${serial}.csr`);
   const tmpCert = join(dir, `.${name}.${serial}.pem`);
   const ext = join(dir, `.${name}.${serial}.ext`);
+  const san = `subjectAltName=${(opts.san ?? ['IP:127.0.0.1', 'DNS:localhost']).join(',')}\n`;
   writeFileSync(
     ext,
     opts.usage === 'client'
       ? 'extendedKeyUsage=clientAuth\n'
-      : 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+      : `${san}extendedKeyUsage=serverAuth${opts.usage === 'peer' ? ',clientAuth' : ''}\n`,
   );
   ossl([
     'req',

@@ -12,7 +12,10 @@ import { type RunningController, startController } from '../../../src/controller
 import { createLogger, type Logger, silentLogger } from '../../../src/log/index.ts';
 import { ProbeAgent } from '../../../src/probe/index.ts';
 
-export const KEYS = { p1: 'tls-key-one-0123456789', p2: 'tls-key-two-0123456789' };
+export const KEYS = {
+  p1: 'tls-key-one-0123456789-0123456789-0123456789',
+  p2: 'tls-key-two-0123456789-0123456789-0123456789',
+};
 export const ENV = { K1: KEYS.p1, K2: KEYS.p2 };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
