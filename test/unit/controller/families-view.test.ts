@@ -127,10 +127,11 @@ describe('dual-stack views', () => {
       role: 'single',
       errors: [],
     });
-    const aaaa = doc.routes?.find((r) => r.type === 'AAAA')!;
+    const routes = doc.routes ?? [];
+    const aaaa = routes.find((r) => r.type === 'AAAA')!;
     expect(aaaa.because).toBe('failed over from us-east because IPv6 is down: use-a fails: ipv6 fails');
     expect(aaaa.regions).toEqual(['eu-west']);
-    const a = doc.routes?.find((r) => r.type === 'A')!;
+    const a = routes.find((r) => r.type === 'A')!;
     expect(a.regions).toEqual(['us-east']);
   });
 
