@@ -3,8 +3,14 @@
 // fallback, whenAllDown), and the reasons name the family that moved.
 import { describe, expect, it } from 'vitest';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import type { AddressFamily, RecordSet, RegionState, RegionStatus } from '../../../src/model/index.ts';
-import { desiredRecords } from '../../../src/policy/index.ts';
+import {
+  type AddressFamily,
+  type RecordSet,
+  type RegionState,
+  type RegionStatus,
+  UsageError,
+} from '../../../src/model/index.ts';
+import { assumeStates, desiredRecords } from '../../../src/policy/index.ts';
 
 const IDS = ['us-east', 'eu-west', 'ap-south'] as const;
 const V4 = { 'us-east': '192.0.2.10', 'eu-west': '198.51.100.10', 'ap-south': '203.0.113.10' };
@@ -234,5 +240,48 @@ describe('dual-stack regions: each record type follows its own family', () => {
     const cfg = config(POLICIES.failover);
     const ds = desiredRecords(cfg, cfg.zones[0]!, new Map());
     expect(ds.map((d) => d.record.values)).toEqual([['192.0.2.10'], ['2001:db8::10']]);
+  });
+
+  it('plan --assume us-east/ipv6=down: the AAAA answer fails over, the A answer stays', () => {
+    const cfg = config(POLICIES.failover);
+    const states = assumeStates(cfg, new Map([['us-east/ipv6', 'down']]), 1);
+    expect(states.get('us-east')).toMatchObject({
+      status: 'up',
+      families: {
+        ipv4: { status: 'up', upEndpoints: ['us-east-a'] },
+        ipv6: { status: 'down', upEndpoints: [], reason: 'assumed down (--assume us-east/ipv6)' },
+      },
+    });
+    const ds = desiredRecords(cfg, cfg.zones[0]!, states);
+    expect(ds.map((d) => [d.record.type, d.record.values])).toEqual([
+      ['A', ['192.0.2.10']],
+      ['AAAA', ['2001:db8::20']],
+    ]);
+    // A region assumed down or drained holds both families, whatever one of them is assumed.
+    const both = assumeStates(
+      cfg,
+      new Map<string, RegionStatus>([
+        ['us-east', 'drained'],
+        ['us-east/ipv4', 'up'],
+      ]),
+    );
+    expect(both.get('us-east')!.families?.ipv4?.status).toBe('drained');
+  });
+
+  it('--assume refuses a family other than ipv4/ipv6, or drained for a family', () => {
+    const cfg = config(POLICIES.failover);
+    for (const [key, status] of [
+      ['us-east/ipv5', 'down'],
+      ['us-east/ipv6', 'drained'],
+    ] as const) {
+      let err: unknown;
+      try {
+        assumeStates(cfg, new Map([[key, status]]));
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).message).toContain('an address family is ipv4 or ipv6, up or down');
+    }
   });
 });
