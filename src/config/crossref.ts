@@ -5,6 +5,7 @@ import { addressFor, addressText, inZone, isMarkerName, LEASE_LABEL, normaliseNa
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
+import { dualStackProblems } from './dual-stack-checks.ts';
 import { featureProblems } from './feature-checks.ts';
 import { plaintextProblems } from './plaintext.ts';
 import { supportProblems } from './policy-support.ts';
@@ -236,5 +237,6 @@ export function crossCheck(config: Config): Problem[] {
     });
   problems.push(...crossCheckOperate(config));
   problems.push(...plaintextProblems(config));
+  problems.push(...dualStackProblems(config));
   return problems;
 }
