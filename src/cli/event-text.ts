@@ -148,6 +148,21 @@ const DETAIL: Record<string, (e: StoredEvent) => string> = {
     const ev = obj(e.evidence);
     return `${str(ev.reason)} from ${isoOf(ev.start)} to ${isoOf(ev.end)}`;
   },
+  'signal-transition': (e) => {
+    const ev = obj(e.evidence);
+    const t = obj(ev.threshold);
+    const run =
+      t.fall !== undefined
+        ? ` (${str(t.failRun)} bad in a row, fall ${str(t.fall)})`
+        : t.rise !== undefined
+          ? ` (${str(t.okRun)} good in a row, rise ${str(t.rise)})`
+          : '';
+    return `signal ${str(ev.signal)} (${str(ev.kind)}, ${str(ev.effect)}): ${str(ev.detail)}${run}`;
+  },
+  'signal-push': (e) => {
+    const ev = obj(e.evidence);
+    return `signal ${str(ev.signal)}: ${str(ev.reason)} until ${isoOf(ev.until)}`;
+  },
   'fail-static': (e) => str(obj(e.evidence).note),
   'prober-impaired': (e) => str(obj(e.evidence).note),
   apply: applyDetail,

@@ -5,6 +5,7 @@ import { addressFor, addressText, inZone, isMarkerName, LEASE_LABEL, normaliseNa
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
+import { crossCheckSignals } from './crossref-signals.ts';
 import { dualStackProblems } from './dual-stack-checks.ts';
 import { featureProblems } from './feature-checks.ts';
 import { plaintextProblems } from './plaintext.ts';
@@ -236,6 +237,7 @@ export function crossCheck(config: Config): Problem[] {
       severity: 'warning',
     });
   problems.push(...crossCheckOperate(config));
+  problems.push(...crossCheckSignals(config));
   problems.push(...plaintextProblems(config));
   problems.push(...dualStackProblems(config));
   return problems;

@@ -14,4 +14,5 @@ export * from './schema.ts';
 export * from './secret-refs.ts';
 export * from './secret-strength.ts';
 export * from './secrets.ts';
+export * from './signals.ts';
 export { configWarnings } from './warnings.ts';

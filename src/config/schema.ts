@@ -9,6 +9,7 @@ import { policySchemas } from '../policy/kinds/index.ts';
 import { checkSchemas } from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
+import { signalsSchema } from './signals.ts';
 
 export { duration };
 
@@ -296,12 +297,13 @@ const controllersFromSchema = z
 const apiTokenSchema = z
   .strictObject({
     name: id,
-    /** read: status, events, explain; operate: also drains, overrides, maintenance; admin: everything. */
-    role: z.enum(['read', 'operate', 'admin'], {
+    /** read: status, events, explain; operate: also drains, overrides, maintenance; admin: everything;
+     *  signal: only deliver the signals that name it (Alertmanager's webhook, pushes), nothing else. */
+    role: z.enum(['read', 'operate', 'admin', 'signal'], {
       error: (iss) =>
         iss.input === undefined
-          ? 'role is missing: a token needs a role (read, operate or admin)'
-          : 'must be read, operate or admin',
+          ? 'role is missing: a token needs a role (read, operate, admin or signal)'
+          : 'must be read, operate, admin or signal',
     }),
     tokenEnv: envName.optional(),
     /** A file holding the token (e.g. a mounted secret), as an alternative to tokenEnv. */
@@ -511,6 +513,8 @@ export const configSchema = z
     geoip: geoipSchema.default(geoipSchema.parse({})),
     notifications: z.array(notificationSchema).default([]),
     maintenance: z.array(maintenanceSchema).default([]),
+    /** Health sources beside the probes: Prometheus queries, Alertmanager alerts, pushes (signals.ts). */
+    signals: signalsSchema,
     safety: safetySchema.default(safetySchema.parse({})),
   })
   .describe('geofailover configuration');

@@ -54,6 +54,10 @@ export function secretRefs(config: Config): SecretRef[] {
         usedBy: `PagerDuty ${i}`,
       });
   });
+  config.signals.forEach((sig, i) => {
+    if (sig.kind === 'prometheus' && sig.tokenEnv !== undefined)
+      refs.push({ at: ['signals', i, 'tokenEnv'], envVar: sig.tokenEnv, usedBy: `signal ${sig.name}` });
+  });
   return refs;
 }
 

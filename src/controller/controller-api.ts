@@ -1,6 +1,6 @@
 // The controller's HTTP API behind its routes: probe report intake, status, events, drain/undrain
 // (shared with every replica first), overrides and maintenance windows (operator-api.ts), reconcile,
-// metrics, explain and the health check.
+// metrics, explain, the health check and signal deliveries (signals-wiring.ts).
 import { type Config, zoneProviders } from '../config/index.ts';
 import type { Coordinator } from '../coordination/index.ts';
 import type { HealthEngine } from '../health/index.ts';
@@ -12,6 +12,7 @@ import {
   createReportHandler,
   HttpError,
   type ProberRejections,
+  type SignalApi,
   type StatusDoc,
 } from '../server/index.ts';
 import { coverageCheck } from './coverage-warnings.ts';
@@ -41,6 +42,8 @@ export interface ApiParts {
   onHealthEvents: HealthEventSink;
   status: () => StatusDoc;
   startedAt: number;
+  /** Signal deliveries and the signal list (signals-wiring.ts). */
+  signals: SignalApi;
 }
 
 export function controllerApi(p: ApiParts): ControllerApi {
@@ -161,5 +164,6 @@ export function controllerApi(p: ApiParts): ControllerApi {
       }
     },
     healthy: () => ({ ok: true, detail: `up since ${new Date(p.startedAt).toISOString()}` }),
+    signals: p.signals,
   };
 }

@@ -25,6 +25,7 @@ import {
 import { desiredRecords, policyRegions } from '../policy/index.ts';
 import type { ProberRejectionView } from '../server/index.ts';
 import type { StoredEvent } from './event-log.ts';
+import { signalSentence } from './signal-words.ts';
 
 export interface ExplainDoc {
   version: 1;
@@ -97,6 +98,18 @@ export interface ExplainDoc {
       families?: { family: 'ipv4' | 'ipv6'; state: string; votes: ExplainVote[] }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
+    /** Signals that speak for the region or one of its endpoints, and what each says now. */
+    signals?: {
+      name: string;
+      kind: string;
+      effect: 'veto' | 'vote';
+      endpoint?: string;
+      state: string;
+      since?: string;
+      acting: boolean;
+      /** "eu-west down: alert HighErrorRate firing since 12:03:00 UTC (veto)". */
+      words: string;
+    }[];
   }[];
   thresholds: Pick<
     Config['health'],
@@ -322,6 +335,7 @@ export function explain(input: {
               }
             : {}),
         })),
+      ...signalsOf(snapshot, id),
       ...(last
         ? {
             lastTransition: {
@@ -363,6 +377,23 @@ export function explain(input: {
     },
     failStatic: snapshot.failStatic,
     ...(rejected.size > 0 ? { rejectedProbers: [...rejected].map(([id, r]) => ({ id, ...r })) } : {}),
+  };
+}
+
+function signalsOf(snapshot: HealthSnapshot, region: string): Pick<ExplainDoc['regions'][number], 'signals'> {
+  const list = snapshot.signals.filter((s) => s.region === region);
+  if (list.length === 0) return {};
+  return {
+    signals: list.map((s) => ({
+      name: s.id,
+      kind: s.kind,
+      effect: s.effect,
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+      state: s.state,
+      ...(iso(s.since) ? { since: iso(s.since) } : {}),
+      acting: s.acting,
+      words: signalSentence(s, snapshot.at),
+    })),
   };
 }
 
@@ -447,6 +478,7 @@ export function renderExplain(d: ExplainDoc): string {
           `      last ${familyName(f.family)} transition #${t.seq} at ${t.at}: ${String(t.from)} -> ${String(t.to)}`,
         );
     }
+    for (const sg of r.signals ?? []) out.push(`      signal ${sg.name}: ${sg.words}`);
     const votesText = (votes: readonly ExplainVote[]) =>
       votes
         .map(

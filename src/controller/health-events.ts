@@ -52,7 +52,17 @@ export function updateHealthGauges(engine: HealthEngine, metrics: ControllerMetr
         f.state === 'up' ? 1 : f.state === 'down' ? 0 : -1,
       );
   }
+  for (const s of snap.signals) {
+    metrics.signalUp.set(
+      { signal: s.id, kind: s.kind, effect: s.effect },
+      s.state === 'up' ? 1 : s.state === 'down' ? 0 : -1,
+    );
+    if (s.kind === 'alertmanager') metrics.signalAlerts.set({ signal: s.id }, s.alertCount ?? 0);
+  }
 }
+
+/** Evidence only: what they change reaches policy as endpoint and region events of their own. */
+const NO_RECONCILE = new Set(['vote-transition', 'prober-impaired', 'signal-transition', 'signal-push']);
 
 /** The handler for every batch of health events (`cause`: the deciding report's performance.now()). */
 export function healthEventHandler(o: {
@@ -85,7 +95,7 @@ export function healthEventHandler(o: {
       ) {
         rememberHealth = true;
       }
-      if (e.type !== 'vote-transition' && e.type !== 'prober-impaired') reconcile = true;
+      if (!NO_RECONCILE.has(e.type)) reconcile = true;
       if (e.type === 'fail-static') {
         const msg =
           e.to === 'on' ? 'fail static: too few fresh probers, DNS held as it is' : 'fail static ended';

@@ -55,6 +55,8 @@ export class LeaseKeeper {
   private readonly token: string;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** A renewal was asked for while one ran: run it right after. */
+  private again = false;
   private abort?: AbortController;
   /** The lease as this replica last wrote it; undefined: read before writing. */
   private held?: RecordSet;
@@ -86,12 +88,18 @@ export class LeaseKeeper {
 
   /** Take the lease now, then keep renewing it. */
   start(): void {
-    this.schedule(0);
+    this.nudge();
   }
 
-  /** Renew at once (this replica has just become the leader), unless a renewal is under way. */
+  /**
+   * Renew at once (this replica has just become the leader). One renewal at a time: leadership can
+   * be gained while start-up's first renewal runs, and two at once both read "no lease" and both
+   * create it (the second is refused: it exists). During a renewal, the next one follows it at once.
+   */
   nudge(): void {
-    if (!this.running && !this.stopped) this.schedule(0);
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -103,10 +111,16 @@ export class LeaseKeeper {
 
   private tick(): void {
     this.timer = undefined;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     const started = this.now();
     this.running = this.renew().finally(() => {
       this.running = undefined;
-      this.schedule(Math.max(0, this.d.renewEveryMs - (this.now() - started)));
+      const now = this.again;
+      this.again = false;
+      this.schedule(now ? 0 : Math.max(0, this.d.renewEveryMs - (this.now() - started)));
     });
   }
 

@@ -48,13 +48,20 @@ export function clockWords(ms: number, now: number): string {
  * Which endpoints are not up and what their checks last said, grouped by what they said:
  * "use-a and use-b fail: status 500, expected 200".
  */
-export function failingWords(endpoints: readonly EndpointSnapshot[]): string {
+export function failingWords(
+  endpoints: readonly EndpointSnapshot[],
+  vetoes: readonly VetoWords[] = [],
+): string {
   const down = endpoints.filter((e) => e.state !== 'up');
   if (down.length === 0) return 'no endpoint is up';
   const byDetail = new Map<string, string[]>();
   for (const e of down) {
-    const detail =
-      e.state === 'unknown' ? 'not decided yet' : (e.lastFailure?.detail ?? 'no failing check on record');
+    const veto = vetoes.find((v) => v.endpoint === e.id);
+    const detail = veto
+      ? `held down by ${veto.words}`
+      : e.state === 'unknown'
+        ? 'not decided yet'
+        : (e.lastFailure?.detail ?? 'no failing check on record');
     byDetail.set(detail, [...(byDetail.get(detail) ?? []), e.id]);
   }
   return [...byDetail]
@@ -62,11 +69,18 @@ export function failingWords(endpoints: readonly EndpointSnapshot[]): string {
     .join('; ');
 }
 
+/** A down veto signal in words, and the endpoint it holds down (none: the whole region). */
+export interface VetoWords {
+  endpoint?: string;
+  words: string;
+}
+
 /** Why the region takes no traffic now, or undefined when it is serving. */
 export function outWords(
   r: RegionSnapshot,
   endpoints: readonly EndpointSnapshot[],
   now: number,
+  vetoes: readonly VetoWords[] = [],
 ): string | undefined {
   if (r.maintenance)
     return `drained for maintenance until ${clockWords(r.maintenance.end, now)} (${r.maintenance.reason})`;
@@ -78,5 +92,7 @@ export function outWords(
     const at = r.failbackAt === undefined ? '' : ` at ${clockWords(r.failbackAt, now)}`;
     return `recovering: failback${at}${r.holdDownReason ? ` (${r.holdDownReason})` : ''}`;
   }
-  return failingWords(endpoints);
+  const regionVeto = vetoes.find((v) => v.endpoint === undefined);
+  if (regionVeto) return `held down by ${regionVeto.words}`;
+  return failingWords(endpoints, vetoes);
 }

@@ -39,6 +39,7 @@ import { closeProviders, openProviders } from './reconcile.ts';
 import { unitKey, wireReconcile } from './reconcile-wiring.ts';
 import type { ReconcileScheduler } from './scheduler.ts';
 import { shutdownSequence } from './shutdown.ts';
+import { prepareSignals, wireSignals } from './signals-wiring.ts';
 import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './startup.ts';
 import { lockStateDir } from './state-lock.ts';
 import { DrainStore, HealthMemoryStore } from './state-store.ts';
@@ -94,6 +95,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
   for (const warning of weakSecretWarnings(config, env)) logger.warn(warning);
   // Certificate files likewise: a missing or mismatched one is a startup error naming the file.
   const listenerTls = loadListenerTls(config.controller.tls);
+  // Signal queries too: one Prometheus rejects stops the start, in Prometheus's own words.
+  const polled = await prepareSignals(config, env, logger, opts.configFile);
 
   // What is opened from here on is closed in reverse if a later step fails.
   const opened = new OpenedResources();
@@ -207,6 +210,18 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
     const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
     opened.add('health ticker', () => clearInterval(ticker));
+    // Signals: Prometheus polled from start(); Alertmanager's webhook and pushes through the API.
+    const signals = wireSignals({
+      config,
+      stateDir,
+      polled,
+      tokens,
+      engine,
+      metrics,
+      logger,
+      onHealthEvents,
+    });
+    opened.add('signal pollers', () => signals.stop());
     // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
     const rejections = new ProberRejections(
       config.probers.map((p) => p.id),
@@ -251,6 +266,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       onHealthEvents,
       status,
       startedAt,
+      signals: signals.api,
     });
     const api = {
       ...base,
@@ -283,6 +299,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     metrics.leader.set(coordinator.view().role === 'follower' ? 0 : 1);
     scheduler.start();
     ownLeases.start();
+    signals.start();
     updateHealthGauges(engine, metrics);
     // A first pass shows what is served; it changes nothing until health has been decided.
     void scheduler.trigger({ kind: 'startup' });
@@ -303,6 +320,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         shutdownSequence({
           replica,
           ticker,
+          stopSignals: () => signals.stop(),
           server,
           scheduler,
           leases: ownLeases,

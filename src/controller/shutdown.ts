@@ -13,6 +13,8 @@ import type { HealthMemoryStore } from './state-store.ts';
 export interface ShutdownParts {
   replica: string;
   ticker: NodeJS.Timeout;
+  /** Stops polling signal sources (in-flight queries aborted). */
+  stopSignals: () => Promise<void>;
   server: Server;
   scheduler: ReconcileScheduler;
   leases: LeaseKeepers;
@@ -33,6 +35,7 @@ export function shutdownSequence(p: ShutdownParts): () => Promise<void> {
   return () => {
     stopping ??= (async () => {
       clearInterval(p.ticker);
+      await p.stopSignals();
       await new Promise<void>((r) => {
         p.server.close(() => r());
         p.server.closeAllConnections();

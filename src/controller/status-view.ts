@@ -28,6 +28,7 @@ import type {
 import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';
+import { signalView, vetoesOf } from './signal-words.ts';
 
 export interface StatusInputs {
   config: Config;
@@ -81,6 +82,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       r,
       snapshot.endpoints.filter((e) => e.region === r.id),
       snapshot.at,
+      vetoesOf(snapshot.signals, r.id, snapshot.at),
     );
     return words ? { outBecause: words } : {};
   };
@@ -210,6 +212,9 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       upcoming: shown(snapshot.maintenance.upcoming),
     },
     ...(i.dns ? { dns: i.dns } : {}),
+    ...(snapshot.signals.length > 0
+      ? { signals: snapshot.signals.map((s) => signalView(s, snapshot.at)) }
+      : {}),
   };
 }
 

@@ -1,8 +1,11 @@
 // Endpoint decisions: tally each changed endpoint's fresh, counted votes and apply the quorum
-// (quorum.ts); an endpoint that moves gets an event with the votes as evidence. One family of a
+// (quorum.ts); an endpoint that moves gets an event with the votes as evidence. Voting signals are
+// more voters (minProbers still counts probers only: a signal never stands in for them); a down veto
+// signal takes the endpoint down whatever the votes say, and never brings one up. One family of a
 // dual-stack endpoint is decided on its own votes; the endpoint as a whole is up while one family is.
 import type { Health } from '../model/index.ts';
 import { decide } from './quorum.ts';
+import { endpointSignals, signalEvidence, vetoWords } from './signal-state.ts';
 import type { EndpointState, EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 import { voteEvidence } from './votes.ts';
@@ -31,7 +34,12 @@ export function evaluateEndpoints(
       if (pair.vote === 'up') up++;
       else if (!s.probers[i]!.impaired) down++;
     }
-    e.quorum = decide({ up, down }, s.quorum, s.h.minProbers);
+    const sig = endpointSignals(e);
+    e.quorum =
+      up + down < s.h.minProbers
+        ? 'unknown'
+        : decide({ up: up + sig.up, down: down + sig.down }, e.quorumSize, 0);
+    if (sig.veto) e.quorum = 'down';
     if (e.whole) e.whole.quorum = wholeState(e.whole.families!.map((f) => f.quorum));
     if (e.quorum === 'unknown' || e.quorum === e.state) continue;
     const from = e.state;
@@ -46,12 +54,15 @@ export function evaluateEndpoints(
       from,
       to: e.state,
       evidence: {
-        tripped: `${e.state === 'down' ? down : up} ${e.state.toUpperCase()} votes >= quorum ${s.quorum}`,
-        quorum: s.quorum,
+        tripped: sig.veto
+          ? vetoWords(sig.veto)
+          : `${e.state === 'down' ? down + sig.down : up + sig.up} ${e.state.toUpperCase()} votes >= quorum ${e.quorumSize}`,
+        quorum: e.quorumSize,
         minProbers: s.h.minProbers,
         up,
         down,
         votes: voteEvidence(s, e, staleBefore),
+        ...(e.signals.length > 0 ? { signals: signalEvidence(e.signals) } : {}),
       },
     });
     for (const r of e.rollups) regions.add(r);

@@ -3,8 +3,10 @@
 // calls ingest() for each accepted report and tick() about once a second. This class only composes
 // the steps, each in its own file: votes (hysteresis), endpoint-quorum, region-rollup, failback-hold,
 // failback-ramp, drains, region-status, memory, snapshot and fail-static; all share the state built by state.ts.
+// Signals (signal-state.ts, signal-inputs.ts) are more evidence beside the probes: observed or held,
+// then through their own hysteresis into the endpoint quorum (vote) or over it (veto).
 import type { Config } from '../config/index.ts';
-import type { RegionState } from '../model/index.ts';
+import { type RegionState, UsageError } from '../model/index.ts';
 import type { ProbeReport } from '../probe/index.ts';
 import { drainRegion, expireDrains, liftDrain, listDrains, restoreDrains } from './drains.ts';
 import { evaluateEndpoints } from './endpoint-quorum.ts';
@@ -20,6 +22,17 @@ import {
 } from './maintenance.ts';
 import { history, restoreHistory } from './memory.ts';
 import { evaluateRegion } from './region-rollup.ts';
+import {
+  type AlertsReceived,
+  inputsOf,
+  observe,
+  pushSignal,
+  receiveAlerts,
+  restoreInputs,
+  type SignalInputs,
+  sampleHeld,
+} from './signal-inputs.ts';
+import { attachSignals } from './signal-state.ts';
 import { regionStates, snapshot } from './snapshot.ts';
 import {
   buildState,
@@ -27,7 +40,10 @@ import {
   type EngineState,
   isDecided,
   probedStates,
+  type RegionRuntime,
   regionOf,
+  type SignalRuntime,
+  statesOf,
 } from './state.ts';
 import type {
   Drain,
@@ -36,6 +52,9 @@ import type {
   MaintenanceWindow,
   Override,
   RegionMemory,
+  SignalAlert,
+  SignalObservation,
+  SignalPush,
 } from './types.ts';
 import { applyReport } from './votes.ts';
 
@@ -53,6 +72,7 @@ export class HealthEngine {
   constructor(config: Config, opts: HealthEngineOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.s = buildState(config);
+    attachSignals(this.s, config);
     this.configWindows = windowsFromConfig(config);
     this.m = { windows: [...this.configWindows], announced: new Set() };
   }
@@ -86,6 +106,7 @@ export class HealthEngine {
     expireDrains(this.s, now, events);
     expireOverrides(this.s, now, events);
     applyMaintenance(this.s, this.m, now, events);
+    this.signalsMoved(sampleHeld(this.s, now, events), now, events);
     this.evaluate(new Set(probedStates(this.s)), now, events);
     passFailbacks(this.s, now, events);
     advanceRamps(this.s, now, events);
@@ -184,16 +205,80 @@ export class HealthEngine {
     return regionStates(this.s);
   }
 
+  /**
+   * One evaluation of a polled signal (prometheus): through its hysteresis, and on to the endpoint or
+   * region it speaks for. Unknown id: UsageError. Returns the transitions it caused.
+   */
+  observeSignal(id: string, obs: SignalObservation, now: number = this.now()): HealthEvent[] {
+    const events: HealthEvent[] = [];
+    if (observe(this.signal(id), obs, now, events)) this.signalsMoved([this.signal(id)], now, events);
+    return events;
+  }
+
+  /**
+   * Alerts delivered by the sender whose token is `sender` (Alertmanager's webhook): held by the
+   * alertmanager signals that name that token and match them; they act from the next samples on.
+   */
+  receiveAlerts(sender: string, alerts: readonly SignalAlert[], now: number = this.now()): AlertsReceived {
+    return receiveAlerts(this.s, sender, alerts, now);
+  }
+
+  /** A push to a push signal, held until push.until; the audit event (give it the actor). */
+  pushSignal(id: string, push: SignalPush, now: number = this.now()): HealthEvent {
+    return pushSignal(this.signal(id), push, now);
+  }
+
+  /** The alerts and pushes the signals hold, to persist after each delivery. */
+  signalInputs(): SignalInputs {
+    return inputsOf(this.s);
+  }
+
+  /** Re-installs a previous run's alerts and pushes (expired ones and unknown signals dropped; no events). */
+  restoreSignalInputs(inputs: SignalInputs, now: number = this.now()): void {
+    restoreInputs(this.s, inputs, now);
+  }
+
   snapshot(now: number = this.now()): HealthSnapshot {
     const w = evaluateWindows(this.m.windows, now);
     return { ...snapshot(this.s, now), maintenance: { active: w.inForce, upcoming: w.upcoming } };
   }
 
   private evaluate(dirty: Set<EndpointState>, now: number, events: HealthEvent[]): void {
-    // Regions before the families of dual-stack regions: a family that fails with its region says
-    // so as evidence (the region's transition moves its answers).
-    const changed = [...evaluateEndpoints(this.s, dirty, now, events)];
-    for (const r of changed.filter((x) => x.family === undefined)) evaluateRegion(this.s, r, now, events);
-    for (const r of changed.filter((x) => x.family !== undefined)) evaluateRegion(this.s, r, now, events);
+    this.rollUp(evaluateEndpoints(this.s, dirty, now, events), now, events);
+  }
+
+  /**
+   * Re-decides these roll-ups: regions before the families of dual-stack regions, so that a family
+   * that fails with its region says so as evidence (the region's transition moves its answers).
+   */
+  private rollUp(changed: Iterable<RegionRuntime>, now: number, events: HealthEvent[]): void {
+    const list = [...changed];
+    for (const r of list.filter((x) => x.family === undefined)) evaluateRegion(this.s, r, now, events);
+    for (const r of list.filter((x) => x.family !== undefined)) evaluateRegion(this.s, r, now, events);
+  }
+
+  private signal(id: string): SignalRuntime {
+    const sig = this.s.signalsById.get(id);
+    if (!sig)
+      throw new UsageError(`unknown signal "${id}"`, {
+        remedy: `use one of: ${[...this.s.signalsById.keys()].join(', ') || '(none configured)'}`,
+      });
+    return sig;
+  }
+
+  /** Re-decides what signals that changed state act on: their endpoints, or their region (a veto). */
+  private signalsMoved(moved: readonly SignalRuntime[], now: number, events: HealthEvent[]): void {
+    if (moved.length === 0) return;
+    const dirty = new Set<EndpointState>();
+    const regions = new Set<RegionRuntime>();
+    for (const sig of moved) {
+      // A dual-stack endpoint's votes are its families': the signal acts on each.
+      if (sig.endpoint) for (const t of statesOf(sig.endpoint)) dirty.add(t);
+      else if (sig.effect === 'vote')
+        for (const e of sig.region.endpoints) for (const t of statesOf(e)) dirty.add(t);
+      else regions.add(sig.region);
+    }
+    for (const r of evaluateEndpoints(this.s, dirty, now, events)) regions.add(r);
+    this.rollUp(regions, now, events);
   }
 }

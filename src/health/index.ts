@@ -42,6 +42,11 @@
 // - Force-up (force-up.ts) wins over health, never over a drain or a maintenance window; it expires.
 // - Maintenance (maintenance.ts): a region in a window is drained; when it ends the failback
 //   hold-down applies. 'maintenance-upcoming' is evented notifyBefore ahead, once per occurrence.
+// - Signals (signal-state.ts, signal-inputs.ts): engine.observeSignal(id, obs) for each polled
+//   evaluation, engine.receiveAlerts(sender, alerts) for webhook deliveries, engine.pushSignal(id, push);
+//   alerts and pushes are sampled once per signal interval on tick(). fall/rise like a prober's vote;
+//   missing data per whenMissing. A down veto takes its endpoint or region down (never up: when it lifts,
+//   the region goes through the failback hold-down); a vote is one more voter in the endpoint quorum.
 export {
   type CronSpec,
   cronPeriodProblem,
@@ -55,5 +60,7 @@ export { HealthEngine, type HealthEngineOptions } from './engine.ts';
 export { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 export { evaluateWindows, type WindowsAt, windowAt, windowsFromConfig } from './maintenance.ts';
 export { decide, quorumSize } from './quorum.ts';
+export { type AlertsReceived, alertName, type SignalInputs } from './signal-inputs.ts';
+export { MAX_HELD_ALERTS } from './signal-state.ts';
 export type * from './types.ts';
 export { maintenanceProblems, type WindowLimitProblem, windowProblems } from './window-limits.ts';

@@ -4,6 +4,7 @@ import type { AddressFamily, FamilyState, RegionState } from '../model/index.ts'
 import { holdDownReason, recentFlaps } from './failback.ts';
 import { rampOf } from './failback-ramp.ts';
 import { forcedUp, status } from './region-status.ts';
+import { signalSnapshots } from './signal-state.ts';
 import { type EndpointState, type EngineState, isDecided, type RegionRuntime } from './state.ts';
 import type {
   EndpointFamilySnapshot,
@@ -178,5 +179,6 @@ export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'mai
     })),
     endpoints,
     regions,
+    signals: signalSnapshots(s),
   };
 }

@@ -12,7 +12,16 @@ import {
 } from '../model/index.ts';
 import type { PairCounters } from './hysteresis.ts';
 import { quorumSize } from './quorum.ts';
-import type { Drain, MaintenanceOccurrence, Override, RegionMemory } from './types.ts';
+import type {
+  Drain,
+  HeldAlert,
+  MaintenanceOccurrence,
+  Override,
+  RegionMemory,
+  SignalKind,
+  SignalObservation,
+  SignalPush,
+} from './types.ts';
 
 export interface PairState extends PairCounters {
   /** Controller-clock time of the last applied result (result age translated from the agent's clock). */
@@ -48,13 +57,45 @@ export interface EndpointState {
   whole?: EndpointState;
   /** The roll-ups that count this state: its region's, and (in a dual-stack region) its family's. */
   rollups: RegionRuntime[];
+  /** Signals acting on this endpoint: its own, and its region's voting ones (signal-state.ts). */
+  signals: SignalRuntime[];
+  /** Votes needed to move it: the engine's quorum, over probers and voting signals for `majority`. */
+  quorumSize: number;
+}
+
+/** One signal's runtime (built by signal-state.ts): hysteresis like a prober's vote, and what it holds. */
+export interface SignalRuntime extends PairCounters {
+  id: string;
+  name: string;
+  kind: SignalKind;
+  effect: 'veto' | 'vote';
+  region: RegionRuntime;
+  endpoint?: EndpointState;
+  fall: number;
+  rise: number;
+  intervalMs: number;
+  whenMissing: 'up' | 'down' | 'last';
+  /** Alertmanager: labels an alert must carry, the target's own label (when mapped), how long to hold. */
+  match?: Record<string, string>;
+  targetLabel?: { name: string; value: string };
+  expireAfterMs?: number;
+  /** Tokens that may deliver it (alertmanager, push). */
+  tokens: string[];
+  /** Push: the longest a push may hold. */
+  maxExpiresInMs?: number;
+  since: number | null;
+  last?: SignalObservation & { at: number };
+  /** Held kinds (alertmanager, push) are sampled once per interval on tick. */
+  nextSampleAt: number;
+  alerts: Map<string, HeldAlert>;
+  push?: SignalPush;
 }
 
 export interface RegionRuntime {
   id: string;
   /** Set for the roll-up of one address family of a dual-stack region (see `families`). */
   family?: AddressFamily;
-  /** A family roll-up's region, whose drains, overrides and maintenance apply to it. */
+  /** A family roll-up's region, whose drains, overrides, maintenance and vetoes apply to it. */
   parent?: RegionRuntime;
   /**
    * A region with dual-stack endpoints: one roll-up per family, over the endpoints (or families of
@@ -84,6 +125,8 @@ export interface RegionRuntime {
   maintenance?: MaintenanceOccurrence;
   /** What a previous run had decided (restored after a restart), consulted by the first decision. */
   prior?: RegionMemory;
+  /** Region signals with effect veto: one that is down holds the region down. */
+  vetoes: SignalRuntime[];
 }
 
 export interface EngineState {
@@ -98,6 +141,9 @@ export interface EngineState {
   failStaticOn: boolean;
   /** Results skipped because they were stale, duplicated, for unknown endpoints or mislabelled. */
   ignoredResults: number;
+  /** Every signal runtime (attached by signal-state.ts after the regions are built), and by id. */
+  signals: SignalRuntime[];
+  signalsById: Map<string, SignalRuntime>;
 }
 
 export function buildState(config: Config): EngineState {
@@ -113,6 +159,7 @@ export function buildState(config: Config): EngineState {
     since: null,
     holdingFailback: false,
     flaps: [],
+    vetoes: [],
   });
   const pairs = (): PairState[] =>
     probers.map(() => ({
@@ -136,10 +183,17 @@ export function buildState(config: Config): EngineState {
       return fr;
     };
     for (const e of r.endpoints) {
-      const base = { id: e.id, region, state: 'unknown' as Health, quorum: 'unknown' as Health, since: null };
+      const base = {
+        id: e.id,
+        region,
+        state: 'unknown' as Health,
+        quorum: 'unknown' as Health,
+        since: null,
+        quorumSize: 0,
+      };
       const fams = probedFamilies(e);
       if (fams.length === 0) {
-        const ep: EndpointState = { ...base, pairs: pairs(), rollups: [region] };
+        const ep: EndpointState = { ...base, pairs: pairs(), signals: [], rollups: [region] };
         // In a dual-stack region a single-address endpoint counts in its address's family too.
         const f = dualStack ? addressFamily(e) : undefined;
         if (f) {
@@ -150,9 +204,16 @@ export function buildState(config: Config): EngineState {
         endpoints.set(e.id, ep);
         continue;
       }
-      const whole: EndpointState = { ...base, pairs: [], families: [], rollups: [region] };
+      const whole: EndpointState = { ...base, pairs: [], signals: [], families: [], rollups: [region] };
       for (const f of fams) {
-        const fe: EndpointState = { ...base, family: f, pairs: pairs(), whole, rollups: [familyOf(f)] };
+        const fe: EndpointState = {
+          ...base,
+          family: f,
+          pairs: pairs(),
+          signals: [],
+          whole,
+          rollups: [familyOf(f)],
+        };
         whole.families!.push(fe);
         familyOf(f).endpoints.push(fe);
       }
@@ -162,15 +223,19 @@ export function buildState(config: Config): EngineState {
     if (dualStack) region.families = [...families.values()];
     regions.set(r.id, region);
   }
+  const quorum = quorumSize(config.health.quorum, config.probers.length);
+  for (const e of endpoints.values()) for (const t of e.families ?? [e]) t.quorumSize = quorum;
   return {
     h: config.health,
-    quorum: quorumSize(config.health.quorum, config.probers.length),
+    quorum,
     probers,
     proberIndex,
     endpoints,
     regions,
     failStaticOn: true,
     ignoredResults: 0,
+    signals: [],
+    signalsById: new Map(),
   };
 }
 
@@ -182,6 +247,11 @@ function addressFamily(e: EndpointConfig): AddressFamily | undefined {
 /** Every state that holds pairs: single endpoints and each family of the dual-stack ones. */
 export function probedStates(s: EngineState): EndpointState[] {
   return [...s.endpoints.values()].flatMap((e) => e.families ?? [e]);
+}
+
+/** The states a signal on this endpoint acts on: the endpoint, or each family of a dual-stack one. */
+export function statesOf(e: EndpointState): EndpointState[] {
+  return e.families ?? [e];
 }
 
 /** The region's roll-up and, for a dual-stack region, its families' roll-ups. */

@@ -112,7 +112,11 @@ export type HealthEventType =
   | 'maintenance-start'
   | 'maintenance-end'
   /** A maintenance window starts within notifyBefore (evidence only; notified once per occurrence). */
-  | 'maintenance-upcoming';
+  | 'maintenance-upcoming'
+  /** A signal's state changed (its fall or rise count was met): evidence for what it vetoes or votes. */
+  | 'signal-transition'
+  /** A sender pushed a push signal's state (PUT /v1/signals/NAME); the actor is its token. */
+  | 'signal-push';
 
 export interface VoteEvidence {
   prober: string;
@@ -225,6 +229,82 @@ export interface ProberSnapshot {
   impaired: boolean;
 }
 
+/** What one evaluation of a signal found. `missing`: no data (empty, NaN, source unreachable or failing). */
+export type SignalOutcome = 'up' | 'down' | 'missing';
+
+export interface SignalObservation {
+  outcome: SignalOutcome;
+  /** The value compared with the threshold (prometheus), when there was one. */
+  value?: number;
+  /** In words: "value 0.31 > 0.05", "no data: the query returned no series", "Prometheus unreachable: …". */
+  detail: string;
+}
+
+/** An alert as Alertmanager's webhook delivers it, already bounded and checked (src/signals). */
+export interface SignalAlert {
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  /** When Alertmanager says it started firing (epoch ms), if it said. */
+  startsAt?: number;
+  /** The alert's summary or description annotation, if any. */
+  summary?: string;
+}
+
+/** A firing alert a signal holds: dropped when resolved, or expireAfter after it was last delivered. */
+export interface HeldAlert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  startsAt?: number;
+  summary?: string;
+  /** When it was last delivered firing (epoch ms). */
+  receivedAt: number;
+  expiresAt: number;
+}
+
+/** A push signal's state as last pushed. */
+export interface SignalPush {
+  state: 'up' | 'down';
+  reason: string;
+  /** Who pushed: the token's name. */
+  author: string;
+  at: number;
+  /** When it stops holding (epoch ms); after it the signal is missing (whenMissing). */
+  until: number;
+}
+
+export type SignalKind = 'prometheus' | 'alertmanager' | 'push';
+
+export interface SignalSnapshot {
+  /** The signal's name; with regionLabel/endpointLabel one instance per target: `name:target`. */
+  id: string;
+  name: string;
+  kind: SignalKind;
+  effect: 'veto' | 'vote';
+  /** The region it speaks for (an endpoint target's region). */
+  region: string;
+  /** Set when it speaks for one endpoint. */
+  endpoint?: string;
+  /** After hysteresis; 'unknown' until fall or rise observations in a row decided it. */
+  state: Vote;
+  since: number | null;
+  /** True while it acts: a veto that is down, a vote that is decided. */
+  acting: boolean;
+  fall: number;
+  rise: number;
+  failRun: number;
+  okRun: number;
+  intervalMs: number;
+  whenMissing?: 'up' | 'down' | 'last';
+  /** The last evaluation: when, what it found, the value and the words. */
+  last?: SignalObservation & { at: number };
+  /** Alertmanager: the matching alerts firing now (the first ten) and how many there are. */
+  alerts?: HeldAlert[];
+  alertCount?: number;
+  /** Push: the push in force or the last one. */
+  push?: SignalPush;
+}
+
 export interface HealthSnapshot {
   at: number;
   /** Fewer than minProbers probers are fresh: decisions are held as they are. */
@@ -233,6 +313,8 @@ export interface HealthSnapshot {
   probers: ProberSnapshot[];
   endpoints: EndpointSnapshot[];
   regions: RegionSnapshot[];
+  /** Every signal (config order; label-mapped ones once per target). */
+  signals: SignalSnapshot[];
   /** Maintenance windows in force and the next occurrence of each window (soonest first). */
   maintenance: { active: MaintenanceOccurrence[]; upcoming: MaintenanceOccurrence[] };
 }

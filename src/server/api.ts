@@ -1,5 +1,6 @@
 // The controller's HTTP API routes: status, events, drains, reconcile, metrics,
-// health, and the probe report intake; overrides and maintenance windows in operator-routes.ts.
+// health, and the probe report intake; overrides and maintenance windows in operator-routes.ts,
+// signal deliveries in signal-routes.ts.
 // Mutating calls need a bearer token whose role allows them (tokens.ts); its name is the actor.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
@@ -7,6 +8,7 @@ import { dashboardPage } from './dashboard/page.ts';
 import { HttpError, readJson, sendJson, sendText } from './http-util.ts';
 import { type OperatorApi, operatorRoutes } from './operator-routes.ts';
 import type { Route } from './router.ts';
+import { type SignalApi, signalRoutes } from './signal-routes.ts';
 import type { StatusDoc } from './status-types.ts';
 
 export interface ControllerApi extends OperatorApi {
@@ -28,6 +30,8 @@ export interface ControllerApi extends OperatorApi {
   healthy(): { ok: boolean; detail: string };
   /** Throws HttpError(404) for a name the controller does not manage. */
   explain(name: string, type: string | undefined): unknown;
+  /** Signal deliveries (Alertmanager's webhook, pushes) and the signal list. */
+  signals: SignalApi;
 }
 
 function query(req: IncomingMessage): URLSearchParams {
@@ -164,5 +168,6 @@ export function apiRoutes(api: ControllerApi): Route[] {
       },
     },
     ...operatorRoutes(api),
+    ...signalRoutes(api.signals),
   ];
 }

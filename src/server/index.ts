@@ -31,6 +31,7 @@ export {
   type ReportOutcome,
 } from './reports.ts';
 export { createRouterServer, type Route } from './router.ts';
+export { type PushTarget, type SignalApi, signalRoutes } from './signal-routes.ts';
 export type * from './status-types.ts';
 export { createListener, type ListenerTls, loadListenerTls, type ReportCertRefusal } from './tls.ts';
 export { ApiTokens, type Caller, type NamedToken, type Role } from './tokens.ts';

@@ -189,6 +189,37 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
 
+  readonly signalUp = new Gauge({
+    name: 'geofailover_signal_up',
+    help: 'Signal state after its fall/rise: 1 up, 0 down, -1 not decided yet',
+    labelNames: ['signal', 'kind', 'effect'],
+    registers: [this.registry],
+  });
+  readonly signalValue = new Gauge({
+    name: 'geofailover_signal_value',
+    help: "A prometheus signal's last value compared with its threshold (absent while it has none)",
+    labelNames: ['signal'],
+    registers: [this.registry],
+  });
+  readonly signalEvaluations = new Counter({
+    name: 'geofailover_signal_evaluations_total',
+    help: 'Evaluations of prometheus signals, by outcome (up, down, missing: no data or the query failed)',
+    labelNames: ['signal', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly signalAlerts = new Gauge({
+    name: 'geofailover_signal_alerts_firing',
+    help: 'Firing alerts an alertmanager signal holds',
+    labelNames: ['signal'],
+    registers: [this.registry],
+  });
+  readonly signalDeliveries = new Counter({
+    name: 'geofailover_signal_deliveries_total',
+    help: 'Signal deliveries (Alertmanager webhook, pushes) by route, result (accepted, refused) and reason',
+    labelNames: ['route', 'result', 'reason'],
+    registers: [this.registry],
+  });
+
   /** A pass of `zone` on `provider` began at `at` (its in-flight gauge ages from then). */
   passStarted(zone: string, provider: string, at = Date.now()): void {
     this.passStarts.set(`${zone} ${provider}`, { zone, provider, since: at });

@@ -228,6 +228,43 @@ export interface RouteView {
   held?: string;
 }
 
+/** A signal (README "Signals: Prometheus and Alertmanager"): what it says and what it acts on. */
+export interface SignalView {
+  /** The signal's id: its name, or `name:target` for an alertmanager signal mapped by label. */
+  name: string;
+  /** The config entry's name. */
+  signal: string;
+  kind: 'prometheus' | 'alertmanager' | 'push';
+  effect: 'veto' | 'vote';
+  /** "region eu-west" or "endpoint euw-a". */
+  target: string;
+  region: string;
+  endpoint?: string;
+  /** After its fall/rise. */
+  state: 'up' | 'down' | 'unknown';
+  since?: string;
+  /** True while it acts: a veto that is down, a vote that is decided. */
+  acting: boolean;
+  /** In words: "eu-west down: alert HighErrorRate firing since 12:03:00 UTC (veto)". */
+  words: string;
+  fall: number;
+  rise: number;
+  whenMissing?: 'up' | 'down' | 'last';
+  /** The last evaluation (prometheus) or sample (alertmanager, push). */
+  last?: { at: string; outcome: 'up' | 'down' | 'missing'; value?: number; detail: string };
+  /** Alertmanager: the first ten firing alerts it holds, and how many it holds. */
+  alerts?: {
+    name: string;
+    labels: Record<string, string>;
+    startsAt?: string;
+    summary?: string;
+    expiresAt: string;
+  }[];
+  alertCount?: number;
+  /** Push: the push in force, or the last one. */
+  push?: { state: 'up' | 'down'; reason: string; author: string; at: string; until: string };
+}
+
 /** Something an operator must look at, shown until it clears (status top, dashboard banner, CLI). */
 export interface StatusProblem {
   kind:
@@ -299,6 +336,8 @@ export interface StatusDoc {
   problems: StatusProblem[];
   /** Maintenance windows in force and the next start of each window, soonest first. */
   maintenance?: { active: MaintenanceView[]; upcoming: MaintenanceView[] };
+  /** Every signal and what it says (absent when none is configured). */
+  signals?: SignalView[];
   /** The builtin DNS servers this controller runs (absent when it runs none). */
   dns?: DnsServerView[];
 }

@@ -1,13 +1,14 @@
 // Named API tokens with roles (README "Tokens, roles and the audit trail"). read: status, events,
-// explain; operate: also drains, overrides and maintenance windows; admin: everything (reconcile).
+// explain; operate: also drains, overrides and maintenance windows; admin: everything (reconcile);
+// signal: below read, it may only deliver the signals whose config names it (signal-routes.ts).
 // A presented token is hashed and compared with every configured token's hash in constant time
 // (crypto.timingSafeEqual over equal-length digests), so neither its length nor its prefix leaks.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http-util.ts';
 
-export type Role = 'read' | 'operate' | 'admin';
-const RANK: Record<Role, number> = { read: 1, operate: 2, admin: 3 };
+export type Role = 'read' | 'operate' | 'admin' | 'signal';
+const RANK: Record<Role, number> = { signal: 0, read: 1, operate: 2, admin: 3 };
 
 export interface NamedToken {
   name: string;

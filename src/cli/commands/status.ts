@@ -88,6 +88,25 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       out.push(
         `${r.id}: forced up by ${r.override.author} until ${r.override.until} (no effect while drained)`,
       );
+  const signals = s.signals ?? [];
+  if (signals.length > 0) {
+    // What each signal says and whether it acts now (a down veto holds its target down).
+    out.push('');
+    out.push(
+      table(
+        ['SIGNAL', 'KIND', 'TARGET', 'STATE', 'EFFECT', 'SINCE', 'SAYS'],
+        signals.map((g) => [
+          g.name,
+          g.kind,
+          g.target,
+          g.state.toUpperCase() + (g.acting && g.effect === 'veto' ? ' (vetoing)' : ''),
+          g.effect,
+          age(g.since, now),
+          g.words,
+        ]),
+      ),
+    );
+  }
   const upcoming = s.maintenance?.upcoming ?? [];
   if (upcoming.length > 0) {
     out.push('');

@@ -4,9 +4,11 @@
 // are warnings, or errors with --check-env (run that where the controller runs; CI usually has neither
 // the secrets nor the certificates). A controllersFrom variable that is set but holds a wrong or
 // plain-HTTP URL is always an error.
+// Each prometheus signal's query is put to its Prometheus when that answers (not with --offline):
+// a query it rejects is an error in its own words.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Config } from '../../config/index.ts';
+import type { Config, ConfigProblem } from '../../config/index.ts';
 import type { Register } from '../register.ts';
 
 export function summarise(config: Config): string {
@@ -18,6 +20,32 @@ export function summarise(config: Config): string {
   return `owner ${config.owner}: ${n(config.regions.length, 'region')}, ${n(config.probers.length, 'prober')}, ${n(config.zones.length, 'zone')}, ${n(records, 'record')}; providers: ${providers || '(none)'}`;
 }
 
+/** Each prometheus signal's query put to its Prometheus: rejected is an error, unreachable a warning. */
+async function queryProblems(
+  config: Config,
+  text: string,
+): Promise<(ConfigProblem & { severity: 'error' | 'warning' })[]> {
+  if (!config.signals.some((s) => s.kind === 'prometheus')) return [];
+  const { checkQueries, polledSignals } = await import('../../signals/index.ts');
+  const { formatPath, lineIn } = await import('../../config/index.ts');
+  const checks = await checkQueries(polledSignals(config, process.env, 'optional'));
+  return checks.flatMap((c) => {
+    if (c.result === 'ok') return [];
+    const at = ['signals', c.index, 'query'];
+    return [
+      {
+        path: formatPath(at),
+        line: lineIn(text, at),
+        message:
+          c.result === 'rejected'
+            ? c.message!.replace(/^signal [^:]+: /, '')
+            : `not checked: ${c.message!.replace(/^signal [^:]+: /, '')}; the controller checks it when it starts`,
+        severity: c.result === 'rejected' ? ('error' as const) : ('warning' as const),
+      },
+    ];
+  });
+}
+
 export const register: Register = (program: Command) => {
   program
     .command('validate')
@@ -27,7 +55,8 @@ export const register: Register = (program: Command) => {
       '--check-env',
       'also fail when an environment variable a secret or controllersFrom names is unset, a prober key or API token is under 32 bytes, or a TLS file is missing or broken',
     )
-    .action(async (opts: { config: string; checkEnv?: boolean }) => {
+    .option('--offline', "do not ask Prometheus to check the signals' queries")
+    .action(async (opts: { config: string; checkEnv?: boolean; offline?: boolean }) => {
       const {
         ConfigError,
         configWarnings,
@@ -49,7 +78,10 @@ export const register: Register = (program: Command) => {
       ];
       if (invalid.length > 0 || (missing.length > 0 && opts.checkEnv))
         throw new ConfigError(opts.config, [...invalid, ...(opts.checkEnv ? missing : [])]);
-      for (const p of [...configWarnings(config, text), ...missing]) {
+      const queries = opts.offline ? [] : await queryProblems(config, text);
+      const rejected = queries.filter((q) => q.severity === 'error');
+      if (rejected.length > 0) throw new ConfigError(opts.config, rejected);
+      for (const p of [...configWarnings(config, text), ...missing, ...queries]) {
         process.stderr.write(`warning: ${opts.config}:${p.line ?? '?'}: ${p.path}: ${p.message}\n`);
       }
       process.stdout.write(`${opts.config}: valid: ${summarise(config)}\n`);

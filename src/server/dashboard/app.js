@@ -4,6 +4,7 @@
 import { $, el, tickCountdowns, when } from './dom.js';
 import { renderRegions } from './regions.js';
 import { renderRoutes } from './routes.js';
+import { renderSignals } from './signals.js';
 import { renderMatrix, renderRecords } from './tables.js';
 import { renderTimeline } from './timeline.js';
 
@@ -36,6 +37,7 @@ function render(s) {
   );
   renderRoutes(s);
   renderRegions(s);
+  renderSignals(s);
   renderMatrix(s);
   renderRecords(s);
   // Upcoming maintenance windows: when traffic will move away, and why.

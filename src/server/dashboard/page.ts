@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** Dependencies first; app.js, the entry point, last. */
-const CLIENT = ['dom.js', 'routes.js', 'regions.js', 'tables.js', 'timeline.js', 'app.js'];
+const CLIENT = ['dom.js', 'routes.js', 'signals.js', 'regions.js', 'tables.js', 'timeline.js', 'app.js'];
 
 /**
  * The modules as one script: each module runs in its own function scope and hands back what it

@@ -1,7 +1,8 @@
 // Dashboard: one card per region with its phase in words (a region waiting out its failback hold-down
 // is RECOVERING with a countdown and the reason the hold-down is that long, not DOWN), the operator
-// layers on it, and every endpoint's last failing check in plain sight.
+// layers on it, a signal's veto that holds it down, and every endpoint's last failing check in plain sight.
 import { $, ago, countdown, el, stateWord, time, when } from './dom.js';
+import { vetoNotes } from './signals.js';
 
 function endpointLine(e) {
   const f = e.lastFailure;
@@ -86,6 +87,7 @@ export function renderRegions(s) {
           `since ${r.since ? `${time(Date.parse(r.since))} (${ago(r.since)})` : '—'} · endpoints up ${up}/${r.endpoints.length}`,
         ),
         ...notes(r),
+        ...vetoNotes(s, r.id),
         el('ul', { class: 'checks' }, ...r.endpoints.map(endpointLine)),
       );
     }),

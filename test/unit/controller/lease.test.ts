@@ -236,6 +236,29 @@ describe('LeaseKeeper', () => {
     expect(mem.all(ZONE)).toEqual([]);
   });
 
+  it('one renewal at a time: leadership gained during the first one runs another after it, not beside it', async () => {
+    const mem = new MemoryProvider('mem', 'shop-prod');
+    // A provider slow to read: the first renewal is still reading when start() and nudge() come.
+    let reads = 0;
+    const slow = Object.create(mem) as MemoryProvider;
+    slow.records = async (...args: Parameters<MemoryProvider['records']>) => {
+      reads++;
+      await new Promise((r) => setTimeout(r, 30));
+      return mem.records(...args);
+    };
+    const { k, events } = keeper(slow);
+    k.nudge(); // leader elected while coordination starts
+    await new Promise((r) => setTimeout(r, 5));
+    k.start(); // then start-up starts the keepers
+    k.nudge();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(events.map((e) => e.type)).toEqual(['lease-acquired']);
+    expect(events.some((e) => e.type === 'lease-failed')).toBe(false);
+    expect(reads).toBe(1);
+    expect(stored(mem)?.replica).toBe('ctl-a-1');
+    await k.stop(1000);
+  });
+
   it('writes nothing while it may not write (a follower), and takes over a live lease when it may', async () => {
     const mem = new MemoryProvider('mem', 'shop-prod');
     await applyLeaseChange(mem, ZONE, {

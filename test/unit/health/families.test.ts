@@ -2,7 +2,7 @@
 // decided apart, its region gets one roll-up per family with its own hold-down, and a family's events
 // name it; the region as a whole is down only when no family of it serves.
 import { describe, expect, it } from 'vitest';
-import { FamilyHarness, INTERVAL, PROBERS } from './family-harness.ts';
+import { dualStackConfig, FamilyHarness, INTERVAL, PROBERS } from './family-harness.ts';
 
 describe('per-address-family health', () => {
   it('decides each family of a dual-stack region, and waits for both before the region counts as decided', () => {
@@ -195,5 +195,39 @@ describe('per-address-family health', () => {
     next.rounds(2);
     expect(next.state()!.families?.ipv6).toMatchObject({ status: 'down', holdingFailback: true });
     expect(next.state()!.families?.ipv4?.status).toBe('up');
+  });
+
+  it('a signal on a dual-stack endpoint acts on both families; a region veto holds both families down', () => {
+    const prom = (name: string, target: Record<string, string>) => ({
+      name,
+      kind: 'prometheus',
+      url: 'http://127.0.0.1:9090',
+      query: 'error_ratio',
+      downWhen: { op: '>', value: 0.05 },
+      fall: 1,
+      rise: 1,
+      ...target,
+    });
+    const h = new FamilyHarness(
+      dualStackConfig(
+        {},
+        { signals: [prom('use-errors', { endpoint: 'use-a' }), prom('euw-lb', { region: 'eu-west' })] },
+      ),
+    );
+    h.rounds(2);
+    const bad = { outcome: 'down', value: 0.3, detail: 'value 0.3 > 0.05' } as const;
+    h.events.push(...h.engine.observeSignal('use-errors', bad));
+    const s = h.state()!;
+    expect(s.status).toBe('down');
+    expect(s.families?.ipv4?.status).toBe('down');
+    expect(s.families?.ipv6?.status).toBe('down');
+    const vetoed = h.events.filter((e) => e.type === 'endpoint-transition' && e.endpoint === 'use-a');
+    expect(vetoed.filter((e) => e.to === 'down').map((e) => e.family)).toEqual(['ipv4', 'ipv6']);
+
+    h.events.push(...h.engine.observeSignal('euw-lb', bad));
+    const eu = h.state('eu-west')!;
+    expect(eu.status).toBe('down');
+    expect(eu.families?.ipv4?.status).toBe('down');
+    expect(eu.families?.ipv6?.status).toBe('down');
   });
 });

@@ -35,7 +35,7 @@ describe('dashboardPage', () => {
     const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
     const hash = createHash('sha256').update(script).digest('base64');
     expect(csp).toContain(`script-src 'sha256-${hash}'`);
-    for (const m of ['dom', 'routes', 'regions', 'tables', 'timeline', 'app'])
+    for (const m of ['dom', 'routes', 'signals', 'regions', 'tables', 'timeline', 'app'])
       expect(script).toContain(`const module_${m} = (() => {`);
     expect(script).not.toMatch(/^(import|export)\b/m);
     expect(html).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
