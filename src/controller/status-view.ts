@@ -173,6 +173,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       id: p.id,
       fresh: p.fresh,
       impaired: p.impaired,
+      ...(p.impairedFamilies ? { impairedFamilies: p.impairedFamilies } : {}),
       ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
       ...(rejected ? { rejected } : {}),
     };

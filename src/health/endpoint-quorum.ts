@@ -6,7 +6,7 @@
 import type { Health } from '../model/index.ts';
 import { decide } from './quorum.ts';
 import { endpointSignals, signalEvidence, vetoWords } from './signal-state.ts';
-import type { EndpointState, EngineState, RegionRuntime } from './state.ts';
+import { type EndpointState, type EngineState, impairedFor, type RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 import { voteEvidence } from './votes.ts';
 
@@ -32,7 +32,7 @@ export function evaluateEndpoints(
       const pair = e.pairs[i]!;
       if (pair.lastAt < staleBefore || pair.vote === 'unknown') continue;
       if (pair.vote === 'up') up++;
-      else if (!s.probers[i]!.impaired) down++;
+      else if (!impairedFor(s.probers[i]!, e)) down++;
     }
     const sig = endpointSignals(e);
     e.quorum =

@@ -176,6 +176,7 @@ export function snapshot(s: EngineState, now: number): Omit<HealthSnapshot, 'mai
       lastReportAt: Number.isFinite(p.lastReportAt) ? p.lastReportAt : null,
       fresh: p.lastReportAt >= staleBefore,
       impaired: p.impaired,
+      ...(p.impairedFamilies.length > 0 ? { impairedFamilies: [...p.impairedFamilies] } : {}),
     })),
     endpoints,
     regions,

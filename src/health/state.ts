@@ -39,6 +39,13 @@ export interface ProberState {
   id: string;
   lastReportAt: number;
   impaired: boolean;
+  /** Families on which its own path looks broken: its DOWN votes on them are not counted. */
+  impairedFamilies: AddressFamily[];
+}
+
+/** Is this prober's DOWN vote on this state left out (impaired, or impaired on the state's family)? */
+export function impairedFor(p: ProberState, e: EndpointState): boolean {
+  return p.impaired || (e.family !== undefined && p.impairedFamilies.includes(e.family));
 }
 
 export interface EndpointState {
@@ -150,7 +157,7 @@ export function buildState(config: Config): EngineState {
   const proberIndex = new Map<string, number>();
   const probers = config.probers.map((p, i): ProberState => {
     proberIndex.set(p.id, i);
-    return { id: p.id, lastReportAt: Number.NEGATIVE_INFINITY, impaired: false };
+    return { id: p.id, lastReportAt: Number.NEGATIVE_INFINITY, impaired: false, impairedFamilies: [] };
   });
   const endpoints = new Map<string, EndpointState>();
   const regions = new Map<string, RegionRuntime>();

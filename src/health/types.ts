@@ -227,6 +227,8 @@ export interface ProberSnapshot {
   lastReportAt: number | null;
   fresh: boolean;
   impaired: boolean;
+  /** Families on which its own path looks broken (its DOWN votes on them are not counted). */
+  impairedFamilies?: AddressFamily[];
 }
 
 /** What one evaluation of a signal found. `missing`: no data (empty, NaN, source unreachable or failing). */

@@ -3,7 +3,7 @@
 // results skipped, and a prober back from silence restarting from UNKNOWN. Also the vote evidence.
 import type { ProbeReport } from '../probe/index.ts';
 import { applyResult, resetPair } from './hysteresis.ts';
-import { type EndpointState, type EngineState, probedStates } from './state.ts';
+import { type EndpointState, type EngineState, impairedFor, probedStates } from './state.ts';
 import type { HealthEvent, VoteEvidence } from './types.ts';
 
 /**
@@ -32,6 +32,25 @@ export function applyReport(
     prober.impaired = report.impaired;
     for (const ep of probedStates(s)) dirty.add(ep);
   }
+  const families = report.impairedFamilies ?? [];
+  for (const f of ['ipv4', 'ipv6'] as const) {
+    const was = prober.impairedFamilies.includes(f);
+    if (was === families.includes(f)) continue;
+    events.push({
+      type: 'prober-impaired',
+      at: receivedAt,
+      prober: prober.id,
+      family: f,
+      from: was ? 'impaired' : 'ok',
+      to: was ? 'ok' : 'impaired',
+      evidence: {
+        reportSeq: report.seq,
+        note: `every ${f} check of this prober fails in every region: its ${f} DOWN votes are not counted`,
+      },
+    });
+    for (const ep of probedStates(s)) if (ep.family === f) dirty.add(ep);
+  }
+  prober.impairedFamilies = [...families];
   const staleBefore = receivedAt - s.h.staleAfter;
   const { fall, rise } = s.h;
   for (const r of report.results) {
@@ -101,8 +120,8 @@ export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: numb
       ...(e.family === undefined ? {} : { family: e.family }),
       vote: pair.vote,
       fresh,
-      impaired: p.impaired,
-      counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && p.impaired),
+      impaired: impairedFor(p, e),
+      counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && impairedFor(p, e)),
       lastAt: Number.isFinite(pair.lastAt) ? pair.lastAt : null,
       detail: pair.detail,
       ...(pair.failDetail === undefined

@@ -6,7 +6,7 @@
 // cleanly: no new checks, in-flight ones aborted and not reported, one last flush.
 import { type Config, formatPath, type ResolvedController, resolveControllers } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { UsageError } from '../model/index.ts';
+import { ADDRESS_FAMILIES, type AddressFamily, familyName, UsageError } from '../model/index.ts';
 import { HttpsClient } from '../tls/index.ts';
 import type { RunnableCheck } from './checks/outcome.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
@@ -65,6 +65,8 @@ export class ProbeAgent {
   private flushTimer: NodeJS.Timeout | undefined;
   private seq = Date.now();
   private impairedNow = false;
+  /** Families whose every check fails in two regions or more: this prober's own path on them. */
+  private impairedFamilies = new Set<AddressFamily>();
   private results = 0;
   private canaryRounds = 0;
   private stopping: Promise<void> | undefined;
@@ -118,6 +120,7 @@ export class ProbeAgent {
           maxBackoffMs: Math.max(1000, Math.min(30_000, Math.floor(config.health.staleAfter / 3))),
           nextSeq: () => ++this.seq,
           impaired: () => this.impairedNow,
+          impairedFamilies: () => [...this.impairedFamilies],
           onDelivery: (e) => {
             const r = this.reporters[i]!;
             if (e.kind === 'failing') this.deliveryLog.failing(r);
@@ -298,6 +301,21 @@ export class ProbeAgent {
     this.opts.onResult?.(result);
   }
 
+  /** Updates the families this prober's own path looks broken on, and says when that changes. */
+  private judgeFamilies(): void {
+    const now = new Set(impairedFamiliesOf(this.checks, this.latestOk));
+    for (const f of ADDRESS_FAMILIES) {
+      if (now.has(f) === this.impairedFamilies.has(f)) continue;
+      this.opts.logger?.warn(
+        { prober: this.opts.proberId, family: f, impaired: now.has(f) },
+        now.has(f)
+          ? `prober impaired on ${familyName(f)}: every ${familyName(f)} check fails in every region; its ${familyName(f)} DOWN votes will not count`
+          : `prober ${familyName(f)} checks recovered`,
+      );
+    }
+    this.impairedFamilies = now;
+  }
+
   /**
    * Impaired when every canary failed; with no canaries configured, when every endpoint of every
    * region (at least two regions) failed its latest check: a whole-world outage seen from one place
@@ -321,6 +339,7 @@ export class ProbeAgent {
       detail = 'no canaries configured: every endpoint in every region failing means this prober is impaired';
     }
     this.canaryRounds++;
+    this.judgeFamilies();
     if (impaired !== this.impairedNow) {
       this.impairedNow = impaired;
       this.opts.logger?.warn(
@@ -331,6 +350,24 @@ export class ProbeAgent {
       );
     }
   }
+}
+
+/**
+ * The families whose every check (of dual-stack endpoints, in two regions or more) failed its latest
+ * run: from one place, that is far more likely this prober's own IPv6 (or IPv4) path than every
+ * region's at once, as when a vantage point has no working IPv6 route.
+ */
+export function impairedFamiliesOf(
+  checks: readonly EndpointCheck[],
+  latestOk: ReadonlyMap<string, boolean>,
+): AddressFamily[] {
+  const out: AddressFamily[] = [];
+  for (const f of ADDRESS_FAMILIES) {
+    const mine = checks.filter((c) => c.family === f);
+    const regions = new Set(mine.map((c) => c.region));
+    if (regions.size >= 2 && mine.every((c) => latestOk.get(checkKey(c)) === false)) out.push(f);
+  }
+  return out;
 }
 
 /** One check's key among the agent's: the endpoint, and the family of a dual-stack one. */

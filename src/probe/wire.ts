@@ -31,6 +31,11 @@ export interface ProbeReport {
   sentAt: number;
   /** True when the prober's own canaries failed: its DOWN votes are not counted. */
   impaired: boolean;
+  /**
+   * Address families on which this prober's own path looks broken (every check of that family, in
+   * two regions or more, fails): its DOWN votes on them are not counted. Absent: none.
+   */
+  impairedFamilies?: AddressFamily[];
   results: ProbeResult[];
 }
 
@@ -62,6 +67,10 @@ export const probeReportSchema = z.object({
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   sentAt: finite.min(0),
   impaired: z.boolean().default(false),
+  impairedFamilies: z
+    .array(z.enum(['ipv4', 'ipv6']))
+    .max(2)
+    .optional(),
   results: z.array(probeResultSchema).max(MAX_RESULTS_PER_REPORT * 10),
 });
 

@@ -139,6 +139,8 @@ export interface ProberView {
   id: string;
   fresh: boolean;
   impaired: boolean;
+  /** Address families on which its own path looks broken (its DOWN votes on them do not count). */
+  impairedFamilies?: ('ipv4' | 'ipv6')[];
   lastReportAt?: string;
   seq?: number;
   /** Present once a report of this prober was refused. */

@@ -230,4 +230,63 @@ describe('per-address-family health', () => {
     expect(eu.families?.ipv4?.status).toBe('down');
     expect(eu.families?.ipv6?.status).toBe('down');
   });
+
+  it('a prober impaired on IPv6 (its own IPv6 path) has its IPv6 DOWN votes left out, and only those', () => {
+    const h = new FamilyHarness();
+    h.rounds(2);
+    // Probers a and b lose IPv6 themselves: every IPv6 check fails for them; c still sees it work.
+    for (let i = 0; i < 4; i++) {
+      for (const prober of PROBERS) {
+        const lost = prober !== 'c';
+        const results = [
+          ['use-a', 'ipv4', true],
+          ['use-a', 'ipv6', !lost],
+          ['euw-a', 'ipv4', true],
+          ['euw-a', 'ipv6', !lost],
+        ].map(([endpoint, family, ok]) => ({
+          endpoint: endpoint as string,
+          family: family as 'ipv4' | 'ipv6',
+          prober,
+          ok: ok as boolean,
+          latencyMs: 1,
+          detail: ok ? 'ok' : 'connect ENETUNREACH',
+          at: h.t,
+        }));
+        h.events.push(
+          ...h.engine.ingest(
+            {
+              prober,
+              seq: h.seq++,
+              sentAt: h.t,
+              impaired: false,
+              ...(lost ? { impairedFamilies: ['ipv6' as const] } : {}),
+              results,
+            },
+            h.t,
+          ),
+        );
+      }
+      h.advance(INTERVAL);
+    }
+    expect(h.state()!.families?.ipv6?.status).toBe('up');
+    expect(h.state('eu-west')!.families?.ipv6?.status).toBe('up');
+    const said = h.events.filter((e) => e.type === 'prober-impaired');
+    expect(said.map((e) => [e.prober, e.family, e.to])).toEqual([
+      ['a', 'ipv6', 'impaired'],
+      ['b', 'ipv6', 'impaired'],
+    ]);
+    const votes = h.engine.snapshot().endpoints.find((e) => e.id === 'use-a')!.families![1]!.votes;
+    expect(votes.find((v) => v.prober === 'a')).toMatchObject({
+      vote: 'down',
+      impaired: true,
+      counted: false,
+    });
+    expect(h.engine.snapshot().probers.find((p) => p.id === 'a')).toMatchObject({
+      impaired: false,
+      impairedFamilies: ['ipv6'],
+    });
+    // Their IPv4 votes still count: an IPv4 outage still moves A.
+    h.rounds(3, { 'use-a': ['ipv4'] });
+    expect(h.state()!.families?.ipv4?.status).toBe('down');
+  });
 });
