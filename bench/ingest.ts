@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createReportHandler } from '../src/api/index.ts';
 import { type Config, configSchema } from '../src/config/index.ts';
 import { HealthEngine } from '../src/health/index.ts';
 import { type ProbeReport, signReport } from '../src/probe/index.ts';
-import { createReportHandler } from '../src/server/index.ts';
 
 const REGIONS = 10;
 const PER_REGION = 100; // 1,000 endpoints: one batch = one prober's round = 1,000 results

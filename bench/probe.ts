@@ -1,7 +1,10 @@
 // Benchmark: HTTP checks per second with a fresh connection per check against a loopback server (run
 // in its own process, so it can use the other core), side by side in the same run with the floors:
-// a plain loop of `fetch` calls (the issue's floor; `connection: close` so each is a fresh connection
-// too), `http.request({ agent: false })` (REFERENCES.md's floor) and, for scale, keep-alive fetch.
+// a plain loop of `fetch` calls (`connection: close` so each is a fresh connection too),
+// `http.request({ agent: false })` (REFERENCES.md's floor) and, for scale, keep-alive fetch. Then
+// the other costly kinds in the same run, each priced against that http.request floor: a gRPC health
+// check (grpc.health.v1 against a server with the official health service, in its own process) with a
+// fresh channel each and with one kept channel, and an endpoint with several checks (http + grpc).
 // Prints checks/s, CPU ms per 1,000 checks, and our ratio to each floor. Target: >= 80% of fetch.
 // Run: node bin/run-ts.js bench/probe.ts   (writes bench/results/probe.json)
 import { spawn } from 'node:child_process';
@@ -10,6 +13,7 @@ import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compositeCheck } from '../src/probe/checks/index.ts';
 import { compileCheck } from '../src/probe/index.ts';
 
 const CONCURRENCY = 64;
@@ -31,12 +35,46 @@ const port = await new Promise<number>((resolve) =>
 );
 const url = `http://127.0.0.1:${port}/healthz`;
 
+// The gRPC server, in its own process too (run from the project root, so it finds the packages).
+const grpcServer = spawn(
+  process.execPath,
+  [
+    '-e',
+    `const grpc = require('@grpc/grpc-js');
+     const { HealthImplementation } = require('grpc-health-check');
+     const s = new grpc.Server();
+     new HealthImplementation({ '': 'SERVING', payments: 'SERVING' }).addToServer(s);
+     s.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
+       e ? process.exit(1) : process.stdout.write(String(p) + '\\n'));`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) },
+);
+const grpcPort = await new Promise<number>((resolve) =>
+  grpcServer.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+);
+
 type Way = { name: string; once: () => Promise<boolean> };
 
 const ours = compileCheck(
   { kind: 'http', url, method: 'GET', headers: {}, expectStatus: [200], tlsVerify: true, keepAlive: false },
   '127.0.0.1',
   2000,
+);
+
+const grpcCheck = (keepAlive: boolean) =>
+  compileCheck(
+    { kind: 'grpc', port: grpcPort, service: 'payments', tls: false, keepAlive },
+    '127.0.0.1',
+    2000,
+  );
+const grpcFresh = grpcCheck(false);
+const grpcKept = grpcCheck(true);
+const composite = compositeCheck(
+  [
+    { critical: false, check: ours },
+    { critical: false, check: grpcCheck(false) },
+  ],
+  'all',
 );
 
 const ways: Way[] = [
@@ -68,6 +106,12 @@ const ways: Way[] = [
       await r.arrayBuffer();
       return r.status === 200;
     },
+  },
+  { name: 'geofailover grpc check (fresh channel)', once: async () => (await grpcFresh.run()).ok },
+  { name: 'geofailover grpc check (keepAlive channel)', once: async () => (await grpcKept.run()).ok },
+  {
+    name: 'geofailover several checks (http + grpc, all)',
+    once: async () => (await composite.run()).ok,
   },
 ];
 
@@ -102,6 +146,8 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 server.kill();
+grpcServer.kill();
+grpcKept.close?.();
 
 const [oursName, fetchName, httpName] = ways.map((w) => w.name);
 const o = best.get(oursName!)!;
@@ -121,6 +167,19 @@ const vsHttp = o.perSec / httpFloor.perSec;
 console.log(
   `  ours / fetch floor = ${vsFetch.toFixed(2)}x (target >= 0.80);  ours / http.request floor = ${vsHttp.toFixed(2)}x`,
 );
+// What each other kind costs per check, in multiples of the fresh-connection HTTP floor's CPU.
+const perCheckCpu = Object.fromEntries(
+  ways
+    .filter((w) => /grpc|several/.test(w.name))
+    .map((w) => [w.name, best.get(w.name)!.cpuMsPer1k / httpFloor.cpuMsPer1k]),
+);
+console.log(
+  `  per-check CPU / http.request floor (${httpFloor.cpuMsPer1k.toFixed(0)} ms per 1,000): ${Object.entries(
+    perCheckCpu,
+  )
+    .map(([k, v]) => `${k.replace(/^geofailover /, '')} ${v.toFixed(2)}x`)
+    .join(';  ')}`,
+);
 console.log(`  machine: ${availableParallelism()} CPUs, load average ${(loadavg()[0] ?? 0).toFixed(1)}`);
 
 const out = {
@@ -132,6 +191,7 @@ const out = {
   ways: Object.fromEntries([...best].map(([k, v]) => [k, v])),
   ratioToFetchFloor: vsFetch,
   ratioToHttpRequestFloor: vsHttp,
+  cpuRatioToHttpRequestFloor: perCheckCpu,
   target: { ratioToFetchFloor: 0.8 },
   pass: vsFetch >= 0.8,
 };

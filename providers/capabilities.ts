@@ -34,6 +34,15 @@ export type ProviderCapabilities = { readonly [F in Feature]?: Support<F> } & {
   readonly multiValue?: boolean;
   /** apply() is all-or-nothing for one call. */
   readonly atomicBatch?: boolean;
+  /**
+   * Where the kind's zones live, which decides who may write them and how a write is confirmed.
+   * 'service' (absent): one DNS service every replica and `geofailover apply` reach: only the leader
+   * writes, under a writer's lease, and a write is confirmed at the zone's nameservers.
+   * 'replica': each controller keeps and serves its own copy: every replica writes its own (still
+   * under a lease: `geofailover apply` can write the store), confirmed at the controller's own server.
+   * 'process': inside one process, which nothing else reads or writes and no nameserver serves.
+   */
+  readonly zonesLive?: 'service' | 'replica' | 'process';
 };
 
 /** True when the declaration has the feature outright (not refused, not flattened). */
@@ -51,6 +60,12 @@ export interface AdapterCapabilities {
   atomicBatch: boolean;
   /** Weighted records reach apply() as one plain set, merged by the planner (see Plain). */
   plainWeighted?: boolean;
+  /** Another process (a replica, `geofailover apply`) can write the zones: a writer's lease guards them. */
+  sharedAcrossProcesses: boolean;
+  /** Each replica writes its own copy without being the leader, and serves it: confirm at its own server. */
+  copyPerReplica: boolean;
+  /** Some nameserver answers for the zones, so a write can be confirmed over DNS. */
+  servedOverDns: boolean;
 }
 
 export function adapterCapabilities(c: ProviderCapabilities): AdapterCapabilities {
@@ -59,6 +74,9 @@ export function adapterCapabilities(c: ProviderCapabilities): AdapterCapabilitie
     geo: hasFeature(c, 'geo'),
     multiValue: c.multiValue === true,
     atomicBatch: c.atomicBatch === true,
+    sharedAcrossProcesses: c.zonesLive !== 'process',
+    copyPerReplica: c.zonesLive === 'replica',
+    servedOverDns: c.zonesLive !== 'process',
   };
   const w = c.weighted;
   if (typeof w === 'object' && 'plain' in w && w.plain === 'planner') out.plainWeighted = true;

@@ -1,5 +1,7 @@
 // The DnsProvider contract every adapter implements. Adapters read and write; they never decide
 // (no dry-run flag here: only the applier in src/controller calls apply()).
+
+import type { Registry } from 'prom-client';
 import type { Config } from '../src/config/index.ts';
 import type { Logger } from '../src/log/index.ts';
 import type { ApplyResult, Change, RecordSet } from '../src/model/index.ts';
@@ -31,6 +33,8 @@ export interface DnsProvider {
   apply(zone: string, changes: readonly Change[], signal?: AbortSignal): Promise<ApplyResult>;
   /** Optional: release sockets, timers. */
   close?(): Promise<void>;
+  /** Optional: put the kind's own gauges on the controller's metrics registry (idempotent per registry). */
+  registerMetrics?(registry: Registry): void;
 }
 
 export interface ProviderContext {

@@ -11,7 +11,7 @@ import { buildState } from '../bin/build-state.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Files that are not TypeScript but ship beside the compiled code (the dashboard's page and scripts). */
-const ASSET_DIRS = ['src/server/dashboard'];
+const ASSET_DIRS = ['src/api/dashboard'];
 const ASSETS = ASSET_DIRS.flatMap((d) =>
   readdirSync(join(root, d))
     .filter((f) => /\.(js|html|css)$/.test(f))

@@ -76,4 +76,14 @@ export const RULES: Rule[] = [
     ],
     why: 'a provider adapter never imports the controller, the planner or the policies: they call it',
   },
+  {
+    from: /^src\/reconcile\//,
+    may: [/^(?!src\/(controller|api|coordination|cli|demo)\/)/],
+    why: 'the plan/apply pass is shared by the CLI and the controller: it never imports the controller, its HTTP API or leader election',
+  },
+  {
+    from: /^src\/cli\/(?!commands\/controller\.ts$)/,
+    may: [/^(?!src\/controller\/)/, /^src\/controller\/views\//],
+    why: 'the CLI plans and applies through src/reconcile; only the `controller` command loads the controller (and its etcd, metrics and DNS server)',
+  },
 ];

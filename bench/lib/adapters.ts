@@ -233,9 +233,11 @@ export const benchAdapters: Adapter[] = [
     figures: (d: J) => {
       const ways = (d.ways ?? {}) as Record<string, { perSec?: number; cpuMsPer1k?: number }>;
       const find = (re: RegExp) => Object.entries(ways).find(([k]) => re.test(k));
-      const ours = find(/^geofailover/);
+      const ours = find(/^geofailover http/);
       const fetchFloor = find(/fetch loop, connection: close/);
       const httpFloor = find(/http\.request/);
+      // The other kinds, each priced in CPU beside the same run's HTTP floor.
+      const others = Object.entries(ways).filter(([k]) => /^geofailover (grpc|several)/.test(k));
       return rows([
         ours && fetchFloor
           ? {
@@ -271,6 +273,19 @@ export const benchAdapters: Adapter[] = [
               at: when(d),
             }
           : undefined,
+        ...others.map(([name, w]) =>
+          httpFloor
+            ? {
+                area: 'probe agent',
+                figure: `CPU ms per 1,000 checks: ${name.replace(/^geofailover /, '')}`,
+                value: fmt(w.cpuMsPer1k, ' ms'),
+                peer: httpFloor[0],
+                peerValue: fmt(httpFloor[1].cpuMsPer1k, ' ms'),
+                ratio: ratio(w.cpuMsPer1k, httpFloor[1].cpuMsPer1k),
+                at: when(d),
+              }
+            : undefined,
+        ),
       ]);
     },
   },

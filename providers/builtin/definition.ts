@@ -84,6 +84,7 @@ export const capabilities: ProviderCapabilities = {
   familyHealth: true,
   multiValue: true,
   atomicBatch: true,
+  zonesLive: 'replica',
 };
 
 export const definition = defineProvider({

@@ -16,9 +16,9 @@ import {
 } from '../../src/model/index.ts';
 import { adapterCapabilities } from '../capabilities.ts';
 import type { DnsProvider, ProviderFactory, RecordsQuery } from '../provider.ts';
+import { applyChanges } from './change-checks.ts';
 import { type builtinSchema, capabilities } from './definition.ts';
 import { ZoneStore } from './store.ts';
-import { applyChanges } from './validate.ts';
 
 export type BuiltinConfig = z.output<typeof builtinSchema>;
 

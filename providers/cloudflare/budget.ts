@@ -148,7 +148,7 @@ const gauges = new WeakMap<Registry, Gauge>();
 /**
  * Registers (once per registry) the gauge `geofailover_cloudflare_budget_remaining{token}`: requests
  * left in the current window for each API token, labelled by the token's hash. The controller passes
- * its own registry (src/server/metrics.ts); the default is prom-client's global one.
+ * its own registry (src/api/metrics.ts); the default is prom-client's global one.
  */
 export function registerBudgetGauge(registry: Registry = globalRegistry): Gauge {
   let gauge = gauges.get(registry);

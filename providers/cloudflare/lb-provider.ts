@@ -3,6 +3,7 @@
 // lb-view.ts, lb-target.ts and README.md for the mapping). Writes are several calls, not one
 // transaction: everything is read fresh and computed before the first write, pools are switched on
 // before others are switched off, and load balancers are written after the pools they use.
+import type { Registry } from 'prom-client';
 import {
   type ApplyResult,
   bareName,
@@ -15,6 +16,7 @@ import {
 } from '../../src/model/index.ts';
 import { adapterCapabilities } from '../capabilities.ts';
 import type { DnsProvider, ProviderContext, RecordsQuery } from '../provider.ts';
+import { registerBudgetGauge } from './budget.ts';
 import type { CfClient } from './client.ts';
 import { capabilitiesFor } from './definition.ts';
 import { translateError } from './errors.ts';
@@ -44,6 +46,11 @@ export class CloudflareLoadBalancerProvider implements DnsProvider {
   ) {
     checkLbConfig(ctx.config, id, cfg.accountId);
     this.accountId = cfg.accountId!;
+  }
+
+  /** The request budget left per token, on the controller's metrics. */
+  registerMetrics(registry: Registry): void {
+    registerBudgetGauge(registry);
   }
 
   get budgetRemaining(): number {

@@ -1,6 +1,7 @@
 // Records mode: a managed name is a set of A/AAAA (or one CNAME) Cloudflare records, one per value,
 // changed through POST /zones/{id}/dns_records/batch so that a failover replaces a name's records in
 // one all-or-nothing call. Reads list the zone once per page and keep what they saw for apply().
+import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import {
   type ApplyResult,
@@ -13,6 +14,7 @@ import {
 } from '../../src/model/index.ts';
 import { adapterCapabilities } from '../capabilities.ts';
 import type { DnsProvider, ProviderContext, RecordsQuery } from '../provider.ts';
+import { registerBudgetGauge } from './budget.ts';
 import type { CfClient } from './client.ts';
 import { capabilitiesFor, type cloudflareSchema } from './definition.ts';
 import { translateError } from './errors.ts';
@@ -54,6 +56,11 @@ export class CloudflareRecordsProvider implements DnsProvider {
     private readonly client: CfClient,
     private readonly options: AdapterOptions = {},
   ) {}
+
+  /** The request budget left per token, on the controller's metrics. */
+  registerMetrics(registry: Registry): void {
+    registerBudgetGauge(registry);
+  }
 
   /** Requests left in this token's budget window. */
   get budgetRemaining(): number {

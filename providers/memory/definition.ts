@@ -15,6 +15,7 @@ export const capabilities: ProviderCapabilities = {
   familyHealth: true,
   multiValue: true,
   atomicBatch: true,
+  zonesLive: 'process',
 };
 
 export const definition = defineProvider({

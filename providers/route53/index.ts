@@ -19,5 +19,5 @@ export {
   type Route53Stats,
   selectRecords,
 } from './provider.ts';
+export { LIMITS, validateChanges, validateGroup, validateRecord } from './record-checks.ts';
 export { backoffMs, isRetryable, type RetryOptions, withRetry } from './retry.ts';
-export { LIMITS, validateChanges, validateGroup, validateRecord } from './validate.ts';

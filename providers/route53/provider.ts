@@ -31,8 +31,8 @@ import { bareChangeId, bareZoneId, budgetKey, createClient, type Route53Config }
 import { capabilities } from './definition.ts';
 import { type ErrorScope, mapError } from './errors.ts';
 import { decodeName, fromWire, type ReadResult } from './mapping.ts';
+import { validateChanges } from './record-checks.ts';
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from './retry.ts';
-import { validateChanges } from './validate.ts';
 
 export interface PollOptions {
   firstMs: number;

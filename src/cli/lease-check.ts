@@ -3,9 +3,9 @@
 // leases ran out (a controller that stopped uncleanly; apply goes on, with a note).
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config } from '../config/index.ts';
-import { type BlockedZone, expiredNote, leaseStanding, ZoneHeldError } from '../controller/lease-standing.ts';
 import { findLease, leaseName } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
+import { type BlockedZone, expiredNote, leaseStanding, ZoneHeldError } from '../reconcile/lease-standing.ts';
 
 export interface LeaseCheck {
   /** Set when a controller holds a zone the plan would write: nothing may be written. */

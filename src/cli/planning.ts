@@ -7,15 +7,15 @@ import { existsSync } from 'node:fs';
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config } from '../config/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { storedApiWindows } from '../controller/operator-stores.ts';
-import { closeProviders, openProviders, planZones } from '../controller/reconcile.ts';
 import { evaluateWindows, type MaintenanceWindow, windowsFromConfig } from '../health/index.ts';
 import { GeofailoverError, isoOrUndefined, type RegionStates, type RegionStatus } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { assumeStates, type Uncovered, uncovered } from '../policy/index.ts';
+import { storedApiWindows } from '../reconcile/operator-stores.ts';
+import { closeProviders, openProviders, planZones } from '../reconcile/reconcile.ts';
 
 // apply writes through the same pass; re-exported so the CLI loads it from one light module.
-export { applyPlan, closeProviders } from '../controller/reconcile.ts';
+export { applyPlan, closeProviders } from '../reconcile/reconcile.ts';
 
 export interface Planned {
   config: Config;

@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
 import { timeRangeProblem } from '../model/index.ts';
 import { policySchemas } from '../policy/kinds/index.ts';
-import { checkSchemas } from '../probe/checks/index.ts';
+import {
+  checkPartSchema,
+  checkSchemas,
+  combineSchema,
+  endpointChecksProblems,
+  MAX_CHECKS,
+} from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
 import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
 import { signalsSchema } from './signals.ts';
@@ -89,7 +95,16 @@ const endpointSchema = z
      * own: a broken IPv6 path withdraws the endpoint from AAAA answers only.
      */
     addresses: addressesSchema.optional(),
-    check: checkSchema,
+    /** The endpoint's one check; or `checks` for several. */
+    check: checkSchema.optional(),
+    /** Several checks, all run each round and combined into one vote (`combine`, `critical`). */
+    checks: z
+      .array(checkPartSchema)
+      .min(1, 'needs at least one check')
+      .max(MAX_CHECKS, `at most ${MAX_CHECKS} checks per endpoint`)
+      .optional(),
+    /** How `checks` combine: all (default), any, or { atLeast: N }. */
+    combine: combineSchema.optional(),
     /**
      * Route 53 only: publish this endpoint as an alias (AliasTarget) to `address`, a load balancer's or
      * CloudFront's DNS name or another record of the zone, in the hosted zone `hostedZoneId` (the
@@ -115,6 +130,10 @@ const endpointSchema = z
   .refine((e) => e.alias === undefined || e.addresses === undefined, {
     message: 'an alias endpoint names its target in `address`; `addresses` is for IP addresses',
     path: ['addresses'],
+  })
+  .superRefine((ep, ctx) => {
+    for (const p of endpointChecksProblems(ep))
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   });
 
 const regionSchema = z.strictObject({

@@ -3,10 +3,10 @@
 //   GET  /demo/regions                           each region's backends and modes
 // Loopback-only demo, so no token: breaking a demo region is the point.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathParam, sendJson } from '../server/index.ts';
+import { pathParam, sendJson } from '../api/index.ts';
 import type { BackendMode, DemoBackend } from './backend.ts';
 
-/** Structurally the controller's Route (src/server). */
+/** Structurally the controller's Route (src/api). */
 export interface DemoRoute {
   method: string;
   path: RegExp;

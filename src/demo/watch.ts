@@ -1,7 +1,8 @@
 // The demo's running commentary: compares two status documents and says, in one line each, what moved
 // (a region's state, a recovered region waiting for failback, the failover record's answer).
+
+import type { StatusDoc } from '../api/index.ts';
 import { normaliseName } from '../model/index.ts';
-import type { StatusDoc } from '../server/index.ts';
 import type { DemoRegionLayout } from './config.ts';
 
 function regionOf(address: string, layout: readonly DemoRegionLayout[]): string | undefined {

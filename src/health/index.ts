@@ -4,7 +4,7 @@
 // Usage by the controller runtime:
 //   const engine = new HealthEngine(config, { now: Date.now });
 //   engine.restore(persistedDrains);                 // after a restart, no events
-//   engine.ingest(report, receivedAt): HealthEvent[] // for every ACCEPTED report (see src/server)
+//   engine.ingest(report, receivedAt): HealthEvent[] // for every ACCEPTED report (see src/api)
 //   engine.tick(now): HealthEvent[]                  // about once a second: staleness, failback, drain expiry
 //   engine.regionStates(): Map<string, RegionState>  // decided (or drained) regions only
 //   engine.allDecided() / engine.decided(region)     // hold DNS until fresh reports decided

@@ -107,7 +107,12 @@ function lastFailure(s: EngineState, e: EndpointState): Pick<EndpointSnapshot, '
   let best: EndpointSnapshot['lastFailure'];
   e.pairs.forEach((p, i) => {
     if (p.failAt !== undefined && p.failDetail !== undefined && (!best || p.failAt > best.at))
-      best = { prober: s.probers[i]!.id, detail: p.failDetail, at: p.failAt };
+      best = {
+        prober: s.probers[i]!.id,
+        detail: p.failDetail,
+        at: p.failAt,
+        ...(p.failFailed ? { failed: p.failFailed } : {}),
+      };
   });
   return best ? { lastFailure: best } : {};
 }

@@ -14,6 +14,7 @@ import type { PairCounters } from './hysteresis.ts';
 import { quorumSize } from './quorum.ts';
 import type {
   Drain,
+  FailedChecks,
   HeldAlert,
   MaintenanceOccurrence,
   Override,
@@ -29,9 +30,12 @@ export interface PairState extends PairCounters {
   /** Agent-clock `at` of the last applied result: older or equal results are duplicates. */
   lastRawAt: number;
   detail: string;
+  /** The last result's failing sub-checks (an endpoint with several checks). */
+  failed?: FailedChecks;
   /** The last failing result's detail and controller-clock time: kept after a recovery, so the
    *  reason an endpoint went down can still be read once it is up again. */
   failDetail?: string;
+  failFailed?: FailedChecks;
   failAt?: number;
 }
 

@@ -118,6 +118,9 @@ export type HealthEventType =
   /** A sender pushed a push signal's state (PUT /v1/signals/NAME); the actor is its token. */
   | 'signal-push';
 
+/** The sub-checks that failed in a result of an endpoint with several checks, by name. */
+export type FailedChecks = { check: string; detail: string }[];
+
 export interface VoteEvidence {
   prober: string;
   /** The family voted on, for a dual-stack endpoint. */
@@ -131,8 +134,10 @@ export interface VoteEvidence {
   /** Controller-clock time of the prober's last result for this endpoint (epoch ms), or null. */
   lastAt: number | null;
   detail?: string;
+  /** The last result's failing sub-checks, when the endpoint has several checks. */
+  failed?: FailedChecks;
   /** This prober's last failing result for the endpoint (controller clock), if it ever failed. */
-  lastFailure?: { detail: string; at: number };
+  lastFailure?: { detail: string; at: number; failed?: FailedChecks };
 }
 
 export interface HealthEvent {
@@ -162,7 +167,7 @@ export interface EndpointSnapshot {
   since: number | null;
   votes: VoteEvidence[];
   /** The newest failing check result from any prober: what the endpoint answered and who saw it. */
-  lastFailure?: { prober: string; detail: string; at: number };
+  lastFailure?: { prober: string; detail: string; at: number; failed?: FailedChecks };
   /**
    * A dual-stack endpoint, per family (its state above is up while one family is up; its votes are
    * every family's, each naming its family).
@@ -176,7 +181,7 @@ export interface EndpointFamilySnapshot {
   quorum: Health;
   since: number | null;
   votes: VoteEvidence[];
-  lastFailure?: { prober: string; detail: string; at: number };
+  lastFailure?: { prober: string; detail: string; at: number; failed?: FailedChecks };
 }
 
 /** One address family of a dual-stack region: its roll-up, as policy sees it for A or AAAA. */

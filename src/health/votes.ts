@@ -71,8 +71,10 @@ export function applyReport(
     pair.lastAt = Math.max(pair.lastAt, effAt);
     pair.lastRawAt = r.at;
     pair.detail = r.detail;
+    pair.failed = r.failed;
     if (!r.ok) {
       pair.failDetail = r.detail;
+      pair.failFailed = r.failed;
       pair.failAt = effAt;
     }
     if (pair.vote !== before) {
@@ -88,6 +90,7 @@ export function applyReport(
         evidence: {
           threshold: pair.vote === 'down' ? { fall, failRun: pair.failRun } : { rise, okRun: pair.okRun },
           detail: r.detail,
+          ...(r.failed ? { failed: r.failed } : {}),
           latencyMs: r.latencyMs,
           resultAt: r.at,
           reportSeq: report.seq,
@@ -124,9 +127,16 @@ export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: numb
       counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && impairedFor(p, e)),
       lastAt: Number.isFinite(pair.lastAt) ? pair.lastAt : null,
       detail: pair.detail,
+      ...(pair.failed ? { failed: pair.failed } : {}),
       ...(pair.failDetail === undefined
         ? {}
-        : { lastFailure: { detail: pair.failDetail, at: pair.failAt! } }),
+        : {
+            lastFailure: {
+              detail: pair.failDetail,
+              at: pair.failAt!,
+              ...(pair.failFailed ? { failed: pair.failFailed } : {}),
+            },
+          }),
     };
   });
 }

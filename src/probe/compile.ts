@@ -1,9 +1,24 @@
 // Turns the config's check definitions into runnable checks at agent start-up, each by its kind's
-// definition (checks/registry.ts). A definition the agent cannot run (bad URL, unknown kind, bad
-// server) is a config error listing every problem, never a crash at probe time.
+// definition (checks/registry.ts); an endpoint with several checks becomes one composite check. A
+// definition the agent cannot run (bad URL, unknown kind, bad server, unreadable CA file) is a config
+// error listing every problem, never a crash at probe time.
 import type { CheckConfig, Config } from '../config/index.ts';
-import { type AddressFamily, endpointAddresses, probedPerFamily, UsageError } from '../model/index.ts';
-import { checkDefinitionOf, compileHttpCheck, type RunnableCheck } from './checks/index.ts';
+import {
+  type AddressFamily,
+  endpointAddresses,
+  type GeofailoverError,
+  probedPerFamily,
+  UsageError,
+} from '../model/index.ts';
+import { loadCa } from '../tls/index.ts';
+import {
+  type CheckPartConfig,
+  type CheckTarget,
+  checkDefinitionOf,
+  compileHttpCheck,
+  compositeCheck,
+  type RunnableCheck,
+} from './checks/index.ts';
 
 export interface EndpointCheck {
   endpoint: string;
@@ -12,6 +27,9 @@ export interface EndpointCheck {
   region: string;
   check: RunnableCheck;
 }
+
+/** A CA file a check names, read and checked now (its error names the field and the remedy). */
+const readCa: NonNullable<CheckTarget['readCa']> = (path, field) => loadCa({ path, where: field }).pem;
 
 export function compileCheck(
   check: CheckConfig,
@@ -22,8 +40,49 @@ export function compileCheck(
   return checkDefinitionOf(check.kind).compile(check, {
     address,
     timeoutMs: defaultTimeoutMs,
+    readCa,
     ...(family === undefined ? {} : { family }),
   });
+}
+
+type EndpointConfig = Config['regions'][number]['endpoints'][number];
+
+/**
+ * An endpoint's check ready to run: its one `check`, or its `checks` combined, aimed at `address`
+ * (one family's, for a dual-stack endpoint). Each problem is pushed to `problems` with the path of
+ * the check it is about; undefined when there was one.
+ */
+function compileEndpoint(
+  ep: EndpointConfig,
+  where: string,
+  defaultTimeoutMs: number,
+  problems: string[],
+  target: { address: string; family?: AddressFamily | undefined },
+): RunnableCheck | undefined {
+  const on = target.family === undefined ? '' : ` on ${target.family}`;
+  const one = (check: CheckConfig | CheckPartConfig, at: string): RunnableCheck | undefined => {
+    try {
+      return compileCheck(check as CheckConfig, target.address, defaultTimeoutMs, target.family);
+    } catch (err) {
+      const remedy = (err as GeofailoverError).context?.remedy;
+      problems.push(`${at} (${ep.id}${on}): ${(err as Error).message}${remedy ? ` (${remedy})` : ''}`);
+      return undefined;
+    }
+  };
+  if (ep.check !== undefined) return one(ep.check, `${where}.check`);
+  const parts = (ep.checks ?? []).map((c, i) => ({
+    ...(c.name === undefined ? {} : { name: c.name }),
+    critical: c.critical,
+    check: one(c, `${where}.checks[${i}]`),
+  }));
+  if (parts.some((p) => p.check === undefined)) {
+    for (const p of parts) p.check?.close?.();
+    return undefined;
+  }
+  return compositeCheck(
+    parts.map((p) => ({ ...p, check: p.check! })),
+    ep.combine ?? 'all',
+  );
 }
 
 /** A canary: a plain GET whose any HTTP response proves this prober's own network works. */
@@ -44,23 +103,20 @@ export function compileAgentChecks(
   const endpoints: EndpointCheck[] = [];
   config.regions.forEach((region, ri) => {
     region.endpoints.forEach((ep, ei) => {
+      const where = `regions[${ri}].endpoints[${ei}]`;
       // A dual-stack endpoint's check runs once per family, each against that family's address.
       const targets = probedPerFamily(ep)
         ? endpointAddresses(ep)
         : [{ family: undefined, address: ep.address ?? '' }];
-      for (const { family, address } of targets) {
-        try {
+      for (const target of targets) {
+        const check = compileEndpoint(ep, where, config.health.timeout, problems, target);
+        if (check)
           endpoints.push({
             endpoint: ep.id,
-            ...(family === undefined ? {} : { family }),
+            ...(target.family === undefined ? {} : { family: target.family }),
             region: region.id,
-            check: compileCheck(ep.check, address, config.health.timeout, family),
+            check,
           });
-        } catch (err) {
-          problems.push(
-            `regions[${ri}].endpoints[${ei}].check (${ep.id}${family ? ` on ${family}` : ''}): ${(err as Error).message}`,
-          );
-        }
       }
     });
   });

@@ -18,8 +18,11 @@ export interface ProbeResult {
   at: number;
   /** HTTP status, when an HTTP response arrived. */
   status?: number;
-  /** Days until the TLS certificate expires (https checks). */
+  /** Days until the TLS certificate expires (https and tls checks; the soonest of several). */
   certDaysLeft?: number;
+  /** An endpoint with several checks: the ones that failed, by name (at most 16, details cut to 200
+   *  characters). Older agents never send it; older controllers drop it and keep `detail`. */
+  failed?: { check: string; detail: string }[];
 }
 
 /** A batch of results, the body of `POST /v1/reports`. */
@@ -47,6 +50,8 @@ export const SIGNATURE_WINDOW_MS = 30_000;
 export const MAX_REPORT_BYTES = 1024 * 1024;
 /** Results per report an agent sends at most (keeps a body well under MAX_REPORT_BYTES). */
 export const MAX_RESULTS_PER_REPORT = 2000;
+/** Sub-checks a result may name as failed (an endpoint has at most this many checks). */
+export const MAX_FAILED_CHECKS = 16;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -60,6 +65,10 @@ export const probeResultSchema = z.object({
   at: finite.min(0),
   status: z.number().int().min(0).max(999).optional(),
   certDaysLeft: finite.optional(),
+  failed: z
+    .array(z.object({ check: z.string().min(1).max(128), detail: z.string().max(500) }))
+    .max(MAX_FAILED_CHECKS)
+    .optional(),
 });
 
 export const probeReportSchema = z.object({

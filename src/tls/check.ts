@@ -1,11 +1,12 @@
-// The config's TLS files (the listener's, the agents' and the etcd client's) checked the way the
-// controller and the agents will load them, for `validate` (warnings; errors with --check-env, where
-// the files exist): each problem with its YAML path and line. Startup runs the same checks and
-// refuses to start on the first problem.
+// The config's TLS files (the listener's, the agents', the etcd client's and the CAs endpoint checks
+// trust) checked the way the controller and the agents will load them, for `validate` (warnings;
+// errors with --check-env, where the files exist): each problem with its YAML path and line. Startup
+// runs the same checks and refuses to start on the first problem.
 import { type Config, type ConfigProblem, lineIn } from '../config/index.ts';
 import { HttpsClient } from './client.ts';
 import { loadClientTls } from './client-material.ts';
 import { TlsFileError } from './errors.ts';
+import { loadCa } from './pem.ts';
 import { serverTlsFiles } from './server.ts';
 
 /** `controllers[0].ca` → ['controllers', 0, 'ca']. */
@@ -71,5 +72,19 @@ export function tlsFileProblems(config: Config, text: string): ConfigProblem[] {
       }),
     );
   }
+  // The CA files endpoint checks trust (grpc and tls kinds), as the agents load them at start.
+  config.regions.forEach((r, ri) => {
+    r.endpoints.forEach((ep, ei) => {
+      const base = `regions[${ri}].endpoints[${ei}]`;
+      const checks = [
+        ...(ep.check ? [{ c: ep.check, at: `${base}.check` }] : []),
+        ...(ep.checks ?? []).map((c, ci) => ({ c, at: `${base}.checks[${ci}]` })),
+      ];
+      for (const { c, at } of checks) {
+        const ca = (c as { ca?: unknown }).ca;
+        if (typeof ca === 'string') attempt(() => loadCa({ path: ca, where: `${at}.ca` }));
+      }
+    });
+  });
   return problems;
 }

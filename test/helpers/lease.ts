@@ -4,7 +4,6 @@
 import { expect } from 'vitest';
 import type { DnsProvider } from '../../providers/index.ts';
 import type { Config } from '../../src/config/index.ts';
-import { applyLeaseChange } from '../../src/controller/applier.ts';
 import {
   findLease,
   leaseName,
@@ -14,6 +13,7 @@ import {
   parseLease,
   type RecordSet,
 } from '../../src/model/index.ts';
+import { applyLeaseChange } from '../../src/reconcile/applier.ts';
 import { type Assume, planZone } from './converge.ts';
 
 const reason = { code: 'lease' as const, detail: 'test' };

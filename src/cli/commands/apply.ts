@@ -5,7 +5,7 @@
 // writer's lease, src/model/lease.ts; exit 3, and --force does not bypass it: the controller's
 // failovers would be undone), in dry-run, or on any error before the write.
 import type { Command } from 'commander';
-import type { ApplyMode, ApplyOutcome } from '../../controller/index.ts';
+import type { ApplyMode, ApplyOutcome } from '../../reconcile/applier.ts';
 import { EXIT } from '../exit.ts';
 import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
 import type { Register } from '../register.ts';

@@ -2,7 +2,7 @@
 // builtin provider with `listen` that a zone uses. It follows the zone store file the controller
 // writes. SIGTERM/SIGINT close the sockets and exit 0; a port in use is one line and exit 1.
 import type { Command } from 'commander';
-import type { DnsServerHandle } from '../../../providers/builtin/server/index.ts';
+import type { DnsServerHandle } from '../../../providers/builtin/dns-server/index.ts';
 import { UsageError } from '../../model/index.ts';
 import type { Register } from '../register.ts';
 
@@ -14,7 +14,7 @@ export const register: Register = (program: Command) => {
     .option('--listen <host:port...>', "override the provider's listen address(es)")
     .option('--provider <id>', 'serve only this builtin provider')
     .action(async (opts: { config: string; listen?: string[]; provider?: string }) => {
-      const { startDnsServer } = await import('../../../providers/builtin/server/index.ts');
+      const { startDnsServer } = await import('../../../providers/builtin/dns-server/index.ts');
       const { loadConfig, zoneProviders } = await import('../../config/index.ts');
       const { createLogger } = await import('../../log/index.ts');
       const config = loadConfig(opts.config);

@@ -1,6 +1,6 @@
 // `geofailover events --controller URL [--since SEQ|ISO] [--type T]`: the audit trail.
 import type { Command } from 'commander';
-import type { StoredEvent } from '../../controller/index.ts';
+import type { StoredEvent } from '../../model/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
 import { eventLine } from '../event-text.ts';
 import type { Register } from '../register.ts';

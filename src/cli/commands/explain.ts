@@ -1,6 +1,6 @@
 // `geofailover explain NAME --controller URL`: why a record answers what it answers now.
 import type { Command } from 'commander';
-import type { ExplainDoc } from '../../controller/index.ts';
+import type { ExplainDoc } from '../../controller/views/explain.ts';
 import { callController, controllerOption } from '../controller-client.ts';
 import type { Register } from '../register.ts';
 
@@ -15,7 +15,7 @@ export const register: Register = (program: Command) => {
     .action(async (name: string, opts: { controller: string; type?: string; output: string }) => {
       const q = new URLSearchParams({ name, ...(opts.type ? { type: opts.type } : {}) });
       const doc = (await callController(opts, 'GET', `/v1/explain?${q}`)) as ExplainDoc;
-      const { renderExplain } = await import('../../controller/explain.ts');
+      const { renderExplain } = await import('../../controller/views/explain.ts');
       process.stdout.write(
         opts.output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `${renderExplain(doc)}\n`,
       );

@@ -1,7 +1,8 @@
 // `geofailover status --controller URL`: what the controller believes now, as readable tables.
 import type { Command } from 'commander';
-import type { StatusDoc } from '../../server/index.ts';
+import type { StatusDoc } from '../../api/index.ts';
 import { callController, controllerOption } from '../controller-client.ts';
+import { failingCheckLines } from '../failing-checks.ts';
 import type { Register } from '../register.ts';
 import { age, table } from '../table.ts';
 
@@ -155,6 +156,8 @@ export function renderStatus(s: StatusDoc, now = Date.now()): string {
       ),
     ),
   );
+  const failing = failingCheckLines(s);
+  if (failing.length > 0) out.push('', ...failing);
   const rejected = s.probers.filter((p) => p.rejected);
   const strangers = s.unknownProbers ?? [];
   if (rejected.length > 0 || strangers.length > 0) {

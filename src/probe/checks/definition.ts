@@ -19,6 +19,12 @@ export interface CheckTarget {
    * nothing about that family's path.
    */
   family?: AddressFamily;
+  /**
+   * Reads and checks the PEM CA bundle a check names in `field` (e.g. `ca`), throwing an Error that
+   * names the file, where the config sets it, and the remedy. Given by the agent, which may load
+   * files; absent where only the shape of a check is compiled (then a check that needs one refuses).
+   */
+  readCa?: (path: string, field: string) => string;
 }
 
 export interface CheckDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {

@@ -130,7 +130,12 @@ function compileDnsCheck(
       });
     });
   const run = (signal?: AbortSignal) => withDns((dns) => ask(dns, signal));
-  return { description: `dns ${check.name} ${check.type} @${host}:${port}`, timeoutMs, run };
+  return {
+    description: `dns ${check.name} ${check.type} @${host}:${port}`,
+    label: `dns ${check.name} ${check.type}`,
+    timeoutMs,
+    run,
+  };
 }
 
 export const dns = defineCheck({ kinds: ['dns'], schema: dnsSchema, compile: compileDnsCheck });

@@ -1,12 +1,22 @@
 // The http and https check kinds (one schema), on node:http/node:https. A fresh connection per check
 // by default (agent: false), because a kept-alive socket hides a broken accept path, and node:http
 // costs ~5x less CPU per fresh connection than fetch. TLS is verified unless turned off, and the
-// certificate's days to expiry are reported.
+// certificate's days to expiry are reported. Besides the status, a check may demand a body pattern
+// and response headers matching patterns (which backend answered, e.g. `x-served-by: ^eu-`).
 import { z } from 'zod';
 import { duration, url as httpUrl } from '../../config/fields/index.ts';
 import { defineCheck } from './definition.ts';
 import { lazily } from './lazy.ts';
 import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from './outcome.ts';
+
+const regex = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
 
 const httpSchema = z
   .strictObject({
@@ -18,16 +28,10 @@ const httpSchema = z
     sni: z.string().min(1).optional(),
     headers: z.record(z.string(), z.string()).default({}),
     expectStatus: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
-    bodyRegex: z
-      .string()
-      .refine((s) => {
-        try {
-          new RegExp(s);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a valid regular expression')
+    bodyRegex: regex.optional(),
+    /** Response headers that must be present and match a regular expression, by header name. */
+    expectHeaders: z
+      .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name'), regex)
       .optional(),
     maxLatency: duration.optional(),
     timeout: duration.optional(),
@@ -90,7 +94,10 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
   const literal = /^[\d.]+$/.test(urlHost) || urlHost.includes(':');
   if (opts.connectTo !== undefined && !literal) headers.host = url.host;
   if (check.host !== undefined) headers.host = check.host;
-  const regex = check.bodyRegex === undefined ? undefined : new RegExp(check.bodyRegex);
+  const bodyRegex = check.bodyRegex === undefined ? undefined : new RegExp(check.bodyRegex);
+  const headerRegexes = Object.entries(check.expectHeaders ?? {}).map(
+    ([name, re]) => [name.toLowerCase(), new RegExp(re)] as const,
+  );
   const expect = new Set(check.expectStatus);
   const maxLatency = check.maxLatency;
   const timeoutMs = check.timeout ?? opts.timeoutMs;
@@ -149,7 +156,7 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
         res.on('error', (err) => finish(false, describeError(err), true));
         res.on('aborted', () => finish(false, 'connection closed mid-response', true));
         let body = '';
-        if (regex) {
+        if (bodyRegex) {
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
             if (body.length < BODY_LIMIT) body += chunk;
@@ -157,10 +164,14 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
         } else res.resume();
         res.on('end', () => {
           const latency = elapsed(start);
+          const headersWrong =
+            headerRegexes.length > 0 ? headerProblem(res.headers, headerRegexes) : undefined;
           if (!opts.anyStatus && !expect.has(status!)) {
             finish(false, `status ${status}, expected ${[...expect].join('|')}`, false);
-          } else if (regex && !regex.test(body.slice(0, BODY_LIMIT))) {
-            finish(false, `body does not match /${regex.source}/`, false);
+          } else if (bodyRegex && !bodyRegex.test(body.slice(0, BODY_LIMIT))) {
+            finish(false, `body does not match /${bodyRegex.source}/`, false);
+          } else if (headersWrong !== undefined) {
+            finish(false, headersWrong, false);
           } else if (maxLatency !== undefined && latency > maxLatency) {
             finish(false, `slow: ${Math.round(latency)} ms > maxLatency ${maxLatency} ms`, false);
           } else {
@@ -174,6 +185,7 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
   const run = (signal?: AbortSignal) => withRequest((request) => send(request, signal));
   return {
     description: `${scheme} ${check.method} ${check.url}${opts.connectTo === undefined ? '' : ` via ${opts.connectTo}`}`,
+    label: `${scheme} ${url.pathname}`,
     timeoutMs,
     run,
     close: check.keepAlive
@@ -182,6 +194,26 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
         }
       : undefined,
   };
+}
+
+/** Header values are quoted in a detail up to this length. */
+const HEADER_QUOTE = 80;
+
+/** Why the response's headers fail `expected` (the first that does), or undefined when all match. */
+export function headerProblem(
+  headers: Record<string, string | string[] | undefined>,
+  expected: readonly (readonly [string, RegExp])[],
+): string | undefined {
+  for (const [name, re] of expected) {
+    const raw = headers[name];
+    if (raw === undefined) return `header ${name} missing, expected /${re.source}/`;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (!re.test(value)) {
+      const shown = value.length > HEADER_QUOTE ? `${value.slice(0, HEADER_QUOTE)}…` : value;
+      return `header ${name}: ${JSON.stringify(shown)} does not match /${re.source}/`;
+    }
+  }
+  return undefined;
 }
 
 export const http = defineCheck({

@@ -4,10 +4,12 @@
 import type { z } from 'zod';
 import type { CheckDefinition } from './definition.ts';
 import { dns } from './dns.ts';
+import { grpc } from './grpc.ts';
 import { http } from './http.ts';
 import { tcp } from './tcp.ts';
+import { tls } from './tls.ts';
 
-const listed = [http, tcp, dns] as const;
+const listed = [http, tcp, dns, grpc, tls] as const;
 
 type Listed = (typeof listed)[number];
 type Schema = Listed['schema'];

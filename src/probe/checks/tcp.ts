@@ -45,7 +45,7 @@ function compileTcpCheck(
       socket.once('error', (err) => finish(false, describeError(err)));
     });
   const run = (signal?: AbortSignal) => withNet((net) => connect(net, signal));
-  return { description: `tcp ${host}:${port}`, timeoutMs, run };
+  return { description: `tcp ${host}:${port}`, label: `tcp ${port}`, timeoutMs, run };
 }
 
 export const tcp = defineCheck({ kinds: ['tcp'], schema: tcpSchema, compile: compileTcpCheck });

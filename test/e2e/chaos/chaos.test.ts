@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusDoc } from '../../../src/server/status-types.ts';
+import type { StatusDoc } from '../../../src/api/status-types.ts';
 import { atMs, dnsChanges, ofType } from './events.ts';
 import {
   ALL_HOSTS,

@@ -2,7 +2,13 @@
 // batch endpoint (deletes -> patches -> puts -> posts, all or nothing, bounded size).
 import { randomBytes } from 'node:crypto';
 import { cfError, paginate } from './envelope.ts';
-import { isObject, requireId, type StoredRecord, type ValidationRules, validateRecord } from './validate.ts';
+import {
+  isObject,
+  requireId,
+  type StoredRecord,
+  type ValidationRules,
+  validateRecord,
+} from './request-checks.ts';
 
 export const newId = () => randomBytes(16).toString('hex');
 

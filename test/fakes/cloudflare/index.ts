@@ -2,5 +2,5 @@
 export { DnsZone } from './dns.ts';
 export { CfHttpError, cfError } from './envelope.ts';
 export { Account, CF_REGIONS, LbZone, type LoadBalancer, type Pool } from './lb.ts';
+export type { StoredRecord } from './request-checks.ts';
 export { FakeCloudflare, type FakeOptions, type FakeZone, type Fault, type SpyCall } from './server.ts';
-export type { StoredRecord } from './validate.ts';

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { newId } from './dns.ts';
 import { cfError } from './envelope.ts';
-import { isObject } from './validate.ts';
+import { isObject } from './request-checks.ts';
 
 export const CF_REGIONS = [
   'WNAM',

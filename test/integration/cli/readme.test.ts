@@ -1,7 +1,8 @@
 // The README's quick start must keep working and its CLI synopsis must match the CLI: every
 // read-only `geofailover …` line of the quick start runs through the real binary and exits 0; every
 // command and flag in the synopsis exists, every flag the CLI has is in the synopsis, and a required
-// flag is never written as optional. The intro, package.json and the Config table name every kind.
+// flag is never written as optional. The intro, package.json and the Config table name every
+// provider kind; the Config table names every check kind and its keys.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { definitions } from '../../../providers/registry/index.ts';
 import { registerCommands } from '../../../src/cli/commands.ts';
+import { checkDefinitions } from '../../../src/probe/checks/index.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -132,6 +134,17 @@ describe('README', () => {
       expect(intro, d.kind).toMatch(names[d.kind]!);
       expect(pkg.description, d.kind).toMatch(names[d.kind]!);
       expect(row, d.kind).toContain(`kind: ${d.kind}`);
+    }
+  });
+
+  it("names every check kind and each of its keys in the Config table's regions row", () => {
+    const row = /^\| `regions`.*$/m.exec(readme)?.[0] ?? '';
+    for (const d of checkDefinitions) {
+      for (const kind of d.kinds) expect(row, kind).toContain(`\`${kind}\``);
+      const keys = Object.keys((d.schema as unknown as { shape: Record<string, unknown> }).shape);
+      for (const key of keys.filter((k) => k !== 'kind' && k !== 'timeout')) {
+        expect(row, `${d.kinds[0]}.${key}`).toContain(`\`${key}\``);
+      }
     }
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import {
   type ExplainDoc,
   type RunningController,
@@ -16,7 +17,6 @@ import {
   startController,
 } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { controllerConfig, GEO, KEY_ENV, KEYS, WEIGHTED } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 

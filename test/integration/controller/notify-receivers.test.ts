@@ -7,10 +7,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Notifier } from '../../../src/controller/notifier.ts';
+import { ControllerMetrics } from '../../../src/api/index.ts';
+import { Notifier } from '../../../src/controller/notify/notifier.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { StoredEvent } from '../../../src/model/index.ts';
-import { ControllerMetrics } from '../../../src/server/index.ts';
 import { pagerdutyReceiver } from '../../fakes/pagerduty/receiver.ts';
 import { controllerConfig } from '../../helpers/controller-config.ts';
 

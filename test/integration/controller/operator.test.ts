@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import type { Config } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { controllerConfig, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 

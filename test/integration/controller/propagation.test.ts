@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { controllerYaml, FAILOVER_2, GEO, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { Change, RecordSet } from '../../../src/model/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import {
   controllerConfig,
   ENDPOINTS,

@@ -36,7 +36,7 @@ describe('npm package', () => {
     expect(files).toContain('bin/geofailover.js');
     expect(files).toContain('dist/src/cli/main.js');
     for (const asset of ['app.js', 'dom.js', 'index.html', 'style.css'])
-      expect(files).toContain(`dist/src/server/dashboard/${asset}`);
+      expect(files).toContain(`dist/src/api/dashboard/${asset}`);
     expect(files).toContain('config/example.yaml');
     const allowed =
       /^(bin\/[a-z-]+\.js|dist\/.+\.(js|html|css)|dist\/build-stamp|config\/(example\.yaml|schema\.json)|package\.json|README\.md|LICENSE)$/;

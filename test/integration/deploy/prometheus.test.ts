@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ControllerMetrics } from '../../../src/server/index.ts';
+import { ControllerMetrics } from '../../../src/api/index.ts';
 import { controllerYaml, ENDPOINTS, FAILOVER_3, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 import { families, familyOf, labelRefs, metricRefs } from './promql.ts';

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type DnsServerHandle, startDnsServer } from '../../../providers/builtin/dns-server/index.ts';
 import { BuiltinProvider, ZoneStore } from '../../../providers/builtin/index.ts';
-import { type DnsServerHandle, startDnsServer } from '../../../providers/builtin/server/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
 import type { Change, RecordSet } from '../../../src/model/index.ts';
 

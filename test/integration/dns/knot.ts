@@ -1,6 +1,6 @@
 // Runs a real Knot DNS (knotd) for the differential tests: a temporary directory, a config listening
 // on loopback (IPv4 and ::1) on a free port, and a zone file generated from the same records the
-// builtin server serves, with the same synthesised SOA and NS (see providers/builtin/server/zones.ts).
+// builtin server serves, with the same synthesised SOA and NS (see providers/builtin/dns-server/zones.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

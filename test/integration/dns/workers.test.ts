@@ -6,7 +6,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerDnsMetrics } from '../../../providers/builtin/server/index.ts';
+import { registerDnsMetrics } from '../../../providers/builtin/dns-server/index.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 import { query } from '../../unit/builtin/packets.ts';
 import { type Fixture, startFixture } from './fixture.ts';

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { DnsProvider } from '../../../providers/index.ts';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { Change, RecordSet } from '../../../src/model/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { round } from '../../helpers/reports.ts';
 import { EtcdServer } from './etcd-server.ts';
 

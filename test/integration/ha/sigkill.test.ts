@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusDoc } from '../../../src/server/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { FakeRoute53, type FakeZone } from '../../fakes/route53/index.ts';
 import { round } from '../../helpers/reports.ts';
 import { EtcdServer, etcdBinary } from './etcd-server.ts';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { controllerConfig, KEY_ENV } from '../../helpers/controller-config.ts';
 import { HostileTally } from '../../helpers/hostile.ts';
 

@@ -6,10 +6,10 @@
 import { createServer as httpServer, type Server } from 'node:http';
 import { type AddressInfo, type Socket, createServer as tcpServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Notifier } from '../../../src/controller/notifier.ts';
+import { ControllerMetrics } from '../../../src/api/index.ts';
+import { Notifier } from '../../../src/controller/notify/notifier.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import type { StoredEvent } from '../../../src/model/index.ts';
-import { ControllerMetrics } from '../../../src/server/index.ts';
 import { pagerdutyReceiver } from '../../fakes/pagerduty/receiver.ts';
 import { controllerConfig } from '../../helpers/controller-config.ts';
 import { HostileTally } from '../../helpers/hostile.ts';

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { controllerConfig, ENDPOINTS, FAILOVER_2, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 

@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createReportHandler } from '../../../src/api/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import { HealthEngine } from '../../../src/health/index.ts';
 import type { ProbeReport } from '../../../src/probe/index.ts';
-import { createReportHandler } from '../../../src/server/index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<void> {

@@ -3,10 +3,10 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createReportHandler } from '../../../src/api/index.ts';
 import { configSchema } from '../../../src/config/index.ts';
 import { HealthEngine } from '../../../src/health/index.ts';
 import { ProbeAgent, type ProbeReport } from '../../../src/probe/index.ts';
-import { createReportHandler } from '../../../src/server/index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(what: string, cond: () => boolean, ms = 10_000): Promise<void> {

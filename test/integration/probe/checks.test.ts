@@ -1,5 +1,6 @@
-// Checks against real local servers: HTTP that answers 200/500, hangs, resets, answers slowly; TLS with
-// self-signed and expired certificates; a closed TCP port; a DNS server answering and not answering.
+// Checks against real local servers: HTTP that answers 200/500, hangs, resets, answers slowly, or from
+// the wrong backend (response headers); TLS with self-signed and expired certificates; a closed TCP
+// port; a DNS server answering and not answering.
 import dgram from 'node:dgram';
 import http from 'node:http';
 import https from 'node:https';
@@ -21,7 +22,11 @@ describe('http checks against a real server', () => {
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     if (path === '/ok') res.end(`hello from ${req.headers.host}`);
-    else if (path === '/500') {
+    else if (path === '/served') {
+      res.setHeader('x-served-by', 'eu-west-1b');
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      res.end('ok');
+    } else if (path === '/500') {
       res.statusCode = 500;
       res.end('broken');
     } else if (path === '/hang') {
@@ -76,6 +81,26 @@ describe('http checks against a real server', () => {
     });
     expect((await check('/ok', { bodyRegex: '^nope' }).run()).detail).toMatch(/body does not match/);
     expect((await check('/500', { expectStatus: [500, 503] }).run()).ok).toBe(true);
+  });
+
+  it('matches response headers: present and matching passes; a mismatch or a missing header fails', async () => {
+    const pass = await check('/served', {
+      expectHeaders: { 'X-Served-By': '^eu-', 'set-cookie': 'b=2' },
+    }).run();
+    expect(pass).toMatchObject({ ok: true, detail: 'status 200' });
+    expect(await check('/served', { expectHeaders: { 'x-served-by': '^us-' } }).run()).toMatchObject({
+      ok: false,
+      status: 200,
+      detail: 'header x-served-by: "eu-west-1b" does not match /^us-/',
+    });
+    expect(await check('/ok', { expectHeaders: { 'x-served-by': '^eu-' } }).run()).toMatchObject({
+      ok: false,
+      detail: 'header x-served-by missing, expected /^eu-/',
+    });
+    // The status is judged first: a 500 from the right backend still fails as a 500.
+    expect((await check('/500', { expectHeaders: { 'x-served-by': '^eu-' } }).run()).detail).toBe(
+      'status 500, expected 200',
+    );
   });
 
   it('times out on a hanging server', async () => {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import {
   type ExplainDoc,
@@ -22,7 +23,6 @@ import {
 } from '../../../src/controller/index.ts';
 import { createLogger } from '../../../src/log/index.ts';
 import { type HealthServer, ProbeAgent, startHealthServer } from '../../../src/probe/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { runGeofailover } from '../../helpers/cli.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('tcp check of a host-name endpoint', () => {
   it('resolves the endpoint address (no host given) and connects', async () => {
-    const check = configSchema.shape.regions.element.shape.endpoints.element.shape.check.parse({
+    const check = configSchema.shape.regions.element.shape.endpoints.element.shape.check.unwrap().parse({
       kind: 'tcp',
       port,
     });

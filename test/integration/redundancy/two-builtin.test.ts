@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider, type DnsProvider } from '../../../providers/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
-import { type ExplainDoc, renderExplain } from '../../../src/controller/explain.ts';
 import { type RunningController, startController } from '../../../src/controller/index.ts';
+import { type ExplainDoc, renderExplain } from '../../../src/controller/views/explain.ts';
 import { silentLogger } from '../../../src/log/index.ts';
 import { ProviderError } from '../../../src/model/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { ENDPOINTS, KEY_ENV, KEYS } from '../../helpers/controller-config.ts';
 import { round } from '../../helpers/reports.ts';
 

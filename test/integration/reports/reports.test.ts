@@ -5,10 +5,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReportHandler } from '../../../src/api/index.ts';
 import { configSchema } from '../../../src/config/index.ts';
 import { HealthEngine } from '../../../src/health/index.ts';
 import { type ProbeReport, signReport } from '../../../src/probe/index.ts';
-import { createReportHandler } from '../../../src/server/index.ts';
 import { HostileTally } from '../../helpers/hostile.ts';
 
 const NOW = 1_800_000_000_000;

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryProvider } from '../../../providers/memory/index.ts';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { ConfigError } from '../../../src/config/index.ts';
 import { type RunningController, renderExplain, startController } from '../../../src/controller/index.ts';
 import { silentLogger } from '../../../src/log/index.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 import { runGeofailover } from '../../helpers/cli.ts';
 import {
   controllerConfig,

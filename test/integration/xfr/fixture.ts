@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltinProvider, ZoneStore } from '../../../providers/builtin/index.ts';
 import {
   type DnsServerHandle,
   type DnsServerOptions,
   startDnsServer,
-} from '../../../providers/builtin/server/index.ts';
+} from '../../../providers/builtin/dns-server/index.ts';
+import { BuiltinProvider, ZoneStore } from '../../../providers/builtin/index.ts';
 import { type Config, parseConfig } from '../../../src/config/index.ts';
 import type { Change, RecordSet } from '../../../src/model/index.ts';
 import { RECORDS } from '../dns/fixture.ts';

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer } from '../../../providers/builtin/server/index.ts';
+import { startDnsServer } from '../../../providers/builtin/dns-server/index.ts';
 import { has } from '../dns/fixture.ts';
 import { ENV, KEY_NAME, SECRET, startXfrFixture, type XfrFixture } from './fixture.ts';
 

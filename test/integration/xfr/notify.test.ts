@@ -5,7 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Notifier, type NotifyOutcome } from '../../../providers/builtin/server/notify.ts';
+import { Notifier, type NotifyOutcome } from '../../../providers/builtin/dns-server/notify.ts';
 import type { StoreSnapshot } from '../../../providers/builtin/store.ts';
 import { sign, tsigKey, verify } from '../../../providers/tsig/index.ts';
 import { OTHER_SECRET, SECRET } from './fixture.ts';

@@ -10,7 +10,7 @@ import {
   parseMemoryLimit,
   parseProcCgroup,
   readCgroupLimits,
-} from '../../../providers/builtin/server/cgroup.ts';
+} from '../../../providers/builtin/dns-server/cgroup.ts';
 
 const MiB = 1024 * 1024;
 const fs = (files: Record<string, string>) => (path: string) => files[path];

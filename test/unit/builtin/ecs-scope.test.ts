@@ -3,8 +3,8 @@
 // Checked on the examples, through the engine, and as a property over random nested tables.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DnsEngine, GeoLocator } from '../../../providers/builtin/server/index.ts';
-import { buildZoneIndex, ServedZones } from '../../../providers/builtin/server/zones.ts';
+import { DnsEngine, GeoLocator } from '../../../providers/builtin/dns-server/index.ts';
+import { buildZoneIndex, ServedZones } from '../../../providers/builtin/dns-server/zones.ts';
 import { ecsOption, query } from './packets.ts';
 
 const v4 = (ip: string) => Buffer.from(ip.split('.').map(Number));

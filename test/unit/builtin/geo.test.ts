@@ -2,9 +2,9 @@
 // country database through maxmind, and the Route 53 ranking of geo records.
 import maxmind from 'maxmind';
 import { describe, expect, it } from 'vitest';
-import { continentOf } from '../../../providers/builtin/server/continents.ts';
-import { bundledMmdbPath, GeoLocator } from '../../../providers/builtin/server/geo.ts';
-import { geoChoice, weightedChoices } from '../../../providers/builtin/server/weighted.ts';
+import { continentOf } from '../../../providers/builtin/dns-server/continents.ts';
+import { bundledMmdbPath, GeoLocator } from '../../../providers/builtin/dns-server/geo.ts';
+import { geoChoice, weightedChoices } from '../../../providers/builtin/dns-server/weighted.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 
 describe('GeoLocator', () => {

@@ -7,7 +7,7 @@ import {
   registerDnsMetrics,
   registerDnsWorkersGauge,
   type SizedServer,
-} from '../../../providers/builtin/server/index.ts';
+} from '../../../providers/builtin/dns-server/index.ts';
 import { header, query } from './packets.ts';
 
 describe('registerDnsMetrics', () => {

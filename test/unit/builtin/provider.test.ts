@@ -47,7 +47,15 @@ describe('BuiltinProvider', () => {
     expect(readStoreFile(join(dir, 'zones.json')).serial).toBe(1);
     await provider.apply(Z, [upd(a('app.example.com.', '192.0.2.1'), a('app.example.com.', '192.0.2.2'))]);
     expect(readStoreFile(join(dir, 'zones.json')).serial).toBe(2);
-    expect(provider.capabilities).toEqual({ weighted: true, geo: true, multiValue: true, atomicBatch: true });
+    expect(provider.capabilities).toEqual({
+      weighted: true,
+      geo: true,
+      multiValue: true,
+      atomicBatch: true,
+      sharedAcrossProcesses: true,
+      copyPerReplica: true,
+      servedOverDns: true,
+    });
   });
 
   it('records(): markers of any owner, records at our names and at the query names only', async () => {

@@ -1,9 +1,9 @@
 // The pure answer logic: variants with probabilities, CNAME chains and loops, ANY, apex records,
 // empty non-terminals, most specific zone, REFUSED.
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN } from '../../../providers/builtin/server/geo.ts';
-import { resolve } from '../../../providers/builtin/server/resolve.ts';
-import { buildZoneIndex, ServedZones } from '../../../providers/builtin/server/zones.ts';
+import { UNKNOWN } from '../../../providers/builtin/dns-server/geo.ts';
+import { resolve } from '../../../providers/builtin/dns-server/resolve.ts';
+import { buildZoneIndex, ServedZones } from '../../../providers/builtin/dns-server/zones.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 
 const cname = (name: string, target: string, extra: Partial<RecordSet> = {}): RecordSet => ({

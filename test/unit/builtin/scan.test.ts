@@ -3,8 +3,8 @@
 import { Packet } from 'dns2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSlow } from '../../../providers/builtin/server/decode-slow.ts';
-import { scanQuery } from '../../../providers/builtin/server/scan.ts';
+import { decodeSlow } from '../../../providers/builtin/dns-server/decode-slow.ts';
+import { scanQuery } from '../../../providers/builtin/dns-server/scan.ts';
 import { cookieOption, ecsOption, query } from './packets.ts';
 
 const label = fc.stringMatching(/^[a-zA-Z0-9-]{1,20}$/);

@@ -3,9 +3,9 @@
 // misplaced TSIG FORMERR; a verified query answered and signed, TC when the signature would not fit;
 // and a replayed signed query checked again each time, never answered from the response cache.
 import { describe, expect, it } from 'vitest';
-import { DnsEngine, GeoLocator } from '../../../providers/builtin/server/index.ts';
-import { checkTsig } from '../../../providers/builtin/server/tsig-gate.ts';
-import { buildZoneIndex, ServedZones } from '../../../providers/builtin/server/zones.ts';
+import { DnsEngine, GeoLocator } from '../../../providers/builtin/dns-server/index.ts';
+import { checkTsig } from '../../../providers/builtin/dns-server/tsig-gate.ts';
+import { buildZoneIndex, ServedZones } from '../../../providers/builtin/dns-server/zones.ts';
 import { readTsig, TSIG_ERROR, type TsigKey, tsigKey, verify } from '../../../providers/tsig/index.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 import {

@@ -2,9 +2,9 @@
 // an existing name or empty non-terminal, CNAME wildcards chased) and ANY answered minimally
 // (RFC 8482), with only the CNAME at a CNAME name (RFC 1034 §4.3.2 step 3a).
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN } from '../../../providers/builtin/server/geo.ts';
-import { type RR, resolve } from '../../../providers/builtin/server/resolve.ts';
-import { buildZoneIndex, ServedZones } from '../../../providers/builtin/server/zones.ts';
+import { UNKNOWN } from '../../../providers/builtin/dns-server/geo.ts';
+import { type RR, resolve } from '../../../providers/builtin/dns-server/resolve.ts';
+import { buildZoneIndex, ServedZones } from '../../../providers/builtin/dns-server/zones.ts';
 import type { RecordSet, RecordType } from '../../../src/model/index.ts';
 
 const rec = (name: string, type: RecordType, values: string[]): RecordSet => ({

@@ -10,7 +10,7 @@ import {
   WORKER_FOOTPRINT_BYTES,
   type WorkerBudget,
   workerBudget,
-} from '../../../providers/builtin/server/worker-budget.ts';
+} from '../../../providers/builtin/dns-server/worker-budget.ts';
 
 const MiB = 1024 * 1024;
 const base = { perWorkerBytes: 85 * MiB, reserveBytes: 256 * MiB };

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DnsWorkersError } from '../../../providers/builtin/server/index.ts';
-import { sizeWorkers } from '../../../providers/builtin/server/worker-sizing.ts';
+import { DnsWorkersError } from '../../../providers/builtin/dns-server/index.ts';
+import { sizeWorkers } from '../../../providers/builtin/dns-server/worker-sizing.ts';
 
 const MiB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'gf-sizing-'));

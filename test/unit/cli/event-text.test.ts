@@ -4,7 +4,7 @@
 // apply lines.
 import { describe, expect, it } from 'vitest';
 import { eventLine, eventSummary } from '../../../src/cli/event-text.ts';
-import { auditOf } from '../../../src/controller/health-events.ts';
+import { auditOf } from '../../../src/controller/runtime/health-events.ts';
 import type { HealthEvent } from '../../../src/health/index.ts';
 import type { StoredEvent } from '../../../src/model/index.ts';
 import { Harness, makeConfig, PROBERS } from '../health/harness.ts';

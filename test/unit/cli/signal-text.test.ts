@@ -1,11 +1,11 @@
 // Signals as the CLI prints them: the SIGNAL table of `geofailover status` and the `events` lines of a
 // signal's transition and of a push, from a real engine's events.
 import { describe, expect, it } from 'vitest';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { renderStatus } from '../../../src/cli/commands/status.ts';
 import { eventSummary } from '../../../src/cli/event-text.ts';
 import { configSchema } from '../../../src/config/index.ts';
-import { auditOf } from '../../../src/controller/health-events.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
+import { auditOf } from '../../../src/controller/runtime/health-events.ts';
 import { Harness, PROBERS } from '../health/harness.ts';
 
 const doc: StatusDoc = {

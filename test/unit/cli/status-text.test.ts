@@ -1,8 +1,8 @@
 // `geofailover status` as text: fail static said once, a region in its failback hold-down shown as
 // recovering with the reason its hold-down is that long.
 import { describe, expect, it } from 'vitest';
+import type { StatusDoc } from '../../../src/api/index.ts';
 import { renderStatus } from '../../../src/cli/commands/status.ts';
-import type { StatusDoc } from '../../../src/server/index.ts';
 
 const base: StatusDoc = {
   version: 1,

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatus } from '../../../src/cli/commands/status.ts';
 import { eventSummary } from '../../../src/cli/event-text.ts';
-import { explain, renderExplain } from '../../../src/controller/explain.ts';
-import { auditOf } from '../../../src/controller/health-events.ts';
-import { classify, toNotification } from '../../../src/controller/notifier.ts';
-import { pagerdutyAction } from '../../../src/controller/pagerduty.ts';
-import { buildStatus } from '../../../src/controller/status-view.ts';
+import { classify, toNotification } from '../../../src/controller/notify/notifier.ts';
+import { pagerdutyAction } from '../../../src/controller/notify/pagerduty.ts';
+import { auditOf } from '../../../src/controller/runtime/health-events.ts';
+import { explain, renderExplain } from '../../../src/controller/views/explain.ts';
+import { buildStatus } from '../../../src/controller/views/status-view.ts';
 import type { StoredEvent } from '../../../src/model/index.ts';
 import { dualStackConfig, FamilyHarness } from '../health/family-harness.ts';
 

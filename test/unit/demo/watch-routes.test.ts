@@ -1,6 +1,7 @@
 // The demo's running commentary (statusChanges) and its HTTP switches (demoRoutes, over real HTTP).
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StatusDoc } from '../../../src/api/status-types.ts';
 import {
   DEMO_LAYOUT,
   type DemoBackend,
@@ -8,7 +9,6 @@ import {
   startDemoBackend,
   statusChanges,
 } from '../../../src/demo/index.ts';
-import type { StatusDoc } from '../../../src/server/status-types.ts';
 
 function doc(
   regions: { id: string; status: 'up' | 'down' | 'drained'; holding?: boolean }[],

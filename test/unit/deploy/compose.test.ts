@@ -250,8 +250,8 @@ describe('docker-compose.yml', () => {
     for (const [, s] of services.filter(([, s]) => role(s) === 'controller')) {
       const { config } = configOf(s)!;
       for (const e of config.regions.flatMap((r) => r.endpoints)) {
-        expect(e.check.kind).toBe('http');
-        if (e.check.kind !== 'http') continue;
+        expect(e.check?.kind).toBe('http');
+        if (e.check?.kind !== 'http') continue;
         const url = new URL(e.check.url);
         const backend = backends.find(([, b]) => ipv4Of(b) === url.hostname);
         expect(backend, `endpoint ${e.id}: a backend at ${url.hostname}`).toBeDefined();

@@ -7,7 +7,7 @@ import {
   MAIN_PROCESS_RESERVE_BYTES,
   WORKER_FOOTPRINT_BYTES,
   workerBudget,
-} from '../../../providers/builtin/server/worker-budget.ts';
+} from '../../../providers/builtin/dns-server/worker-budget.ts';
 import type { Config } from '../../../src/config/index.ts';
 
 /** A node far bigger than the limits, so that the limits decide (the case that was OOM-killed). */

@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROMETHEUSRULE_FILE, renderPrometheusRule } from '../../../scripts/prometheusrule-yaml.ts';
+import { apiRoutes, type ControllerApi } from '../../../src/api/index.ts';
 import { registerCommands } from '../../../src/cli/commands.ts';
 import {
   type Config,
@@ -21,7 +22,6 @@ import {
   resolveControllers,
   secretRefs,
 } from '../../../src/config/index.ts';
-import { apiRoutes, type ControllerApi } from '../../../src/server/index.ts';
 import { k8sCpu, k8sMemory, workersProblems } from './dns-workers.ts';
 import {
   argOf,

@@ -71,7 +71,15 @@ describe('MemoryProvider.records', () => {
     expect(r).toEqual(A('x.example.com.', ['192.0.2.1', '192.0.2.2']));
     r!.values.push('mutated');
     expect(p.all(ZONE)[0]!.values).toHaveLength(2);
-    expect(p.capabilities).toEqual({ weighted: true, geo: true, multiValue: true, atomicBatch: true });
+    expect(p.capabilities).toEqual({
+      weighted: true,
+      geo: true,
+      multiValue: true,
+      atomicBatch: true,
+      sharedAcrossProcesses: false,
+      copyPerReplica: false,
+      servedOverDns: false,
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 // uncovered(): the rules and records an operator change (or plan's assumptions) leaves with no UP
 // region of their own, and what they will answer; statesDuring(): a maintenance window's states.
 import { describe, expect, it } from 'vitest';
-import { statesDuring } from '../../../src/controller/coverage-warnings.ts';
+import { statesDuring } from '../../../src/controller/views/coverage-warnings.ts';
 import type { MaintenanceWindow } from '../../../src/health/index.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 import { uncovered } from '../../../src/policy/index.ts';

@@ -1,7 +1,8 @@
-// Report signing: HMAC-SHA256 over `t + "." + body`, a 30 s window, constant-time comparison.
+// Report signing: HMAC-SHA256 over `t + "." + body`, a 30 s window, constant-time comparison; and
+// the report body's shape.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { probeReportSchema, signReport, verifyReport } from '../../../src/probe/index.ts';
+import { MAX_FAILED_CHECKS, probeReportSchema, signReport, verifyReport } from '../../../src/probe/index.ts';
 
 describe('report signatures', () => {
   const body = Buffer.from('{"prober":"a"}');
@@ -50,5 +51,19 @@ describe('report signatures', () => {
     expect(probeReportSchema.parse(ok).impaired).toBe(false);
     expect(probeReportSchema.safeParse({ ...ok, seq: -1 }).success).toBe(false);
     expect(probeReportSchema.safeParse({ ...ok, results: [{ endpoint: 'e' }] }).success).toBe(false);
+  });
+
+  it('carries the failing sub-checks of an endpoint with several checks, bounded, and results without them', () => {
+    const result = { endpoint: 'e', prober: 'a', ok: false, latencyMs: 1, detail: 'x', at: 1 };
+    const report = (results: unknown[]) => ({ prober: 'a', seq: 1, sentAt: 1, results });
+    expect(probeReportSchema.safeParse(report([result])).success).toBe(true);
+    const failed = [{ check: 'grpc payments', detail: 'NOT_SERVING' }];
+    expect(probeReportSchema.parse(report([{ ...result, failed }])).results[0]!.failed).toEqual(failed);
+    const many = Array.from({ length: MAX_FAILED_CHECKS + 1 }, (_, i) => ({ check: `c${i}`, detail: 'x' }));
+    expect(probeReportSchema.safeParse(report([{ ...result, failed: many }])).success).toBe(false);
+    expect(
+      probeReportSchema.safeParse(report([{ ...result, failed: [{ check: 'c', detail: 'd'.repeat(501) }] }]))
+        .success,
+    ).toBe(false);
   });
 });

@@ -59,6 +59,9 @@ describe('provider capabilities', () => {
       geo: false,
       multiValue: true,
       atomicBatch: true,
+      sharedAcrossProcesses: true,
+      copyPerReplica: false,
+      servedOverDns: true,
     });
   });
 

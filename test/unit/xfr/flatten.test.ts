@@ -2,13 +2,13 @@
 // and allowTransfer matching.
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { allowed, parseAcl } from '../../../providers/builtin/server/xfr-acl.ts';
-import { flattenRecords } from '../../../providers/builtin/server/xfr-flatten.ts';
+import { allowed, parseAcl } from '../../../providers/builtin/dns-server/xfr-acl.ts';
+import { flattenRecords } from '../../../providers/builtin/dns-server/xfr-flatten.ts';
 import {
   encodeRR,
   incrementalTransfer,
   packMessages,
-} from '../../../providers/builtin/server/xfr-messages.ts';
+} from '../../../providers/builtin/dns-server/xfr-messages.ts';
 import type { RecordSet } from '../../../src/model/index.ts';
 
 const A = (name: string, values: string[], extra: Partial<RecordSet> = {}): RecordSet => ({

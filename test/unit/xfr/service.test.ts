@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import dnsPacket from 'dns-packet';
 import { describe, expect, it } from 'vitest';
-import { parseAcl } from '../../../providers/builtin/server/xfr-acl.ts';
-import { TransferService } from '../../../providers/builtin/server/xfr-service.ts';
+import { parseAcl } from '../../../providers/builtin/dns-server/xfr-acl.ts';
+import { TransferService } from '../../../providers/builtin/dns-server/xfr-service.ts';
 import type { StoreSnapshot } from '../../../providers/builtin/store.ts';
 import { readTsig, sign, TSIG_ERROR, tsigKey } from '../../../providers/tsig/index.ts';
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StatusDoc } from '../../../../src/server/status-types.ts';
+import type { StatusDoc } from '../../../../src/api/status-types.ts';
 import type { Host } from '../namespaces.ts';
 import { NsProcess } from '../procs.ts';
 import { mapCommandLine, parseEnv, readEnvironmentFile } from './command-line.ts';
