@@ -2,7 +2,18 @@
 // address, whatever host its config names; the URL's or `host`'s name stays the name it asks for.
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/index.ts';
+import { checkKinds } from '../../../src/probe/checks/index.ts';
 import { compileAgentChecks } from '../../../src/probe/index.ts';
+
+/** One check of every kind, naming a host of its own where it can: none may connect there. */
+const SAMPLES: Record<string, Record<string, unknown>> = {
+  http: { kind: 'http', url: 'http://app.example.com/healthz' },
+  https: { kind: 'https', url: 'https://app.example.com/healthz' },
+  tcp: { kind: 'tcp', host: 'lb.example.net', port: 443 },
+  dns: { kind: 'dns', server: '198.51.100.53:53', name: 'example.com' },
+  tls: { kind: 'tls', host: 'app.example.com', port: 443 },
+  grpc: { kind: 'grpc', host: 'api.example.com', port: 50051 },
+};
 
 function checksOf(check: Record<string, unknown>, several?: Record<string, unknown>[]) {
   const config = configSchema.parse({
@@ -28,6 +39,23 @@ function checksOf(check: Record<string, unknown>, several?: Record<string, unkno
 }
 
 describe('a dual-stack endpoint: one check per family, aimed at its address', () => {
+  it("every check kind connects to each family's address (a new kind must honour CheckTarget.family)", () => {
+    for (const kind of checkKinds) {
+      const sample = SAMPLES[kind];
+      expect(
+        sample,
+        `add a sample of check kind ${kind} here, and make it connect to target.address when target.family is set`,
+      ).toBeDefined();
+      const got = checksOf(sample!);
+      expect(
+        got.map(([, f]) => f),
+        kind,
+      ).toEqual(['ipv4', 'ipv6']);
+      expect(got[0]![2], kind).toContain('192.0.2.10');
+      expect(got[1]![2], kind).toContain('2001:db8::10');
+    }
+  });
+
   it('http keeps its URL and connects to each address', () => {
     expect(checksOf({ kind: 'https', url: 'https://app.example.com:8443/healthz' })).toEqual([
       ['e1', 'ipv4', 'https GET https://app.example.com:8443/healthz via 192.0.2.10'],
