@@ -14,6 +14,9 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: integration tests start real servers; keep parallelism modest so timings stay sane.
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-report.json' }]] : ['default'],
+    // CI runs the main suite twice (the image's Node.js, the machine's): each names its own report.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: process.env.VITEST_JSON_REPORT ?? '.vitest-report.json' }]]
+      : ['default'],
   },
 });

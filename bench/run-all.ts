@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark under bench/ (each in its own process, with a time limit; a
 // failing one is reported, not fatal), adds the chaos suite's failover figures (the newest
-// bench/results/chaos-*.json, or a short scenario-1 run when there is none and the machine allows it),
+// bench/results/chaos-*.json, or a short scenario-1 run when there is none and the machine allows it)
+// and the latency steering scenario's (the newest steering-*.json, from the chaos suite's config),
 // and regenerates bench/RESULTS.md: one table with each figure beside its peer or floor, the ratio, and
 // the machine, plus the failover timeline SVG.
 // Options: --no-run (only regenerate from the JSON results), --only plan,dns (run just these),
@@ -120,6 +121,18 @@ function latestChaos(): string | undefined {
   return CHAOS_RUNS.map((dir) => join(dir, 'chaos-partial.json')).find((p) => existsSync(p));
 }
 
+/** The newest latency steering scenario run (test/e2e/chaos/steering.test.ts), wherever it is. */
+function latestSteering(): string | undefined {
+  const runs = CHAOS_RUNS.flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^steering-\d{4}-\d{2}-\d{2}\.json$/.test(f))
+          .map((f) => ({ f, path: join(dir, f) }))
+      : [],
+  ).sort((a, b) => a.f.localeCompare(b.f));
+  return runs.at(-1)?.path;
+}
+
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 async function main(): Promise<void> {
@@ -148,7 +161,12 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const missing: string[] = [];
   for (const a of benchAdapters) {
-    const file = a.file === 'chaos' ? latestChaos() : join(RESULTS, `${a.file}.json`);
+    const file =
+      a.file === 'chaos'
+        ? latestChaos()
+        : a.file === 'steering'
+          ? latestSteering()
+          : join(RESULTS, `${a.file}.json`);
     const doc = file ? readJson(file) : undefined;
     if (!doc) {
       missing.push(a.file);
@@ -164,7 +182,13 @@ async function main(): Promise<void> {
   const known = new Set(benchAdapters.map((a) => a.file));
   const unknown = existsSync(RESULTS)
     ? readdirSync(RESULTS)
-        .filter((f) => f.endsWith('.json') && !f.startsWith('chaos-') && !known.has(basename(f, '.json')))
+        .filter(
+          (f) =>
+            f.endsWith('.json') &&
+            !f.startsWith('chaos-') &&
+            !f.startsWith('steering-') &&
+            !known.has(basename(f, '.json')),
+        )
         .map((f) => basename(f, '.json'))
     : [];
 

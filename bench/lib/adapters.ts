@@ -15,7 +15,7 @@ export interface Figure {
 }
 
 export interface Adapter {
-  /** results/<file>.json, or 'chaos' for the newest results/chaos-*.json. */
+  /** results/<file>.json, 'chaos' for the newest chaos-*.json, 'steering' for the newest steering-*.json. */
   file: string;
   figures(doc: unknown): Figure[];
 }
@@ -510,6 +510,49 @@ export const benchAdapters: Adapter[] = [
               at: when(d),
             }
           : undefined,
+      ]);
+    },
+  },
+  {
+    file: 'steering',
+    figures: (d: J) => {
+      const f = d.figures ?? {};
+      const s = d.settings ?? {};
+      const area = `latency steering (namespaces, ${d.mechanism === 'netem' ? 'tc netem' : 'delay proxy'})`;
+      return rows([
+        {
+          area,
+          figure: `lasting delay change → moved answer (margin ${s.marginMs} ms, hold ${s.holdS} s, probes every ${s.intervalS} s)`,
+          value: fmt(f.delayChangeToAnswerMs, ' ms'),
+          peer: `floor: samples for the smoothed times to cross the margin (${fmt(f.crossingSamples, '', 0)} × ${s.intervalS} s) + hold`,
+          peerValue: fmt(f.floorMs, ' ms'),
+          ratio: ratio(f.delayChangeToAnswerMs, f.floorMs),
+          target: met(f.movedOnce, 'moves exactly once'),
+          at: when(d),
+        },
+        {
+          area,
+          figure: `answer changes in ${s.jitterS} s of ±${s.jitterMs} ms jitter on every path`,
+          value: fmt(f.jitterAnswerChanges, '', 0),
+          peer: 'target',
+          peerValue: '0',
+          ratio: '—',
+          target: met(
+            num(f.jitterAnswerChanges) === undefined ? undefined : f.jitterAnswerChanges === 0,
+            'no move',
+          ),
+          at: when(d),
+        },
+        {
+          area,
+          figure: 'failing region → its geographies on their next fastest region',
+          value: fmt(f.failoverMs, ' ms'),
+          peer: 'floor: fall × interval (2 × 1 s)',
+          peerValue: '2,000 ms',
+          ratio: ratio(f.failoverMs, 2000),
+          target: met(num(f.failoverMs) === undefined ? undefined : f.failoverMs <= 4000, 'max <= 4 s'),
+          at: when(d),
+        },
       ]);
     },
   },

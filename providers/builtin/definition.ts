@@ -76,6 +76,7 @@ export const builtinSchema = z.strictObject({
 export const capabilities: ProviderCapabilities = {
   weighted: true,
   geo: true,
+  steeredGeo: true,
   endpointWeights: true,
   failbackRamp: true,
   rampedEndpointWeights: true,

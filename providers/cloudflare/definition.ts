@@ -40,6 +40,11 @@ export function capabilitiesFor(mode: z.output<typeof cloudflareSchema>['mode'])
     ? {
         weighted: true,
         geo: true,
+        // A load balancer answers each geography from the pools its rules name, in a fixed order.
+        steeredGeo: {
+          refused: (policy) =>
+            `a ${policy} policy chooses each geography's region at run time, but a Cloudflare load balancer answers from the pools its config names (its own dynamic and proximity steering are not driven by geofailover); put this record on route53 or builtin`,
+        },
         endpointWeights: true,
         failbackRamp: true,
         apexCname: false,

@@ -49,7 +49,9 @@ export function geoRulePools(policy: Extract<PolicyConfig, { kind: 'geo' }>): Ru
 function defaultRegions(policy: PolicyConfig): string[] {
   if (policy.kind === 'failover') return [...policy.order];
   if (policy.kind === 'weighted') return Object.keys(policy.weights);
-  return policy.rules.find((r) => r.match === 'default')?.regions ?? [];
+  if (policy.kind === 'geo') return policy.rules.find((r) => r.match === 'default')?.regions ?? [];
+  // Latency and proximity never reach a load balancer: its declaration refuses them (steeredGeo).
+  return [...policy.regions];
 }
 
 /** The config records of a name in load-balancer mode: one policy per name (A and AAAA share it). */

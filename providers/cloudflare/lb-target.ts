@@ -149,7 +149,7 @@ export function lbWrites(input: LbWritesInput): LbWrites {
       } else if (p.kind === 'failover') ordered(p.order, type, of());
       else if (p.kind === 'geo')
         for (const rule of geoRulePools(p)) ordered(rule.regions, type, of(rule.setId));
-      else {
+      else if (p.kind === 'weighted') {
         for (const [region, configured] of Object.entries(p.weights)) {
           const eps = weightedEndpoints(regions.get(region), type);
           if (eps) {

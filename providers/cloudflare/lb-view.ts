@@ -133,7 +133,7 @@ export function lbSets(
         else [weight, values] = [0, all];
         out.push({ name, type, setId: region, ttl, weight, values });
       }
-    } else {
+    } else if (policy.kind === 'geo') {
       for (const [i, rule] of geoRulePools(policy).entries()) {
         const held =
           rule.at.kind === 'default'

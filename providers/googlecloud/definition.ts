@@ -39,6 +39,12 @@ export type GoogleCloudConfig = z.output<typeof googlecloudSchema>;
 export const capabilities: ProviderCapabilities = {
   weighted: true,
   geo: true,
+  // Cloud DNS geo items are keyed by GCP locations that each rule is mapped to in geoLocations;
+  // latency and proximity publish a set per continent or country, which has no such mapping.
+  steeredGeo: {
+    refused: (policy) =>
+      `a ${policy} policy publishes a geo set per continent or country, but Cloud DNS geo routing is keyed by GCP locations (geoLocations maps only a geo policy's rules); use a geo policy with geoLocations here, or put this record on route53 or builtin`,
+  },
   endpointWeights: false,
   failbackRamp: false,
   apexCname: false,

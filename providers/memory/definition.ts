@@ -6,6 +6,7 @@ import { defineProvider } from '../definition.ts';
 export const capabilities: ProviderCapabilities = {
   weighted: true,
   geo: true,
+  steeredGeo: true,
   endpointWeights: true,
   failbackRamp: true,
   rampedEndpointWeights: true,

@@ -35,8 +35,8 @@ export const capabilities: ProviderCapabilities = {
       'PowerDNS records carry no weights: this record is published as one set holding the addresses of every serving region with weight > 0 (resolvers share traffic about evenly); use the builtin server, Route 53 or Cloudflare (mode: load-balancer) for real weights',
   },
   geo: {
-    refused: () =>
-      'a geo policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53 or Cloudflare (mode: load-balancer)',
+    refused: (policy) =>
+      `a ${policy} policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53${policy === 'geo' ? ' or Cloudflare (mode: load-balancer)' : ''}`,
   },
   fallback: true,
   familyHealth: true,

@@ -59,8 +59,8 @@ export const capabilities: ProviderCapabilities = {
       'standard DNS has no weights: over RFC 2136 this record is one round-robin RRset holding the endpoints of every serving region with weight > 0 (equal shares; weights only decide membership, weight 0 drains). For proportional weights use the builtin server, Route 53, or Cloudflare (mode: load-balancer)',
   },
   geo: {
-    refused: () =>
-      'a geo policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53 or Cloudflare (mode: load-balancer)',
+    refused: (policy) =>
+      `a ${policy} policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53${policy === 'geo' ? ' or Cloudflare (mode: load-balancer)' : ''}`,
   },
   fallback: true,
   familyHealth: true,

@@ -24,6 +24,7 @@ export const route53Schema = z.strictObject({
 export const capabilities: ProviderCapabilities = {
   weighted: true,
   geo: true,
+  steeredGeo: true,
   endpointWeights: true,
   failbackRamp: true,
   rampedEndpointWeights: true,

@@ -28,6 +28,27 @@ export function collectAssume(
   return out;
 }
 
+/**
+ * commander argParser for `--assume-rtt PROBER:REGION=MS`; collects prober → region → ms, last one
+ * wins. Whether the prober and region exist is checked against the config (policy assumeSteering).
+ */
+export function collectAssumeRtt(
+  value: string,
+  previous: Map<string, Map<string, number>> | undefined,
+): Map<string, Map<string, number>> {
+  const m = /^([^:=\s]+):([^:=\s]+)=(\d+(?:\.\d+)?)(?:ms)?$/.exec(value.trim());
+  if (!m)
+    throw new InvalidArgumentError(
+      'Expected PROBER:REGION=MS (a round-trip time in milliseconds), e.g. --assume-rtt frankfurt:eu-west=20',
+    );
+  const [, prober, region, ms] = m as unknown as [string, string, string, string];
+  const out = new Map([...(previous ?? [])].map(([p, r]) => [p, new Map(r)]));
+  const row = out.get(prober) ?? new Map<string, number>();
+  row.set(region, Number(ms));
+  out.set(prober, row);
+  return out;
+}
+
 export interface CommonOptions {
   config: string;
   assume?: Map<string, RegionStatus>;

@@ -10,7 +10,7 @@ import { loadConfig } from '../config/index.ts';
 import { evaluateWindows, type MaintenanceWindow, windowsFromConfig } from '../health/index.ts';
 import { GeofailoverError, isoOrUndefined, type RegionStates, type RegionStatus } from '../model/index.ts';
 import type { Plan } from '../plan/index.ts';
-import { assumeStates, type Uncovered, uncovered } from '../policy/index.ts';
+import { assumeStates, assumeSteering, type Uncovered, uncovered } from '../policy/index.ts';
 import { storedApiWindows } from '../reconcile/operator-stores.ts';
 import { closeProviders, openProviders, planZones } from '../reconcile/reconcile.ts';
 
@@ -27,6 +27,8 @@ export interface Planned {
 export interface PlanRequest {
   config: string;
   assume?: ReadonlyMap<string, RegionStatus>;
+  /** `--assume-rtt`: prober → region → round-trip time (ms), for latency records. */
+  assumeRtt?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   adopt?: boolean;
   force?: boolean;
   /** Plan as DNS will be at this time (epoch ms): regions in a maintenance window then are drained. */
@@ -93,12 +95,14 @@ export async function planFromFile(req: PlanRequest): Promise<Planned> {
     assume = m.assume;
   }
   const states = assumeStates(config, assume);
+  const inputs = req.assumeRtt ? { steering: assumeSteering(config, req.assumeRtt) } : {};
   process.stderr.write(uncoveredText(uncovered(config, states), req.at));
   const providers = await openProviders(config);
   try {
     const plan = await planZones(config, providers, states, {
       adopt: req.adopt === true,
       force: req.force === true,
+      inputs,
     });
     return { config, states, providers, plan };
   } catch (err) {

@@ -97,6 +97,8 @@ export function crossCheck(config: Config): Problem[] {
   }
 
   const regions = new Map(config.regions.map((r) => [r.id, r]));
+  // What a policy's own cross checks see of the config (probers it names, fields its regions carry).
+  const crossContext = { regions: config.regions, probers: config.probers.map((p) => p.id) };
   const managed = new Map<string, (string | number)[]>();
   config.zones.forEach((zone, zi) => {
     // Every provider the zone is published to must exist and express every record (redundancy).
@@ -171,7 +173,13 @@ export function crossCheck(config: Config): Problem[] {
             `region "${l.region}" has no ${what} for this ${rec.type} record (its endpoints: ${l.addrs}); ${ADDRESS_REMEDY[rec.type] ?? 'give an endpoint one'}, or take the region out of the record`,
           );
       }
-      for (const p of kind.check?.(policy) ?? []) add([...at, 'policy', ...p.at], p.message);
+      for (const p of [...(kind.check?.(policy) ?? []), ...(kind.crossCheck?.(policy, crossContext) ?? [])])
+        problems.push({
+          at: [...at, 'policy', ...p.at],
+          path: '',
+          message: p.message,
+          ...(p.severity === 'warning' ? { severity: 'warning' as const } : {}),
+        });
       for (const { id, cfg } of providers) {
         // What this provider kind can express comes from its definition (providers/<kind>/definition.ts).
         const def = definitionOf(cfg.kind);

@@ -3,6 +3,7 @@ export * from './controllers-env.ts';
 export * from './duration.ts';
 export * from './errors.ts';
 export * from './fallback.ts';
+export { type Capacity, formatMargin, type Location, type Margin } from './fields/index.ts';
 export { lineIn, loadConfig, parseConfig } from './load.ts';
 export {
   isClusterLocalHost,

@@ -1,7 +1,9 @@
 // Whether a zone's provider can publish a record's policy kind: each feature the kind's definition
 // needs, as the provider's capability declaration answers it. Has it: nothing to say. Refuses it: an
 // error saying why and what to do instead (octoDNS "strict supports", never a silent degrade).
-// Publishes it as one plain set: a warning saying what the record becomes.
+// Publishes it as one plain set: a warning saying what the record becomes. The kind's needs are
+// checked in order and the first refusal is the one told (a provider without geo sets also lacks the
+// steered kind of them; one message says what to do).
 import { definitions, hasFeature, type ProviderCapabilities } from '../../providers/registry/index.ts';
 import type { Feature } from '../model/index.ts';
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
@@ -42,6 +44,7 @@ export function supportProblems(
           ? s.refused(kind)
           : `a ${kind} policy needs ${feature} records, which ${where} cannot publish; put this record on a provider that can (${kindsWith(feature).join(', ')})`,
     });
+    break;
   }
   return out;
 }

@@ -14,7 +14,18 @@ import {
   MAX_CHECKS,
 } from '../probe/checks/index.ts';
 import { coordinationSchema } from './coordination.ts';
-import { cidrProblem, duration, envName, hostPort, id, pemFile, url } from './fields/index.ts';
+import {
+  bias,
+  capacity,
+  cidrProblem,
+  duration,
+  envName,
+  hostPort,
+  id,
+  location,
+  pemFile,
+  url,
+} from './fields/index.ts';
 import { signalsSchema } from './signals.ts';
 
 export { duration };
@@ -139,6 +150,12 @@ const endpointSchema = z
 const regionSchema = z.strictObject({
   id,
   endpoints: z.array(endpointSchema).min(1, 'a region needs at least one endpoint'),
+  /** Where the region is (degrees): the proximity policy answers each geography from its nearest region. */
+  location: location.optional(),
+  /** Proximity bias, -99..99: distances to this region count (1 - bias/100) times their length. */
+  bias: bias.optional(),
+  /** Traffic the region can take, for capacity-aware weighted failover: weight units or a share ("40%"). */
+  capacity: capacity.optional(),
 });
 
 const proberSchema = z

@@ -5,6 +5,9 @@
 /**
  * - `weighted`: weighted record sets (the weighted policy, and the failback ramp of failover records).
  * - `geo`: record sets answered by the client's location (the geo policy).
+ * - `steeredGeo`: geo sets whose region the controller chooses at run time for each geography, from
+ *   measured round-trip times (latency) or distance (proximity). A kind that publishes the values
+ *   policy chooses can; one whose geo answers follow from config alone (load balancer pools) cannot.
  * - `endpointWeights`: per-endpoint weights inside a region (one weighted set per endpoint, or origin weights).
  * - `failbackRamp`: weights that change step by step after a recovery (health.failbackRamp).
  * - `rampedEndpointWeights`: endpoint weights inside a region that is on a failback ramp.
@@ -20,6 +23,7 @@
 export type Feature =
   | 'weighted'
   | 'geo'
+  | 'steeredGeo'
   | 'endpointWeights'
   | 'failbackRamp'
   | 'rampedEndpointWeights'

@@ -48,6 +48,7 @@ export type ReasonCode =
   | 'region-up' // a region came back (health)
   | 'region-drained' // an operator drained a region
   | 'all-down' // whenAllDown decided the answer
+  | 'steering' // measured steering moved the answer (a latency ranking changed, or its measurements went stale)
   | 'config' // the desired record follows from config, not from a health change
   | 'ownership' // marker record added or removed
   | 'lease' // the writer's lease taken, renewed or released (never part of a plan)

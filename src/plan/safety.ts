@@ -3,12 +3,16 @@
 import { type Change, keyId, type ReasonCode } from '../model/index.ts';
 import type { PlanOptions, SafetyVerdict } from './types.ts';
 
-/** Reason codes of health transitions and drains: exempt from the fractions (a failover is never blocked). */
+/**
+ * Reason codes of health transitions, drains and measured steering: exempt from the fractions (a
+ * failover is never blocked, and neither is a latency ranking that moved after its hold time).
+ */
 export const HEALTH_CODES: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'region-down',
   'region-up',
   'region-drained',
   'all-down',
+  'steering',
 ]);
 
 const REMEDY = 're-run with --force after reviewing the plan';

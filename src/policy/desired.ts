@@ -12,17 +12,19 @@ import {
 import { aliasTargets, asAlias } from './alias.ts';
 import { decisionOf } from './decide.ts';
 import { type RegionView, regionView } from './regions.ts';
-import type { DesiredRecord } from './types.ts';
+import type { DesiredRecord, PolicyInputs } from './types.ts';
 
 /**
  * The desired record sets of one zone. Regions missing from `states` are up with all endpoints.
- * `current` (normalised or not) is consulted only for keep-last and to recognise a failback.
+ * `current` (normalised or not) is consulted only for keep-last and to recognise a failback;
+ * `inputs.steering` holds the round-trip times and held rankings of latency records.
  */
 export function desiredRecords(
   config: Config,
   zone: ZoneConfig,
   states: RegionStates,
   current: readonly RecordSet[] = [],
+  inputs: PolicyInputs = {},
 ): DesiredRecord[] {
   const regions = new Map(config.regions.map((r) => [r.id, r]));
   const published = new Map(current.map((r) => [keyId(r), normaliseRecord(r)]));
@@ -61,7 +63,7 @@ export function desiredRecords(
       published.get(keyId(setId === undefined ? { name, type } : { name, type, setId }));
     const policy = rec.policy;
     const lr = { fallback: recordFallback(config, zone, rec).fallback, regions: regionIds, view };
-    const sets = decisionOf(policy.kind)(rec, policy, view, cur, lr);
+    const sets = decisionOf(policy.kind)(rec, policy, view, cur, lr, inputs);
     for (const d of sets) out.push({ ...d, record: normaliseRecord(asAlias(d.record, aliases)) });
   }
   return out;

@@ -24,11 +24,12 @@ const REASON_RANK: Record<ChangeReason['code'], number> = {
   'region-drained': 1,
   'all-down': 2,
   'region-up': 3,
-  drift: 4,
-  config: 5,
-  ownership: 6,
-  orphan: 7,
-  lease: 8, // never on a published record
+  steering: 4,
+  drift: 5,
+  config: 6,
+  ownership: 7,
+  orphan: 8,
+  lease: 9, // never on a published record
 };
 
 function mergeWeighted(name: string, parts: readonly DesiredRecord[], published?: RecordSet): DesiredRecord {

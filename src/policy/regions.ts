@@ -2,7 +2,7 @@
 // fit the record (A = IPv4, AAAA = IPv6, CNAME = host name), all of them and the UP ones. A region
 // with dual-stack endpoints is seen through the record's address family: an A record through its
 // IPv4 health, an AAAA record through its IPv6 health, so one family's outage moves only its answers.
-import type { EndpointConfig, RegionConfig } from '../config/index.ts';
+import type { Capacity, EndpointConfig, Location, RegionConfig } from '../config/index.ts';
 import {
   type AddressFamily,
   addressFor,
@@ -35,6 +35,11 @@ export interface RegionView {
   endpoints: { id: string; address: string; weight: number; up: boolean }[];
   /** Set while the region climbs the failback ramp. */
   ramp?: RampStep;
+  /** Where the region is, and its proximity bias (-99..99), when configured. */
+  location?: Location;
+  bias?: number;
+  /** The traffic it can take, when configured (capacity-aware weighted failover). */
+  capacity?: Capacity;
 }
 
 /** Can this endpoint be published in a record of this type? An alias endpoint serves A and AAAA by name. */
@@ -104,6 +109,9 @@ export function regionView(
   if (state) view.since = state.since;
   if (state?.reason !== undefined) view.reason = state.reason;
   if (state?.holdingFailback) view.holdingFailback = true;
+  if (region.location) view.location = region.location;
+  if (region.bias !== undefined) view.bias = region.bias;
+  if (region.capacity) view.capacity = region.capacity;
   return view;
 }
 

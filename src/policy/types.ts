@@ -1,5 +1,5 @@
 // What policy produces: the records a zone should publish, each with the reason it looks that way.
-import type { ChangeReason, RecordSet } from '../model/index.ts';
+import type { ChangeReason, RecordSet, SteeringInput } from '../model/index.ts';
 import type { PolicyKind } from './kinds/index.ts';
 import type { AnswerStep } from './last-resort.ts';
 
@@ -25,4 +25,22 @@ export interface DesiredRecord {
    * warnings name it.
    */
   answeredBy?: { step: AnswerStep; region?: string };
+  /**
+   * The steering kinds (latency, proximity): the regions in the order this set tries them, with what
+   * ranked them (a round-trip time in ms, an effective distance in km); explain shows it.
+   */
+  ranking?: RankedRegion[];
+}
+
+export interface RankedRegion {
+  region: string;
+  /** Smoothed round-trip time from the geography's probers (absent: not measured, or stale). */
+  rttMs?: number;
+  /** Great-circle distance from the geography, scaled by the region's bias. */
+  distanceKm?: number;
+}
+
+/** What a decision sees beside region states: measured steering (latency). */
+export interface PolicyInputs {
+  steering?: SteeringInput;
 }

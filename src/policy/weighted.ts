@@ -4,10 +4,12 @@
 // empty). When no region with a weight serves, the last resort's first serving region answers in
 // every set (each keeps the weight fail-open would give it, so shares stay as configured), and only
 // when none serves does whenAllDown decide. A region whose endpoints carry different weights gets one
-// set per endpoint instead (endpoint-weights.ts).
+// set per endpoint instead (endpoint-weights.ts). When the regions declare a capacity, a region that
+// does not serve hands its weight to the serving ones by spare capacity (capacity.ts).
 import type { PolicyConfig, RecordConfig } from '../config/index.ts';
 import type { ChangeReason, ManagedRecordType, RecordSet } from '../model/index.ts';
 import { type Answer, allDownAnswer, answeredBy, isRecovery } from './answer.ts';
+import { capacityPlan } from './capacity.ts';
 import { endpointSetId, endpointWeights, rampedWeight, splitsEndpoints } from './endpoint-weights.ts';
 import {
   type LastResort,
@@ -182,10 +184,14 @@ export function weightedRecords(
     candidates.map((c) => c.id),
   );
   const fell = allDown ? fallen(candidates, stages, lr, type, scope) : undefined;
+  // Regions with a capacity: a lost region's traffic goes to the serving ones by spare capacity.
+  const capacity = capacityPlan(entries, views, serving);
+  const capacityAware = entries.some(([id]) => views.get(id)!.capacity !== undefined);
 
   return entries.flatMap(([id, weight]): DesiredRecord[] => {
     const v = views.get(id)!;
-    if (splitsEndpoints(v)) return endpointSets(rec, policy, v, weight, allDown, current, fell);
+    if (splitsEndpoints(v))
+      return endpointSets(rec, policy, v, capacity?.weights.get(id) ?? weight, allDown, current, fell);
     const cur = current(id);
     let answer: Answer;
     if (fell) {
@@ -208,7 +214,27 @@ export function weightedRecords(
           : `fail-open: ${id} keeps weight ${answer.weight}`
       }`;
     } else if (serving(v)) {
-      answer = servingAnswer(v, type, weight, cur, stages);
+      const shared = capacity?.weights.get(id);
+      answer = servingAnswer(v, type, shared ?? weight, cur, stages);
+      if (capacity && shared !== undefined) {
+        // Its weight follows from another region's loss: that loss is the reason (a health change).
+        answer.reason = rampReason(v) ??
+          partialReason(v) ?? { code: 'region-down', region: capacity.lost, detail: capacity.detail };
+        answer.explanation = `${describeRegion(v, type)}: ${capacity.words.get(id)}`;
+      } else if (
+        capacityAware &&
+        cur?.weight !== undefined &&
+        cur.weight > 0 &&
+        cur.weight !== answer.weight
+      ) {
+        // Back to its configured weight once every region serves again: the recovery is the reason.
+        answer.reason = rampReason(v) ??
+          partialReason(v) ?? {
+            code: 'region-up',
+            region: v.id,
+            detail: `every weighted region of [${entries.map(([r]) => r).join(', ')}] serves: ${id} back to weight ${answer.weight}`,
+          };
+      }
     } else {
       answer = {
         values: pickValues(type, v.all),

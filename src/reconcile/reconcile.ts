@@ -13,7 +13,7 @@ import {
   UsageError,
 } from '../model/index.ts';
 import { assemblePlan, type Plan, planZone, type ZonePlan } from '../plan/index.ts';
-import { type DesiredRecord, desiredRecords, plainRecords } from '../policy/index.ts';
+import { type DesiredRecord, desiredRecords, type PolicyInputs, plainRecords } from '../policy/index.ts';
 import { type ApplyMode, type ApplyOutcome, applyZonePlan } from './applier.ts';
 
 export interface PlanZonesOptions {
@@ -27,6 +27,8 @@ export interface PlanZonesOptions {
   zones?: readonly string[];
   /** Sees what was read and what policy wants (the controller shows the latter as the published answer). */
   inspect?: (current: readonly RecordSet[], desired: readonly DesiredRecord[]) => void;
+  /** What policy reads beside region states: latency records' measured (or assumed) steering. */
+  inputs?: PolicyInputs;
 }
 
 function selectZones(config: Config, only: readonly string[] | undefined): ZoneConfig[] {
@@ -67,7 +69,7 @@ export async function planZoneOf(
   const current = await provider.records(zone.name, { names }, opts.signal);
   // A provider without weighted sets publishes each weighted record as one plain set (see plainRecords).
   const desired = plainRecords(
-    desiredRecords(config, zone, states, current),
+    desiredRecords(config, zone, states, current, opts.inputs),
     provider.capabilities,
     { zone: zone.name, provider: provider.id },
     current,
@@ -140,7 +142,11 @@ export async function applyPlan(
         mode: opts.mode,
         ...(opts.signal ? { signal: opts.signal } : {}),
         // Verdicts do not matter after a write (adopt/force only change them): the changes must be empty.
-        replan: (signal) => planZoneOf(config, zone, provider, states, signal ? { signal } : {}),
+        replan: (signal) =>
+          planZoneOf(config, zone, provider, states, {
+            ...(signal ? { signal } : {}),
+            ...(opts.inputs ? { inputs: opts.inputs } : {}),
+          }),
       });
       outcomes.push(outcome);
       failed?.siblings.push(outcome);

@@ -7,7 +7,7 @@ export async function sendReport(
   url: string,
   prober: string,
   key: string,
-  results: Omit<ProbeResult, 'prober' | 'at' | 'latencyMs' | 'detail'>[],
+  results: (Omit<ProbeResult, 'prober' | 'at' | 'latencyMs' | 'detail'> & { latencyMs?: number })[],
   opts: { impaired?: boolean } = {},
 ): Promise<Response> {
   const now = Date.now();
@@ -20,7 +20,7 @@ export async function sendReport(
       ...r,
       prober,
       at: now,
-      latencyMs: 1,
+      latencyMs: r.latencyMs ?? 1,
       detail: r.ok ? 'ok' : 'status 500',
     })),
   });

@@ -1,12 +1,19 @@
-// `geofailover plan --config FILE [--assume REGION=STATE]... [--output text|json] [--expect-no-changes]
-// [--adopt]`: what apply would change, with the safety verdicts and the checksum. Writes nothing.
-// Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
+// `geofailover plan --config FILE [--assume REGION=STATE]... [--assume-rtt PROBER:REGION=MS]...
+// [--output text|json] [--expect-no-changes] [--adopt]`: what apply would change, with the safety
+// verdicts and the checksum. Writes nothing. --assume-rtt plans latency records as if the probers had
+// measured those round-trip times. Exit 3 when the safety gate would refuse the plan, 4 with --expect-no-changes when there are changes.
 // A zone with changes that a running controller holds gets a note: apply would write nothing to it.
 import type { Command } from 'commander';
 import { inTimeRange, TIME_RANGE_TEXT, UsageError } from '../../model/index.ts';
 import { EXIT } from '../exit.ts';
-import { type CommonOptions, useColor, withPlanOptions } from '../options.ts';
+import { type CommonOptions, collectAssumeRtt, useColor, withPlanOptions } from '../options.ts';
 import type { Register } from '../register.ts';
+
+type PlanOptions = CommonOptions & {
+  expectNoChanges?: boolean;
+  at?: string;
+  assumeRtt?: Map<string, Map<string, number>>;
+};
 
 export const register: Register = (program: Command, setExit) => {
   withPlanOptions(
@@ -14,12 +21,17 @@ export const register: Register = (program: Command, setExit) => {
       .command('plan')
       .description('show the DNS changes the current config and region states call for (writes nothing)'),
   )
+    .option(
+      '--assume-rtt <prober:region=ms>',
+      'plan latency records as if PROBER measured REGION at MS milliseconds (repeatable; unnamed pairs are not measured)',
+      collectAssumeRtt,
+    )
     .option('--expect-no-changes', 'exit 4 when the plan has changes (drift checks in CI)')
     .option(
       '--at <time>',
       "plan DNS as at this ISO time: regions in the config's maintenance windows then are drained",
     )
-    .action(async (opts: CommonOptions & { expectNoChanges?: boolean; at?: string }) => {
+    .action(async (opts: PlanOptions) => {
       let at: number | undefined;
       if (opts.at !== undefined) {
         at = Date.parse(opts.at);
@@ -39,6 +51,7 @@ export const register: Register = (program: Command, setExit) => {
       const { config, plan, providers } = await planFromFile({
         config: opts.config,
         ...(opts.assume ? { assume: opts.assume } : {}),
+        ...(opts.assumeRtt ? { assumeRtt: opts.assumeRtt } : {}),
         ...(at === undefined ? {} : { at }),
         adopt: opts.adopt === true,
       });

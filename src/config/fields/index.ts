@@ -35,3 +35,15 @@ export const pemFile = z.string().min(1, 'must be the path of a PEM file');
 
 export { cidrProblem } from './cidr.ts';
 export { etcdEndpoint, etcdEndpointProblem } from './etcd-endpoint.ts';
+export {
+  BIAS_MAX,
+  BIAS_MIN,
+  bias,
+  type Capacity,
+  capacity,
+  formatMargin,
+  type Location,
+  location,
+  type Margin,
+  margin,
+} from './steering.ts';

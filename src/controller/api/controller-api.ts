@@ -15,6 +15,7 @@ import { type Config, zoneProviders } from '../../config/index.ts';
 import type { Coordinator } from '../../coordination/index.ts';
 import type { HealthEngine } from '../../health/index.ts';
 import { normaliseName } from '../../model/index.ts';
+import type { SteeringEngine } from '../../steering/index.ts';
 import type { HealthEventSink } from '../runtime/health-events.ts';
 import type { ReconcileScheduler } from '../runtime/scheduler.ts';
 import type { ZoneReconciler } from '../runtime/zone-reconciler.ts';
@@ -32,6 +33,8 @@ export interface ApiParts {
   /** Prober id → report signing key. */
   keys: ReadonlyMap<string, string>;
   engine: HealthEngine;
+  /** Latency steering: fed every accepted report; explain shows its rankings. */
+  steering?: SteeringEngine;
   /** Refused reports per prober: logged, counted by prober and shown in status. */
   rejections: ProberRejections;
   events: EventLog;
@@ -57,6 +60,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
     onReject: (reason, prober, detail, extra) =>
       metrics.reportsRejected.inc({ reason, prober: p.rejections.rejected(reason, prober, detail, extra) }),
     onAccept: (report) => {
+      p.steering?.ingest(report);
       p.rejections.accepted(report.prober);
       metrics.reportsAccepted.inc({ prober: report.prober });
       metrics.probeResults.inc(report.results.length);
@@ -153,6 +157,7 @@ export function controllerApi(p: ApiParts): ControllerApi {
           ...(type ? { type } : {}),
           snapshot: engine.snapshot(),
           states: engine.regionStates(),
+          ...(p.steering?.active ? { steering: p.steering.input() } : {}),
           rejections: (prober) => p.rejections.view(prober),
           published: (zone, provider) =>
             views().find((v) => v.zone === zone && v.provider === provider)?.records ?? [],

@@ -6,7 +6,7 @@ import { type Config, zoneProviders } from '../../config/index.ts';
 import type { Coordinator, WriteCheck } from '../../coordination/index.ts';
 import type { HealthEngine } from '../../health/index.ts';
 import type { Logger } from '../../log/index.ts';
-import { normaliseName } from '../../model/index.ts';
+import { normaliseName, type SteeringInput } from '../../model/index.ts';
 import type { NameserversFor } from '../../reconcile/nameservers.ts';
 import type { EventLog } from '../state/event-log.ts';
 import { ReconcileScheduler } from './scheduler.ts';
@@ -36,6 +36,8 @@ export function wireReconcile(o: {
   logger: Logger;
   coordinator: Coordinator;
   nameservers: NameserversFor;
+  /** Latency records' measured steering (absent: no record steers by latency). */
+  steering?: () => SteeringInput;
 }): ReconcileWiring {
   const { config, coordinator } = o;
   const reconcilers = new Map<string, ZoneReconciler>();
@@ -59,6 +61,7 @@ export function wireReconcile(o: {
           nameservers: o.nameservers(name, provider),
           secondaries: () => secondariesOf(config, provider),
           canWrite: unitCanWrite(provider, coordinator),
+          ...(o.steering ? { steering: o.steering } : {}),
           retry: (delayMs) => {
             const t = setTimeout(() => void scheduler?.trigger({ kind: 'retry' }, [key]), delayMs);
             t.unref();

@@ -21,6 +21,7 @@ import { HealthEngine } from '../../health/index.ts';
 import { createLogger, type Logger } from '../../log/index.ts';
 import { nameserverLookup } from '../../reconcile/nameservers.ts';
 import { closeProviders, openProviders } from '../../reconcile/reconcile.ts';
+import { SteeringEngine } from '../../steering/index.ts';
 import { controllerApi } from '../api/controller-api.ts';
 import { wireNotifier } from '../notify/notifications.ts';
 import { applySharedDrain, drainOf, drainRecordsOf } from '../state/drain-records.ts';
@@ -44,6 +45,7 @@ import { shutdownSequence } from './shutdown.ts';
 import { prepareSignals, wireSignals } from './signals-wiring.ts';
 import { closeServer, OpenedResources, startupFailed, stopThenUnlock } from './startup.ts';
 import { lockStateDir } from './state-lock.ts';
+import { startSteeringTicker } from './steering-events.ts';
 
 /** How long a clean stop waits to remove the writer's leases; one not removed runs out by itself. */
 const LEASE_RELEASE_MS = 5000;
@@ -123,6 +125,8 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     // The engine, continuing from the last run: its drains and its memory of each region (a restart
     // continues a failback hold-down).
     const engine = new HealthEngine(config);
+    // Latency records' round-trip times and rankings (idle when no record steers by latency).
+    const steering = new SteeringEngine(config);
     const restored = drainStore.load();
     const healthStore = new HealthMemoryStore(stateDir);
     const remembered = healthStore.load();
@@ -185,6 +189,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       logger,
       coordinator,
       nameservers: nameserverLookup(config, (id) => dns?.addressesOf(id)),
+      ...(steering.active ? { steering: () => steering.input() } : {}),
     });
     const { reconcilers } = wiring;
     scheduler = wiring.scheduler;
@@ -208,6 +213,14 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     });
     const ticker = startHealthTicker(engine, config.health.interval, onHealthEvents, logger);
     opened.add('health ticker', () => clearInterval(ticker));
+    const steeringTicker = startSteeringTicker(
+      steering,
+      config.health.interval,
+      events,
+      (t) => void scheduler!.trigger(t),
+      logger,
+    );
+    opened.add('steering ticker', () => clearInterval(steeringTicker));
     // Signals: Prometheus polled from start(); Alertmanager's webhook and pushes through the API.
     const signals = wireSignals({
       config,
@@ -245,6 +258,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         rejections,
         ...(dns ? { dns: dns.views() } : {}),
         windows: engine.windows(),
+        ...(steering.active ? { steering: steering.input() } : {}),
       });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.
@@ -255,6 +269,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       windows: operator.windows,
       keys,
       engine,
+      steering,
       rejections,
       events,
       metrics,
@@ -318,6 +333,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
         shutdownSequence({
           replica,
           ticker,
+          steeringTicker,
           stopSignals: () => signals.stop(),
           server,
           scheduler,

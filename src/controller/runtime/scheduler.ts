@@ -3,7 +3,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../../log/index.ts';
 
-export type TriggerKind = 'health' | 'schedule' | 'api' | 'startup' | 'retry' | 'leadership';
+export type TriggerKind = 'health' | 'steering' | 'schedule' | 'api' | 'startup' | 'retry' | 'leadership';
 
 export interface Trigger {
   kind: TriggerKind;

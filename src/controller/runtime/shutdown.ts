@@ -15,6 +15,8 @@ export interface ShutdownParts {
   ticker: NodeJS.Timeout;
   /** Stops polling signal sources (in-flight queries aborted). */
   stopSignals: () => Promise<void>;
+  /** Latency steering's ticker, when a record steers by latency. */
+  steeringTicker?: NodeJS.Timeout | undefined;
   server: Server;
   scheduler: ReconcileScheduler;
   leases: LeaseKeepers;
@@ -36,6 +38,7 @@ export function shutdownSequence(p: ShutdownParts): () => Promise<void> {
     stopping ??= (async () => {
       clearInterval(p.ticker);
       await p.stopSignals();
+      clearInterval(p.steeringTicker);
       await new Promise<void>((r) => {
         p.server.close(() => r());
         p.server.closeAllConnections();

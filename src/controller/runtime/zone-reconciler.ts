@@ -18,6 +18,7 @@ import {
   isMarkerName,
   normaliseName,
   type RecordSet,
+  type SteeringInput,
   sortRecords,
 } from '../../model/index.ts';
 import type { ZonePlan } from '../../plan/index.ts';
@@ -47,6 +48,8 @@ export interface ZoneReconcilerDeps {
   canWrite: () => { ok: boolean; reason?: string };
   /** Ask the scheduler for another pass of this zone later (retry after an error). */
   retry: (delayMs: number) => void;
+  /** Latency records' round-trip times and held rankings, read at the start of each pass. */
+  steering?: () => SteeringInput;
 }
 
 const summary = (c: Change) => {
@@ -189,9 +192,13 @@ export class ZoneReconciler {
     let plan: ZonePlan | undefined;
     try {
       const states = this.d.engine.regionStates();
+      // One view of the steering per pass: the re-plan after the write must see what the plan saw.
+      const steering = this.d.steering?.();
+      const inputs = steering ? { steering } : {};
       let desired: RecordSet[] = [];
       let current: readonly RecordSet[] = [];
       plan = await planZoneOf(this.d.config, this.d.zone, this.d.provider, states, {
+        inputs,
         inspect: (c, d) => {
           current = c;
           desired = d.map((x) => x.record);
@@ -253,7 +260,7 @@ export class ZoneReconciler {
       this.running = { ...this.running!, stage: 'write', changes: plan.changes.length };
       const outcome = await applyZonePlan(plan, this.d.provider, {
         mode: 'apply',
-        replan: () => planZoneOf(this.d.config, this.d.zone, this.d.provider, states),
+        replan: () => planZoneOf(this.d.config, this.d.zone, this.d.provider, states, { inputs }),
       });
       const applyMs = performance.now() - applyStart;
       this.published = sortRecords(desired);

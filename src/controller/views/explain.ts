@@ -23,8 +23,9 @@ import {
   normaliseName,
   type RecordSet,
   type RegionStates,
+  type SteeringInput,
 } from '../../model/index.ts';
-import { desiredRecords, policyRegions } from '../../policy/index.ts';
+import { desiredRecords, policyRegions, type RankedRegion } from '../../policy/index.ts';
 import type { StoredEvent } from '../state/event-log.ts';
 import { signalSentence } from './signal-words.ts';
 
@@ -63,6 +64,8 @@ export interface ExplainDoc {
     answeredBy?: { step: 'own' | 'default-rule' | 'fallback' | 'when-all-down'; region?: string };
     /** The same set on the zone's other providers, each planned against what it serves. */
     otherProviders?: { provider: string; published: string[]; desired: string[]; inSync: boolean }[];
+    /** Latency and proximity: the regions in the order this set tries them, with what ranked them. */
+    ranking?: RankedRegion[];
   }[];
   regions: {
     id: string;
@@ -164,6 +167,8 @@ export function explain(input: {
   type?: string;
   snapshot: HealthSnapshot;
   states: RegionStates;
+  /** Latency records' round-trip times and held rankings. */
+  steering?: SteeringInput;
   /** What a provider serves in a zone now (as last read by its reconciler). */
   published: (zone: string, provider: string) => readonly RecordSet[];
   events: readonly StoredEvent[];
@@ -178,7 +183,13 @@ export function explain(input: {
   // Each provider is planned against what it serves (keep-last answers can differ between them).
   const per = providers.map((provider) => {
     const mine = input.published(zoneName, provider).filter((r) => r.name === name && r.type === record.type);
-    const desired = desiredRecords(config, { ...zone, records: [record] }, input.states, mine);
+    const desired = desiredRecords(
+      config,
+      { ...zone, records: [record] },
+      input.states,
+      mine,
+      input.steering ? { steering: input.steering } : {},
+    );
     return { provider, mine, desired };
   });
   const setOf = (p: (typeof per)[number], setId: string | undefined) => {
@@ -218,6 +229,7 @@ export function explain(input: {
       reason: d.reason,
       ...(d.answeredBy ? { answeredBy: d.answeredBy } : {}),
       ...(others.length > 0 ? { otherProviders: others } : {}),
+      ...(d.ranking ? { ranking: d.ranking } : {}),
     };
   });
   const rejected = new Map(
@@ -424,6 +436,21 @@ function lastResortText(l: ExplainDoc['lastResort']): string {
   return steps.join(', then ');
 }
 
+/** "1. eu-west 21 ms  2. us-east 95 ms  3. ap-south (configured order)". */
+function rankingLine(ranking: readonly RankedRegion[]): string {
+  return ranking
+    .map((r, i) => {
+      const what =
+        r.rttMs !== undefined
+          ? `${r.rttMs} ms`
+          : r.distanceKm !== undefined
+            ? `${r.distanceKm} km`
+            : '(configured order)';
+      return `${i + 1}. ${r.region} ${what}`;
+    })
+    .join('  ');
+}
+
 /** The chain as text, for the CLI. */
 export function renderExplain(d: ExplainDoc): string {
   const out: string[] = [];
@@ -442,6 +469,7 @@ export function renderExplain(d: ExplainDoc): string {
       out.push(
         `    on ${o.provider}: ${o.published.join(', ') || '(not published)'}${o.inSync ? '' : `  (pending -> ${o.desired.join(', ')})`}`,
       );
+    if (s.ranking) out.push(`    ranking: ${rankingLine(s.ranking)}`);
     out.push(`    because ${s.explanation}`);
     const by = s.answeredBy;
     if (by && by.step !== 'own')

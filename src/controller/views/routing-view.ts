@@ -14,6 +14,7 @@ import {
   normaliseName,
   type RecordSet,
   type RegionStates,
+  type SteeringInput,
 } from '../../model/index.ts';
 import { type DesiredRecord, desiredRecords } from '../../policy/index.ts';
 import { clockWords, failingWords, outWords, regionPhase } from './region-words.ts';
@@ -23,6 +24,8 @@ export interface RoutingInputs {
   snapshot: HealthSnapshot;
   states: RegionStates;
   zones: readonly ZoneView[];
+  /** Latency records' measured steering, so the view wants what the reconciler wants. */
+  steering?: SteeringInput;
 }
 
 const CONTINENTS: Record<string, string> = {
@@ -121,7 +124,13 @@ function zoneRoutes(i: RoutingInputs, zone: ZoneConfig, c: RouteContext): RouteV
     : view?.lastReconcile?.result === 'skipped'
       ? `held: ${view.lastReconcile.message ?? 'this pass did not change DNS'}`
       : undefined;
-  const desired = desiredRecords(i.config, zone, i.states, published);
+  const desired = desiredRecords(
+    i.config,
+    zone,
+    i.states,
+    published,
+    i.steering ? { steering: i.steering } : {},
+  );
   const total = (name: string, type: string) =>
     desired
       .filter((d) => d.record.name === name && d.record.type === type)
@@ -190,6 +199,8 @@ function candidatesOf(config: Config, d: DesiredRecord, answering: readonly stri
     .flatMap((z) => z.records)
     .find((x) => normaliseName(x.name) === d.record.name && x.type === d.record.type);
   const p = rec?.policy;
+  // Latency and proximity rank per set: the order this set tries its regions in.
+  if (d.ranking) return d.ranking.map((r) => r.region);
   if (p?.kind === 'geo') return (p.rules[d.source.rule ?? 0] as GeoRuleConfig | undefined)?.regions ?? [];
   if (p?.kind === 'failover') return p.order;
   return [...answering];

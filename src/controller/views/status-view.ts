@@ -1,7 +1,6 @@
 // Builds the StatusDoc (GET /v1/status, the CLI's `status`, the dashboard) from the health engine's
 // snapshot and each zone's last reconcile. Defensive: no input makes it throw (a time a Date cannot
 // hold is left out and reported), because status is what an operator reaches for when things are wrong.
-
 import type {
   DnsServerView,
   MaintenanceView,
@@ -24,6 +23,7 @@ import {
   addressText,
   isoOrUndefined as iso,
   type RegionStates,
+  type SteeringInput,
   typeOfFamily,
 } from '../../model/index.ts';
 import { runningText } from './in-progress.ts';
@@ -52,6 +52,8 @@ export interface StatusInputs {
   };
   /** Every maintenance window (config and API), checked against the limits. */
   windows?: readonly MaintenanceWindow[];
+  /** Latency records' measured steering. */
+  steering?: SteeringInput;
 }
 
 /** The occurrence as shown, or undefined when one of its times cannot be shown. */
@@ -238,7 +240,15 @@ export function buildStatus(i: StatusInputs): StatusDoc {
 function routesIn(i: StatusInputs): Pick<StatusDoc, 'routes'> {
   if (!i.states) return {};
   try {
-    return { routes: routesOf({ config: i.config, snapshot: i.snapshot, states: i.states, zones: i.zones }) };
+    return {
+      routes: routesOf({
+        config: i.config,
+        snapshot: i.snapshot,
+        states: i.states,
+        zones: i.zones,
+        ...(i.steering ? { steering: i.steering } : {}),
+      }),
+    };
   } catch {
     return {};
   }

@@ -3,6 +3,7 @@
 // Definitions stay light (zod, the config fields and model only) because the config schema is built
 // from them; how a kind turns region states into records is its decision file, src/policy/<kind>.ts.
 import type { z } from 'zod';
+import type { Capacity, Location } from '../../config/fields/index.ts';
 import type { Feature } from '../../model/index.ts';
 import type { WhenAllDown } from './fields.ts';
 
@@ -27,6 +28,20 @@ export interface Chain {
 export interface PolicyProblem {
   at: Path;
   message: string;
+  /** Warnings are printed by validate but do not make the config invalid. */
+  severity?: 'error' | 'warning';
+}
+
+/** What a policy's checks across the config see of it (structural: definitions load no config). */
+export interface CrossContext {
+  regions: readonly {
+    id: string;
+    location?: Location | undefined;
+    bias?: number | undefined;
+    capacity?: Capacity | undefined;
+  }[];
+  /** The configured prober ids. */
+  probers: readonly string[];
 }
 
 /** What a record's config says beside its policy that changes the features it needs. */
@@ -71,6 +86,8 @@ export interface PolicyDefinition<
   needsFor?(policy: z.output<S>, ctx: NeedsContext): FeatureNeed[];
   /** Checks across the policy's own fields (after its regions are known to exist). */
   check?(policy: z.output<S>): PolicyProblem[];
+  /** Checks against the rest of the config: probers it names, fields its regions must carry. */
+  crossCheck?(policy: z.output<S>, ctx: CrossContext): PolicyProblem[];
 }
 
 /** Identity, for inference: `export const definition = definePolicy({ kind: 'x', schema, ... })`. */

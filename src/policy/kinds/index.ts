@@ -7,9 +7,11 @@ import type { z } from 'zod';
 import type { PolicyBase, PolicyDefinition } from './definition.ts';
 import { definition as failover } from './failover.ts';
 import { definition as geo } from './geo.ts';
+import { definition as latency } from './latency.ts';
+import { definition as proximity } from './proximity.ts';
 import { definition as weighted } from './weighted.ts';
 
-const kinds = [failover, weighted, geo] as const;
+const kinds = [failover, weighted, geo, latency, proximity] as const;
 
 type Definitions = (typeof kinds)[number];
 type Schema = Definitions['schema'];
@@ -18,6 +20,7 @@ export type PolicyKind = Definitions['kind'];
 export type PolicyOf<K extends PolicyKind> = z.output<Extract<Definitions, { kind: K }>['schema']>;
 export type {
   Chain,
+  CrossContext,
   FeatureNeed,
   NamedRegion,
   NeedsContext,
@@ -26,7 +29,8 @@ export type {
   PolicyDefinition,
   PolicyProblem,
 } from './definition.ts';
-export type { WhenAllDown } from './fields.ts';
+export type { SteeringMatch, WhenAllDown } from './fields.ts';
+export { proximityMatches } from './proximity.ts';
 
 export const policyDefinitions: readonly PolicyDefinition<PolicyKind>[] = kinds as never;
 

@@ -2,7 +2,13 @@
 // region whose endpoints weigh unequally needs endpoint weights, and a failback ramp changing weights.
 import { z } from 'zod';
 import { id } from '../../config/fields/index.ts';
-import { definePolicy, type FeatureNeed, type NeedsContext, type PolicyProblem } from './definition.ts';
+import {
+  type CrossContext,
+  definePolicy,
+  type FeatureNeed,
+  type NeedsContext,
+  type PolicyProblem,
+} from './definition.ts';
 import { whenAllDown } from './fields.ts';
 
 export const weightedSchema = z.strictObject({
@@ -50,6 +56,39 @@ function check(p: Weighted): PolicyProblem[] {
   return out;
 }
 
+/**
+ * Capacity-aware failover spreads a lost region's traffic by spare capacity: once one region of the
+ * record declares a capacity, every region with a weight must (a region without one has no spare to
+ * count). A weight above the region's capacity overloads it even with every region up: a warning.
+ */
+function crossCheck(p: Weighted, ctx: CrossContext): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  const entries = Object.entries(p.weights);
+  const capacityOf = (id: string) => ctx.regions.find((r) => r.id === id)?.capacity;
+  const declared = entries.filter(([id]) => capacityOf(id) !== undefined).map(([id]) => id);
+  if (declared.length === 0) return out;
+  const total = entries.reduce((s, [, w]) => s + Math.max(0, w), 0);
+  for (const [id, w] of entries) {
+    const c = capacityOf(id);
+    if (c === undefined) {
+      if (w > 0)
+        out.push({
+          at: ['weights', id],
+          message: `region "${id}" has no capacity, but ${declared.join(', ')} ${declared.length === 1 ? 'has' : 'have'} one: a down region's traffic is spread by spare capacity, so every region with a weight needs regions[].capacity (or none of them)`,
+        });
+      continue;
+    }
+    const units = 'weight' in c ? c.weight : (c.percent / 100) * total;
+    if (w > units)
+      out.push({
+        at: ['weights', id],
+        severity: 'warning',
+        message: `weight ${w} of region "${id}" is above its capacity (${'weight' in c ? c.weight : `${c.percent}% of ${total} = ${Math.round(units * 100) / 100}`}): it is overloaded even with every region up`,
+      });
+  }
+  return out;
+}
+
 export const definition = definePolicy({
   kind: 'weighted',
   schema: weightedSchema,
@@ -64,4 +103,5 @@ export const definition = definePolicy({
   },
   needsFor,
   check,
+  crossCheck,
 });

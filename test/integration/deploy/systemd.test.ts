@@ -404,20 +404,23 @@ describe('deploy/systemd', () => {
       // Exit 1 is restarted (on-failure), unlike exit 2 (a config error).
       expect(one(u, 'Service', 'Restart')).toBe('on-failure');
       expect(one(u, 'Service', 'RestartPreventExitStatus')?.split(/\s+/)).not.toContain('1');
-      // The unit's own command line, with the wait cut to 2 s: the example config's controller is
-      // not there, so the agent says so, gives up and exits 1.
+      // The unit's own command line, with the wait cut to 8 s (time for the first checks to time out
+      // and their report to fail) and controllers.env pointing at a
+      // loopback port nothing listens on (the shipped host name would wait on a DNS look-up here):
+      // the agent says so, gives up and exits 1.
       const r = runLine(
-        probe.args.map((a) => (a === after ? '2s' : a)),
+        probe.args.map((a) => (a === after ? '8s' : a)),
         withTls(),
         {
           ...unitEnv('geofailover-probe@.service'),
+          GEOFAILOVER_CONTROLLERS: 'https://127.0.0.1:9',
           PROBER_FRANKFURT_KEY: 'k2',
         },
       );
       expect(r.status, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/controller https:\/\/gslb-controller\.example\.net:8443 unreachable/);
+      expect(r.stderr).toMatch(/controller https:\/\/127\.0\.0\.1:9 unreachable/);
       expect(r.stderr).toMatch(
-        /giving up \(exit 1, --exit-after-unreported\): no controller accepted a report since the agent started 2 s ago/,
+        /giving up \(exit 1, --exit-after-unreported\): no controller accepted a report since the agent started 8 s ago/,
       );
     },
     60_000,

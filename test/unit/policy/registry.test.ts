@@ -29,7 +29,7 @@ describe('policy registry', () => {
   it('lists each kind once under its own name', () => {
     for (const k of kinds) expect(k).toMatch(/^[a-z][a-z-]*$/);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(kinds).toEqual(['failover', 'weighted', 'geo']);
+    expect(kinds).toEqual(['failover', 'weighted', 'geo', 'latency', 'proximity']);
   });
 
   it('the config schema accepts exactly the registered kinds', () => {
@@ -40,7 +40,7 @@ describe('policy registry', () => {
     const json = JSON.parse(readFileSync(join(import.meta.dirname, '../../../config/schema.json'), 'utf8'));
     const text = JSON.stringify(json);
     for (const k of kinds) expect(text).toContain(`"const":"${k}"`);
-    expect(() => parseConfig(configWith({ kind: 'latency', regions: ['a'] }), 'x.yaml')).toThrow(
+    expect(() => parseConfig(configWith({ kind: 'round-robin', regions: ['a'] }), 'x.yaml')).toThrow(
       /x\.yaml:\d+: zones\[0\]\.records\[0\]\.policy\.kind/,
     );
   });
@@ -59,7 +59,7 @@ describe('policy registry', () => {
       expect(typeof decisionOf(d.kind), d.kind).toBe('function');
       expect(policyDefinitionOf(d.kind)).toBe(d);
     }
-    expect(() => policyDefinitionOf('latency')).toThrow(/no policy definition for kind "latency"/);
+    expect(() => policyDefinitionOf('round-robin')).toThrow(/no policy definition for kind "round-robin"/);
   });
 
   it('definitions import only zod, the config fields, model and each other', () => {
