@@ -6,7 +6,13 @@
 // cleanly: no new checks, in-flight ones aborted and not reported, one last flush.
 import { type Config, formatPath, type ResolvedController, resolveControllers } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { ADDRESS_FAMILIES, type AddressFamily, familyName, UsageError } from '../model/index.ts';
+import {
+  ADDRESS_FAMILIES,
+  type AddressFamily,
+  endpointAddresses,
+  familyName,
+  UsageError,
+} from '../model/index.ts';
 import { HttpsClient } from '../tls/index.ts';
 import type { RunnableCheck } from './checks/outcome.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
@@ -67,6 +73,7 @@ export class ProbeAgent {
   private impairedNow = false;
   /** Families whose every check fails in two regions or more: this prober's own path on them. */
   private impairedFamilies = new Set<AddressFamily>();
+  private readonly regionsWith: Map<AddressFamily, Set<string>>;
   private results = 0;
   private canaryRounds = 0;
   private stopping: Promise<void> | undefined;
@@ -96,6 +103,7 @@ export class ProbeAgent {
     this.checks = compiled.endpoints;
     this.canaries = compiled.canaries;
     this.regionCount = config.regions.length;
+    this.regionsWith = regionsWithFamily(config);
     const prober = config.probers.find((p) => p.id === proberId)!;
     this.deliveryLog = new DeliveryLog(
       {
@@ -303,7 +311,7 @@ export class ProbeAgent {
 
   /** Updates the families this prober's own path looks broken on, and says when that changes. */
   private judgeFamilies(): void {
-    const now = new Set(impairedFamiliesOf(this.checks, this.latestOk));
+    const now = new Set(impairedFamiliesOf(this.checks, this.latestOk, this.regionsWith));
     for (const f of ADDRESS_FAMILIES) {
       if (now.has(f) === this.impairedFamilies.has(f)) continue;
       this.opts.logger?.warn(
@@ -353,20 +361,35 @@ export class ProbeAgent {
 }
 
 /**
- * The families whose every check (of dual-stack endpoints, in two regions or more) failed its latest
- * run: from one place, that is far more likely this prober's own IPv6 (or IPv4) path than every
- * region's at once, as when a vantage point has no working IPv6 route.
+ * The families whose every check (of dual-stack endpoints) failed its latest run, in two regions or
+ * more and in every region with an address of that family: from one place, that is far more likely
+ * this prober's own IPv6 (or IPv4) path than every region's at once, as when a vantage point has no
+ * working IPv6 route. A region whose addresses of the family are not probed per family (a single
+ * IPv6 `address`) keeps it from being said: it may be the healthy one to fail over to.
  */
 export function impairedFamiliesOf(
   checks: readonly EndpointCheck[],
   latestOk: ReadonlyMap<string, boolean>,
+  regionsWith: ReadonlyMap<AddressFamily, ReadonlySet<string>>,
 ): AddressFamily[] {
   const out: AddressFamily[] = [];
   for (const f of ADDRESS_FAMILIES) {
     const mine = checks.filter((c) => c.family === f);
     const regions = new Set(mine.map((c) => c.region));
-    if (regions.size >= 2 && mine.every((c) => latestOk.get(checkKey(c)) === false)) out.push(f);
+    const all = regionsWith.get(f) ?? new Set<string>();
+    if (regions.size < 2 || [...all].some((r) => !regions.has(r))) continue;
+    if (mine.every((c) => latestOk.get(checkKey(c)) === false)) out.push(f);
   }
+  return out;
+}
+
+/** Per family, the regions with an endpoint address of it (probed per family or not). */
+export function regionsWithFamily(config: Config): Map<AddressFamily, Set<string>> {
+  const out = new Map<AddressFamily, Set<string>>();
+  for (const r of config.regions)
+    for (const e of r.endpoints)
+      for (const a of endpointAddresses(e))
+        if (a.family) out.set(a.family, new Set([...(out.get(a.family) ?? []), r.id]));
   return out;
 }
 
