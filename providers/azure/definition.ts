@@ -49,6 +49,7 @@ export const capabilities: ProviderCapabilities = {
   weighted: { refused: trafficManager('weighted') },
   geo: { refused: trafficManager('geographic') },
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: false,
 };

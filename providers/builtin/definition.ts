@@ -82,6 +82,7 @@ export const capabilities: ProviderCapabilities = {
   rampedEndpointWeights: true,
   apexCname: false,
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: true,
   zonesLive: 'replica',

@@ -32,7 +32,8 @@ const noRouting = {
  * weights per region and origin weights per endpoint, geo steering; a ramp moves pool weights (random
  * steering while a failover name ramps), but not per-endpoint weights of a ramping region. Load
  * balancers answer from the pools config gives each rule (then their own fallback pool), never from a
- * region chosen per answer.
+ * region chosen per answer, and publish an endpoint as one origin: no per-family health of dual-stack
+ * endpoints there.
  */
 export function capabilitiesFor(mode: z.output<typeof cloudflareSchema>['mode']): ProviderCapabilities {
   return mode === 'load-balancer'
@@ -48,6 +49,7 @@ export function capabilitiesFor(mode: z.output<typeof cloudflareSchema>['mode'])
         failbackRamp: true,
         apexCname: false,
         fallback: false,
+        familyHealth: false,
         multiValue: true,
         atomicBatch: false,
       }
@@ -58,6 +60,7 @@ export function capabilitiesFor(mode: z.output<typeof cloudflareSchema>['mode'])
         failbackRamp: false,
         apexCname: true,
         fallback: true,
+        familyHealth: true,
         multiValue: true,
         atomicBatch: true,
       };

@@ -5,17 +5,18 @@
 // from what the pool holds, and tell apply which origins the desired sets turn on.
 import type { RegionConfig } from '../../src/config/index.ts';
 import {
+  addressFor,
   endpointSetId,
   integerWeight,
   normaliseValue,
   type RecordSet,
   type RecordType,
 } from '../../src/model/index.ts';
-import { type CfPool, fits } from './lb-model.ts';
+import type { CfPool } from './lb-model.ts';
 
 /** The region's endpoints usable in this type, when their weights differ (else undefined: one set per region). */
 export function weightedEndpoints(region: RegionConfig | undefined, type: RecordType) {
-  const eps = (region?.endpoints ?? []).filter((e) => fits(type, e.address));
+  const eps = (region?.endpoints ?? []).filter((e) => addressFor(e, type) !== undefined);
   return new Set(eps.map((e) => e.weight)).size > 1 ? eps : undefined;
 }
 
@@ -57,6 +58,6 @@ export function endpointSets(
     ttl,
     setId: endpointSetId(region, e.id),
     weight: total > 0 && on(e.id) ? integerWeight((regionWeight * e.weight) / total) : 0,
-    values: [normaliseValue(type, e.address)],
+    values: [normaliseValue(type, addressFor(e, type)!)],
   }));
 }

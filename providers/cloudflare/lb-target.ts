@@ -10,6 +10,8 @@
 //    balancer exists (adoption, or a zone moving from records mode).
 import type { Config } from '../../src/config/index.ts';
 import {
+  addressFor,
+  addressText,
   type Change,
   ConflictError,
   endpointSetId,
@@ -25,7 +27,7 @@ import {
   sameRecord,
 } from '../../src/model/index.ts';
 import { policyRegions } from '../../src/policy/kinds/index.ts';
-import { type CfLoadBalancer, type CfOrigin, fits, ownedDescription, poolName } from './lb-model.ts';
+import { type CfLoadBalancer, type CfOrigin, ownedDescription, poolName } from './lb-model.ts';
 import { originWeight, weightedEndpoints } from './lb-origin-weights.ts';
 import { geoRulePools } from './lb-spec.ts';
 import { buildLbView, type LbState } from './lb-view.ts';
@@ -148,9 +150,10 @@ class Votes {
   constructor(readonly regions: ReadonlyMap<string, Region>) {}
 
   private addrs(region: string, type: RecordType) {
-    return (this.regions.get(region)?.endpoints ?? [])
-      .filter((e) => fits(type, e.address))
-      .map((e) => ({ id: e.id, value: normaliseValue(type, e.address) }));
+    return (this.regions.get(region)?.endpoints ?? []).flatMap((e) => {
+      const a = addressFor(e, type);
+      return a === undefined ? [] : [{ id: e.id, value: normaliseValue(type, a) }];
+    });
   }
 
   private ordered(order: readonly string[], type: RecordType, set: RecordSet | undefined): void {
@@ -303,7 +306,8 @@ function poolWrite(args: {
       weightedEndpoints(cfgRegion, 'A') || weightedEndpoints(cfgRegion, 'AAAA')
         ? originWeight(cfgRegion, e.id)
         : (prev?.weight ?? 1);
-    return { ...prev, name: e.id, address: e.address, enabled: on, weight };
+    // One origin per endpoint: validate refuses dual-stack endpoints here (no per-family health).
+    return { ...prev, name: e.id, address: e.address ?? addressText(e), enabled: on, weight };
   });
   const body: PoolBody = {
     name: poolName(owner, region),

@@ -50,6 +50,7 @@ export const capabilities: ProviderCapabilities = {
   apexCname: false,
   alias: false,
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: true,
 };

@@ -13,6 +13,7 @@ export const capabilities: ProviderCapabilities = {
   apexCname: true,
   alias: true,
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: true,
   zonesLive: 'process',

@@ -39,6 +39,7 @@ export const capabilities: ProviderCapabilities = {
       `a ${policy} policy cannot be expressed by plain PowerDNS records (no geography; LUA records are not used); put this zone on the builtin server, Route 53${policy === 'geo' ? ' or Cloudflare (mode: load-balancer)' : ''}`,
   },
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: true,
 };

@@ -63,6 +63,7 @@ export const capabilities: ProviderCapabilities = {
       `a ${policy} policy cannot be expressed by a standard DNS server over RFC 2136 (one RRset answers every client); serve this zone from the builtin server (kind: builtin, as a hidden primary if you want BIND/Knot in front), or use Route 53${policy === 'geo' ? ' or Cloudflare (mode: load-balancer)' : ''}`,
   },
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: false,
 };

@@ -31,6 +31,7 @@ export const capabilities: ProviderCapabilities = {
   apexCname: false,
   alias: true,
   fallback: true,
+  familyHealth: true,
   multiValue: true,
   atomicBatch: true,
 };

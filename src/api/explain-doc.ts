@@ -57,23 +57,25 @@ export interface ExplainDoc {
     override?: { state: 'up'; reason: string; author: string; at: string; until: string };
     /** The maintenance window in force: the region is drained until its end. */
     maintenance?: { window: string; reason: string; start: string; end: string };
+    /**
+     * A region with dual-stack endpoints: the address family this record's answers follow (IPv4 for
+     * A, IPv6 for AAAA), with its own status and last transition.
+     */
+    family?: {
+      family: 'ipv4' | 'ipv6';
+      status: string;
+      since?: string;
+      reason?: string;
+      holdingFailback: boolean;
+      failbackAt?: string;
+      lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
+    };
     endpoints: {
       id: string;
       state: string;
-      votes: {
-        prober: string;
-        vote: string;
-        fresh: boolean;
-        impaired: boolean;
-        counted: boolean;
-        lastAt?: string;
-        /** Set while the controller refuses this prober's reports (why its vote is stale). */
-        rejected?: string;
-        /** What the prober's last result said, when it voted down or a sub-check failed. */
-        detail?: string;
-        /** The failing sub-checks of an endpoint with several checks, by name. */
-        failed?: { check: string; detail: string }[];
-      }[];
+      votes: ExplainVote[];
+      /** A dual-stack endpoint, per family: e.g. UP on IPv4, DOWN on IPv6. */
+      families?: { family: 'ipv4' | 'ipv6'; state: string; votes: ExplainVote[] }[];
     }[];
     lastTransition?: { seq: number; at: string; from: unknown; to: unknown; evidence: unknown };
     /** Signals that speak for the region or one of its endpoints, and what each says now. */
@@ -96,4 +98,20 @@ export interface ExplainDoc {
   failStatic: boolean;
   /** Probers of these regions whose reports the controller refused since it started. */
   rejectedProbers?: ({ id: string } & ProberRejectionView)[];
+}
+
+/** One prober's vote on an endpoint (or on one family of it), as explain shows it. */
+export interface ExplainVote {
+  prober: string;
+  vote: string;
+  fresh: boolean;
+  impaired: boolean;
+  counted: boolean;
+  lastAt?: string;
+  /** Set while the controller refuses this prober's reports (why its vote is stale). */
+  rejected?: string;
+  /** What the prober's last result said, when it voted down or a sub-check failed. */
+  detail?: string;
+  /** The failing sub-checks of an endpoint with several checks, by name. */
+  failed?: { check: string; detail: string }[];
 }

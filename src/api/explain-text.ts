@@ -1,8 +1,9 @@
 // The explain document as text: the chain from the published answer to the votes behind it, as
 // `geofailover explain` prints it.
 import { fallbackText } from '../config/index.ts';
+import { familyName } from '../model/index.ts';
 import type { RankedRegion } from '../policy/index.ts';
-import type { ExplainDoc } from './explain-doc.ts';
+import type { ExplainDoc, ExplainVote } from './explain-doc.ts';
 
 const STEP_TEXT = {
   own: 'its own regions',
@@ -88,19 +89,45 @@ export function renderExplain(d: ExplainDoc): string {
       const ev = r.lastTransition.evidence as Record<string, unknown> | undefined;
       if (ev?.trigger) out.push(`      trigger: ${String(ev.trigger)}`);
     }
-    for (const s of r.signals ?? []) out.push(`      signal ${s.name}: ${s.words}`);
-    for (const e of r.endpoints) {
-      const votes = e.votes
+    const f = r.family;
+    if (f) {
+      // What this record's answers follow in a dual-stack region: its family's status.
+      const hold = f.holdingFailback ? ` · recovered, failback at ${f.failbackAt ?? '?'}` : '';
+      out.push(
+        `      ${familyName(f.family)} (this ${d.type} record): ${f.status.toUpperCase()}${f.since ? ` since ${f.since}` : ''}${hold}${f.reason ? ` · ${f.reason}` : ''}`,
+      );
+      const t = f.lastTransition;
+      if (t)
+        out.push(
+          `      last ${familyName(f.family)} transition #${t.seq} at ${t.at}: ${String(t.from)} -> ${String(t.to)}`,
+        );
+    }
+    for (const sg of r.signals ?? []) out.push(`      signal ${sg.name}: ${sg.words}`);
+    const votesText = (votes: readonly ExplainVote[]) =>
+      votes
         .map(
           (v) =>
             `${v.prober}=${v.vote}${v.fresh ? '' : '(stale)'}${v.impaired ? '(impaired)' : ''}${v.counted ? '' : '(not counted)'}${v.rejected ? `(rejected: ${v.rejected})` : ''}`,
         )
         .join(' ');
-      out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votes}`);
-      for (const v of e.votes) {
-        const why = v.failed?.map((f) => `${f.check}: ${f.detail}`).join('; ') ?? v.detail;
+    const whys = (votes: readonly ExplainVote[]) => {
+      for (const v of votes) {
+        const why = v.failed?.map((x) => `${x.check}: ${x.detail}`).join('; ') ?? v.detail;
         if (why) out.push(`        ${v.prober}: ${why}`);
       }
+    };
+    for (const e of r.endpoints) {
+      if (e.families) {
+        for (const x of e.families) {
+          out.push(
+            `      ${e.id}: ${x.state.toUpperCase()} on ${familyName(x.family)}  votes: ${votesText(x.votes)}`,
+          );
+          whys(x.votes);
+        }
+        continue;
+      }
+      out.push(`      ${e.id}: ${e.state.toUpperCase()}  votes: ${votesText(e.votes)}`);
+      whys(e.votes);
     }
   }
   for (const p of d.rejectedProbers ?? []) {

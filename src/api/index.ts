@@ -3,7 +3,7 @@
 
 export { apiRoutes, type ControllerApi } from './api.ts';
 export { API_BOUNDS, boundedInt, boundedMs, pathParam } from './bounds.ts';
-export type { ExplainDoc } from './explain-doc.ts';
+export type { ExplainDoc, ExplainVote } from './explain-doc.ts';
 export { renderExplain } from './explain-text.ts';
 export { HttpError, readBody, readJson, sendJson, sendText } from './http-util.ts';
 export { ControllerMetrics } from './metrics.ts';

@@ -34,6 +34,19 @@ export class ControllerMetrics {
     labelNames: ['region', 'endpoint'],
     registers: [this.registry],
   });
+  // Dual-stack endpoints: one address family can be out while the other serves.
+  readonly regionFamilyUp = new Gauge({
+    name: 'geofailover_region_family_up',
+    help: 'A dual-stack region per address family: 1 while its A (ipv4) or AAAA (ipv6) answers may serve, 0 otherwise',
+    labelNames: ['region', 'family'],
+    registers: [this.registry],
+  });
+  readonly endpointFamilyUp = new Gauge({
+    name: 'geofailover_endpoint_family_up',
+    help: 'A dual-stack endpoint per address family, decided by quorum: 1 up, 0 down, -1 unknown',
+    labelNames: ['region', 'endpoint', 'family'],
+    registers: [this.registry],
+  });
   readonly freshProbers = new Gauge({
     name: 'geofailover_fresh_probers',
     help: 'Probers whose last report is fresh',

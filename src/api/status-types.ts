@@ -4,6 +4,8 @@ import type { ChangeReason, GeoLocation, RecordSet } from '../model/index.ts';
 
 export interface VoteView {
   prober: string;
+  /** The family voted on, for a dual-stack endpoint. */
+  family?: 'ipv4' | 'ipv6';
   /** The prober's hysteresis output for this endpoint. */
   vote: 'up' | 'down' | 'unknown';
   fresh: boolean;
@@ -23,12 +25,39 @@ export interface FailedCheckView {
 
 export interface EndpointView {
   id: string;
+  /** Its address; a dual-stack endpoint's IPv4 and IPv6 addresses, comma-separated. */
   address: string;
+  /** Up while one family of a dual-stack endpoint is up. */
   state: 'up' | 'down' | 'unknown';
   since?: string;
   votes: VoteView[];
   /** The newest failing check from any prober (kept after a recovery): what it said, who saw it. */
   lastFailure?: { prober: string; detail: string; at: string; failed?: FailedCheckView[] };
+  /** A dual-stack endpoint, per address family: e.g. UP on IPv4, DOWN on IPv6. */
+  families?: EndpointFamilyView[];
+}
+
+export interface EndpointFamilyView {
+  family: 'ipv4' | 'ipv6';
+  address: string;
+  state: 'up' | 'down' | 'unknown';
+  since?: string;
+  votes: VoteView[];
+  lastFailure?: { prober: string; detail: string; at: string; failed?: FailedCheckView[] };
+}
+
+/** One address family of a region with dual-stack endpoints: what its A or AAAA answers follow. */
+export interface RegionFamilyView {
+  family: 'ipv4' | 'ipv6';
+  status: 'up' | 'down' | 'drained';
+  decided: boolean;
+  since?: string;
+  reason?: string;
+  holdingFailback: boolean;
+  failbackAt?: string;
+  holdDownReason?: string;
+  /** Endpoints UP on this family. */
+  upEndpoints: string[];
 }
 
 export interface DrainView {
@@ -83,6 +112,8 @@ export interface RegionView {
   /** The maintenance window in force (the region is drained for it). */
   maintenance?: MaintenanceView;
   endpoints: EndpointView[];
+  /** A region with dual-stack endpoints, per address family (A records follow ipv4, AAAA ipv6). */
+  families?: RegionFamilyView[];
 }
 
 /** Reports of a configured prober that the controller refused, since the controller started. */
@@ -116,6 +147,8 @@ export interface ProberView {
   id: string;
   fresh: boolean;
   impaired: boolean;
+  /** Address families on which its own path looks broken (its DOWN votes on them do not count). */
+  impairedFamilies?: ('ipv4' | 'ipv6')[];
   lastReportAt?: string;
   seq?: number;
   /** Present once a report of this prober was refused. */

@@ -91,6 +91,8 @@ const DETAIL: Record<string, (e: StoredEvent) => string> = {
   'endpoint-transition': endpointDetail,
   'region-transition': regionDetail,
   'region-health': regionDetail,
+  'family-transition': regionDetail,
+  'family-health': regionDetail,
   'failback-hold': (e) => {
     const ev = obj(e.evidence);
     return [
@@ -101,6 +103,8 @@ const DETAIL: Record<string, (e: StoredEvent) => string> = {
       .filter(Boolean)
       .join('; ');
   },
+  'family-failback-hold': (e) => DETAIL['failback-hold']!(e),
+  'family-failback-aborted': (e) => DETAIL['failback-aborted']!(e),
   'failback-aborted': (e) => {
     const ev = obj(e.evidence);
     const next = holdDown(ev, 'nextHoldDownReason', 'nextHoldDownMs');
@@ -177,6 +181,7 @@ export function eventSummary(e: StoredEvent): string {
     e.type === 'apply' || e.type === 'plan' || e.type === 'plan-refused' ? pick('provider') : '',
     pick('region'),
     pick('endpoint'),
+    e.family === 'ipv4' ? 'IPv4' : e.family === 'ipv6' ? 'IPv6' : '',
     e.prober !== undefined ? `prober ${pick('prober')}` : '',
     pick('from') && `${pick('from')} -> ${pick('to')}`,
     pick('window') && `window ${pick('window')}`,

@@ -5,13 +5,19 @@ import type { RegionStatus } from '../model/index.ts';
 
 const STATES: readonly RegionStatus[] = ['up', 'down', 'drained'];
 
-/** commander argParser for `--assume REGION=up|down|drained`; collects into a map, last one wins. */
+/**
+ * commander argParser for `--assume REGION=up|down|drained`, or `REGION/ipv4=up|down` and
+ * `REGION/ipv6=…` for one address family; collects into a map, last one wins.
+ */
 export function collectAssume(
   value: string,
   previous: Map<string, RegionStatus> | undefined,
 ): Map<string, RegionStatus> {
   const m = /^([^=\s]+)=([^=\s]*)$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError(`Expected REGION=up|down|drained, e.g. --assume eu-west=down`);
+  if (!m)
+    throw new InvalidArgumentError(
+      `Expected REGION=up|down|drained or REGION/ipv6=up|down, e.g. --assume eu-west=down`,
+    );
   const [, region, state] = m as unknown as [string, string, string];
   const status = state.toLowerCase() as RegionStatus;
   if (!STATES.includes(status)) {
@@ -56,7 +62,7 @@ export function withPlanOptions(cmd: Command): Command {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option(
       '--assume <region=state>',
-      'plan as if REGION were up, down or drained (repeatable; unnamed regions are up)',
+      'plan as if REGION were up, down or drained, or one of its address families (us-east/ipv6=down) up or down (repeatable; unnamed regions are up)',
       collectAssume,
     )
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))

@@ -70,15 +70,31 @@ function headerLines(s: StatusDoc, now: number): string[] {
 }
 
 /** Each region's status and why, and an override that waits under a drain. */
+const FAMILY = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
+
+/** "IPv4 UP · IPv6 DOWN" for a dual-stack region, "-" for others. */
+function familiesText(r: StatusDoc['regions'][number]): string {
+  if (!r.families) return '-';
+  return r.families
+    .map(
+      (f) =>
+        `${FAMILY[f.family]} ${f.status.toUpperCase()}${f.holdingFailback && f.status === 'down' ? ' (recovering)' : ''}`,
+    )
+    .join(' · ');
+}
+
 function regionLines(s: StatusDoc, now: number): string[] {
   const out: string[] = [];
   out.push('');
+  // Dual-stack regions: what A (IPv4) and AAAA (IPv6) answers follow, in one more column.
+  const dual = s.regions.some((r) => r.families);
   out.push(
     table(
-      ['REGION', 'STATUS', 'SINCE', 'ENDPOINTS UP', 'NOTE'],
+      ['REGION', 'STATUS', ...(dual ? ['FAMILIES'] : []), 'SINCE', 'ENDPOINTS UP', 'NOTE'],
       s.regions.map((r) => [
         r.id,
         r.status.toUpperCase() + (r.decided ? '' : ' (undecided)'),
+        ...(dual ? [familiesText(r)] : []),
         age(r.since, now),
         `${r.endpoints.filter((e) => e.state === 'up').length}/${r.endpoints.length}`,
         r.drain
@@ -101,6 +117,13 @@ function regionLines(s: StatusDoc, now: number): string[] {
       out.push(
         `${r.id}: forced up by ${r.override.author} until ${r.override.until} (no effect while drained)`,
       );
+  // A held failback of one family says when it ends, like a region's.
+  for (const r of s.regions)
+    for (const f of r.families ?? [])
+      if (f.holdingFailback && r.status === 'up')
+        out.push(
+          `${r.id} ${FAMILY[f.family]}: recovering; failback at ${f.failbackAt ?? '?'}${f.holdDownReason ? ` (${f.holdDownReason})` : ''}`,
+        );
   return out;
 }
 
@@ -150,22 +173,32 @@ function maintenanceLines(s: StatusDoc, now: number): string[] {
 /** Each endpoint's state and every prober's vote on it. */
 function voteLines(s: StatusDoc): string[] {
   const out: string[] = [];
+  const voteText = (v: StatusDoc['regions'][number]['endpoints'][number]['votes'][number] | undefined) =>
+    v ? `${v.vote}${v.fresh ? '' : ' (stale)'}${v.impaired ? ' (impaired)' : ''}` : '-';
   out.push('');
   const probers = s.probers.map((p) => p.id);
   out.push(
     table(
       ['ENDPOINT', 'REGION', 'STATE', ...probers.map((p) => p.toUpperCase())],
       s.regions.flatMap((r) =>
-        r.endpoints.map((e) => [
-          e.id,
-          r.id,
-          e.state.toUpperCase(),
-          ...probers.map((p) => {
-            const v = e.votes.find((x) => x.prober === p);
-            if (!v) return '-';
-            return `${v.vote}${v.fresh ? '' : ' (stale)'}${v.impaired ? ' (impaired)' : ''}`;
-          }),
-        ]),
+        r.endpoints.flatMap((e) =>
+          // A dual-stack endpoint gets a row per family: "use-a UP on IPv4", "use-a DOWN on IPv6".
+          e.families
+            ? e.families.map((f) => [
+                e.id,
+                r.id,
+                `${f.state.toUpperCase()} on ${FAMILY[f.family]}`,
+                ...probers.map((p) => voteText(f.votes.find((x) => x.prober === p))),
+              ])
+            : [
+                [
+                  e.id,
+                  r.id,
+                  e.state.toUpperCase(),
+                  ...probers.map((p) => voteText(e.votes.find((x) => x.prober === p))),
+                ],
+              ],
+        ),
       ),
     ),
   );

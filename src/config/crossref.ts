@@ -1,12 +1,12 @@
 // Checks that span parts of the config: ids that must exist, be unique or agree with each other,
 // and policies a zone's provider cannot express (octoDNS "strict supports": an error, never a degrade).
-import { isIP } from 'node:net';
 import { capabilitiesOf, definitionOf } from '../../providers/registry/index.ts';
-import { inZone, isMarkerName, LEASE_LABEL, normaliseName } from '../model/index.ts';
+import { addressFor, addressText, inZone, isMarkerName, LEASE_LABEL, normaliseName } from '../model/index.ts';
 import { policyDefinitionOf } from '../policy/kinds/index.ts';
 import { crossCheckFallback } from './crossref-fallback.ts';
 import { crossCheckOperate } from './crossref-operate.ts';
 import { crossCheckSignals } from './crossref-signals.ts';
+import { dualStackProblems } from './dual-stack-checks.ts';
 import { featureProblems } from './feature-checks.ts';
 import { plaintextProblems } from './plaintext.ts';
 import { supportProblems } from './policy-support.ts';
@@ -75,6 +75,7 @@ export function crossCheck(config: Config): Problem[] {
   problems.push(...crossCheckOperate(config));
   problems.push(...crossCheckSignals(config));
   problems.push(...plaintextProblems(config));
+  problems.push(...dualStackProblems(config));
   return problems;
 }
 
@@ -177,6 +178,14 @@ function recordName(zone: Zone, rec: ZoneRecord, at: At, add: Add): void {
     );
 }
 
+/** What a record type publishes, and how an endpoint gets one. */
+const ADDRESS_KIND: Record<string, string> = { A: 'IPv4 address', AAAA: 'IPv6 address', CNAME: 'host name' };
+const ADDRESS_REMEDY: Record<string, string> = {
+  A: 'give an endpoint an IPv4 address (`address: 192.0.2.10`, or `addresses: { ipv4: ..., ipv6: ... }` for dual-stack)',
+  AAAA: 'give an endpoint an IPv6 address (`address: 2001:db8::10`, or `addresses: { ipv4: ..., ipv6: ... }` for dual-stack)',
+  CNAME: 'give an endpoint a host name (`address: lb.example.net`)',
+};
+
 /** The regions a record's policy names exist and have an endpoint fit for the record's type. */
 function recordPolicy(
   rec: ZoneRecord,
@@ -186,28 +195,32 @@ function recordPolicy(
 ): void {
   const policy = rec.policy;
   const kind = policyDefinitionOf(policy.kind);
+  const lacking: { pat: (string | number)[]; region: string; addrs: string }[] = [];
+  const named = new Set<string>();
   for (const { at: pat, region } of kind.regions(policy)) {
     if (!regions.has(region)) {
       add([...at, 'policy', ...pat], `unknown region "${region}"; known: ${[...regions.keys()].join(', ')}`);
       continue;
     }
+    named.add(region);
     const eps = regions.get(region)!.endpoints;
-    const addrs = eps.map((e) => e.address);
-    const fits = eps.filter((e) =>
-      e.alias
-        ? rec.type !== 'CNAME'
-        : rec.type === 'A'
-          ? isIP(e.address) === 4
-          : rec.type === 'AAAA'
-            ? isIP(e.address) === 6
-            : isIP(e.address) === 0,
+    const fits = eps.filter((e) => (e.alias ? rec.type !== 'CNAME' : addressFor(e, rec.type) !== undefined));
+    if (fits.length === 0) lacking.push({ pat, region, addrs: eps.map(addressText).join(', ') });
+  }
+  const what = ADDRESS_KIND[rec.type] ?? `${rec.type} value`;
+  if (lacking.length > 0 && new Set(lacking.map((l) => l.region)).size === named.size) {
+    // Not one region can answer: one message for the record, not one per region.
+    const have = [...new Map(lacking.map((l) => [l.region, `${l.region}: ${l.addrs}`])).values()];
+    add(
+      [...at, 'type'],
+      `${rec.type === 'CNAME' ? 'a' : 'an'} ${rec.type} record publishes ${what}es, but no region it names has one (${have.join('; ')}); ${ADDRESS_REMEDY[rec.type] ?? 'give an endpoint one'}`,
     );
-    if (fits.length === 0) {
+  } else {
+    for (const l of lacking)
       add(
-        [...at, 'policy', ...pat],
-        `region "${region}" has no endpoint address usable in a ${rec.type} record (${addrs.join(', ')})`,
+        [...at, 'policy', ...l.pat],
+        `region "${l.region}" has no ${what} for this ${rec.type} record (its endpoints: ${l.addrs}); ${ADDRESS_REMEDY[rec.type] ?? 'give an endpoint one'}, or take the region out of the record`,
       );
-    }
   }
 }
 

@@ -1,18 +1,19 @@
 // Traffic features a record needs from its zone's provider beyond what its policy kind needs (endpoint
 // weights and the failback ramp, as the kind's definition says; a CNAME at the apex; aliases), checked
 // against the provider's capability declaration: an error naming what to do instead, never a degrade.
-import { isIP } from 'node:net';
 import { hasFeature, type ProviderCapabilities } from '../../providers/registry/index.ts';
-import { inZone, normaliseName } from '../model/index.ts';
+import {
+  addressFor,
+  familyName,
+  familyOfType,
+  inZone,
+  normaliseName,
+  probedPerFamily,
+} from '../model/index.ts';
 import { type FeatureNeed, policyDefinitionOf, policyRegions } from '../policy/kinds/index.ts';
 import type { Config, RecordConfig, ZoneConfig } from './schema.ts';
 
 const WEIGHTING = 'route53 or builtin';
-
-function usable(type: string, address: string): boolean {
-  const f = isIP(address);
-  return type === 'A' ? f === 4 : type === 'AAAA' ? f === 6 : f === 0;
-}
 
 /** What validate says when the provider lacks a feature a record needs (WEIGHTING names who has them). */
 function needMessage(need: FeatureNeed, rec: RecordConfig, zone: ZoneConfig, where: string): string {
@@ -41,7 +42,9 @@ export function featureProblems(
   const ctx = {
     ramp: config.health.failbackRamp !== undefined,
     endpoints: (region: string) =>
-      config.regions.find((r) => r.id === region)?.endpoints.filter((e) => usable(rec.type, e.address)) ?? [],
+      config.regions
+        .find((r) => r.id === region)
+        ?.endpoints.filter((e) => addressFor(e, rec.type) !== undefined) ?? [],
   };
   for (const need of policyDefinitionOf(rec.policy.kind).needsFor?.(rec.policy, ctx) ?? []) {
     if (hasFeature(features, need.feature)) continue;
@@ -59,7 +62,31 @@ export function featureProblems(
     });
   }
   out.push(...aliasProblems(config, zone, rec, features, where));
+  out.push(...familyProblems(config, zone, rec, features, where));
   return out;
+}
+
+/** A/AAAA answers from dual-stack endpoints follow one family's health: the provider must write them so. */
+function familyProblems(
+  config: Config,
+  zone: ZoneConfig,
+  rec: RecordConfig,
+  features: ProviderCapabilities,
+  where: string,
+): { at: (string | number)[]; message: string }[] {
+  const family = familyOfType(rec.type);
+  if (family === undefined || hasFeature(features, 'familyHealth')) return [];
+  for (const region of policyRegions(rec.policy)) {
+    const e = config.regions.find((x) => x.id === region)?.endpoints.find(probedPerFamily);
+    if (e)
+      return [
+        {
+          at: ['type'],
+          message: `endpoint "${e.id}" of region "${region}" is dual-stack (addresses), so this ${rec.type} record must follow its ${familyName(family)} health alone, but ${where} cannot withdraw one address family of an endpoint on its own; put zone ${zone.name} on a provider that writes A and AAAA sets apart (e.g. Cloudflare records mode), or give the endpoint one \`address\``,
+        },
+      ];
+  }
+  return [];
 }
 
 /** Alias endpoints need a provider that writes aliases; one aimed at the zone's own hosted zone must name a record in it. */
@@ -89,7 +116,7 @@ function aliasProblems(
         });
         return out;
       }
-      if (e.alias.hostedZoneId === ownZone && !inZone(e.address, zone.name)) {
+      if (e.alias.hostedZoneId === ownZone && !inZone(e.address!, zone.name)) {
         out.push({
           at,
           message: `endpoint "${e.id}" is an alias into the zone's own hosted zone ${ownZone}, but its target ${e.address} is not in zone ${zone.name}; give the target's own hosted zone id (e.g. the load balancer's canonical hosted zone id)`,

@@ -1,5 +1,6 @@
 // The zod schema of the whole config (DESIGN.md "Config"). config/schema.json is generated from it.
 // Shapes only; relations between parts (unknown regions, providers, zones) are checked in crossref.ts.
+import { isIP } from 'node:net';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { providerSchemas } from '../../providers/registry/index.ts';
@@ -66,11 +67,46 @@ const failbackRampSchema = z.strictObject({
 
 // ---- regions, probers --------------------------------------------------------------------------
 
+/** One family's address of a dual-stack endpoint; an address of the other family is refused here. */
+function familyAddress(family: 'ipv4' | 'ipv6') {
+  const want = family === 'ipv4' ? 4 : 6;
+  const other = family === 'ipv4' ? 'ipv6' : 'ipv4';
+  return z
+    .string()
+    .min(1)
+    .superRefine((s, ctx) => {
+      const v = isIP(s.trim());
+      if (v === want) return;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          v === 0
+            ? `"${s}" is not an IPv${want} address (addresses.${family} takes an IP address; a host name goes in \`address\`)`
+            : `"${s}" is an IPv${v} address, not IPv${want}: put it under addresses.${other}`,
+      });
+    });
+}
+
+const addressesSchema = z
+  .strictObject({
+    ipv4: familyAddress('ipv4').optional(),
+    ipv6: familyAddress('ipv6').optional(),
+  })
+  .refine((a) => a.ipv4 !== undefined || a.ipv6 !== undefined, {
+    message: 'addresses needs ipv4, ipv6 or both, e.g. { ipv4: 192.0.2.10, ipv6: 2001:db8::10 }',
+  });
+
 const endpointSchema = z
   .strictObject({
     id,
     /** The address published in DNS: an IPv4 address (A), IPv6 address (AAAA) or host name (CNAME). */
-    address: z.string().min(1),
+    address: z.string().min(1).optional(),
+    /**
+     * A dual-stack endpoint: its IPv4 address (published in A records) and IPv6 address (AAAA). Each
+     * family is probed on its own, the check connecting to that family's address, and judged on its
+     * own: a broken IPv6 path withdraws the endpoint from AAAA answers only.
+     */
+    addresses: addressesSchema.optional(),
     /** The endpoint's one check; or `checks` for several. */
     check: checkSchema.optional(),
     /** Several checks, all run each round and combined into one vote (`combine`, `critical`). */
@@ -98,6 +134,14 @@ const endpointSchema = z
       .optional(),
     /** Share of its region's traffic in weighted answers, relative to the region's other endpoints. */
     weight: z.number().int('must be a whole number').min(0).max(255).default(1),
+  })
+  .refine((e) => (e.address === undefined) !== (e.addresses === undefined), {
+    message:
+      'an endpoint needs `address: ADDRESS` or `addresses: { ipv4: ..., ipv6: ... }` (dual-stack), not both',
+  })
+  .refine((e) => e.alias === undefined || e.addresses === undefined, {
+    message: 'an alias endpoint names its target in `address`; `addresses` is for IP addresses',
+    path: ['addresses'],
   })
   .superRefine((ep, ctx) => {
     for (const p of endpointChecksProblems(ep))

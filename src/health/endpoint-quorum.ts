@@ -1,14 +1,22 @@
 // Endpoint decisions: tally each changed endpoint's fresh, counted votes and apply the quorum
 // (quorum.ts); an endpoint that moves gets an event with the votes as evidence. Voting signals are
 // more voters (minProbers still counts probers only: a signal never stands in for them); a down veto
-// signal takes the endpoint down whatever the votes say, and never brings one up.
+// signal takes the endpoint down whatever the votes say, and never brings one up. One family of a
+// dual-stack endpoint is decided on its own votes; the endpoint as a whole is up while one family is.
+import type { Health } from '../model/index.ts';
 import { decide } from './quorum.ts';
 import { endpointSignals, signalEvidence, vetoWords } from './signal-state.ts';
-import type { EndpointState, EngineState, RegionRuntime } from './state.ts';
+import { type EndpointState, type EngineState, impairedFor, type RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 import { voteEvidence } from './votes.ts';
 
-/** Re-decides the given endpoints; returns the regions with an endpoint that changed state. */
+/** A dual-stack endpoint as a whole: up while a family is up, down once every family is down. */
+function wholeState(families: readonly Health[]): Health {
+  if (families.includes('up')) return 'up';
+  return families.every((f) => f === 'down') ? 'down' : 'unknown';
+}
+
+/** Re-decides the given endpoints; returns the roll-ups (regions, families) with a state that changed. */
 export function evaluateEndpoints(
   s: EngineState,
   dirty: Set<EndpointState>,
@@ -24,7 +32,7 @@ export function evaluateEndpoints(
       const pair = e.pairs[i]!;
       if (pair.lastAt < staleBefore || pair.vote === 'unknown') continue;
       if (pair.vote === 'up') up++;
-      else if (!s.probers[i]!.impaired) down++;
+      else if (!impairedFor(s.probers[i]!, e)) down++;
     }
     const sig = endpointSignals(e);
     e.quorum =
@@ -32,6 +40,7 @@ export function evaluateEndpoints(
         ? 'unknown'
         : decide({ up: up + sig.up, down: down + sig.down }, e.quorumSize, 0);
     if (sig.veto) e.quorum = 'down';
+    if (e.whole) e.whole.quorum = wholeState(e.whole.families!.map((f) => f.quorum));
     if (e.quorum === 'unknown' || e.quorum === e.state) continue;
     const from = e.state;
     e.state = e.quorum;
@@ -41,6 +50,7 @@ export function evaluateEndpoints(
       at: now,
       region: e.region.id,
       endpoint: e.id,
+      ...(e.family === undefined ? {} : { family: e.family }),
       from,
       to: e.state,
       evidence: {
@@ -55,7 +65,16 @@ export function evaluateEndpoints(
         ...(e.signals.length > 0 ? { signals: signalEvidence(e.signals) } : {}),
       },
     });
-    regions.add(e.region);
+    for (const r of e.rollups) regions.add(r);
+    const whole = e.whole;
+    if (whole) {
+      const next = wholeState(whole.families!.map((f) => f.state));
+      if (next !== whole.state) {
+        whole.state = next;
+        whole.since = now;
+        for (const r of whole.rollups) regions.add(r);
+      }
+    }
   }
   return regions;
 }

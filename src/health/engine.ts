@@ -39,9 +39,11 @@ import {
   type EndpointState,
   type EngineState,
   isDecided,
+  probedStates,
   type RegionRuntime,
   regionOf,
   type SignalRuntime,
+  statesOf,
 } from './state.ts';
 import type {
   Drain,
@@ -105,7 +107,7 @@ export class HealthEngine {
     expireOverrides(this.s, now, events);
     applyMaintenance(this.s, this.m, now, events);
     this.signalsMoved(sampleHeld(this.s, now, events), now, events);
-    this.evaluate(new Set(this.s.endpoints.values()), now, events);
+    this.evaluate(new Set(probedStates(this.s)), now, events);
     passFailbacks(this.s, now, events);
     advanceRamps(this.s, now, events);
     checkFailStatic(this.s, now, events);
@@ -242,7 +244,17 @@ export class HealthEngine {
   }
 
   private evaluate(dirty: Set<EndpointState>, now: number, events: HealthEvent[]): void {
-    for (const r of evaluateEndpoints(this.s, dirty, now, events)) evaluateRegion(this.s, r, now, events);
+    this.rollUp(evaluateEndpoints(this.s, dirty, now, events), now, events);
+  }
+
+  /**
+   * Re-decides these roll-ups: regions before the families of dual-stack regions, so that a family
+   * that fails with its region says so as evidence (the region's transition moves its answers).
+   */
+  private rollUp(changed: Iterable<RegionRuntime>, now: number, events: HealthEvent[]): void {
+    const list = [...changed];
+    for (const r of list.filter((x) => x.family === undefined)) evaluateRegion(this.s, r, now, events);
+    for (const r of list.filter((x) => x.family !== undefined)) evaluateRegion(this.s, r, now, events);
   }
 
   private signal(id: string): SignalRuntime {
@@ -260,11 +272,13 @@ export class HealthEngine {
     const dirty = new Set<EndpointState>();
     const regions = new Set<RegionRuntime>();
     for (const sig of moved) {
-      if (sig.endpoint) dirty.add(sig.endpoint);
-      else if (sig.effect === 'vote') for (const e of sig.region.endpoints) dirty.add(e);
+      // A dual-stack endpoint's votes are its families': the signal acts on each.
+      if (sig.endpoint) for (const t of statesOf(sig.endpoint)) dirty.add(t);
+      else if (sig.effect === 'vote')
+        for (const e of sig.region.endpoints) for (const t of statesOf(e)) dirty.add(t);
       else regions.add(sig.region);
     }
     for (const r of evaluateEndpoints(this.s, dirty, now, events)) regions.add(r);
-    for (const r of regions) evaluateRegion(this.s, r, now, events);
+    this.rollUp(regions, now, events);
   }
 }

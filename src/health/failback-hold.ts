@@ -4,7 +4,7 @@
 import type { Config } from '../config/index.ts';
 import { flapWindow, holdDownMs, holdDownReason, recentFlaps } from './failback.ts';
 import { startRamp } from './failback-ramp.ts';
-import { endpointEvidence, regionEvent } from './region-status.ts';
+import { endpointEvidence, regionEvent, rollupEvent } from './region-status.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent, RegionMemory } from './types.ts';
 
@@ -36,21 +36,23 @@ export function startFailback(
   r.holdingFailback = true;
   r.failbackAt = now + hold;
   r.reason = `recovered; failback hold-down until ${new Date(now + hold).toISOString()} (${why})`;
-  events.push({
-    type: 'failback-hold',
-    at: now,
-    region: r.id,
-    from: 'down',
-    to: 'holding',
-    evidence: {
-      holdDownMs: hold,
-      failbackAt: now + hold,
-      recentFlaps: r.flaps.length,
-      holdDownReason: why,
-      flapWindowMs: flapWindow(h),
-      ...evidence,
-    },
-  });
+  events.push(
+    rollupEvent(r, {
+      type: 'failback-hold',
+      at: now,
+      region: r.id,
+      from: 'down',
+      to: 'holding',
+      evidence: {
+        holdDownMs: hold,
+        failbackAt: now + hold,
+        recentFlaps: r.flaps.length,
+        holdDownReason: why,
+        flapWindowMs: flapWindow(h),
+        ...evidence,
+      },
+    }),
+  );
 }
 
 /** Down again while holding: the hold-down ends unpassed and counts as a flap. */
@@ -69,21 +71,23 @@ export function abortFailback(
   // What the next recovery will wait, said now: the flap just counted lengthens it.
   const next = holdDownMs([...r.flaps], now, h);
   const flaps = recentFlaps(r.flaps, now, h);
-  events.push({
-    type: 'failback-aborted',
-    at: now,
-    region: r.id,
-    from: 'holding',
-    to: 'down',
-    evidence: {
-      upSince: r.upSince,
-      holdDownMs: r.holdMs,
-      recentFlaps: r.flaps.length,
-      nextHoldDownMs: next,
-      nextHoldDownReason: holdDownReason(next, flaps, h),
-      ...evidence,
-    },
-  });
+  events.push(
+    rollupEvent(r, {
+      type: 'failback-aborted',
+      at: now,
+      region: r.id,
+      from: 'holding',
+      to: 'down',
+      evidence: {
+        upSince: r.upSince,
+        holdDownMs: r.holdMs,
+        recentFlaps: r.flaps.length,
+        nextHoldDownMs: next,
+        nextHoldDownReason: holdDownReason(next, flaps, h),
+        ...evidence,
+      },
+    }),
+  );
 }
 
 /** After a restart: continue the hold-down the previous run had started. False when it had none. */
@@ -103,28 +107,33 @@ export function resumeFailback(
   r.holdFlaps = recentFlaps(r.flaps, prior.upSince, h);
   const why = holdDownReason(r.holdMs, r.holdFlaps, h);
   r.reason = `recovered; failback hold-down until ${new Date(prior.failbackAt).toISOString()} (${why}; continued after restart)`;
-  events.push({
-    type: 'failback-hold',
-    at: now,
-    region: r.id,
-    from: 'down',
-    to: 'holding',
-    evidence: {
-      holdDownMs: r.holdMs,
-      failbackAt: r.failbackAt,
-      restored: true,
-      recentFlaps: r.flaps.length,
-      holdDownReason: why,
-      flapWindowMs: flapWindow(h),
-      ...evidence,
-    },
-  });
+  events.push(
+    rollupEvent(r, {
+      type: 'failback-hold',
+      at: now,
+      region: r.id,
+      from: 'down',
+      to: 'holding',
+      evidence: {
+        holdDownMs: r.holdMs,
+        failbackAt: r.failbackAt,
+        restored: true,
+        recentFlaps: r.flaps.length,
+        holdDownReason: why,
+        flapWindowMs: flapWindow(h),
+        ...evidence,
+      },
+    }),
+  );
   return true;
 }
 
-/** tick(): regions whose hold-down has run out come back up. */
+/**
+ * tick(): regions (and families of dual-stack regions) whose hold-down has run out come back up. A
+ * region's families pass before it, so one that passes with its region says so as evidence only.
+ */
 export function passFailbacks(s: EngineState, now: number, events: HealthEvent[]): void {
-  for (const region of s.regions.values()) {
+  for (const region of [...s.regions.values()].flatMap((r) => [...(r.families ?? []), r])) {
     if (region.holdingFailback && region.failbackAt !== undefined && region.failbackAt <= now) {
       const from = region.health ?? 'unknown';
       region.holdingFailback = false;

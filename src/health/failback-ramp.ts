@@ -43,7 +43,8 @@ function stepEvent(r: RegionRuntime, ramp: Ramp, now: number, from: string, to: 
 /** A region just came back up (hold-down passed): it starts on the first step. No ramp configured: nothing. */
 export function startRamp(h: Config['health'], r: RegionRuntime, now: number, events: HealthEvent[]): void {
   const ramp = h.failbackRamp;
-  if (!ramp || ramp.steps.length <= 1) return;
+  // A family comes back at its region's weight: the ramp is about the region's load, not a path.
+  if (!ramp || ramp.steps.length <= 1 || r.family !== undefined) return;
   r.rampStep = 0;
   r.rampAt = now;
   r.reason = `${r.reason ?? 'recovered'}; failback ramp ${label(ramp, 0)}`;

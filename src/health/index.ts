@@ -28,6 +28,11 @@
 //   RegionState.ramp {step, steps, percent}; it climbs one step per stepAfter on tick(), ends after the
 //   last step (100%) has held for stepAfter, and a relapse ends it at once (the region is down). The
 //   step is in the memory, so a restart continues it. Policy turns the percent into weights.
+// - Dual-stack endpoints (`addresses: {ipv4, ipv6}`): results name their family, and each family of
+//   an endpoint has its own pairs and quorum; the endpoint as a whole is up while one family is. Its
+//   region gets one roll-up per family (same rules, own hold-down, family-* events naming `family`)
+//   beside its own; RegionState.families carries them to policy (A follows ipv4, AAAA ipv6), with the
+//   region's drain, force-up and down/hold applied. Such a region is decided once each family is.
 // - Drains override status ('drained'); undrain returns to the health status at once.
 // - Event types: see HealthEventType in types.ts. 'region-transition', 'drain' and 'undrain' change
 //   what policy sees; the others are evidence.

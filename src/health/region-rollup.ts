@@ -2,15 +2,18 @@
 // is published at once (continuing a restored memory), up → down at once (failover is never
 // delayed), down → up only through the failback hold-down (failback-hold.ts). A region veto signal
 // that is down holds the region down whatever its endpoints say; when it lifts, the hold-down applies.
+// A family roll-up of a dual-stack region is decided the same way over its endpoints' states on that
+// family (its region's vetoes hold it through the region: region-status.ts).
 import { abortFailback, resumeFailback, startFailback } from './failback-hold.ts';
 import { abortRamp, resumeRamp } from './failback-ramp.ts';
-import { endpointEvidence, regionEvent } from './region-status.ts';
+import { endpointEvidence, onFamily, regionEvent } from './region-status.ts';
 import { regionVeto, signalEvidence, vetoWords } from './signal-state.ts';
 import type { EngineState, RegionRuntime } from './state.ts';
 import type { HealthEvent } from './types.ts';
 
 export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, events: HealthEvent[]): void {
   const minHealthy = Math.min(s.h.minHealthy, r.endpoints.length);
+  const on = onFamily(r);
   let up = 0;
   let undecided = 0;
   for (const e of r.endpoints) {
@@ -28,7 +31,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
   });
   const downWhy = veto
     ? vetoWords(veto)
-    : `${up} of ${r.endpoints.length} endpoints up, below minHealthy ${minHealthy}`;
+    : `${up} of ${r.endpoints.length} endpoints up${on}, below minHealthy ${minHealthy}`;
   const from = r.health ?? 'unknown';
   if (r.health === undefined) {
     const prior = r.prior;
@@ -39,7 +42,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
       r.health = 'down';
       r.since = prior.since;
       r.flaps = prior.flaps;
-      r.reason = `first decision after restart: was down since ${new Date(prior.since).toISOString()}; ${up} of ${r.endpoints.length} endpoints up now`;
+      r.reason = `first decision after restart: was down since ${new Date(prior.since).toISOString()}; ${up} of ${r.endpoints.length} endpoints up${on} now`;
       events.push(
         regionEvent(r, from, now, { trigger: 'first decision (restored: was down)', ...evidence() }),
       );
@@ -53,7 +56,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
     if (prior?.health === 'up' && raw === 'up') resumeRamp(s.h, r, prior);
     r.reason = veto
       ? `first decision: ${downWhy}`
-      : `first decision: ${up} of ${r.endpoints.length} endpoints up (minHealthy ${minHealthy})`;
+      : `first decision: ${up} of ${r.endpoints.length} endpoints up${on} (minHealthy ${minHealthy})`;
     events.push(
       regionEvent(r, from, now, {
         trigger: prior ? 'first decision (restored)' : 'first decision',
@@ -66,7 +69,7 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
     if (r.holdingFailback) {
       const reason = veto
         ? `down again during failback hold-down: ${downWhy}`
-        : `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up)`;
+        : `down again during failback hold-down (${up} of ${r.endpoints.length} endpoints up${on})`;
       abortFailback(s.h, r, now, reason, evidence(), events);
     } else if (r.health === 'up') {
       abortRamp(s.h, r, now, events);
@@ -76,7 +79,9 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
       r.reason = downWhy;
       events.push(
         regionEvent(r, from, now, {
-          trigger: veto ? `signal ${veto.id} down (veto)` : `up endpoints ${up} < minHealthy ${minHealthy}`,
+          trigger: veto
+            ? `signal ${veto.id} down (veto)`
+            : `up endpoints${on} ${up} < minHealthy ${minHealthy}`,
           ...evidence(),
         }),
       );
@@ -88,5 +93,5 @@ export function evaluateRegion(s: EngineState, r: RegionRuntime, now: number, ev
   }
   // raw up
   if (r.health === 'up' || r.holdingFailback) return;
-  startFailback(s.h, r, now, `${up} of ${r.endpoints.length} endpoints up`, evidence(), events);
+  startFailback(s.h, r, now, `${up} of ${r.endpoints.length} endpoints up${on}`, evidence(), events);
 }

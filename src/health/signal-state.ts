@@ -3,7 +3,14 @@
 // it holds (alerts, a push) and which endpoints and regions it acts on. Built once from the config.
 import type { Config, SignalConfig } from '../config/index.ts';
 import { quorumSize } from './quorum.ts';
-import type { EndpointState, EngineState, RegionRuntime, SignalRuntime } from './state.ts';
+import {
+  type EndpointState,
+  type EngineState,
+  probedStates,
+  type RegionRuntime,
+  type SignalRuntime,
+  statesOf,
+} from './state.ts';
 import type { SignalSnapshot } from './types.ts';
 
 /** Firing alerts held per signal at most: one is enough to hold it down; the bound keeps memory flat. */
@@ -75,15 +82,17 @@ export function attachSignals(s: EngineState, config: Config): void {
         );
     }
   }
+  // A dual-stack endpoint is voted on per family: a signal on it acts on each family.
   for (const sig of out) {
-    if (sig.endpoint) sig.endpoint.signals.push(sig);
-    else if (sig.effect === 'vote') for (const e of sig.region.endpoints) e.signals.push(sig);
+    if (sig.endpoint) for (const t of statesOf(sig.endpoint)) t.signals.push(sig);
+    else if (sig.effect === 'vote')
+      for (const e of sig.region.endpoints) for (const t of statesOf(e)) t.signals.push(sig);
     else sig.region.vetoes.push(sig);
     s.signals.push(sig);
     s.signalsById.set(sig.id, sig);
   }
   if (config.health.quorum === 'majority')
-    for (const e of endpoints.values()) {
+    for (const e of probedStates(s)) {
       const voters = e.signals.filter((x) => x.effect === 'vote').length;
       e.quorumSize = quorumSize('majority', config.probers.length + voters);
     }

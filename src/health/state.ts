@@ -1,7 +1,15 @@
 // The health engine's mutable state: per (endpoint, prober) pairs, probers, endpoints and regions,
-// built once from the config. Every other engine file reads and updates these shapes.
-import type { Config } from '../config/index.ts';
-import { type Health, UsageError } from '../model/index.ts';
+// built once from the config. Every other engine file reads and updates these shapes. A dual-stack
+// endpoint is judged per address family: one state (with its own pairs) per family, and a whole
+// that is up while one family is; its region gets one roll-up per family beside its own.
+import type { Config, EndpointConfig } from '../config/index.ts';
+import {
+  type AddressFamily,
+  endpointAddresses,
+  type Health,
+  probedFamilies,
+  UsageError,
+} from '../model/index.ts';
 import type { PairCounters } from './hysteresis.ts';
 import { quorumSize } from './quorum.ts';
 import type {
@@ -35,15 +43,31 @@ export interface ProberState {
   id: string;
   lastReportAt: number;
   impaired: boolean;
+  /** Families on which its own path looks broken: its DOWN votes on them are not counted. */
+  impairedFamilies: AddressFamily[];
+}
+
+/** Is this prober's DOWN vote on this state left out (impaired, or impaired on the state's family)? */
+export function impairedFor(p: ProberState, e: EndpointState): boolean {
+  return p.impaired || (e.family !== undefined && p.impairedFamilies.includes(e.family));
 }
 
 export interface EndpointState {
   id: string;
+  /** Set for one family of a dual-stack endpoint: the state judges that family's address only. */
+  family?: AddressFamily;
   region: RegionRuntime;
+  /** Per prober; empty for the whole of a dual-stack endpoint (its families hold the pairs). */
   pairs: PairState[];
   state: Health;
   quorum: Health;
   since: number | null;
+  /** The whole of a dual-stack endpoint: its families' states (it is up while one of them is). */
+  families?: EndpointState[];
+  /** One family of a dual-stack endpoint: the endpoint as a whole. */
+  whole?: EndpointState;
+  /** The roll-ups that count this state: its region's, and (in a dual-stack region) its family's. */
+  rollups: RegionRuntime[];
   /** Signals acting on this endpoint: its own, and its region's voting ones (signal-state.ts). */
   signals: SignalRuntime[];
   /** Votes needed to move it: the engine's quorum, over probers and voting signals for `majority`. */
@@ -80,6 +104,15 @@ export interface SignalRuntime extends PairCounters {
 
 export interface RegionRuntime {
   id: string;
+  /** Set for the roll-up of one address family of a dual-stack region (see `families`). */
+  family?: AddressFamily;
+  /** A family roll-up's region, whose drains, overrides, maintenance and vetoes apply to it. */
+  parent?: RegionRuntime;
+  /**
+   * A region with dual-stack endpoints: one roll-up per family, over the endpoints (or families of
+   * endpoints) with an address of it, with its own hold-down. A and AAAA records follow them.
+   */
+  families?: RegionRuntime[];
   endpoints: EndpointState[];
   /** Health status as last published to policy (ignoring drains); undefined until first decided. */
   health: 'up' | 'down' | undefined;
@@ -113,6 +146,7 @@ export interface EngineState {
   readonly quorum: number;
   readonly probers: ProberState[];
   readonly proberIndex: Map<string, number>;
+  /** By endpoint id: the endpoint, or the whole of a dual-stack one (its families hold the pairs). */
   readonly endpoints: Map<string, EndpointState>;
   readonly regions: Map<string, RegionRuntime>;
   failStaticOn: boolean;
@@ -127,45 +161,81 @@ export function buildState(config: Config): EngineState {
   const proberIndex = new Map<string, number>();
   const probers = config.probers.map((p, i): ProberState => {
     proberIndex.set(p.id, i);
-    return { id: p.id, lastReportAt: Number.NEGATIVE_INFINITY, impaired: false };
+    return { id: p.id, lastReportAt: Number.NEGATIVE_INFINITY, impaired: false, impairedFamilies: [] };
   });
   const endpoints = new Map<string, EndpointState>();
   const regions = new Map<string, RegionRuntime>();
+  const fresh = (): Omit<RegionRuntime, 'id' | 'endpoints'> => ({
+    health: undefined,
+    since: null,
+    holdingFailback: false,
+    flaps: [],
+    vetoes: [],
+  });
+  const pairs = (): PairState[] =>
+    probers.map(() => ({
+      vote: 'unknown',
+      okRun: 0,
+      failRun: 0,
+      lastAt: Number.NEGATIVE_INFINITY,
+      lastRawAt: Number.NEGATIVE_INFINITY,
+      detail: '',
+    }));
   for (const r of config.regions) {
-    const region: RegionRuntime = {
-      id: r.id,
-      endpoints: [],
-      health: undefined,
-      since: null,
-      holdingFailback: false,
-      flaps: [],
-      vetoes: [],
+    const region: RegionRuntime = { id: r.id, endpoints: [], ...fresh() };
+    const dualStack = r.endpoints.some((e) => probedFamilies(e).length > 0);
+    const families = new Map<AddressFamily, RegionRuntime>();
+    const familyOf = (f: AddressFamily): RegionRuntime => {
+      let fr = families.get(f);
+      if (!fr) {
+        fr = { id: r.id, family: f, parent: region, endpoints: [], ...fresh() };
+        families.set(f, fr);
+      }
+      return fr;
     };
     for (const e of r.endpoints) {
-      const ep: EndpointState = {
+      const base = {
         id: e.id,
         region,
-        pairs: probers.map(() => ({
-          vote: 'unknown',
-          okRun: 0,
-          failRun: 0,
-          lastAt: Number.NEGATIVE_INFINITY,
-          lastRawAt: Number.NEGATIVE_INFINITY,
-          detail: '',
-        })),
-        state: 'unknown',
-        quorum: 'unknown',
+        state: 'unknown' as Health,
+        quorum: 'unknown' as Health,
         since: null,
-        signals: [],
         quorumSize: 0,
       };
-      region.endpoints.push(ep);
-      endpoints.set(e.id, ep);
+      const fams = probedFamilies(e);
+      if (fams.length === 0) {
+        const ep: EndpointState = { ...base, pairs: pairs(), signals: [], rollups: [region] };
+        // In a dual-stack region a single-address endpoint counts in its address's family too.
+        const f = dualStack ? addressFamily(e) : undefined;
+        if (f) {
+          ep.rollups.push(familyOf(f));
+          familyOf(f).endpoints.push(ep);
+        }
+        region.endpoints.push(ep);
+        endpoints.set(e.id, ep);
+        continue;
+      }
+      const whole: EndpointState = { ...base, pairs: [], signals: [], families: [], rollups: [region] };
+      for (const f of fams) {
+        const fe: EndpointState = {
+          ...base,
+          family: f,
+          pairs: pairs(),
+          signals: [],
+          whole,
+          rollups: [familyOf(f)],
+        };
+        whole.families!.push(fe);
+        familyOf(f).endpoints.push(fe);
+      }
+      region.endpoints.push(whole);
+      endpoints.set(e.id, whole);
     }
+    if (dualStack) region.families = [...families.values()];
     regions.set(r.id, region);
   }
   const quorum = quorumSize(config.health.quorum, config.probers.length);
-  for (const e of endpoints.values()) e.quorumSize = quorum;
+  for (const e of endpoints.values()) for (const t of e.families ?? [e]) t.quorumSize = quorum;
   return {
     h: config.health,
     quorum,
@@ -180,6 +250,26 @@ export function buildState(config: Config): EngineState {
   };
 }
 
+/** The family of a single-address endpoint's address (undefined for a host name). */
+function addressFamily(e: EndpointConfig): AddressFamily | undefined {
+  return endpointAddresses(e)[0]?.family;
+}
+
+/** Every state that holds pairs: single endpoints and each family of the dual-stack ones. */
+export function probedStates(s: EngineState): EndpointState[] {
+  return [...s.endpoints.values()].flatMap((e) => e.families ?? [e]);
+}
+
+/** The states a signal on this endpoint acts on: the endpoint, or each family of a dual-stack one. */
+export function statesOf(e: EndpointState): EndpointState[] {
+  return e.families ?? [e];
+}
+
+/** The region's roll-up and, for a dual-stack region, its families' roll-ups. */
+export function rollupsOf(r: RegionRuntime): RegionRuntime[] {
+  return [r, ...(r.families ?? [])];
+}
+
 /** The region by id; an unknown one is the operator's mistake (UsageError listing the known ones). */
 export function regionOf(s: EngineState, id: string): RegionRuntime {
   const r = s.regions.get(id);
@@ -192,9 +282,15 @@ export function regionOf(s: EngineState, id: string): RegionRuntime {
   return r;
 }
 
-/** Decided since start (or drained, in maintenance or forced up): policy may act on it. */
+/**
+ * Decided since start (or drained, in maintenance or forced up): policy may act on it. A dual-stack
+ * region is decided once each of its families is too (an AAAA answer waits for IPv6 evidence).
+ */
 export function isDecided(r: RegionRuntime): boolean {
   return (
-    r.drain !== undefined || r.maintenance !== undefined || r.override !== undefined || r.health !== undefined
+    r.drain !== undefined ||
+    r.maintenance !== undefined ||
+    r.override !== undefined ||
+    (r.health !== undefined && (r.families ?? []).every((f) => f.health !== undefined))
   );
 }

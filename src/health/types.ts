@@ -1,6 +1,6 @@
 // Types of the health engine's outputs: votes, drains, events with their evidence, and the snapshot
 // the status API and dashboard show ("what the GSLB believes").
-import type { Health, RampStep, RegionStatus } from '../model/index.ts';
+import type { AddressFamily, Health, RampStep, RegionStatus } from '../model/index.ts';
 
 /** One prober's opinion of one endpoint after hysteresis. */
 export type Vote = 'up' | 'down' | 'unknown';
@@ -8,6 +8,8 @@ export type Vote = 'up' | 'down' | 'unknown';
 /** What the engine had decided about a region, persisted so a restart continues from it. */
 export interface RegionMemory {
   region: string;
+  /** Set for one address family of a dual-stack region (its own roll-up and hold-down). */
+  family?: AddressFamily;
   health: 'up' | 'down';
   /** When it entered that health (epoch ms). */
   since: number;
@@ -79,6 +81,15 @@ export type HealthEventType =
   | 'endpoint-transition'
   /** A region's status as policy sees it changed (failover, failback, first decision). */
   | 'region-transition'
+  /**
+   * One address family of a dual-stack region changed (e.g. IPv6 down: its AAAA answers move, its A
+   * answers stay); `family` names it. The family-* types mirror the region ones for that family.
+   */
+  | 'family-transition'
+  /** A family's health changed while its published status could not (its region drained, down, forced up). */
+  | 'family-health'
+  | 'family-failback-hold'
+  | 'family-failback-aborted'
   /** A drained region's underlying health changed (status stays 'drained'). */
   | 'region-health'
   /** A recovered region started (or restarted) its failback hold-down. */
@@ -112,6 +123,8 @@ export type FailedChecks = { check: string; detail: string }[];
 
 export interface VoteEvidence {
   prober: string;
+  /** The family voted on, for a dual-stack endpoint. */
+  family?: AddressFamily;
   vote: Vote;
   /** The prober's last result for this endpoint is younger than staleAfter. */
   fresh: boolean;
@@ -133,6 +146,8 @@ export interface HealthEvent {
   at: number;
   region?: string;
   endpoint?: string;
+  /** The address family the event is about: one family of a dual-stack endpoint or region. */
+  family?: AddressFamily;
   prober?: string;
   from: string;
   to: string;
@@ -153,6 +168,37 @@ export interface EndpointSnapshot {
   votes: VoteEvidence[];
   /** The newest failing check result from any prober: what the endpoint answered and who saw it. */
   lastFailure?: { prober: string; detail: string; at: number; failed?: FailedChecks };
+  /**
+   * A dual-stack endpoint, per family (its state above is up while one family is up; its votes are
+   * every family's, each naming its family).
+   */
+  families?: EndpointFamilySnapshot[];
+}
+
+export interface EndpointFamilySnapshot {
+  family: AddressFamily;
+  state: Health;
+  quorum: Health;
+  since: number | null;
+  votes: VoteEvidence[];
+  lastFailure?: { prober: string; detail: string; at: number; failed?: FailedChecks };
+}
+
+/** One address family of a dual-stack region: its roll-up, as policy sees it for A or AAAA. */
+export interface FamilySnapshot {
+  family: AddressFamily;
+  /** The status published for this family (its region's drain or force-up applied). */
+  status: RegionStatus;
+  decided: boolean;
+  since: number | null;
+  reason?: string;
+  holdingFailback: boolean;
+  failbackAt?: number;
+  holdDownMs?: number;
+  holdDownReason?: string;
+  flapCount?: number;
+  /** Endpoints UP on this family. */
+  upEndpoints: string[];
 }
 
 export interface RegionSnapshot {
@@ -177,6 +223,8 @@ export interface RegionSnapshot {
   override?: Override;
   /** The maintenance window in force, if any. */
   maintenance?: MaintenanceOccurrence;
+  /** A region with dual-stack endpoints, per address family. */
+  families?: FamilySnapshot[];
 }
 
 export interface ProberSnapshot {
@@ -184,6 +232,8 @@ export interface ProberSnapshot {
   lastReportAt: number | null;
   fresh: boolean;
   impaired: boolean;
+  /** Families on which its own path looks broken (its DOWN votes on them are not counted). */
+  impairedFamilies?: AddressFamily[];
 }
 
 /** What one evaluation of a signal found. `missing`: no data (empty, NaN, source unreachable or failing). */

@@ -3,7 +3,7 @@
 // results skipped, and a prober back from silence restarting from UNKNOWN. Also the vote evidence.
 import type { ProbeReport } from '../probe/index.ts';
 import { applyResult, resetPair } from './hysteresis.ts';
-import type { EndpointState, EngineState } from './state.ts';
+import { type EndpointState, type EngineState, impairedFor, probedStates } from './state.ts';
 import type { HealthEvent, VoteEvidence } from './types.ts';
 
 /**
@@ -30,12 +30,31 @@ export function applyReport(
       evidence: { reportSeq: report.seq, note: 'an impaired prober’s DOWN votes are not counted' },
     });
     prober.impaired = report.impaired;
-    for (const ep of s.endpoints.values()) dirty.add(ep);
+    for (const ep of probedStates(s)) dirty.add(ep);
   }
+  const families = report.impairedFamilies ?? [];
+  for (const f of ['ipv4', 'ipv6'] as const) {
+    const was = prober.impairedFamilies.includes(f);
+    if (was === families.includes(f)) continue;
+    events.push({
+      type: 'prober-impaired',
+      at: receivedAt,
+      prober: prober.id,
+      family: f,
+      from: was ? 'impaired' : 'ok',
+      to: was ? 'ok' : 'impaired',
+      evidence: {
+        reportSeq: report.seq,
+        note: `every ${f} check of this prober fails in every region: its ${f} DOWN votes are not counted`,
+      },
+    });
+    for (const ep of probedStates(s)) if (ep.family === f) dirty.add(ep);
+  }
+  prober.impairedFamilies = [...families];
   const staleBefore = receivedAt - s.h.staleAfter;
   const { fall, rise } = s.h;
   for (const r of report.results) {
-    const ep = s.endpoints.get(r.endpoint);
+    const ep = target(s.endpoints.get(r.endpoint), r.family);
     if (ep === undefined || r.prober !== report.prober) {
       s.ignoredResults++;
       continue;
@@ -64,6 +83,7 @@ export function applyReport(
         at: receivedAt,
         region: ep.region.id,
         endpoint: ep.id,
+        ...(ep.family === undefined ? {} : { family: ep.family }),
         prober: prober.id,
         from: before,
         to: pair.vote,
@@ -83,6 +103,16 @@ export function applyReport(
   return dirty;
 }
 
+/**
+ * The state a result is for: a single-address endpoint takes results without a family, a dual-stack
+ * one only results naming one of its families (anything else is mislabelled and skipped).
+ */
+function target(ep: EndpointState | undefined, family: string | undefined): EndpointState | undefined {
+  if (ep === undefined) return undefined;
+  if (ep.families) return family === undefined ? undefined : ep.families.find((f) => f.family === family);
+  return family === undefined ? ep : undefined;
+}
+
 /** Every prober's vote on an endpoint, with whether it counts (fresh, known, not an impaired DOWN). */
 export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: number): VoteEvidence[] {
   return e.pairs.map((pair, i) => {
@@ -90,10 +120,11 @@ export function voteEvidence(s: EngineState, e: EndpointState, staleBefore: numb
     const fresh = pair.lastAt >= staleBefore;
     return {
       prober: p.id,
+      ...(e.family === undefined ? {} : { family: e.family }),
       vote: pair.vote,
       fresh,
-      impaired: p.impaired,
-      counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && p.impaired),
+      impaired: impairedFor(p, e),
+      counted: fresh && pair.vote !== 'unknown' && !(pair.vote === 'down' && impairedFor(p, e)),
       lastAt: Number.isFinite(pair.lastAt) ? pair.lastAt : null,
       detail: pair.detail,
       ...(pair.failed ? { failed: pair.failed } : {}),

@@ -16,6 +16,9 @@
  * - `fallback`: answers from regions outside a rule's own list (a geo rule falling through to the
  *   default rule, a record's `fallback`). A kind that publishes the values policy chooses can; one
  *   whose answers follow from config alone (Cloudflare load balancers) cannot.
+ * - `familyHealth`: A and AAAA answers that each follow their own address family's health (dual-stack
+ *   endpoints, `addresses: {ipv4, ipv6}`). A kind whose A and AAAA sets are written independently can;
+ *   one that publishes an endpoint as a single origin (Cloudflare load balancers) cannot.
  */
 export type Feature =
   | 'weighted'
@@ -26,4 +29,5 @@ export type Feature =
   | 'rampedEndpointWeights'
   | 'apexCname'
   | 'alias'
-  | 'fallback';
+  | 'fallback'
+  | 'familyHealth';

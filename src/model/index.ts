@@ -1,4 +1,5 @@
-// The shared vocabulary: records, changes, region states and typed errors.
+// The shared vocabulary: records, changes, region states, address families and typed errors.
+export * from './address-family.ts';
 export * from './audit.ts';
 export * from './bounded-text.ts';
 export * from './errors.ts';

@@ -1,4 +1,5 @@
 // Region and endpoint states: what the health engine decides and the policy consumes.
+import type { AddressFamily } from './address-family.ts';
 
 export type Health = 'up' | 'down' | 'unknown';
 /** A region's state as policy sees it. */
@@ -17,6 +18,22 @@ export interface RegionState {
   holdingFailback?: boolean;
   /** A recovered region climbing the failback ramp: step (1-based) of steps, at percent of its weight. */
   ramp?: RampStep;
+  /**
+   * A region with dual-stack endpoints, per address family: A records follow `ipv4`, AAAA records
+   * `ipv6`. Each has the region's operator layers (drain, force-up) already applied. A family missing
+   * here follows the region as a whole.
+   */
+  families?: Partial<Record<AddressFamily, FamilyState>>;
+}
+
+/** One address family of a region: its own health, hold-down and UP endpoints (on that family). */
+export interface FamilyState {
+  status: RegionStatus;
+  since: number;
+  /** Endpoint ids UP on this family. */
+  upEndpoints: string[];
+  reason?: string;
+  holdingFailback?: boolean;
 }
 
 export interface RampStep {

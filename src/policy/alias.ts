@@ -10,7 +10,7 @@ export function aliasTargets(config: Config): Map<string, AliasTarget> {
   const out = new Map<string, AliasTarget>();
   for (const r of config.regions) {
     for (const e of r.endpoints) {
-      if (e.alias) out.set(normaliseName(e.address), { ...e.alias });
+      if (e.alias && e.address !== undefined) out.set(normaliseName(e.address), { ...e.alias });
     }
   }
   return out;

@@ -18,6 +18,7 @@ import {
   partialReason,
   pickValues,
   type RegionView,
+  regionLabel,
   serving,
   skipReason,
 } from './regions.ts';
@@ -179,8 +180,8 @@ export function orderedAnswer(
     reason =
       partialReason(chosen) ??
       (isRecovery(views, type, values, current, resort.stages)
-        ? { code: 'region-up', region: chosen.id, detail: `${chosen.id} is UP again` }
-        : { code: 'config', region: chosen.id, detail: `${chosen.id} is UP, first ${scope}` });
+        ? { code: 'region-up', region: chosen.id, detail: `${regionLabel(chosen)} is UP again` }
+        : { code: 'config', region: chosen.id, detail: `${regionLabel(chosen)} is UP, first ${scope}` });
   }
   return { values, reason, explanation, step: 'own', region: chosen.id };
 }

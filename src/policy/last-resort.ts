@@ -5,7 +5,7 @@
 // regions (data residency): whenAllDown decides as soon as they are down.
 import { type FallbackConfig, fallbackText } from '../config/index.ts';
 import type { ManagedRecordType } from '../model/index.ts';
-import { describeRegion, type RegionView, serving } from './regions.ts';
+import { describeRegion, type RegionView, regionLabel, serving } from './regions.ts';
 
 /** Which step of the chain chose an answer. */
 export type AnswerStep = 'own' | 'default-rule' | 'fallback' | 'when-all-down';
@@ -90,8 +90,10 @@ function stateText(v: RegionView, type: ManagedRecordType, plural: boolean): str
 export function downSummary(views: readonly RegionView[], type: ManagedRecordType): string {
   const kinds = new Set(views.map((v) => stateText(v, type, false)));
   if (kinds.size === 1)
-    return `${listText(views.map((v) => v.id))} ${stateText(views[0]!, type, views.length > 1)}`;
-  return listText(views.map((v) => `${v.id} ${stateText(v, type, false)}`));
+    return `${listText(views.map((v) => (v.status === 'drained' ? v.id : regionLabel(v))))} ${stateText(views[0]!, type, views.length > 1)}`;
+  return listText(
+    views.map((v) => `${v.status === 'drained' ? v.id : regionLabel(v)} ${stateText(v, type, false)}`),
+  );
 }
 
 /** The plan's `because` for an answer from a last resort: "eu-west and us-east are DOWN; fallback ap-south (any-up)". */

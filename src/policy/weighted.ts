@@ -26,6 +26,7 @@ import {
   pickValues,
   type RegionView,
   rampReason,
+  regionLabel,
   serving,
   skipReason,
 } from './regions.ts';
@@ -50,8 +51,8 @@ function servingAnswer(
     rampReason(v) ??
     partialReason(v) ??
     (cameBack
-      ? { code: 'region-up', region: v.id, detail: `${v.id} is UP again` }
-      : { code: 'config', region: v.id, detail: `${v.id} is UP (weight ${weight})` });
+      ? { code: 'region-up', region: v.id, detail: `${regionLabel(v)} is UP again` }
+      : { code: 'config', region: v.id, detail: `${regionLabel(v)} is UP (weight ${weight})` });
   return {
     values: pickValues(type, v.up),
     weight: published,

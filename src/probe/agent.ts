@@ -6,7 +6,13 @@
 // cleanly: no new checks, in-flight ones aborted and not reported, one last flush.
 import { type Config, formatPath, type ResolvedController, resolveControllers } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { UsageError } from '../model/index.ts';
+import {
+  ADDRESS_FAMILIES,
+  type AddressFamily,
+  endpointAddresses,
+  familyName,
+  UsageError,
+} from '../model/index.ts';
 import { HttpsClient } from '../tls/index.ts';
 import type { RunnableCheck } from './checks/outcome.ts';
 import { compileAgentChecks, type EndpointCheck } from './compile.ts';
@@ -65,6 +71,9 @@ export class ProbeAgent {
   private flushTimer: NodeJS.Timeout | undefined;
   private seq = Date.now();
   private impairedNow = false;
+  /** Families whose every check fails in two regions or more: this prober's own path on them. */
+  private impairedFamilies = new Set<AddressFamily>();
+  private readonly regionsWith: Map<AddressFamily, Set<string>>;
   private results = 0;
   private canaryRounds = 0;
   private stopping: Promise<void> | undefined;
@@ -94,6 +103,7 @@ export class ProbeAgent {
     this.checks = compiled.endpoints;
     this.canaries = compiled.canaries;
     this.regionCount = config.regions.length;
+    this.regionsWith = regionsWithFamily(config);
     const prober = config.probers.find((p) => p.id === proberId)!;
     this.deliveryLog = new DeliveryLog(
       {
@@ -118,6 +128,7 @@ export class ProbeAgent {
           maxBackoffMs: Math.max(1000, Math.min(30_000, Math.floor(config.health.staleAfter / 3))),
           nextSeq: () => ++this.seq,
           impaired: () => this.impairedNow,
+          impairedFamilies: () => [...this.impairedFamilies],
           onDelivery: (e) => {
             const r = this.reporters[i]!;
             if (e.kind === 'failing') this.deliveryLog.failing(r);
@@ -285,11 +296,32 @@ export class ProbeAgent {
   private async runCheck(c: EndpointCheck): Promise<void> {
     const out = await c.check.run(this.abort.signal);
     if (this.abort.signal.aborted) return; // an aborted check says nothing about the endpoint
-    const result: ProbeResult = { endpoint: c.endpoint, prober: this.opts.proberId, at: Date.now(), ...out };
+    const result: ProbeResult = {
+      endpoint: c.endpoint,
+      ...(c.family === undefined ? {} : { family: c.family }),
+      prober: this.opts.proberId,
+      at: Date.now(),
+      ...out,
+    };
     this.results++;
-    this.latestOk.set(c.endpoint, out.ok);
+    this.latestOk.set(checkKey(c), out.ok);
     for (const r of this.reporters) r.add(result);
     this.opts.onResult?.(result);
+  }
+
+  /** Updates the families this prober's own path looks broken on, and says when that changes. */
+  private judgeFamilies(): void {
+    const now = new Set(impairedFamiliesOf(this.checks, this.latestOk, this.regionsWith));
+    for (const f of ADDRESS_FAMILIES) {
+      if (now.has(f) === this.impairedFamilies.has(f)) continue;
+      this.opts.logger?.warn(
+        { prober: this.opts.proberId, family: f, impaired: now.has(f) },
+        now.has(f)
+          ? `prober impaired on ${familyName(f)}: every ${familyName(f)} check fails in every region; its ${familyName(f)} DOWN votes will not count`
+          : `prober ${familyName(f)} checks recovered`,
+      );
+    }
+    this.impairedFamilies = now;
   }
 
   /**
@@ -306,15 +338,16 @@ export class ProbeAgent {
       impaired = outs.every((o) => !o.ok);
       detail = outs.map((o, i) => `${this.canaries[i]!.description}: ${o.detail}`).join('; ');
     } else {
-      const known = this.checks.every((c) => this.latestOk.has(c.endpoint));
+      const known = this.checks.every((c) => this.latestOk.has(checkKey(c)));
       impaired =
         this.regionCount >= 2 &&
         known &&
         this.checks.length > 0 &&
-        this.checks.every((c) => this.latestOk.get(c.endpoint) === false);
+        this.checks.every((c) => this.latestOk.get(checkKey(c)) === false);
       detail = 'no canaries configured: every endpoint in every region failing means this prober is impaired';
     }
     this.canaryRounds++;
+    this.judgeFamilies();
     if (impaired !== this.impairedNow) {
       this.impairedNow = impaired;
       this.opts.logger?.warn(
@@ -325,6 +358,44 @@ export class ProbeAgent {
       );
     }
   }
+}
+
+/**
+ * The families whose every check (of dual-stack endpoints) failed its latest run, in two regions or
+ * more and in every region with an address of that family: from one place, that is far more likely
+ * this prober's own IPv6 (or IPv4) path than every region's at once, as when a vantage point has no
+ * working IPv6 route. A region whose addresses of the family are not probed per family (a single
+ * IPv6 `address`) keeps it from being said: it may be the healthy one to fail over to.
+ */
+export function impairedFamiliesOf(
+  checks: readonly EndpointCheck[],
+  latestOk: ReadonlyMap<string, boolean>,
+  regionsWith: ReadonlyMap<AddressFamily, ReadonlySet<string>>,
+): AddressFamily[] {
+  const out: AddressFamily[] = [];
+  for (const f of ADDRESS_FAMILIES) {
+    const mine = checks.filter((c) => c.family === f);
+    const regions = new Set(mine.map((c) => c.region));
+    const all = regionsWith.get(f) ?? new Set<string>();
+    if (regions.size < 2 || [...all].some((r) => !regions.has(r))) continue;
+    if (mine.every((c) => latestOk.get(checkKey(c)) === false)) out.push(f);
+  }
+  return out;
+}
+
+/** Per family, the regions with an endpoint address of it (probed per family or not). */
+export function regionsWithFamily(config: Config): Map<AddressFamily, Set<string>> {
+  const out = new Map<AddressFamily, Set<string>>();
+  for (const r of config.regions)
+    for (const e of r.endpoints)
+      for (const a of endpointAddresses(e))
+        if (a.family) out.set(a.family, new Set([...(out.get(a.family) ?? []), r.id]));
+  return out;
+}
+
+/** One check's key among the agent's: the endpoint, and the family of a dual-stack one. */
+function checkKey(c: EndpointCheck): string {
+  return c.family === undefined ? c.endpoint : `${c.endpoint} ${c.family}`;
 }
 
 /** The controllers of a config in this process's environment; a problem is a startup error. */

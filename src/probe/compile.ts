@@ -3,7 +3,13 @@
 // definition the agent cannot run (bad URL, unknown kind, bad server, unreadable CA file) is a config
 // error listing every problem, never a crash at probe time.
 import type { CheckConfig, Config } from '../config/index.ts';
-import { type GeofailoverError, UsageError } from '../model/index.ts';
+import {
+  type AddressFamily,
+  endpointAddresses,
+  type GeofailoverError,
+  probedPerFamily,
+  UsageError,
+} from '../model/index.ts';
 import { loadCa } from '../tls/index.ts';
 import {
   type CheckPartConfig,
@@ -16,6 +22,8 @@ import {
 
 export interface EndpointCheck {
   endpoint: string;
+  /** The family this check probes (a dual-stack endpoint has one check per family). */
+  family?: AddressFamily;
   region: string;
   check: RunnableCheck;
 }
@@ -23,28 +31,41 @@ export interface EndpointCheck {
 /** A CA file a check names, read and checked now (its error names the field and the remedy). */
 const readCa: NonNullable<CheckTarget['readCa']> = (path, field) => loadCa({ path, where: field }).pem;
 
-export function compileCheck(check: CheckConfig, address: string, defaultTimeoutMs: number): RunnableCheck {
-  return checkDefinitionOf(check.kind).compile(check, { address, timeoutMs: defaultTimeoutMs, readCa });
+export function compileCheck(
+  check: CheckConfig,
+  address: string,
+  defaultTimeoutMs: number,
+  family?: AddressFamily,
+): RunnableCheck {
+  return checkDefinitionOf(check.kind).compile(check, {
+    address,
+    timeoutMs: defaultTimeoutMs,
+    readCa,
+    ...(family === undefined ? {} : { family }),
+  });
 }
 
 type EndpointConfig = Config['regions'][number]['endpoints'][number];
 
 /**
- * An endpoint's check ready to run: its one `check`, or its `checks` combined. Each problem is pushed
- * to `problems` with the path of the check it is about; undefined when there was one.
+ * An endpoint's check ready to run: its one `check`, or its `checks` combined, aimed at `address`
+ * (one family's, for a dual-stack endpoint). Each problem is pushed to `problems` with the path of
+ * the check it is about; undefined when there was one.
  */
 function compileEndpoint(
   ep: EndpointConfig,
   where: string,
   defaultTimeoutMs: number,
   problems: string[],
+  target: { address: string; family?: AddressFamily | undefined },
 ): RunnableCheck | undefined {
+  const on = target.family === undefined ? '' : ` on ${target.family}`;
   const one = (check: CheckConfig | CheckPartConfig, at: string): RunnableCheck | undefined => {
     try {
-      return compileCheck(check as CheckConfig, ep.address, defaultTimeoutMs);
+      return compileCheck(check as CheckConfig, target.address, defaultTimeoutMs, target.family);
     } catch (err) {
       const remedy = (err as GeofailoverError).context?.remedy;
-      problems.push(`${at} (${ep.id}): ${(err as Error).message}${remedy ? ` (${remedy})` : ''}`);
+      problems.push(`${at} (${ep.id}${on}): ${(err as Error).message}${remedy ? ` (${remedy})` : ''}`);
       return undefined;
     }
   };
@@ -83,8 +104,20 @@ export function compileAgentChecks(
   config.regions.forEach((region, ri) => {
     region.endpoints.forEach((ep, ei) => {
       const where = `regions[${ri}].endpoints[${ei}]`;
-      const check = compileEndpoint(ep, where, config.health.timeout, problems);
-      if (check) endpoints.push({ endpoint: ep.id, region: region.id, check });
+      // A dual-stack endpoint's check runs once per family, each against that family's address.
+      const targets = probedPerFamily(ep)
+        ? endpointAddresses(ep)
+        : [{ family: undefined, address: ep.address ?? '' }];
+      for (const target of targets) {
+        const check = compileEndpoint(ep, where, config.health.timeout, problems, target);
+        if (check)
+          endpoints.push({
+            endpoint: ep.id,
+            ...(target.family === undefined ? {} : { family: target.family }),
+            region: region.id,
+            check,
+          });
+      }
     });
   });
   const canaries: RunnableCheck[] = [];

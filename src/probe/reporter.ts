@@ -3,7 +3,7 @@
 // agent's key, clock or certificate, results wait in a bounded buffer (newest kept, drops counted) and
 // the agent keeps probing. It records how delivery fails and tells onDelivery when a streak of
 // failures starts and ends; the agent's delivery log turns that into log lines.
-import { GeofailoverError } from '../model/index.ts';
+import { type AddressFamily, GeofailoverError } from '../model/index.ts';
 import type { HttpReply, HttpsClient } from '../tls/index.ts';
 import { ResultBuffer } from './buffer.ts';
 import { type DeliveryFailure, keepRefused, parseRefusal } from './delivery.ts';
@@ -26,6 +26,8 @@ export interface ReporterOptions {
   /** Shared, strictly increasing report sequence (starts at Date.now() so restarts still increase). */
   nextSeq: () => number;
   impaired: () => boolean;
+  /** Families on which the prober's own path looks broken (see ProbeReport.impairedFamilies). */
+  impairedFamilies?: () => AddressFamily[];
   /** A streak of failed sends began (its first failure), or ended with an accepted report. */
   onDelivery?: (event: DeliveryEvent) => void;
   requestTimeoutMs?: number;
@@ -167,6 +169,11 @@ export class Reporter {
     this.backoffUntil = performance.now() + base * (0.5 + (this.opts.random ?? Math.random)() / 2);
   }
 
+  private families(): Pick<ProbeReport, 'impairedFamilies'> {
+    const f = this.opts.impairedFamilies?.() ?? [];
+    return f.length > 0 ? { impairedFamilies: f } : {};
+  }
+
   private async drain(): Promise<void> {
     while (this.buffer.size > 0 && !this.abort.signal.aborted) {
       const batch = this.buffer.take(this.failing?.kind === 'refused' ? PROBE_BATCH : MAX_RESULTS_PER_REPORT);
@@ -175,6 +182,7 @@ export class Reporter {
         seq: this.opts.nextSeq(),
         sentAt: Date.now(),
         impaired: this.opts.impaired(),
+        ...this.families(),
         results: batch,
       };
       const body = JSON.stringify(report);

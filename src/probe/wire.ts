@@ -2,10 +2,13 @@
 // shape, its zod schema, and HMAC-SHA256 signing/verification of `t + "." + body`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { AddressFamily } from '../model/index.ts';
 
 /** One check's outcome, as DESIGN.md's health model defines it. */
 export interface ProbeResult {
   endpoint: string;
+  /** The address family probed, for a dual-stack endpoint (its check runs once per family). */
+  family?: AddressFamily;
   prober: string;
   ok: boolean;
   latencyMs: number;
@@ -31,6 +34,11 @@ export interface ProbeReport {
   sentAt: number;
   /** True when the prober's own canaries failed: its DOWN votes are not counted. */
   impaired: boolean;
+  /**
+   * Address families on which this prober's own path looks broken (every check of that family, in
+   * two regions or more, fails): its DOWN votes on them are not counted. Absent: none.
+   */
+  impairedFamilies?: AddressFamily[];
   results: ProbeResult[];
 }
 
@@ -49,6 +57,7 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const probeResultSchema = z.object({
   endpoint: z.string().min(1).max(128),
+  family: z.enum(['ipv4', 'ipv6']).optional(),
   prober: z.string().min(1).max(128),
   ok: z.boolean(),
   latencyMs: finite.min(0),
@@ -67,6 +76,10 @@ export const probeReportSchema = z.object({
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   sentAt: finite.min(0),
   impaired: z.boolean().default(false),
+  impairedFamilies: z
+    .array(z.enum(['ipv4', 'ipv6']))
+    .max(2)
+    .optional(),
   results: z.array(probeResultSchema).max(MAX_RESULTS_PER_REPORT * 10),
 });
 

@@ -1,9 +1,12 @@
 // Dashboard: one card per region with its phase in words (a region waiting out its failback hold-down
 // is RECOVERING with a countdown and the reason the hold-down is that long, not DOWN), the operator
 // layers on it, a signal's veto that holds it down, and every endpoint's last failing check in plain
-// sight (with several checks, the failing sub-checks by name, also while the endpoint is still up).
+// sight (with several checks, the failing sub-checks by name, also while the endpoint is still up; a
+// dual-stack endpoint per address family: use-a UP on IPv4, DOWN on IPv6).
 import { $, ago, countdown, el, stateWord, time, when } from './dom.js';
 import { vetoNotes } from './signals.js';
+
+const FAMILY = { ipv4: 'IPv4', ipv6: 'IPv6' };
 
 /** The sub-checks failing now in any fresh prober's latest result (endpoints with several checks). */
 function failingNow(e) {
@@ -12,15 +15,35 @@ function failingNow(e) {
   return [...names];
 }
 
-function endpointLine(e) {
+function endpointLine(e, family) {
   const f = e.lastFailure;
   const failed = f ? `${f.detail} (${f.prober}, ${ago(f.at)})` : '';
   const now = failingNow(e);
+  const on = family ? ` on ${FAMILY[family]}` : '';
   const text =
     e.state === 'up'
-      ? `${e.id} UP${now.length ? ` · failing now: ${now.join(', ')}` : ''}${f ? ` · last failed ${ago(f.at)}: ${f.detail} (${f.prober})` : ''}`
-      : `${e.id} ${e.state.toUpperCase()}${failed ? ` · ${failed}` : ''}`;
-  return el('li', { class: `check ${e.state}`, 'data-endpoint': e.id }, text);
+      ? `${e.id} UP${on}${now.length ? ` · failing now: ${now.join(', ')}` : ''}${f ? ` · last failed ${ago(f.at)}: ${f.detail} (${f.prober})` : ''}`
+      : `${e.id} ${e.state.toUpperCase()}${on}${failed ? ` · ${failed}` : ''}`;
+  return el('li', { class: `check ${e.state}`, 'data-endpoint': e.id, 'data-family': family }, text);
+}
+
+/** One line per endpoint, or per family of a dual-stack one. */
+function endpointLines(e) {
+  if (!e.families) return [endpointLine(e)];
+  return e.families.map((f) => endpointLine({ ...f, id: e.id }, f.family));
+}
+
+/** A dual-stack region's families that take no answers while the region does. */
+function familyNotes(r) {
+  return (r.families || [])
+    .filter((f) => f.status === 'down' && r.status === 'up')
+    .map((f) =>
+      el(
+        'p',
+        { class: 'layer', 'data-family': f.family },
+        `${FAMILY[f.family]} DOWN: its ${f.family === 'ipv4' ? 'A' : 'AAAA'} answers go elsewhere${f.holdingFailback && f.failbackAt ? `; failback at ${time(Date.parse(f.failbackAt))}` : ''}`,
+      ),
+    );
 }
 
 function notes(r) {
@@ -96,8 +119,9 @@ export function renderRegions(s) {
           `since ${r.since ? `${time(Date.parse(r.since))} (${ago(r.since)})` : '—'} · endpoints up ${up}/${r.endpoints.length}`,
         ),
         ...notes(r),
+        ...familyNotes(r),
         ...vetoNotes(s, r.id),
-        el('ul', { class: 'checks' }, ...r.endpoints.map(endpointLine)),
+        el('ul', { class: 'checks' }, ...r.endpoints.flatMap(endpointLines)),
       );
     }),
   );

@@ -1,5 +1,6 @@
-// Dashboard: the prober × endpoint vote matrix and the published records per (zone, provider), each in
-// its own sideways-scrolling box so a wide table never widens the page.
+// Dashboard: the prober × endpoint vote matrix (a row per address family of a dual-stack endpoint) and
+// the published records per (zone, provider), each in its own sideways-scrolling box so a wide table
+// never widens the page.
 import { $, ago, el } from './dom.js';
 
 export function renderMatrix(s) {
@@ -23,12 +24,21 @@ export function renderMatrix(s) {
       ),
     ),
   );
+  // A dual-stack endpoint gets a row per address family, each with that family's votes.
+  const lines = (e) =>
+    e.families
+      ? e.families.map((f) => ({
+          ...f,
+          id: e.id,
+          label: `${e.id} on ${f.family === 'ipv4' ? 'IPv4' : 'IPv6'}`,
+        }))
+      : [e];
   const rows = s.regions.flatMap((r) =>
-    r.endpoints.map((e) =>
+    r.endpoints.flatMap(lines).map((e) =>
       el(
         'tr',
-        { 'data-endpoint': e.id },
-        el('th', { scope: 'row' }, `${e.id} (${e.address})`),
+        { 'data-endpoint': e.id, 'data-family': e.family },
+        el('th', { scope: 'row' }, `${e.label || e.id} (${e.address})`),
         el('td', {}, r.id),
         el('td', { class: `vote ${e.state}` }, e.state === 'unknown' ? '?' : e.state.toUpperCase()),
         ...probers.map((p) => {

@@ -20,6 +20,7 @@ export type { Notification, NotifyKind } from './notification.ts';
 export function classify(e: StoredEvent): NotifyKind | undefined {
   switch (e.type) {
     case 'region-transition':
+    case 'family-transition':
       if (e.to === 'down' && e.from === 'up') return 'failover';
       if (e.to === 'up' && e.from === 'down') return 'failback';
       return undefined;
@@ -47,14 +48,27 @@ export function classify(e: StoredEvent): NotifyKind | undefined {
   }
 }
 
+/** "IPv6" and "AAAA" for an event's family. */
+function familyText(family: unknown): { name: string; type: string } {
+  return family === 'ipv4' ? { name: 'IPv4', type: 'A' } : { name: 'IPv6', type: 'AAAA' };
+}
+
 const isoMs = (v: unknown) => (typeof v === 'number' ? (isoOrUndefined(v) ?? '?') : '?');
 
 function messageOf(kind: NotifyKind, e: StoredEvent): string {
   const region = typeof e.region === 'string' ? e.region : undefined;
   switch (kind) {
     case 'failover':
+      if (e.type === 'family-transition') {
+        const f = familyText(e.family);
+        return `region ${region} is DOWN on ${f.name}: its ${f.type} answers move to the next region with working ${f.name}; its other answers stay`;
+      }
       return `region ${region} is DOWN: traffic moves to the next healthy region`;
     case 'failback':
+      if (e.type === 'family-transition') {
+        const f = familyText(e.family);
+        return `region ${region} is UP again on ${f.name}: its ${f.type} answers return to it`;
+      }
       return `region ${region} is UP again: traffic returns to it`;
     case 'drain':
       return e.type === 'drain'

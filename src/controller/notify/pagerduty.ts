@@ -40,24 +40,18 @@ export function pagerdutyAction(owner: string, e: StoredEvent): Mapped | undefin
     `geofailover/${owner}/provider/${String(e.zone ?? '?')}/${String(e.provider ?? '?')}`;
   switch (e.type) {
     case 'region-transition':
+    case 'family-transition': {
       if (!region) return undefined;
+      // One address family of a region has its own alert, which its recovery resolves.
+      const family = e.type === 'family-transition' ? String(e.family ?? '?') : undefined;
+      const key = `geofailover/${owner}/region/${region}${family ? `/${family}` : ''}`;
+      const cls = family ? 'family-down' : 'region-down';
       if (e.from === 'up' && e.to === 'down')
-        return {
-          action: 'trigger',
-          key: `geofailover/${owner}/region/${region}`,
-          severity: 'critical',
-          component: region,
-          class: 'region-down',
-        };
+        return { action: 'trigger', key, severity: 'critical', component: region, class: cls };
       if (e.from === 'down' && e.to === 'up')
-        return {
-          action: 'resolve',
-          key: `geofailover/${owner}/region/${region}`,
-          severity: 'info',
-          component: region,
-          class: 'region-down',
-        };
+        return { action: 'resolve', key, severity: 'info', component: region, class: cls };
       return undefined;
+    }
     case 'fail-static':
       return {
         action: e.to === 'on' ? 'trigger' : 'resolve',

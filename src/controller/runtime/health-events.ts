@@ -17,6 +17,7 @@ export function auditOf(e: HealthEvent): Record<string, unknown> {
     at_engine: new Date(e.at).toISOString(),
     ...(e.region ? { region: e.region } : {}),
     ...(e.endpoint ? { endpoint: e.endpoint } : {}),
+    ...(e.family ? { family: e.family } : {}),
     ...(e.prober ? { prober: e.prober } : {}),
     ...(e.actor ? { actor: e.actor } : {}),
     from: e.from,
@@ -38,12 +39,19 @@ export function updateHealthGauges(engine: HealthEngine, metrics: ControllerMetr
     metrics.regionDrained.set({ region: r.id }, r.status === 'drained' ? 1 : 0);
     metrics.regionForcedUp.set({ region: r.id }, r.override ? 1 : 0);
     metrics.regionInMaintenance.set({ region: r.id }, r.maintenance ? 1 : 0);
+    for (const f of r.families ?? [])
+      metrics.regionFamilyUp.set({ region: r.id, family: f.family }, f.status === 'up' ? 1 : 0);
   }
   for (const e of snap.endpoints) {
     metrics.endpointUp.set(
       { region: e.region, endpoint: e.id },
       e.state === 'up' ? 1 : e.state === 'down' ? 0 : -1,
     );
+    for (const f of e.families ?? [])
+      metrics.endpointFamilyUp.set(
+        { region: e.region, endpoint: e.id, family: f.family },
+        f.state === 'up' ? 1 : f.state === 'down' ? 0 : -1,
+      );
   }
   for (const s of snap.signals) {
     metrics.signalUp.set(
@@ -83,7 +91,8 @@ export function healthEventHandler(o: {
         e.type === 'region-transition' ||
         e.type === 'failback-hold' ||
         e.type === 'failback-aborted' ||
-        e.type === 'failback-ramp'
+        e.type === 'failback-ramp' ||
+        e.type.startsWith('family-')
       ) {
         rememberHealth = true;
       }

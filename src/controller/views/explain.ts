@@ -4,7 +4,7 @@
 // The chain goes on past the record's own regions when they are all down: the default rule (geo),
 // the fallback (which one, and where it was written), then whenAllDown; each set says which step chose it.
 
-import type { ExplainDoc, ProberRejectionView } from '../../api/index.ts';
+import type { ExplainDoc, ExplainVote, ProberRejectionView } from '../../api/index.ts';
 import {
   type Config,
   type RecordConfig,
@@ -14,6 +14,7 @@ import {
 } from '../../config/index.ts';
 import type { HealthSnapshot } from '../../health/index.ts';
 import {
+  familyOfType,
   isoOrUndefined,
   normaliseName,
   type RecordSet,
@@ -134,6 +135,47 @@ export function explain(input: {
     if (r !== undefined && !shown.includes(r)) shown.push(r);
   }
   const fb = recordFallback(config, zone, record);
+  const voteOf = (v: HealthSnapshot['endpoints'][number]['votes'][number]): ExplainVote => ({
+    prober: v.prober,
+    vote: v.vote,
+    fresh: v.fresh,
+    impaired: v.impaired,
+    counted: v.counted,
+    ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+    ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
+    ...((v.vote === 'down' || v.failed) && v.detail ? { detail: v.detail } : {}),
+    ...(v.failed ? { failed: v.failed } : {}),
+  });
+  // The family this record's answers follow, where a region is judged per family.
+  const recordFamily = familyOfType(record.type);
+  const familyOf = (id: string, r: HealthSnapshot['regions'][number] | undefined) => {
+    const f = r?.families?.find((x) => x.family === recordFamily);
+    if (!f) return {};
+    const last = [...input.events]
+      .reverse()
+      .find((e) => e.type === 'family-transition' && e.region === id && e.family === f.family);
+    return {
+      family: {
+        family: f.family,
+        status: f.status,
+        ...(iso(f.since) ? { since: iso(f.since) } : {}),
+        ...(f.reason ? { reason: f.reason } : {}),
+        holdingFailback: f.holdingFailback,
+        ...(iso(f.failbackAt) ? { failbackAt: iso(f.failbackAt) } : {}),
+        ...(last
+          ? {
+              lastTransition: {
+                seq: last.seq,
+                at: String(last.at_engine ?? last.at),
+                from: last.from,
+                to: last.to,
+                evidence: last.evidence,
+              },
+            }
+          : {}),
+      },
+    };
+  };
   const regions = shown.map((id) => {
     const r = snapshot.regions.find((x) => x.id === id);
     const last = [...input.events].reverse().find((e) => e.type === 'region-transition' && e.region === id);
@@ -185,22 +227,22 @@ export function explain(input: {
             },
           }
         : {}),
+      ...familyOf(id, r),
       endpoints: snapshot.endpoints
         .filter((e) => e.region === id)
         .map((e) => ({
           id: e.id,
           state: e.state,
-          votes: e.votes.map((v) => ({
-            prober: v.prober,
-            vote: v.vote,
-            fresh: v.fresh,
-            impaired: v.impaired,
-            counted: v.counted,
-            ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
-            ...(rejected.get(v.prober)?.current ? { rejected: rejected.get(v.prober)!.what } : {}),
-            ...((v.vote === 'down' || v.failed) && v.detail ? { detail: v.detail } : {}),
-            ...(v.failed ? { failed: v.failed } : {}),
-          })),
+          votes: e.votes.map(voteOf),
+          ...(e.families
+            ? {
+                families: e.families.map((f) => ({
+                  family: f.family,
+                  state: f.state,
+                  votes: f.votes.map(voteOf),
+                })),
+              }
+            : {}),
         })),
       ...signalsOf(snapshot, id),
       ...(last

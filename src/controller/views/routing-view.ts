@@ -6,6 +6,10 @@ import type { RouteView, ZoneView } from '../../api/index.ts';
 import { type Config, type GeoRuleConfig, type ZoneConfig, zoneProviders } from '../../config/index.ts';
 import type { EndpointSnapshot, HealthSnapshot, RegionSnapshot } from '../../health/index.ts';
 import {
+  type AddressFamily,
+  endpointAddresses,
+  familyName,
+  familyOfType,
   type GeoLocation,
   normaliseName,
   type RecordSet,
@@ -53,12 +57,23 @@ export function routesOf(i: RoutingInputs): RouteView[] {
 export function routeContext(i: RoutingInputs): RouteContext {
   const now = i.snapshot.at;
   const owner = new Map<string, string>();
-  for (const r of i.config.regions) for (const e of r.endpoints) owner.set(e.address.toLowerCase(), r.id);
+  for (const r of i.config.regions)
+    for (const e of r.endpoints)
+      for (const a of endpointAddresses(e)) owner.set(a.address.toLowerCase(), r.id);
+  // The address family of each single-address endpoint (a dual-stack one's families are in the snapshot).
+  const families = new Map(
+    i.config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, endpointAddresses(e)[0]?.family] as const)),
+  );
   const regions = new Map(i.snapshot.regions.map((r) => [r.id, r]));
   const endpointsOf = (id: string) => i.snapshot.endpoints.filter((e) => e.region === id);
-  const why = (id: string): string => {
+  const why = (id: string, type?: string): string => {
     const r = regions.get(id);
-    return r ? (outWords(r, endpointsOf(id), now) ?? `${id} is up`) : `${id} is unknown`;
+    if (!r) return `${id} is unknown`;
+    return (
+      outWords(r, endpointsOf(id), now) ??
+      familyWords(r, endpointsOf(id), type, families, now) ??
+      `${id} is up`
+    );
   };
   return { owner, regions, endpointsOf, why, now };
 }
@@ -67,8 +82,37 @@ export interface RouteContext {
   owner: ReadonlyMap<string, string>;
   regions: ReadonlyMap<string, RegionSnapshot>;
   endpointsOf: (region: string) => EndpointSnapshot[];
-  why: (region: string) => string;
+  /** Why the region takes no traffic for a record of this type (a dual-stack region's family may be out alone). */
+  why: (region: string, type?: string) => string;
   now: number;
+}
+
+/**
+ * Why an up region of dual-stack endpoints serves no answer of this type: its family is out,
+ * "IPv6 is down: use-a fails: connect ECONNREFUSED", or recovering.
+ */
+function familyWords(
+  r: RegionSnapshot,
+  endpoints: readonly EndpointSnapshot[],
+  type: string | undefined,
+  families: ReadonlyMap<string, AddressFamily | undefined>,
+  now: number,
+): string | undefined {
+  const want = type === undefined ? undefined : familyOfType(type);
+  const f = r.families?.find((x) => x.family === want);
+  if (f?.status !== 'down') return undefined;
+  const name = familyName(f.family);
+  if (f.holdingFailback) {
+    const at = f.failbackAt === undefined ? '' : ` at ${clockWords(f.failbackAt, now)}`;
+    return `${name} is recovering: failback${at}${f.holdDownReason ? ` (${f.holdDownReason})` : ''}`;
+  }
+  // Each endpoint as it stands on this family.
+  const onFamily = endpoints.flatMap((e) => {
+    const x = e.families?.find((y) => y.family === f.family);
+    if (x) return [{ ...e, state: x.state, ...(x.lastFailure ? { lastFailure: x.lastFailure } : {}) }];
+    return !e.families && families.get(e.id) === f.family ? [e] : [];
+  });
+  return `${name} is down: ${failingWords(onFamily)}`;
 }
 
 function zoneRoutes(i: RoutingInputs, zone: ZoneConfig, c: RouteContext): RouteView[] {
@@ -184,11 +228,11 @@ export function routeWords(
   const r = region === undefined ? undefined : c.regions.get(region);
   const candidates = candidatesOf(config, d, answering);
   if (d.reason.code === 'all-down') {
-    const out = candidates.map((id) => `${id}: ${c.why(id)}`).join('; ');
+    const out = candidates.map((id) => `${id}: ${c.why(id, d.record.type)}`).join('; ');
     return `${d.reason.detail ?? 'every region is down'}${out ? ` (${out})` : ''}`;
   }
   if (region === undefined || r === undefined) return d.reason.detail ?? d.explanation;
-  if (d.record.weight === 0) return `${region} takes no traffic: ${c.why(region)}`;
+  if (d.record.weight === 0) return `${region} takes no traffic: ${c.why(region, d.record.type)}`;
   if (r.ramp) {
     return `ramping back to ${region}: failback ramp step ${r.ramp.step}/${r.ramp.steps} (${r.ramp.percent}%), next step at ${clockWords(r.ramp.nextAt, c.now)}`;
   }
@@ -201,7 +245,9 @@ export function routeWords(
   const at = candidates.indexOf(region);
   const passed = (at < 0 ? candidates : candidates.slice(0, at)).filter((id) => !answering.includes(id));
   const words = passed.map((id, k) =>
-    k === 0 ? `failed over from ${id} because ${c.why(id)}` : `${id} is out too: ${c.why(id)}`,
+    k === 0
+      ? `failed over from ${id} because ${c.why(id, d.record.type)}`
+      : `${id} is out too: ${c.why(id, d.record.type)}`,
   );
   const partial = partialWords(r, c);
   const known = ['region-down', 'region-up', 'region-drained', 'config'];

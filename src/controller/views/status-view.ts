@@ -18,7 +18,14 @@ import {
   type MaintenanceWindow,
   maintenanceProblems,
 } from '../../health/index.ts';
-import { isoOrUndefined as iso, type RegionStates, type SteeringInput } from '../../model/index.ts';
+import {
+  addressFor,
+  addressText,
+  isoOrUndefined as iso,
+  type RegionStates,
+  type SteeringInput,
+  typeOfFamily,
+} from '../../model/index.ts';
 import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';
@@ -61,9 +68,32 @@ const shown = (list: readonly MaintenanceOccurrence[]) => list.flatMap((o) => oc
 
 export function buildStatus(i: StatusInputs): StatusDoc {
   const { config, snapshot } = i;
-  const addresses = new Map(
-    config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e.address] as const)),
-  );
+  const endpointsById = new Map(config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e] as const)));
+  const vote = (v: HealthSnapshot['endpoints'][number]['votes'][number]) => ({
+    prober: v.prober,
+    ...(v.family === undefined ? {} : { family: v.family }),
+    vote: v.vote,
+    fresh: v.fresh,
+    impaired: v.impaired,
+    ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
+    ...(v.detail ? { detail: v.detail } : {}),
+    ...(v.failed ? { failed: v.failed } : {}),
+  });
+  const failure = (
+    f:
+      | { prober: string; detail: string; at: number; failed?: { check: string; detail: string }[] }
+      | undefined,
+  ) =>
+    f
+      ? {
+          lastFailure: {
+            prober: f.prober,
+            detail: f.detail,
+            at: iso(f.at)!,
+            ...(f.failed ? { failed: f.failed } : {}),
+          },
+        }
+      : {};
   const out = (r: HealthSnapshot['regions'][number]) => {
     const words = outWords(
       r,
@@ -114,31 +144,44 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       : {}),
     endpoints: snapshot.endpoints
       .filter((e) => e.region === r.id)
-      .map((e) => ({
-        id: e.id,
-        address: addresses.get(e.id) ?? '',
-        state: e.state,
-        ...(iso(e.since) ? { since: iso(e.since) } : {}),
-        votes: e.votes.map((v) => ({
-          prober: v.prober,
-          vote: v.vote,
-          fresh: v.fresh,
-          impaired: v.impaired,
-          ...(iso(v.lastAt) ? { lastAt: iso(v.lastAt) } : {}),
-          ...(v.detail ? { detail: v.detail } : {}),
-          ...(v.failed ? { failed: v.failed } : {}),
-        })),
-        ...(e.lastFailure
-          ? {
-              lastFailure: {
-                prober: e.lastFailure.prober,
-                detail: e.lastFailure.detail,
-                at: iso(e.lastFailure.at)!,
-                ...(e.lastFailure.failed ? { failed: e.lastFailure.failed } : {}),
-              },
-            }
-          : {}),
-      })),
+      .map((e) => {
+        const cfg = endpointsById.get(e.id);
+        return {
+          id: e.id,
+          address: cfg ? addressText(cfg) : '',
+          state: e.state,
+          ...(iso(e.since) ? { since: iso(e.since) } : {}),
+          votes: e.votes.map(vote),
+          ...failure(e.lastFailure),
+          ...(e.families
+            ? {
+                families: e.families.map((f) => ({
+                  family: f.family,
+                  address: (cfg && addressFor(cfg, typeOfFamily(f.family))) ?? '',
+                  state: f.state,
+                  ...(iso(f.since) ? { since: iso(f.since) } : {}),
+                  votes: f.votes.map(vote),
+                  ...failure(f.lastFailure),
+                })),
+              }
+            : {}),
+        };
+      }),
+    ...(r.families
+      ? {
+          families: r.families.map((f) => ({
+            family: f.family,
+            status: f.status,
+            decided: f.decided,
+            ...(iso(f.since) ? { since: iso(f.since) } : {}),
+            ...(f.reason ? { reason: f.reason } : {}),
+            holdingFailback: f.holdingFailback,
+            ...(iso(f.failbackAt) ? { failbackAt: iso(f.failbackAt) } : {}),
+            ...(f.holdDownReason ? { holdDownReason: f.holdDownReason } : {}),
+            upEndpoints: f.upEndpoints,
+          })),
+        }
+      : {}),
   }));
   const fresh = new Set(snapshot.freshProbers);
   const probers = snapshot.probers.map((p) => {
@@ -147,6 +190,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
       id: p.id,
       fresh: p.fresh,
       impaired: p.impaired,
+      ...(p.impairedFamilies ? { impairedFamilies: p.impairedFamilies } : {}),
       ...(iso(p.lastReportAt) ? { lastReportAt: iso(p.lastReportAt) } : {}),
       ...(rejected ? { rejected } : {}),
     };

@@ -3,6 +3,7 @@
 // src/model; the socket code a check runs is imported on its first run, see lazy.ts) because the
 // config schema is built from them.
 import type { z } from 'zod';
+import type { AddressFamily } from '../../model/index.ts';
 import type { RunnableCheck } from './outcome.ts';
 
 /** What a check is aimed at besides its own config. */
@@ -11,6 +12,13 @@ export interface CheckTarget {
   address: string;
   /** The timeout of a check that sets none (health.timeout). */
   timeoutMs: number;
+  /**
+   * Set for a dual-stack endpoint, whose check runs once per address family: the check must then
+   * connect to `address` (that family's), whatever host its own config names, which stays the name
+   * it asks for (HTTP Host, TLS SNI); its port is kept. Otherwise one family's result would say
+   * nothing about that family's path.
+   */
+  family?: AddressFamily;
   /**
    * Reads and checks the PEM CA bundle a check names in `field` (e.g. `ca`), throwing an Error that
    * names the file, where the config sets it, and the remedy. Given by the agent, which may load

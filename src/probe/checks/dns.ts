@@ -21,7 +21,8 @@ const QTYPE: Record<z.output<typeof queryType>, number> = {
 
 const dnsSchema = z.strictObject({
   kind: z.literal('dns'),
-  /** The server to ask, HOST:PORT (defaults to the endpoint address, port 53). */
+  /** The server to ask, HOST:PORT (defaults to the endpoint address, port 53; a dual-stack endpoint's
+   *  check asks each family's address, on this port). */
   server: hostPort.optional(),
   name: z.string().min(1),
   type: queryType.default('A'),
@@ -60,9 +61,11 @@ function answerValue(a: Record<string, unknown>): string | undefined {
 
 function compileDnsCheck(
   check: z.output<typeof dnsSchema>,
-  { address, timeoutMs: defaultTimeoutMs }: CheckTarget,
+  { address, timeoutMs: defaultTimeoutMs, family }: CheckTarget,
 ): RunnableCheck {
-  const { host, port } = check.server ? splitHostPort(check.server) : { host: address, port: 53 };
+  const named = check.server ? splitHostPort(check.server) : { host: address, port: 53 };
+  // Probing one family of a dual-stack endpoint: that family's address, on the server's port.
+  const { host, port } = family === undefined ? named : { host: address, port: named.port };
   if (host === '') throw new Error('dns check has no server (set `server` or an endpoint address)');
   const qtype = Object.hasOwn(QTYPE, check.type) ? QTYPE[check.type] : undefined;
   if (qtype === undefined) throw new Error(`dns check type ${check.type} is not supported`);

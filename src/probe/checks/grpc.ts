@@ -60,8 +60,15 @@ interface CheckReply {
 }
 
 function compileGrpcCheck(check: z.output<typeof grpcSchema>, target: CheckTarget): RunnableCheck {
-  const host = check.host ?? target.address;
+  // Probing one family of a dual-stack endpoint: that family's address; a `host` name stays the name
+  // asked for (TLS server name and :authority).
+  const host = target.family === undefined ? (check.host ?? target.address) : target.address;
   if (host === '') throw new Error('grpc check has no host (set `host` or an endpoint address)');
+  const serverName =
+    check.serverName ??
+    (target.family !== undefined && check.host !== undefined && !isIpLiteral(check.host)
+      ? check.host
+      : undefined);
   const port = check.port;
   const deadlineMs = check.deadline ?? target.timeoutMs;
   const service = check.service;
@@ -71,13 +78,13 @@ function compileGrpcCheck(check: z.output<typeof grpcSchema>, target: CheckTarge
     ca = target.readCa(check.ca, 'ca');
   }
   // TLS sends no IP address as the server name (RFC 6066), and grpc-js would send the host as one.
-  if (check.tls && check.serverName === undefined && isIpLiteral(host))
+  if (check.tls && serverName === undefined && isIpLiteral(host))
     throw new Error(
       `a TLS grpc check of the address ${host} needs serverName: the host name in the server's certificate`,
     );
-  if (check.tls && check.serverName !== undefined && isIpLiteral(check.serverName))
+  if (check.tls && serverName !== undefined && isIpLiteral(serverName))
     throw new Error(
-      `serverName ${check.serverName} is an IP address; give the host name in the server's certificate (TLS sends no IP address as the server name)`,
+      `serverName ${serverName} is an IP address; give the host name in the server's certificate (TLS sends no IP address as the server name)`,
     );
   const who = service === '' ? '(server)' : service;
   // A fresh channel per check, with its own subchannel pool: grpc-js would otherwise share one
@@ -87,9 +94,9 @@ function compileGrpcCheck(check: z.output<typeof grpcSchema>, target: CheckTarge
     'grpc.use_local_subchannel_pool': 1,
     'grpc.enable_channelz': 0,
   };
-  if (check.tls && check.serverName !== undefined) {
-    options['grpc.ssl_target_name_override'] = check.serverName;
-    options['grpc.default_authority'] = check.serverName;
+  if (check.tls && serverName !== undefined) {
+    options['grpc.ssl_target_name_override'] = serverName;
+    options['grpc.default_authority'] = serverName;
   }
   let shared: HealthClient | undefined;
   const client = ({ grpc, Health }: Grpc): HealthClient => {

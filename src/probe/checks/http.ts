@@ -60,6 +60,9 @@ const DAY_MS = 86_400_000;
 
 export interface HttpCheckOptions {
   timeoutMs: number;
+  /** Connect to this address instead of the URL's host (one family of a dual-stack endpoint); the
+   *  URL's host name is still sent as Host and used for SNI, its port and path are kept. */
+  connectTo?: string;
   /** Canary mode: any HTTP response proves the network works, whatever its status. */
   anyStatus?: boolean;
 }
@@ -81,10 +84,15 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
   if (url.hostname === '') throw new Error(`url "${check.url}" has no host`);
   if (url.username || url.password)
     throw new Error(`url "${check.url}" must not carry credentials; use headers`);
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const urlHost = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const host = opts.connectTo ?? urlHost;
   const port = url.port === '' ? (scheme === 'https' ? 443 : 80) : Number(url.port);
   const path = `${url.pathname}${url.search}`;
   const headers: Record<string, string> = { 'user-agent': 'geofailover-probe', ...check.headers };
+  // Aimed at one family's address, the request still names the URL's host (a virtual host answers
+  // by it); an IP literal in the URL is left to Node, which names the address it connects to.
+  const literal = /^[\d.]+$/.test(urlHost) || urlHost.includes(':');
+  if (opts.connectTo !== undefined && !literal) headers.host = url.host;
   if (check.host !== undefined) headers.host = check.host;
   const bodyRegex = check.bodyRegex === undefined ? undefined : new RegExp(check.bodyRegex);
   const headerRegexes = Object.entries(check.expectHeaders ?? {}).map(
@@ -96,7 +104,7 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
   // The request module, the agent and the request options need node:http: made on the first run.
   let agent: InstanceType<Http['http']['Agent']> | false | undefined;
   const prepare = ({ http, https, isIP }: Http) => {
-    const sniName = check.sni ?? check.host ?? (isIP(host) === 0 ? host : undefined);
+    const sniName = check.sni ?? check.host ?? (isIP(urlHost) === 0 ? urlHost : undefined);
     agent = check.keepAlive
       ? new (scheme === 'https' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 2 })
       : false;
@@ -176,7 +184,7 @@ export function compileHttpCheck(check: HttpCheckConfig, opts: HttpCheckOptions)
 
   const run = (signal?: AbortSignal) => withRequest((request) => send(request, signal));
   return {
-    description: `${scheme} ${check.method} ${check.url}`,
+    description: `${scheme} ${check.method} ${check.url}${opts.connectTo === undefined ? '' : ` via ${opts.connectTo}`}`,
     label: `${scheme} ${url.pathname}`,
     timeoutMs,
     run,
@@ -211,5 +219,6 @@ export function headerProblem(
 export const http = defineCheck({
   kinds: ['http', 'https'],
   schema: httpSchema,
-  compile: (check, { timeoutMs }) => compileHttpCheck(check, { timeoutMs }),
+  compile: (check, { timeoutMs, address, family }) =>
+    compileHttpCheck(check, { timeoutMs, ...(family === undefined ? {} : { connectTo: address }) }),
 });

@@ -7,7 +7,7 @@ import { type CheckOutcome, describeError, elapsed, type RunnableCheck } from '.
 
 const tcpSchema = z.strictObject({
   kind: z.literal('tcp'),
-  /** Defaults to the endpoint address. */
+  /** Defaults to the endpoint address (a dual-stack endpoint's check connects to each family's address). */
   host: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535),
   timeout: duration.optional(),
@@ -19,9 +19,10 @@ const withNet = lazily(loadNet);
 
 function compileTcpCheck(
   check: z.output<typeof tcpSchema>,
-  { address, timeoutMs: defaultTimeoutMs }: CheckTarget,
+  { address, timeoutMs: defaultTimeoutMs, family }: CheckTarget,
 ): RunnableCheck {
-  const host = check.host ?? address;
+  // Probing one family of a dual-stack endpoint: its address, whatever `host` says.
+  const host = family === undefined ? (check.host ?? address) : address;
   const port = check.port;
   const timeoutMs = check.timeout ?? defaultTimeoutMs;
   const connect = (net: Net, signal?: AbortSignal): Promise<CheckOutcome> =>

@@ -31,10 +31,11 @@ type Tls = Awaited<ReturnType<typeof loadTls>>;
 const withTls = lazily(loadTls);
 
 function compileTlsCheck(check: z.output<typeof tlsSchema>, target: CheckTarget): RunnableCheck {
-  const host = check.host ?? target.address;
+  // Probing one family of a dual-stack endpoint: that family's address; `host` stays the name asked for.
+  const host = target.family === undefined ? (check.host ?? target.address) : target.address;
   if (host === '') throw new Error('tls check has no host (set `host` or an endpoint address)');
   const port = check.port;
-  const name = check.serverName ?? host;
+  const name = check.serverName ?? check.host ?? host;
   const timeoutMs = check.timeout ?? target.timeoutMs;
   let ca: string | undefined;
   if (check.ca !== undefined) {

@@ -36,4 +36,36 @@ describe('config warnings', () => {
       message: 'this window ended at 2020-01-01T01:00:00.000Z, in the past: it has no effect; remove it',
     });
   });
+
+  it("a dual-stack endpoint's tcp host or dns server host is warned about: the check connects to each family's address", () => {
+    const text = `owner: t
+regions:
+  - id: a
+    endpoints:
+      - id: a1
+        addresses: { ipv4: 192.0.2.1, ipv6: "2001:db8::1" }
+        check: { kind: tcp, host: lb.example.net, port: 80 }
+      - id: a2
+        addresses: { ipv6: "2001:db8::2" }
+        check: { kind: dns, server: "192.0.2.53:5353", name: example.com }
+providers:
+  local: { kind: builtin }
+zones:
+  - { name: example.com, provider: local, records: [] }
+`;
+    expect(configWarnings(parseConfig(text, 'x.yaml'), text)).toEqual([
+      {
+        path: 'regions[0].endpoints[0].check.host',
+        line: 7,
+        message:
+          'endpoint "a1" is dual-stack: its check runs on each family\'s address (192.0.2.1, 2001:db8::1), so host lb.example.net is not used; remove it',
+      },
+      {
+        path: 'regions[0].endpoints[1].check.server',
+        line: 10,
+        message:
+          'endpoint "a2" is dual-stack: its check runs on each family\'s address (2001:db8::2), so of server 192.0.2.53:5353 only the port is used: the query goes to each family\'s address on that port',
+      },
+    ]);
+  });
 });

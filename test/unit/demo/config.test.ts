@@ -44,7 +44,7 @@ describe('demo config', () => {
         expect(e.check).toMatchObject({ kind: 'http', url: `http://${t.host}:${t.port}/healthz` });
       }
     }
-    const prefixes = config.regions.map((r) => new Set(r.endpoints.map((e) => e.address.slice(0, -1))));
+    const prefixes = config.regions.map((r) => new Set(r.endpoints.map((e) => e.address!.slice(0, -1))));
     expect(prefixes.every((p) => p.size === 1)).toBe(true);
     expect(new Set(prefixes.map((p) => [...p][0])).size).toBe(3);
   });

@@ -257,7 +257,7 @@ describe('docker-compose.yml', () => {
         expect(backend, `endpoint ${e.id}: a backend at ${url.hostname}`).toBeDefined();
         expect(argOf(backend![1], '--port')).toBe(url.port);
         expect(e.address, `endpoint ${e.id} publishes its backend's address`).toBe(url.hostname);
-        expect(e.address.startsWith(`${prefix}.`), `${e.address} in ${subnet}`).toBe(true);
+        expect(e.address!.startsWith(`${prefix}.`), `${e.address} in ${subnet}`).toBe(true);
       }
     }
   });
