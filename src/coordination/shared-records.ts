@@ -112,7 +112,10 @@ export class SharedRecords<T> {
     this.epoch++;
     this.publishing++;
     try {
-      await fn();
+      // One retry, as the election's calls have: with several etcd members the one that just failed
+      // (a black hole, a closed port) is skipped for a moment, so the retry reaches another. A put or
+      // a removal of the same value is safe to send twice.
+      await fn().catch(() => fn());
     } catch (err) {
       throw new CoordinationError(
         `cannot share ${op === 'put' ? 'the' : 'the removal of the'} ${this.o.what} ${label} through etcd (${this.o.endpoints.join(', ')}): ${(err as Error).message}`,
