@@ -1,4 +1,4 @@
-// The zod schema of the whole config (DESIGN.md "Config"). config/schema.json is generated from it.
+// The zod schema of the whole config. config/schema.json is generated from it.
 // Shapes only; relations between parts (unknown regions, providers, zones) are checked in crossref.ts.
 import { isIP } from 'node:net';
 import cron from 'node-cron';

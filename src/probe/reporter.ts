@@ -1,4 +1,4 @@
-// Sends results to one controller as signed reports (DESIGN.md "Wire protocol"), batched, one request
+// Sends results to one controller as signed reports, batched, one request
 // in flight, retried with exponential backoff. While the controller is unreachable, or refuses the
 // agent's key, clock or certificate, results wait in a bounded buffer (newest kept, drops counted) and
 // the agent keeps probing. It records how delivery fails and tells onDelivery when a streak of

@@ -1,10 +1,10 @@
-// The wire protocol between probe agents and controllers (DESIGN.md "Wire protocol"): the report
+// The wire protocol between probe agents and controllers: the report
 // shape, its zod schema, and HMAC-SHA256 signing/verification of `t + "." + body`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AddressFamily } from '../model/index.ts';
 
-/** One check's outcome, as DESIGN.md's health model defines it. */
+/** One check's outcome, as the health model defines it. */
 export interface ProbeResult {
   endpoint: string;
   /** The address family probed, for a dual-stack endpoint (its check runs once per family). */
