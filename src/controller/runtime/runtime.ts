@@ -111,22 +111,21 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
 
     // Coordination: who may write DNS, drains and decisions shared between replicas. The hooks
     // run only after coordinator.start(), once everything they use exists.
-    const coordinator = createCoordinator(config, {
+    const coordinator = coordinate({
+      config,
       replica,
       env,
       logger,
       events,
-      onChange: (view, gained) => {
-        metrics.leader.set(view.role === 'follower' ? 0 : 1);
-        if (gained) {
-          void scheduler?.trigger({ kind: 'leadership' });
-          leases?.nudge();
-        }
+      metrics,
+      engine,
+      operator,
+      // Filled in below, before coordinator.start() lets any hook run.
+      onLeadership: () => {
+        void scheduler?.trigger({ kind: 'leadership' });
+        leases?.nudge();
       },
-      localDrains: () => drainRecordsOf(engine),
-      applyDrain: (region, d) => onHealthEvents([applySharedDrain(engine, region, d)]),
-      applyOverrides: operator.applyOverrides,
-      applyWindows: operator.applyWindows,
+      onHealthEvents: (e) => onHealthEvents(e),
     });
     const errors = new RecentErrors();
 
@@ -153,7 +152,7 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     scheduler = zones.scheduler;
     leases = ownLeases;
 
-    const { onHealthEvents, ticker, signals } = wireHealthInputs({
+    const { onHealthEvents, ticker, signals, steeringTicker, rejections, status } = wireInputsAndStatus({
       config,
       engine,
       events,
@@ -167,33 +166,13 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
       trigger: (t) => void scheduler!.trigger(t),
       errors,
       opened,
-    });
-    const steeringTicker = startSteeringTicker(
       steering,
-      config.health.interval,
-      events,
-      (t) => void scheduler!.trigger(t),
-      logger,
-    );
-    opened.add('steering ticker', () => clearInterval(steeringTicker));
-    // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
-    const rejections = new ProberRejections(
-      config.probers.map((p) => p.id),
-      logger.child({ component: 'reports' }),
-    );
-
-    const status = statusOf({
-      config,
-      engine,
       reconcilers,
       leases: ownLeases,
       replica,
       startedAt,
       coordinator,
-      errors,
-      rejections,
       dns,
-      steering,
     });
 
     // /healthz answers 200 only once startup has finished: a half-started controller is not healthy.
@@ -263,6 +242,36 @@ export async function startController(opts: ControllerOptions): Promise<RunningC
     await opened.closeAll();
     throw startupFailed(err);
   }
+}
+
+/** Leader election and the records shared between replicas, with the hooks the runtime answers. */
+function coordinate(o: {
+  config: Config;
+  replica: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  events: EventLog;
+  metrics: ControllerMetrics;
+  engine: HealthEngine;
+  operator: ReturnType<typeof wireOperator>;
+  onLeadership: () => void;
+  onHealthEvents: (events: ReturnType<typeof applySharedDrain>[]) => void;
+}): Coordinator {
+  const { engine, operator } = o;
+  return createCoordinator(o.config, {
+    replica: o.replica,
+    env: o.env,
+    logger: o.logger,
+    events: o.events,
+    onChange: (view, gained) => {
+      o.metrics.leader.set(view.role === 'follower' ? 0 : 1);
+      if (gained) o.onLeadership();
+    },
+    localDrains: () => drainRecordsOf(engine),
+    applyDrain: (region, d) => o.onHealthEvents([applySharedDrain(engine, region, d)]),
+    applyOverrides: operator.applyOverrides,
+    applyWindows: operator.applyWindows,
+  });
 }
 
 /** Secrets, certificates and signal queries: a missing or refused one is a startup error, before anything listens. */
@@ -403,6 +412,44 @@ function statusOf(o: {
       windows: engine.windows(),
       ...(o.steering.active ? { steering: o.steering.input() } : {}),
     });
+}
+
+/** What feeds the health engine (ticker, signals), latency steering's ticker, refused reports, and
+ * the status view over all of it. */
+function wireInputsAndStatus(
+  o: Parameters<typeof wireHealthInputs>[0] & {
+    steering: SteeringEngine;
+    reconcilers: ReturnType<typeof wireReconcile>['reconcilers'];
+    leases: LeaseKeepers;
+    replica: string;
+    startedAt: number;
+    coordinator: Coordinator;
+    dns: DnsServerHandle | undefined;
+  },
+) {
+  const { config, events, logger, opened, steering } = o;
+  const { onHealthEvents, ticker, signals } = wireHealthInputs(o);
+  const steeringTicker = startSteeringTicker(steering, config.health.interval, events, o.trigger, logger);
+  opened.add('steering ticker', () => clearInterval(steeringTicker));
+  // Refused reports per prober: which agent is misconfigured, in the log, metrics and status.
+  const rejections = new ProberRejections(
+    config.probers.map((p) => p.id),
+    logger.child({ component: 'reports' }),
+  );
+  const status = statusOf({
+    config,
+    engine: o.engine,
+    reconcilers: o.reconcilers,
+    leases: o.leases,
+    replica: o.replica,
+    startedAt: o.startedAt,
+    coordinator: o.coordinator,
+    errors: o.errors,
+    rejections,
+    dns: o.dns,
+    steering,
+  });
+  return { onHealthEvents, ticker, signals, steeringTicker, rejections, status };
 }
 
 /** The HTTP API listening: the caller's extra routes first, then the controller's. */

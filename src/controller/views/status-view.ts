@@ -66,8 +66,8 @@ function occurrenceView(o: MaintenanceOccurrence): MaintenanceView | undefined {
 
 const shown = (list: readonly MaintenanceOccurrence[]) => list.flatMap((o) => occurrenceView(o) ?? []);
 
-export function buildStatus(i: StatusInputs): StatusDoc {
-  const { config, snapshot } = i;
+/** Each region as status shows it: state, why, hold-down, operator layers, endpoints and families. */
+function regionViews(config: StatusInputs['config'], snapshot: HealthSnapshot): RegionView[] {
   const endpointsById = new Map(config.regions.flatMap((r) => r.endpoints.map((e) => [e.id, e] as const)));
   const vote = (v: HealthSnapshot['endpoints'][number]['votes'][number]) => ({
     prober: v.prober,
@@ -103,7 +103,7 @@ export function buildStatus(i: StatusInputs): StatusDoc {
     );
     return words ? { outBecause: words } : {};
   };
-  const regions: RegionView[] = snapshot.regions.map((r) => ({
+  return snapshot.regions.map((r) => ({
     id: r.id,
     status: r.status,
     ...(iso(r.since) ? { since: iso(r.since) } : {}),
@@ -183,6 +183,11 @@ export function buildStatus(i: StatusInputs): StatusDoc {
         }
       : {}),
   }));
+}
+
+export function buildStatus(i: StatusInputs): StatusDoc {
+  const { config, snapshot } = i;
+  const regions = regionViews(config, snapshot);
   const fresh = new Set(snapshot.freshProbers);
   const probers = snapshot.probers.map((p) => {
     const rejected = i.rejections?.view(p.id);
