@@ -24,6 +24,7 @@ import {
 import { desiredRecords, policyRegions } from '../../policy/index.ts';
 import type { StoredEvent } from '../state/event-log.ts';
 import { signalSentence } from './signal-words.ts';
+import { drainView, overrideView, transitionView } from './view-parts.ts';
 
 export { renderExplain } from '../../api/explain-text.ts';
 // The document and its text live in src/api, where the CLI reads them; named here too for callers of explain.
@@ -162,17 +163,7 @@ export function explain(input: {
         ...(f.reason ? { reason: f.reason } : {}),
         holdingFailback: f.holdingFailback,
         ...(iso(f.failbackAt) ? { failbackAt: iso(f.failbackAt) } : {}),
-        ...(last
-          ? {
-              lastTransition: {
-                seq: last.seq,
-                at: String(last.at_engine ?? last.at),
-                from: last.from,
-                to: last.to,
-                evidence: last.evidence,
-              },
-            }
-          : {}),
+        ...(last ? { lastTransition: transitionView(last) } : {}),
       },
     };
   };
@@ -196,27 +187,8 @@ export function explain(input: {
             },
           }
         : {}),
-      ...(r?.drain
-        ? {
-            drain: {
-              reason: r.drain.reason,
-              author: r.drain.author,
-              at: iso(r.drain.at)!,
-              ...(r.drain.until ? { until: iso(r.drain.until) } : {}),
-            },
-          }
-        : {}),
-      ...(r?.override
-        ? {
-            override: {
-              state: r.override.state,
-              reason: r.override.reason,
-              author: r.override.author,
-              at: iso(r.override.at)!,
-              until: iso(r.override.until)!,
-            },
-          }
-        : {}),
+      ...(r?.drain ? { drain: drainView(r.drain) } : {}),
+      ...(r?.override ? { override: overrideView(r.override) } : {}),
       ...(r?.maintenance
         ? {
             maintenance: {
@@ -245,17 +217,7 @@ export function explain(input: {
             : {}),
         })),
       ...signalsOf(snapshot, id),
-      ...(last
-        ? {
-            lastTransition: {
-              seq: last.seq,
-              at: String(last.at_engine ?? last.at),
-              from: last.from,
-              to: last.to,
-              evidence: last.evidence,
-            },
-          }
-        : {}),
+      ...(last ? { lastTransition: transitionView(last) } : {}),
     };
   });
   const h = config.health;

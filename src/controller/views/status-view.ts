@@ -30,6 +30,7 @@ import { runningText } from './in-progress.ts';
 import { outWords, regionPhase } from './region-words.ts';
 import { routesOf } from './routing-view.ts';
 import { signalView, vetoesOf } from './signal-words.ts';
+import { drainView, overrideView } from './view-parts.ts';
 
 export interface StatusInputs {
   config: Config;
@@ -118,27 +119,8 @@ function regionViews(config: StatusInputs['config'], snapshot: HealthSnapshot): 
     ...out(r),
     ...(r.ramp ? { ramp: { ...r.ramp, since: iso(r.ramp.since)!, nextAt: iso(r.ramp.nextAt)! } } : {}),
     decided: r.decided,
-    ...(r.drain
-      ? {
-          drain: {
-            reason: r.drain.reason,
-            author: r.drain.author,
-            at: iso(r.drain.at)!,
-            ...(r.drain.until === undefined ? {} : { until: iso(r.drain.until) }),
-          },
-        }
-      : {}),
-    ...(r.override
-      ? {
-          override: {
-            state: r.override.state,
-            reason: r.override.reason,
-            author: r.override.author,
-            at: iso(r.override.at)!,
-            until: iso(r.override.until)!,
-          },
-        }
-      : {}),
+    ...(r.drain ? { drain: drainView(r.drain) } : {}),
+    ...(r.override ? { override: overrideView(r.override) } : {}),
     ...(r.maintenance && occurrenceView(r.maintenance)
       ? { maintenance: occurrenceView(r.maintenance)! }
       : {}),
