@@ -1,9 +1,12 @@
 // TSIG (RFC 8945): sign and verify DNS messages with a shared HMAC key, over the exact bytes sent.
 // dns-packet has no TSIG codec, so the record is built here and the MAC is computed with node:crypto
 // over the encoded message: that works for messages from any encoder (dns-packet, dns2, hand-built).
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { absoluteName } from '../dnswire/index.ts';
 import { canonicalName, HEADER, layout, readName, WireError } from './wire.ts';
+
+// node:crypto is loaded on first use, not with this module: validate and plan import this file
+// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 export const TSIG_TYPE = 250;
 const CLASS_ANY = 255;
@@ -158,7 +161,7 @@ function variables(v: Variables): Buffer {
 }
 
 function hmac(key: TsigKey, parts: readonly Buffer[]): Buffer {
-  const h = createHmac(DIGEST[key.algorithm].hash, key.secret);
+  const h = crypto().createHmac(DIGEST[key.algorithm].hash, key.secret);
   for (const p of parts) h.update(p);
   return h.digest();
 }
@@ -298,7 +301,7 @@ function checkMac(key: TsigKey, tsig: TsigRecord, parts: readonly Buffer[]): str
   // RFC 8945 §5.2.2.1: a truncated MAC is accepted down to half the digest and never below 10 octets.
   if (size > full.length || size < Math.max(10, full.length / 2))
     return `MAC of ${size} octets (expected ${full.length})`;
-  return timingSafeEqual(full.subarray(0, size), tsig.mac) ? undefined : 'MAC does not match';
+  return crypto().timingSafeEqual(full.subarray(0, size), tsig.mac) ? undefined : 'MAC does not match';
 }
 
 function checkTime(tsig: TsigRecord, now: number): string | undefined {

@@ -51,6 +51,8 @@ let lastParsed: { text: string; counter: LineCounter; doc: Document } | undefine
 export function parseConfig(text: string, file = '<config>'): Config {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  // lineIn's later questions about the same text (validate's warnings) reuse this parse.
+  lastParsed = { text, counter, doc };
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,

@@ -1,7 +1,12 @@
 // HTTPS requests to a controller with a private CA to trust and an optional client certificate, the
 // files re-read when they change (checked at most every pollMs, when a request is made). Used by the
 // probe agent's reporters and the operator CLI. Built on node:https (fetch takes no CA option).
-import { Agent, request } from 'node:https';
+import type { Agent } from 'node:https';
+
+// node:https is loaded on first use, not with this module: validate and plan import this file
+// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
+const https = () => process.getBuiltinModule('node:https');
+
 import { GeofailoverError } from '../model/index.ts';
 import { type ClientTlsRefs, loadClientTls, type ClientTlsMaterial as Material } from './client-material.ts';
 import { tlsFailure } from './failure.ts';
@@ -46,7 +51,7 @@ export class HttpsClient {
 
   private newAgent(m: Material): Agent {
     // Keep-alive: reports go every second; a new handshake each time would cost more than the report.
-    return new Agent({
+    return new (https().Agent)({
       keepAlive: true,
       maxSockets: 4,
       ...(m.ca ? { ca: m.ca } : {}),
@@ -83,7 +88,7 @@ export class HttpsClient {
   ): Promise<HttpReply> {
     this.refresh();
     return new Promise<HttpReply>((resolve, reject) => {
-      const req = request(
+      const req = https().request(
         url,
         { method: init.method, headers: init.headers, agent: this.agent, signal: init.signal },
         (res) => {

@@ -1,7 +1,12 @@
 // Reading and checking PEM files before any TLS context is built from them: a certificate chain, a
 // private key that matches it, a CA bundle. Node's own errors ("key values mismatch", "no start line")
 // name neither the file nor the remedy, so every file is checked here first.
-import { createHash, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+
+// node:crypto is loaded on first use, not with this module: validate and plan import this file
+// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
+const crypto = () => process.getBuiltinModule('node:crypto');
+
 import { readFileSync } from 'node:fs';
 import { TlsFileError } from './errors.ts';
 
@@ -48,7 +53,7 @@ export function parseCertificates(ref: PemRef, text: string, what: 'certificate'
   }
   return blocks.map((b, i) => {
     try {
-      return new X509Certificate(b);
+      return new (crypto().X509Certificate)(b);
     } catch (err) {
       throw new TlsFileError(
         ref.where,
@@ -71,7 +76,7 @@ export function parsePrivateKey(ref: PemRef, text: string): KeyObject {
     );
   }
   try {
-    return createPrivateKey(text);
+    return crypto().createPrivateKey(text);
   } catch (err) {
     throw new TlsFileError(
       ref.where,
@@ -161,7 +166,7 @@ export function describeCert(c: X509Certificate): {
 
 /** A digest of the files' bytes (or of their read errors), to tell cheaply whether any changed. */
 export function filesDigest(paths: readonly string[]): string {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   for (const p of paths) {
     try {
       h.update(readFileSync(p));
