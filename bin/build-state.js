@@ -4,6 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCE_DIRS = ['src', 'providers'];
+/** The build's own steps: a change to how dist/ is made makes it stale too. */
+const BUILD_FILES = ['scripts/build.js', 'scripts/cli-bundle.js', 'scripts/vendor-bundles.js'];
 
 /**
  * `missing`: no complete build; `stale`: `newer` (a path) changed after the build; `fresh`: built
@@ -17,6 +19,10 @@ export function buildState(root) {
   for (const dir of SOURCE_DIRS) {
     const newer = newerThan(join(root, dir), built);
     if (newer) return { kind: 'stale', newer: newer.slice(root.length + 1) };
+  }
+  for (const file of BUILD_FILES) {
+    const p = join(root, file);
+    if (existsSync(p) && statSync(p).mtimeMs > built) return { kind: 'stale', newer: file };
   }
   return { kind: 'fresh' };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `geofailover` command: checks the Node.js version, then runs the compiled CLI in dist/ (built
+// The `geofailover` command: checks the Node.js version, then runs the compiled CLI in dist/cli/ (built
 // by `npm run build`, which `npm install` runs in a checkout). Nothing here loads before the check.
 const { unsupportedNode } = await import('./node-version.js');
 const refused = unsupportedNode(process.versions.node);
@@ -22,5 +22,5 @@ if (state.kind === 'missing' || state.kind === 'stale') {
   process.stderr.write(`geofailover: ${why}\n  remedy: run \`npm run build\` (npm install also builds)\n`);
   process.exit(2);
 }
-const { main } = await import(pathToFileURL(join(root, 'dist', 'src', 'cli', 'main.js')).href);
+const { main } = await import(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href);
 process.exitCode = await main(process.argv);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the shipped CLI: TypeScript (src/, providers/) compiled to dist/ by tsc, the dashboard's
-// static files (each .js, .html and .css of its folder) copied beside their compiled page, and dist/build-stamp written last, so a build that
+// static files (each .js, .html and .css of its folder) copied beside their compiled page, zod and yaml
+// bundled into dist/vendor (vendor-bundles.js says why), and dist/build-stamp written last, so a build that
 // stopped half way is never taken for a complete one (bin/geofailover.js checks the stamp).
 // `node scripts/build.js --if-stale` builds only when a source file is newer than the stamp.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,8 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from '../bin/build-state.js';
+import { bundleCli } from './cli-bundle.js';
+import { vendorBundles } from './vendor-bundles.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Files that are not TypeScript but ship beside the compiled code (the dashboard's page and scripts). */
@@ -32,6 +35,8 @@ if (r.status !== 0) {
   );
   process.exit(1);
 }
+await vendorBundles(root);
+await bundleCli(root);
 for (const asset of ASSETS) {
   mkdirSync(dirname(join(root, 'dist', asset)), { recursive: true });
   copyFileSync(join(root, asset), join(root, 'dist', asset));

@@ -54,7 +54,7 @@ describe('CLI module loading', () => {
     const r = traced([bin, ...args], name);
     expect(r.status, r.stderr).toBe(0);
     expect(
-      r.modules.some((m) => m.includes('/dist/src/cli/main.js')),
+      r.modules.some((m) => m.includes('/dist/cli/main.js')),
       'runs the compiled CLI',
     ).toBe(true);
     expect(r.modules.filter((m) => m.includes('/node_modules/tsx/'))).toEqual([]);

@@ -35,6 +35,8 @@ describe('npm package', () => {
   it('contains the compiled CLI and the example config, and no tests, benchmarks or dev files', () => {
     expect(files).toContain('bin/geofailover.js');
     expect(files).toContain('dist/src/cli/main.js');
+    expect(files).toContain('dist/cli/main.js');
+    expect(files).toContain('dist/vendor/zod.js');
     for (const asset of ['app.js', 'dom.js', 'index.html', 'style.css'])
       expect(files).toContain(`dist/src/api/dashboard/${asset}`);
     expect(files).toContain('config/example.yaml');
