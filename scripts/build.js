@@ -35,8 +35,14 @@ if (r.status !== 0) {
   );
   process.exit(1);
 }
-await vendorBundles(root);
-await bundleCli(root);
+try {
+  await vendorBundles(root);
+  await bundleCli(root);
+} catch (err) {
+  console.error(`build: bundling failed: ${err instanceof Error ? err.message : err}`);
+  console.error('build: dist/ is incomplete and the CLI will not run until it builds');
+  process.exit(1);
+}
 for (const asset of ASSETS) {
   mkdirSync(dirname(join(root, 'dist', asset)), { recursive: true });
   copyFileSync(join(root, asset), join(root, 'dist', asset));

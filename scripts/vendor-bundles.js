@@ -50,6 +50,13 @@ export async function vendorBundles(root) {
       if (!target.startsWith('.')) target = `./${target}`;
       out = out.replace(new RegExp(`(\\bfrom\\s*)(['"])${name}\\2`, 'g'), `$1'${target}'`);
     }
+    // A dynamic import of the package would load a second copy beside the bundled one (schemas made by
+    // one copy are not known to the other): refuse it here rather than at run time.
+    const dynamic = out.match(new RegExp(`\\bimport\\(\\s*['"](${names.join('|')})['"]`));
+    if (dynamic)
+      throw new Error(
+        `${relative(root, file)}: ${dynamic[0]}): import ${dynamic[1]} statically (it is bundled)`,
+      );
     if (out !== text) {
       writeFileSync(file, out);
       rewritten++;
