@@ -22,7 +22,8 @@ export async function vendorBundles(root) {
   const { build } = await import('esbuild');
   const dist = join(root, 'dist');
   const vendor = join(dist, 'vendor');
-  for (const [name, contents] of Object.entries(entries(root))) {
+  const bundled = entries(root);
+  for (const [name, contents] of Object.entries(bundled)) {
     await build({
       stdin: { contents, resolveDir: root, sourcefile: `vendor-${name}.js` },
       bundle: true,
@@ -37,8 +38,7 @@ export async function vendorBundles(root) {
       },
     });
   }
-  const names = Object.keys(entries(root));
-  let rewritten = 0;
+  const names = Object.keys(bundled);
   for (const file of jsFiles(dist)) {
     if (file.startsWith(vendor + sep)) continue;
     const text = readFileSync(file, 'utf8');
@@ -57,12 +57,8 @@ export async function vendorBundles(root) {
       throw new Error(
         `${relative(root, file)}: ${dynamic[0]}): import ${dynamic[1]} statically (it is bundled)`,
       );
-    if (out !== text) {
-      writeFileSync(file, out);
-      rewritten++;
-    }
+    if (out !== text) writeFileSync(file, out);
   }
-  return rewritten;
 }
 
 function* jsFiles(dir) {

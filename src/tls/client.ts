@@ -2,15 +2,14 @@
 // files re-read when they change (checked at most every pollMs, when a request is made). Used by the
 // probe agent's reporters and the operator CLI. Built on node:https (fetch takes no CA option).
 import type { Agent } from 'node:https';
-
-// node:https is loaded on first use, not with this module: validate and plan import this file
-// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
-const https = () => process.getBuiltinModule('node:https');
-
 import { GeofailoverError } from '../model/index.ts';
 import { type ClientTlsRefs, loadClientTls, type ClientTlsMaterial as Material } from './client-material.ts';
 import { tlsFailure } from './failure.ts';
 import { ReloadingFiles } from './reload.ts';
+
+// node:https is loaded on first use, not with this module: validate and plan import this file
+// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
+const https = () => process.getBuiltinModule('node:https');
 
 export type { ClientTlsRefs };
 

@@ -2,13 +2,12 @@
 // private key that matches it, a CA bundle. Node's own errors ("key values mismatch", "no start line")
 // name neither the file nor the remedy, so every file is checked here first.
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { TlsFileError } from './errors.ts';
 
 // node:crypto is loaded on first use, not with this module: validate and plan import this file
 // whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
 const crypto = () => process.getBuiltinModule('node:crypto');
-
-import { readFileSync } from 'node:fs';
-import { TlsFileError } from './errors.ts';
 
 /** A configured file: its path and where the config names it. */
 export interface PemRef {

@@ -3,11 +3,12 @@
 // that is missing, half-written or mismatched never replaces the one in use: it is reported and the
 // old one kept until a good set appears.
 import type { SecureContextOptions } from 'node:tls';
-// node:tls is loaded on first use, not with this module: validate and plan import this file
-// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
-
 import { describeCert, loadCa, loadKeyPair } from './pem.ts';
 import { ReloadingFiles } from './reload.ts';
+
+// node:tls is loaded on first use, not with this module: validate and plan import this file
+// whether or not the config uses it, and loading Node's TLS and crypto adds ~15 ms to every command.
+const tls = () => process.getBuiltinModule('node:tls');
 
 export interface ServerTlsFiles {
   certFile: string;
@@ -33,7 +34,7 @@ function loadServerMaterial(files: ServerTlsFiles, where: string): ServerMateria
     : undefined;
   const options: SecureContextOptions = { cert: pair.cert, key: pair.key, ...(ca ? { ca: ca.pem } : {}) };
   // Node may still refuse what passed the checks above (an unsupported key type): say so at startup.
-  process.getBuiltinModule('node:tls').createSecureContext(options);
+  tls().createSecureContext(options);
   return {
     options,
     detail: {
